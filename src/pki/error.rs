@@ -1,0 +1,61 @@
+use std::fmt;
+
+/// Everything the PKI core can refuse, each with a message fit to show by the input that caused it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PkiError {
+    /// Text that should be PEM is not, or holds the wrong kind of block.
+    Pem(String),
+    /// A private key could not be read or used.
+    Key(String),
+    /// The passphrase does not open an encrypted key.
+    WrongPassphrase,
+    /// A CSR could not be parsed, or its signature does not verify.
+    Csr(String),
+    /// A certificate could not be parsed or built.
+    Certificate(String),
+    /// A value the user typed is not acceptable; `field` names the input.
+    Input { field: String, message: String },
+    /// The key type or size is not one this lab supports.
+    Unsupported(String),
+}
+
+impl PkiError {
+    pub fn input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        PkiError::Input {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The input this error belongs to, when it belongs to one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            PkiError::Input { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for PkiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PkiError::Pem(m) => write!(f, "not usable PEM: {m}"),
+            PkiError::Key(m) => write!(f, "private key: {m}"),
+            PkiError::WrongPassphrase => {
+                write!(f, "the passphrase does not decrypt this key")
+            }
+            PkiError::Csr(m) => write!(f, "certificate signing request: {m}"),
+            PkiError::Certificate(m) => write!(f, "certificate: {m}"),
+            PkiError::Input { message, .. } => write!(f, "{message}"),
+            PkiError::Unsupported(m) => write!(f, "unsupported: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for PkiError {}
+
+impl From<rcgen::Error> for PkiError {
+    fn from(e: rcgen::Error) -> Self {
+        PkiError::Certificate(e.to_string())
+    }
+}

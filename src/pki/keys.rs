@@ -1,0 +1,403 @@
+//! Private keys: generation, PKCS#8 import and export (plain or PBES2-encrypted).
+
+use super::{pem, PkiError};
+use pkcs8::der::Decode;
+use rcgen::{KeyPair, SignatureAlgorithm};
+
+/// PBKDF2-HMAC-SHA256 rounds for exported keys. openssl's own default is 2,048; this is
+/// 50 times that while keeping six keys well under a second in the browser.
+pub const PBKDF2_ITERATIONS: u32 = 100_000;
+
+/// The largest RSA modulus we read. Bigger keys only make signing crawl in a lab.
+const MAX_RSA_BITS: usize = 8192;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KeyAlgorithm {
+    EcdsaP256,
+    EcdsaP384,
+    Rsa2048,
+    Rsa3072,
+    Rsa4096,
+}
+
+impl KeyAlgorithm {
+    pub const ALL: [KeyAlgorithm; 5] = [
+        KeyAlgorithm::EcdsaP256,
+        KeyAlgorithm::EcdsaP384,
+        KeyAlgorithm::Rsa2048,
+        KeyAlgorithm::Rsa3072,
+        KeyAlgorithm::Rsa4096,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            KeyAlgorithm::EcdsaP256 => "ECDSA P-256",
+            KeyAlgorithm::EcdsaP384 => "ECDSA P-384",
+            KeyAlgorithm::Rsa2048 => "RSA 2048",
+            KeyAlgorithm::Rsa3072 => "RSA 3072",
+            KeyAlgorithm::Rsa4096 => "RSA 4096",
+        }
+    }
+
+    /// A stable short name, used in forms and saved settings.
+    pub fn id(self) -> &'static str {
+        match self {
+            KeyAlgorithm::EcdsaP256 => "p256",
+            KeyAlgorithm::EcdsaP384 => "p384",
+            KeyAlgorithm::Rsa2048 => "rsa2048",
+            KeyAlgorithm::Rsa3072 => "rsa3072",
+            KeyAlgorithm::Rsa4096 => "rsa4096",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.id() == id)
+    }
+
+    pub fn rsa_bits(self) -> Option<usize> {
+        match self {
+            KeyAlgorithm::Rsa2048 => Some(2048),
+            KeyAlgorithm::Rsa3072 => Some(3072),
+            KeyAlgorithm::Rsa4096 => Some(4096),
+            _ => None,
+        }
+    }
+
+    /// The signature algorithm a key of this kind signs certificates with (SHA-256 as in the
+    /// seed's `-sha256`; P-384 pairs with SHA-384, the only pairing ring signs with).
+    pub fn signature_algorithm(self) -> &'static SignatureAlgorithm {
+        match self {
+            KeyAlgorithm::EcdsaP256 => &rcgen::PKCS_ECDSA_P256_SHA256,
+            KeyAlgorithm::EcdsaP384 => &rcgen::PKCS_ECDSA_P384_SHA384,
+            _ => &rcgen::PKCS_RSA_SHA256,
+        }
+    }
+
+    /// The seed's `openssl genrsa` line, or its EC equivalent, writing an encrypted key.
+    pub fn openssl_genkey(self, out: &str) -> String {
+        match self.rsa_bits() {
+            Some(bits) => {
+                format!("openssl genrsa -aes256 -passout env:KEY_PASSPHRASE -out {out} {bits}")
+            }
+            None => {
+                let curve = if self == KeyAlgorithm::EcdsaP256 {
+                    "P-256"
+                } else {
+                    "P-384"
+                };
+                format!(
+                    "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:{curve} \\\n    -aes256 -pass env:KEY_PASSPHRASE -out {out}"
+                )
+            }
+        }
+    }
+}
+
+/// What a public key is, read from its SubjectPublicKeyInfo.
+pub fn algorithm_of_spki(spki_der: &[u8]) -> Result<KeyAlgorithm, PkiError> {
+    use x509_parser::prelude::FromDer;
+    let (_, spki) = x509_parser::x509::SubjectPublicKeyInfo::from_der(spki_der)
+        .map_err(|_| PkiError::Key("the public key cannot be parsed".into()))?;
+    let oid = spki.algorithm.algorithm.to_id_string();
+    match oid.as_str() {
+        "1.2.840.113549.1.1.1" => {
+            let parsed = spki
+                .parsed()
+                .map_err(|_| PkiError::Key("the RSA public key cannot be parsed".into()))?;
+            let x509_parser::public_key::PublicKey::RSA(rsa) = parsed else {
+                return Err(PkiError::Key("the RSA public key cannot be parsed".into()));
+            };
+            match modulus_bits(rsa.modulus) {
+                2048 => Ok(KeyAlgorithm::Rsa2048),
+                3072 => Ok(KeyAlgorithm::Rsa3072),
+                4096 => Ok(KeyAlgorithm::Rsa4096),
+                bits => Err(PkiError::Unsupported(format!(
+                    "an RSA key of {bits} bits; this lab signs RSA 2048, 3072 and 4096"
+                ))),
+            }
+        }
+        "1.2.840.10045.2.1" => {
+            let curve = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.as_oid().ok())
+                .map(|o| o.to_id_string())
+                .unwrap_or_default();
+            match curve.as_str() {
+                "1.2.840.10045.3.1.7" => Ok(KeyAlgorithm::EcdsaP256),
+                "1.3.132.0.34" => Ok(KeyAlgorithm::EcdsaP384),
+                "1.3.132.0.35" => Err(PkiError::Unsupported(
+                    "an EC key on P-521; this lab signs P-256 and P-384".into(),
+                )),
+                other => Err(PkiError::Unsupported(format!(
+                    "an EC key on curve {other}; this lab signs P-256 and P-384"
+                ))),
+            }
+        }
+        "1.3.101.112" => Err(PkiError::Unsupported(
+            "an Ed25519 key; this lab uses ECDSA P-256/P-384 and RSA".into(),
+        )),
+        other => Err(PkiError::Unsupported(format!("a key of type {other}"))),
+    }
+}
+
+fn modulus_bits(modulus: &[u8]) -> usize {
+    let trimmed: &[u8] = match modulus.iter().position(|b| *b != 0) {
+        Some(i) => &modulus[i..],
+        None => return 0,
+    };
+    trimmed.len() * 8 - trimmed[0].leading_zeros() as usize
+}
+
+/// A private key held as PKCS#8 DER, the form every crate here and WebCrypto agree on.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PrivateKey {
+    algorithm: KeyAlgorithm,
+    pkcs8: Vec<u8>,
+}
+
+impl std::fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print key material.
+        write!(f, "PrivateKey({})", self.algorithm.label())
+    }
+}
+
+impl Drop for PrivateKey {
+    fn drop(&mut self) {
+        self.pkcs8.iter_mut().for_each(|b| *b = 0);
+    }
+}
+
+impl PrivateKey {
+    /// Makes a new key in this process: p256 for P-256, ring for P-384, the rsa crate for RSA
+    /// (the browser app asks WebCrypto for RSA instead and loads the result with `from_pkcs8_der`).
+    pub fn generate(algorithm: KeyAlgorithm) -> Result<Self, PkiError> {
+        let pkcs8 = match algorithm {
+            KeyAlgorithm::EcdsaP256 => {
+                use p256::elliptic_curve::Generate;
+                use p256::pkcs8::EncodePrivateKey;
+                let secret = p256::SecretKey::try_generate()
+                    .map_err(|e| PkiError::Key(format!("no randomness: {e}")))?;
+                secret
+                    .to_pkcs8_der()
+                    .map_err(|e| PkiError::Key(e.to_string()))?
+                    .as_bytes()
+                    .to_vec()
+            }
+            KeyAlgorithm::EcdsaP384 => {
+                KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384)?.serialize_der()
+            }
+            _ => {
+                use rsa::pkcs8::EncodePrivateKey;
+                let bits = algorithm.rsa_bits().unwrap_or(2048);
+                let key = rsa::PrivateKey::new(&mut getrandom::SysRng, bits)
+                    .map_err(|e| PkiError::Key(e.to_string()))?;
+                key.to_pkcs8_der()
+                    .map_err(|e| PkiError::Key(e.to_string()))?
+                    .as_bytes()
+                    .to_vec()
+            }
+        };
+        Self::from_pkcs8_der(&pkcs8)
+    }
+
+    /// Loads a PKCS#8 key, checking that it is a kind we support and that ring can sign with it.
+    pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, PkiError> {
+        let info = pkcs8::PrivateKeyInfoRef::from_der(der)
+            .map_err(|e| PkiError::Key(format!("not a PKCS#8 private key ({e})")))?;
+        // Refuse oversized RSA before ring spends seconds on it.
+        if info.algorithm.oid.to_string() == "1.2.840.113549.1.1.1" {
+            let bits = pkcs1_modulus_bits(info.private_key.as_bytes())?;
+            if bits > MAX_RSA_BITS {
+                return Err(PkiError::Unsupported(format!(
+                    "an RSA key of {bits} bits; the limit is {MAX_RSA_BITS}"
+                )));
+            }
+        }
+        let spki = spki_of_pkcs8(der)?;
+        let algorithm = algorithm_of_spki(&spki)?;
+        KeyPair::from_pkcs8_der_and_sign_algo(
+            &rustls_pki_types::PrivatePkcs8KeyDer::from(der),
+            algorithm.signature_algorithm(),
+        )
+        .map_err(|e| PkiError::Key(format!("the key is not usable for signing ({e})")))?;
+        Ok(PrivateKey {
+            algorithm,
+            pkcs8: der.to_vec(),
+        })
+    }
+
+    /// Reads a key from PEM: `PRIVATE KEY`, or `ENCRYPTED PRIVATE KEY` opened with `passphrase`.
+    pub fn from_pem(text: &str, passphrase: &str) -> Result<Self, PkiError> {
+        let block = pem::parse_one(text, &["PRIVATE KEY", "ENCRYPTED PRIVATE KEY"])?;
+        if block.label == "PRIVATE KEY" {
+            return Self::from_pkcs8_der(&block.der);
+        }
+        let encrypted = pkcs8::EncryptedPrivateKeyInfoRef::from_der(&block.der)
+            .map_err(|e| PkiError::Key(format!("the encrypted key cannot be parsed ({e})")))?;
+        check_kdf_cost(&encrypted)?;
+        let plain = encrypted
+            .decrypt(passphrase.as_bytes())
+            .map_err(|_| PkiError::WrongPassphrase)?;
+        Self::from_pkcs8_der(plain.as_bytes()).map_err(|e| match e {
+            // A wrong passphrase usually shows up as garbage after decryption.
+            PkiError::Key(_) => PkiError::WrongPassphrase,
+            other => other,
+        })
+    }
+
+    pub fn algorithm(&self) -> KeyAlgorithm {
+        self.algorithm
+    }
+
+    pub fn pkcs8_der(&self) -> &[u8] {
+        &self.pkcs8
+    }
+
+    /// The rcgen/ring signer for this key.
+    pub fn signer(&self) -> Result<KeyPair, PkiError> {
+        KeyPair::from_pkcs8_der_and_sign_algo(
+            &rustls_pki_types::PrivatePkcs8KeyDer::from(self.pkcs8.as_slice()),
+            self.algorithm.signature_algorithm(),
+        )
+        .map_err(|e| PkiError::Key(e.to_string()))
+    }
+
+    /// The SubjectPublicKeyInfo DER of this key's public half.
+    pub fn spki_der(&self) -> Vec<u8> {
+        spki_of_pkcs8(&self.pkcs8).unwrap_or_default()
+    }
+
+    pub fn to_pem(&self) -> String {
+        pem::encode("PRIVATE KEY", &self.pkcs8)
+    }
+
+    /// PKCS#8 PBES2: PBKDF2-HMAC-SHA256 with `iterations`, AES-256-CBC, random salt and IV.
+    pub fn to_encrypted_pem(&self, passphrase: &str, iterations: u32) -> Result<String, PkiError> {
+        check_passphrase(passphrase)?;
+        let mut salt = [0u8; 16];
+        let mut iv = [0u8; 16];
+        getrandom::fill(&mut salt).map_err(|e| PkiError::Key(format!("no randomness: {e}")))?;
+        getrandom::fill(&mut iv).map_err(|e| PkiError::Key(format!("no randomness: {e}")))?;
+        let params = pkcs8::pkcs5::pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(
+            iterations, &salt, iv,
+        )
+        .map_err(|e| PkiError::Key(e.to_string()))?;
+        let info = pkcs8::PrivateKeyInfoRef::from_der(&self.pkcs8)
+            .map_err(|e| PkiError::Key(e.to_string()))?;
+        let doc = info
+            .encrypt_with_params(params, passphrase.as_bytes())
+            .map_err(|e| PkiError::Key(e.to_string()))?;
+        Ok(pem::encode("ENCRYPTED PRIVATE KEY", doc.as_bytes()))
+    }
+}
+
+/// The rules openssl applies to `-passout` (at least 4 characters), plus a sane upper bound.
+pub fn check_passphrase(passphrase: &str) -> Result<(), PkiError> {
+    let chars = passphrase.chars().count();
+    if chars < 4 {
+        return Err(PkiError::input(
+            "passphrase",
+            "The key passphrase needs at least 4 characters (openssl refuses shorter ones).",
+        ));
+    }
+    if passphrase.len() > 1024 {
+        return Err(PkiError::input(
+            "passphrase",
+            "The key passphrase is longer than 1024 bytes.",
+        ));
+    }
+    if passphrase.chars().any(char::is_control) {
+        return Err(PkiError::input(
+            "passphrase",
+            "The key passphrase contains a control character.",
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses imported keys whose KDF would freeze the page for minutes.
+fn check_kdf_cost(encrypted: &pkcs8::EncryptedPrivateKeyInfoRef<'_>) -> Result<(), PkiError> {
+    use pkcs8::pkcs5::{pbes2::Kdf, EncryptionScheme};
+    match &encrypted.encryption_algorithm {
+        EncryptionScheme::Pbes2(params) => match &params.kdf {
+            Kdf::Pbkdf2(p) if p.iteration_count > 2_000_000 => Err(PkiError::Key(format!(
+                "the key asks for {} PBKDF2 rounds; the limit is 2,000,000",
+                p.iteration_count
+            ))),
+            Kdf::Scrypt(p) if u64::from(p.cost_parameter) > 1 << 20 => Err(PkiError::Key(
+                "the key's scrypt cost is above what a browser tab can afford".into(),
+            )),
+            _ => Ok(()),
+        },
+        _ => Err(PkiError::Unsupported(
+            "PBES1 key encryption; re-export the key with openssl pkcs8 -v2 aes-256-cbc".into(),
+        )),
+    }
+}
+
+fn pkcs1_modulus_bits(rsa_private_key: &[u8]) -> Result<usize, PkiError> {
+    use x509_parser::der_parser::der::{parse_der_integer, parse_der_sequence_defined_g};
+    let bad = || PkiError::Key("the RSA private key cannot be parsed".into());
+    let (_, bits) = parse_der_sequence_defined_g(|input, _| {
+        let (input, _version) = parse_der_integer(input)?;
+        let (input, modulus) = parse_der_integer(input)?;
+        let bytes = modulus.as_slice().unwrap_or_default();
+        Ok((input, modulus_bits(bytes)))
+    })(rsa_private_key)
+    .map_err(|_| bad())?;
+    Ok(bits)
+}
+
+/// Derives the public key from a PKCS#8 private key through ring.
+fn spki_of_pkcs8(der: &[u8]) -> Result<Vec<u8>, PkiError> {
+    use rcgen::PublicKeyData;
+    let key = KeyPair::try_from(der).map_err(|e| PkiError::Key(e.to_string()))?;
+    Ok(key.subject_public_key_info())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_algorithm_generates_and_reloads() {
+        for algorithm in [
+            KeyAlgorithm::EcdsaP256,
+            KeyAlgorithm::EcdsaP384,
+            KeyAlgorithm::Rsa2048,
+        ] {
+            let key = PrivateKey::generate(algorithm).unwrap();
+            assert_eq!(key.algorithm(), algorithm);
+            let again = PrivateKey::from_pem(&key.to_pem(), "").unwrap();
+            assert_eq!(again, key);
+            assert_eq!(algorithm_of_spki(&key.spki_der()).unwrap(), algorithm);
+        }
+    }
+
+    #[test]
+    fn encrypted_keys_open_only_with_their_passphrase() {
+        let key = PrivateKey::generate(KeyAlgorithm::EcdsaP256).unwrap();
+        let pem = key.to_encrypted_pem("correct horse", 1000).unwrap();
+        assert!(pem.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+        assert_eq!(PrivateKey::from_pem(&pem, "correct horse").unwrap(), key);
+        assert_eq!(
+            PrivateKey::from_pem(&pem, "wrong horse").unwrap_err(),
+            PkiError::WrongPassphrase
+        );
+        assert!(key.to_encrypted_pem("abc", 1000).is_err());
+    }
+
+    #[test]
+    fn garbage_is_refused_with_a_message() {
+        assert!(PrivateKey::from_pkcs8_der(&[0x30, 0x03, 0x02, 0x01, 0x00]).is_err());
+        let err = PrivateKey::from_pem(
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+            "",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("expected"), "{err}");
+    }
+}

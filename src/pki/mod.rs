@@ -1,0 +1,18 @@
+//! The PKI core: keys, names, CSRs, certificates and their inspection. No DOM, no clock reads.
+
+pub mod cert;
+pub mod csr;
+mod error;
+pub mod inspect;
+pub mod keys;
+pub mod name;
+pub mod pem;
+pub mod profile;
+pub mod san;
+
+pub use cert::{Certificate, Template};
+pub use csr::Csr;
+pub use error::PkiError;
+pub use keys::{KeyAlgorithm, PrivateKey};
+pub use name::Subject;
+pub use san::San;
