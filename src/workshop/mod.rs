@@ -1,1 +1,10 @@
+//! The seed's workshop as data: steps, settings, state, the equivalent openssl commands and
+//! the exported tree.
 
+pub mod commands;
+pub mod export;
+mod model;
+mod steps;
+
+pub use model::{Scenario, StepError, StepStatus, Workshop};
+pub use steps::{ArtifactKind, ArtifactSpec, CertSettings, Party, Settings, StepId, ARTIFACTS};

@@ -1,0 +1,313 @@
+//! A rustls client (Client B) and server (Client C) talking over memory, every record kept.
+
+use super::trace::{Direction, Record, RecordReader};
+use crate::pki::{Certificate, PrivateKey};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
+use rustls::server::WebPkiClientVerifier;
+use rustls::{ClientConfig, ClientConnection, Connection, RootCertStore, ServerConfig, ServerConnection};
+use std::io::{Read, Write};
+use std::sync::Arc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum TlsVersion {
+    #[default]
+    Tls13,
+    Tls12,
+}
+
+impl TlsVersion {
+    pub fn label(self) -> &'static str {
+        match self {
+            TlsVersion::Tls13 => "TLS 1.3",
+            TlsVersion::Tls12 => "TLS 1.2",
+        }
+    }
+
+    /// The matching `openssl s_client` / `s_server` flag.
+    pub fn openssl_flag(self) -> &'static str {
+        match self {
+            TlsVersion::Tls13 => "-tls1_3",
+            TlsVersion::Tls12 => "-tls1_2",
+        }
+    }
+}
+
+/// Client C: its certificate chain (leaf first), its key, and the CAs it trusts for clients
+/// (`s_server -CAfile`).
+#[derive(Clone, Debug)]
+pub struct ServerSide {
+    pub chain: Vec<Certificate>,
+    pub key: PrivateKey,
+    pub trusted_client_cas: Vec<Certificate>,
+}
+
+/// Client B: the identity it presents (if any), the CAs it trusts (`s_client -CAfile`) and the
+/// name it expects the server to have.
+#[derive(Clone, Debug)]
+pub struct ClientSide {
+    pub identity: Option<(Vec<Certificate>, PrivateKey)>,
+    pub trusted_server_cas: Vec<Certificate>,
+    pub server_name: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// Client B, the TLS client.
+    Client,
+    /// Client C, the TLS server.
+    Server,
+    /// Neither: the configuration was refused before any byte was sent.
+    Setup,
+}
+
+impl Side {
+    pub fn label(self) -> &'static str {
+        match self {
+            Side::Client => "Client B (TLS client)",
+            Side::Server => "Client C (TLS server)",
+            Side::Setup => "configuration",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// The side that refused first.
+    pub side: Side,
+    /// rustls's own error at that side.
+    pub error: String,
+    /// What the other side then reported, usually the alert it received.
+    pub peer_error: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Established {
+    pub version: String,
+    pub cipher_suite: String,
+    /// Subject of the certificate Client C accepted from Client B.
+    pub client_subject: Option<String>,
+    /// Application data each way, proving the channel works after both sides judged.
+    pub client_received: String,
+    pub server_received: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    pub version: TlsVersion,
+    pub records: Vec<Record>,
+    pub result: Result<Established, Failure>,
+}
+
+impl Outcome {
+    /// "Handshake succeeded", or "Handshake failed: " with the side and rustls's reason.
+    pub fn headline(&self) -> String {
+        match &self.result {
+            Ok(_) => "Handshake succeeded".to_string(),
+            Err(f) => format!("Handshake failed: {} refused: {}", f.side.label(), f.error),
+        }
+    }
+}
+
+const CLIENT_MESSAGE: &[u8] = b"hello from Client B";
+const SERVER_MESSAGE: &[u8] = b"hello from Client C";
+
+/// Runs one mutual-TLS handshake and a round of application data.
+pub fn run(server: &ServerSide, client: &ClientSide, version: TlsVersion) -> Outcome {
+    let setup_failure = |error: String| Outcome {
+        version,
+        records: Vec::new(),
+        result: Err(Failure { side: Side::Setup, error, peer_error: None }),
+    };
+    let server_conn = match server_connection(server, version) {
+        Ok(c) => c,
+        Err(e) => return setup_failure(format!("Client C: {e}")),
+    };
+    let client_conn = match client_connection(client, version) {
+        Ok(c) => c,
+        Err(e) => return setup_failure(format!("Client B: {e}")),
+    };
+    let mut wire = Wire {
+        client: Connection::Client(client_conn),
+        server: Connection::Server(server_conn),
+        to_server: RecordReader::new(Direction::ClientToServer),
+        to_client: RecordReader::new(Direction::ServerToClient),
+        records: Vec::new(),
+    };
+    let result = wire.handshake().and_then(|()| wire.exchange_data());
+    Outcome { version, records: wire.records, result }
+}
+
+struct Wire {
+    client: Connection,
+    server: Connection,
+    to_server: RecordReader,
+    to_client: RecordReader,
+    records: Vec<Record>,
+}
+
+impl Wire {
+    fn handshake(&mut self) -> Result<(), Failure> {
+        // A handshake is a few flights; the bound only guards against a loop.
+        for _ in 0..32 {
+            let sent = self.flush(Direction::ClientToServer)?;
+            let answered = self.flush(Direction::ServerToClient)?;
+            if !sent && !answered {
+                break;
+            }
+        }
+        if self.client.is_handshaking() || self.server.is_handshaking() {
+            return Err(Failure {
+                side: Side::Setup,
+                error: "the handshake stalled without an error".into(),
+                peer_error: None,
+            });
+        }
+        Ok(())
+    }
+
+    /// In TLS 1.3 the client finishes before the server has judged its certificate, so
+    /// success is only claimed once data went both ways.
+    fn exchange_data(&mut self) -> Result<Established, Failure> {
+        let write_failed = |side: Side, e: std::io::Error| Failure { side, error: e.to_string(), peer_error: None };
+        self.client.writer().write_all(CLIENT_MESSAGE).map_err(|e| write_failed(Side::Client, e))?;
+        self.flush(Direction::ClientToServer)?;
+        let server_received = read_all(&mut self.server);
+        self.server.writer().write_all(SERVER_MESSAGE).map_err(|e| write_failed(Side::Server, e))?;
+        self.flush(Direction::ServerToClient)?;
+        let client_received = read_all(&mut self.client);
+        let Connection::Server(server) = &self.server else {
+            unreachable!("the server side is a ServerConnection")
+        };
+        let client_subject = server
+            .peer_certificates()
+            .and_then(|chain| chain.first())
+            .and_then(|leaf| Certificate::from_der(leaf.to_vec()).ok())
+            .and_then(|leaf| crate::pki::inspect::certificate(&leaf).ok())
+            .map(|view| view.subject);
+        Ok(Established {
+            version: self
+                .client
+                .protocol_version()
+                .map(|v| format!("{v:?}").replace("TLSv1_", "TLS 1."))
+                .unwrap_or_default(),
+            cipher_suite: self
+                .client
+                .negotiated_cipher_suite()
+                .map(|s| format!("{:?}", s.suite()))
+                .unwrap_or_default(),
+            client_subject,
+            client_received,
+            server_received,
+        })
+    }
+
+    /// Moves everything one side wants to send to the other, recording it on the way.
+    /// Returns whether anything moved; an error names the side that refused.
+    fn flush(&mut self, direction: Direction) -> Result<bool, Failure> {
+        let (from, to, reader, receiver) = match direction {
+            Direction::ClientToServer => (&mut self.client, &mut self.server, &mut self.to_server, Side::Server),
+            Direction::ServerToClient => (&mut self.server, &mut self.client, &mut self.to_client, Side::Client),
+        };
+        let bytes = drain(from);
+        if bytes.is_empty() {
+            return Ok(false);
+        }
+        self.records.extend(reader.push(&bytes));
+        if let Err(error) = deliver(to, &bytes) {
+            // The refusing side queues an alert; carry it back so the trace shows it.
+            let back = drain(to);
+            let (back_reader, sender) = match direction {
+                Direction::ClientToServer => (&mut self.to_client, &mut self.client),
+                Direction::ServerToClient => (&mut self.to_server, &mut self.server),
+            };
+            self.records.extend(back_reader.push(&back));
+            let peer_error = deliver(sender, &back).err().map(|e| e.to_string());
+            return Err(Failure { side: receiver, error: error.to_string(), peer_error });
+        }
+        Ok(true)
+    }
+}
+
+fn drain(conn: &mut Connection) -> Vec<u8> {
+    let mut out = Vec::new();
+    while conn.wants_write() {
+        if conn.write_tls(&mut out).is_err() {
+            break;
+        }
+    }
+    out
+}
+
+fn deliver(conn: &mut Connection, mut bytes: &[u8]) -> Result<(), rustls::Error> {
+    while !bytes.is_empty() {
+        match conn.read_tls(&mut bytes) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => return Err(rustls::Error::General(e.to_string())),
+        }
+        conn.process_new_packets()?;
+    }
+    Ok(())
+}
+
+fn read_all(conn: &mut Connection) -> String {
+    let mut out = Vec::new();
+    let _ = conn.reader().read_to_end(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+static ONLY_TLS13: [&rustls::SupportedProtocolVersion; 1] = [&rustls::version::TLS13];
+static ONLY_TLS12: [&rustls::SupportedProtocolVersion; 1] = [&rustls::version::TLS12];
+
+fn versions(version: TlsVersion) -> &'static [&'static rustls::SupportedProtocolVersion] {
+    match version {
+        TlsVersion::Tls13 => &ONLY_TLS13,
+        TlsVersion::Tls12 => &ONLY_TLS12,
+    }
+}
+
+fn roots(cas: &[Certificate]) -> Result<RootCertStore, rustls::Error> {
+    let mut store = RootCertStore::empty();
+    for ca in cas {
+        store
+            .add(CertificateDer::from(ca.der().to_vec()))
+            .map_err(|e| rustls::Error::General(format!("a trusted CA certificate is unusable: {e}")))?;
+    }
+    Ok(store)
+}
+
+fn chain_der(chain: &[Certificate]) -> Vec<CertificateDer<'static>> {
+    chain.iter().map(|c| CertificateDer::from(c.der().to_vec())).collect()
+}
+
+fn key_der(key: &PrivateKey) -> PrivateKeyDer<'static> {
+    PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.pkcs8_der().to_vec()))
+}
+
+fn server_connection(server: &ServerSide, version: TlsVersion) -> Result<ServerConnection, rustls::Error> {
+    let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots(&server.trusted_client_cas)?), provider())
+        .build()
+        .map_err(|e| rustls::Error::General(e.to_string()))?;
+    let config = ServerConfig::builder_with_provider(provider())
+        .with_protocol_versions(versions(version))?
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(chain_der(&server.chain), key_der(&server.key))?;
+    ServerConnection::new(Arc::new(config))
+}
+
+fn client_connection(client: &ClientSide, version: TlsVersion) -> Result<ClientConnection, rustls::Error> {
+    let builder = ClientConfig::builder_with_provider(provider())
+        .with_protocol_versions(versions(version))?
+        .with_root_certificates(roots(&client.trusted_server_cas)?);
+    let config = match &client.identity {
+        Some((chain, key)) => builder.with_client_auth_cert(chain_der(chain), key_der(key))?,
+        None => builder.with_no_client_auth(),
+    };
+    let name = ServerName::try_from(client.server_name.clone())
+        .map_err(|_| rustls::Error::General(format!("\"{}\" is not a valid server name", client.server_name)))?;
+    ClientConnection::new(Arc::new(config), name)
+}

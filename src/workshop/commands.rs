@@ -1,0 +1,294 @@
+//! The openssl commands that do each step by hand, with the user's current values.
+//! Every block here is run by `tests/openssl_interop.rs`.
+
+use super::steps::{Party, Settings, StepId};
+use crate::pki::{profile, KeyAlgorithm, San, Subject};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommandBlock {
+    pub title: String,
+    /// A bash script, run from the workshop root (the folder that holds client_c_ca/).
+    pub script: String,
+}
+
+fn block(title: &str, lines: Vec<String>) -> CommandBlock {
+    CommandBlock { title: title.into(), script: lines.join("\n") }
+}
+
+/// Typed once before any step: the passphrase every `-passout`/`-passin` reads.
+pub fn preamble() -> CommandBlock {
+    block(
+        "Before you start: the key passphrase (openssl reads it from the environment)",
+        vec!["read -rsp 'Key passphrase: ' KEY_PASSPHRASE && echo && export KEY_PASSPHRASE".into()],
+    )
+}
+
+/// Single-quotes a value for bash.
+fn quote(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "'\\''"))
+}
+
+fn subj(subject: &Subject) -> String {
+    let utf8 = if subject.is_ascii() { "" } else { " -utf8" };
+    format!("-subj {}{utf8}", quote(&subject.openssl_subj()))
+}
+
+fn digest(issuer: KeyAlgorithm) -> &'static str {
+    if issuer == KeyAlgorithm::EcdsaP384 {
+        "-sha384"
+    } else {
+        "-sha256"
+    }
+}
+
+/// Key, CSR and CA signature for one of C's or B's CA-signed certificates.
+fn csr_and_sign(settings: &Settings, party: Party, issuer: Party, folder: &str, name: &str, extfile: String) -> Vec<String> {
+    let cert = settings.cert(party);
+    let issuer_cert = match issuer {
+        Party::CRoot => "client_c_root_ca",
+        Party::BRoot => "client_b_root_ca",
+        _ => "client_c_intermediate_ca",
+    };
+    let section = party.profile().section;
+    vec![
+        format!("cd {folder}"),
+        String::new(),
+        format!("# Generate the {} private key", party.label()),
+        cert.algorithm.openssl_genkey(&format!("private/{name}.key")),
+        String::new(),
+        "# Create the certificate signing request".into(),
+        format!("openssl req -new -key private/{name}.key -passin env:KEY_PASSPHRASE \\"),
+        format!("    -out csr/{name}.csr \\"),
+        format!("    {}", subj(&cert.subject)),
+        String::new(),
+        format!("# Sign it with {}", issuer.label()),
+        format!("openssl x509 -req -in csr/{name}.csr \\"),
+        format!("    -CA certs/{issuer_cert}.crt \\"),
+        format!("    -CAkey private/{issuer_cert}.key -passin env:KEY_PASSPHRASE \\"),
+        "    -CAcreateserial \\".into(),
+        format!("    -out certs/{name}.crt \\"),
+        format!("    -days {} {} \\", cert.days, digest(settings.cert(issuer).algorithm)),
+        format!("    -extensions {section} \\"),
+        format!("    -extfile <(echo -e \"{extfile}\")"),
+    ]
+}
+
+fn root(settings: &Settings, party: Party) -> CommandBlock {
+    let (folder, name, who) = if party == Party::CRoot {
+        ("client_c_ca", "client_c_root_ca", "Client C")
+    } else {
+        ("client_b_ca", "client_b_root_ca", "Client B")
+    };
+    let cert = settings.cert(party);
+    block(
+        &format!("Create {who}'s root CA"),
+        vec![
+            format!("# Create directory structure for {who} CA"),
+            format!("mkdir -p {folder}/{{certs,private,csr}}"),
+            format!("cd {folder}"),
+            String::new(),
+            format!("# Generate {who} root CA private key"),
+            cert.algorithm.openssl_genkey(&format!("private/{name}.key")),
+            String::new(),
+            format!("# Generate {who} root CA certificate (self-signed, v3_ca)"),
+            format!("openssl req -x509 -new -key private/{name}.key -passin env:KEY_PASSPHRASE \\"),
+            format!("    {} -days {} \\", digest(cert.algorithm), cert.days),
+            format!("    -out certs/{name}.crt \\"),
+            format!("    {}", subj(&cert.subject)),
+            "cd ..".into(),
+        ],
+    )
+}
+
+fn verify_block(title: &str, lines: Vec<String>) -> CommandBlock {
+    block(title, lines)
+}
+
+/// The blocks for one step: first what makes its files, then the seed's checks.
+pub fn for_step(step: StepId, settings: &Settings) -> Vec<CommandBlock> {
+    let c_issuer_name = if settings.use_intermediates { "client_c_intermediate_ca" } else { "client_c_root_ca" };
+    match step {
+        StepId::CRoot | StepId::BRoot => {
+            let party = step.party().unwrap_or(Party::CRoot);
+            let path = if party == Party::CRoot { "client_c_ca/certs/client_c_root_ca.crt" } else { "client_b_ca/certs/client_b_root_ca.crt" };
+            vec![root(settings, party), verify_block("Verify", vec![format!("openssl x509 -in {path} -text -noout")])]
+        }
+        StepId::CIntermediate | StepId::BIntermediate => {
+            let (party, issuer, folder, name, root_name) = if step == StepId::CIntermediate {
+                (Party::CIntermediate, Party::CRoot, "client_c_ca", "client_c_intermediate_ca", "client_c_root_ca")
+            } else {
+                (Party::BIntermediate, Party::BRoot, "client_b_ca", "client_b_intermediate_ca", "client_b_root_ca")
+            };
+            let mut lines = csr_and_sign(settings, party, issuer, folder, name, profile::INTERMEDIATE_CA.openssl_extfile.into());
+            lines.push("cd ..".into());
+            vec![
+                block(&format!("Create the {}", party.label()), lines),
+                verify_block(
+                    "Verify",
+                    vec![
+                        "# Verify the intermediate certificate against the root CA".into(),
+                        format!("openssl verify -CAfile {folder}/certs/{root_name}.crt {folder}/certs/{name}.crt"),
+                        "# Check issuer and subject".into(),
+                        format!("openssl x509 -in {folder}/certs/{name}.crt -text -noout | grep -A2 \"Issuer\\|Subject\""),
+                    ],
+                ),
+            ]
+        }
+        StepId::BCsr => {
+            let b = &settings.b_client;
+            vec![
+                block(
+                    "Client B makes its key and CSR, and sends the CSR to Client C",
+                    vec![
+                        "mkdir -p client_b_cert".into(),
+                        String::new(),
+                        "# Generate Client B's private key for the client certificate".into(),
+                        b.algorithm.openssl_genkey("client_b_cert/client_b.key"),
+                        String::new(),
+                        "# Generate the CSR from Client B for Client C to sign".into(),
+                        "openssl req -new -key client_b_cert/client_b.key -passin env:KEY_PASSPHRASE \\".into(),
+                        "    -out client_b_cert/client_b_to_client_c.csr \\".into(),
+                        format!("    {}", subj(&b.subject)),
+                        String::new(),
+                        "# Transfer the CSR to Client C (simulated file transfer)".into(),
+                        "cp client_b_cert/client_b_to_client_c.csr client_c_ca/csr/".into(),
+                    ],
+                ),
+                verify_block(
+                    "Verify",
+                    vec![
+                        "openssl req -in client_b_cert/client_b_to_client_c.csr -text -noout".into(),
+                        "openssl req -in client_b_cert/client_b_to_client_c.csr -verify -noout".into(),
+                    ],
+                ),
+            ]
+        }
+        StepId::CSignsB => {
+            let chain_sources = if settings.use_intermediates {
+                "certs/client_c_intermediate_ca.crt certs/client_c_root_ca.crt"
+            } else {
+                "certs/client_c_root_ca.crt"
+            };
+            let days = settings.b_client.days;
+            let digest = digest(settings.cert(settings.c_issuer()).algorithm);
+            let untrusted = if settings.use_intermediates { " -untrusted client_c_ca/certs/client_c_intermediate_ca.crt" } else { "" };
+            vec![
+                block(
+                    "Client C signs B's CSR and returns the certificate with its CA chain",
+                    vec![
+                        "cd client_c_ca".into(),
+                        String::new(),
+                        format!("# Create the client certificate, signed by {}", settings.c_issuer().label()),
+                        "openssl x509 -req -in csr/client_b_to_client_c.csr \\".into(),
+                        format!("    -CA certs/{c_issuer_name}.crt \\"),
+                        format!("    -CAkey private/{c_issuer_name}.key -passin env:KEY_PASSPHRASE \\"),
+                        "    -CAcreateserial \\".into(),
+                        "    -out certs/client_b_signed_by_client_c.crt \\".into(),
+                        format!("    -days {days} {digest} \\"),
+                        "    -extensions v3_client \\".into(),
+                        format!("    -extfile <(echo -e \"{}\")", profile::CLIENT.openssl_extfile),
+                        String::new(),
+                        "# Transfer the signed certificate back to Client B".into(),
+                        "cp certs/client_b_signed_by_client_c.crt ../client_b_cert/".into(),
+                        String::new(),
+                        "# Create the certificate chain file for Client B (intermediate first, then root)".into(),
+                        format!("cat {chain_sources} > certs/client_c_ca_chain.crt"),
+                        "cp certs/client_c_ca_chain.crt ../client_b_cert/".into(),
+                        "cd ..".into(),
+                    ],
+                ),
+                verify_block(
+                    "Verify",
+                    vec![
+                        "openssl x509 -in client_c_ca/certs/client_b_signed_by_client_c.crt -text -noout".into(),
+                        format!("openssl verify -CAfile client_c_ca/certs/client_c_root_ca.crt{untrusted} client_c_ca/certs/client_b_signed_by_client_c.crt"),
+                    ],
+                ),
+            ]
+        }
+        StepId::CServer => {
+            let extfile = format!("{}\\n[alt_names]\\n{}", profile::SERVER.openssl_extfile, San::openssl_alt_names(&settings.server_sans));
+            let mut lines = csr_and_sign(settings, Party::CServer, settings.c_issuer(), "client_c_ca", "client_c_server", extfile);
+            lines.push("cd ..".into());
+            vec![
+                block("Create Client C's server certificate", lines),
+                verify_block(
+                    "Verify",
+                    vec![format!(
+                        "openssl verify -CAfile client_c_ca/certs/client_c_ca_chain.crt client_c_ca/certs/client_c_server.crt"
+                    )],
+                ),
+            ]
+        }
+        StepId::Handshake => step8(settings),
+    }
+}
+
+/// Step 8 and the seed's verification section. The server block runs until stopped.
+pub fn step8(settings: &Settings) -> Vec<CommandBlock> {
+    let tls = settings.tls_version.openssl_flag();
+    let untrusted = if settings.use_intermediates { " \\\n    -untrusted client_c_ca/certs/client_c_intermediate_ca.crt" } else { "" };
+    let b_rsa = settings.b_client.algorithm.rsa_bits().is_some();
+    let mut matching = vec![
+        "# The private key, CSR and certificate hold the same public key (same hash three times)".to_string(),
+        "openssl pkey -in client_b_cert/client_b.key -passin env:KEY_PASSPHRASE -pubout | openssl sha256".into(),
+        "openssl x509 -in client_b_cert/client_b_signed_by_client_c.crt -noout -pubkey | openssl sha256".into(),
+        "openssl req -in client_b_cert/client_b_to_client_c.csr -noout -pubkey | openssl sha256".into(),
+    ];
+    if b_rsa {
+        matching.extend([
+            "# The seed's RSA modulus check".to_string(),
+            "openssl rsa -noout -modulus -in client_b_cert/client_b.key -passin env:KEY_PASSPHRASE | openssl sha256".into(),
+            "openssl x509 -noout -modulus -in client_b_cert/client_b_signed_by_client_c.crt | openssl sha256".into(),
+            "openssl req -noout -modulus -in client_b_cert/client_b_to_client_c.csr | openssl sha256".into(),
+        ]);
+    }
+    matching.extend([
+        String::new(),
+        "# Verify the complete chain".into(),
+        format!("openssl verify -show_chain -CAfile client_c_ca/certs/client_c_root_ca.crt{untrusted} \\\n    client_b_cert/client_b_signed_by_client_c.crt"),
+        String::new(),
+        "# Validity period".into(),
+        "openssl x509 -in client_b_cert/client_b_signed_by_client_c.crt -noout -dates".into(),
+    ]);
+    vec![
+        block(
+            "Start Client C as the mTLS server (terminal 1)",
+            vec![
+                "cd client_c_ca".into(),
+                "openssl s_server -accept 8443 \\".into(),
+                "    -cert certs/client_c_server.crt \\".into(),
+                "    -key private/client_c_server.key -pass env:KEY_PASSPHRASE \\".into(),
+                "    -CAfile certs/client_c_ca_chain.crt \\".into(),
+                format!("    -Verify 2 -verify_return_error {tls} \\"),
+                "    -state".into(),
+            ],
+        ),
+        block(
+            "Connect from Client B with its certificate (terminal 2)",
+            vec![
+                "cd client_b_cert".into(),
+                "openssl s_client -connect localhost:8443 \\".into(),
+                "    -cert client_b_signed_by_client_c.crt \\".into(),
+                "    -key client_b.key -pass env:KEY_PASSPHRASE \\".into(),
+                "    -CAfile client_c_ca_chain.crt \\".into(),
+                format!("    -verify 2 -verify_return_error {tls} \\"),
+                "    -state".into(),
+            ],
+        ),
+        block("Verification commands", matching),
+        block(
+            "Connect without a client certificate (should fail)",
+            vec![format!("openssl s_client -connect localhost:8443 -CAfile client_b_cert/client_c_ca_chain.crt {tls}")],
+        ),
+        block(
+            "Connect with the wrong client certificate: B's root CA (should fail)",
+            vec![
+                "openssl s_client -connect localhost:8443 \\".into(),
+                "    -cert client_b_ca/certs/client_b_root_ca.crt \\".into(),
+                "    -key client_b_ca/private/client_b_root_ca.key -pass env:KEY_PASSPHRASE \\".into(),
+                format!("    -CAfile client_b_cert/client_c_ca_chain.crt {tls}"),
+            ],
+        ),
+    ]
+}

@@ -1,0 +1,330 @@
+//! The workshop's state: what each step made, and which results are stale.
+
+use super::steps::{ArtifactKind, ArtifactSpec, Party, Settings, StepId, ARTIFACTS};
+use crate::pki::{self, cert::Template, Certificate, Csr, PkiError, PrivateKey};
+use crate::tls::{self, ClientSide, Outcome, ServerSide};
+use std::collections::BTreeMap;
+
+/// A refusal, tied to the step and (when there is one) the input that caused it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepError {
+    pub step: StepId,
+    pub error: PkiError,
+}
+
+impl StepError {
+    fn new(step: StepId, error: PkiError) -> Self {
+        StepError { step, error }
+    }
+
+    pub fn field(&self) -> Option<&str> {
+        self.error.field()
+    }
+}
+
+impl std::fmt::Display for StepError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Step {}: {}", self.step.number(), self.error)
+    }
+}
+
+impl std::error::Error for StepError {}
+
+/// The seed's three connection runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Scenario {
+    /// B presents the certificate C signed: must succeed.
+    Mutual,
+    /// B presents nothing: C must refuse.
+    NoClientCertificate,
+    /// B presents its own root CA certificate and key: C must refuse.
+    WrongClientCertificate,
+}
+
+impl Scenario {
+    pub const ALL: [Scenario; 3] = [
+        Scenario::Mutual,
+        Scenario::NoClientCertificate,
+        Scenario::WrongClientCertificate,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Scenario::Mutual => "Client B → Client C with B's signed certificate",
+            Scenario::NoClientCertificate => "Without a client certificate (should fail)",
+            Scenario::WrongClientCertificate => "With the wrong client certificate: B's root CA (should fail)",
+        }
+    }
+
+    pub fn should_succeed(self) -> bool {
+        self == Scenario::Mutual
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct StepRun {
+    generation: u64,
+    /// The generation of each dependency when this step ran.
+    consumed: Vec<(StepId, u64)>,
+    inputs: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Workshop {
+    pub settings: Settings,
+    keys: BTreeMap<Party, PrivateKey>,
+    csrs: BTreeMap<Party, Csr>,
+    certs: BTreeMap<Party, Certificate>,
+    runs: BTreeMap<StepId, StepRun>,
+    handshakes: Vec<(Scenario, Outcome)>,
+    generation: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepStatus {
+    NotRun,
+    Fresh,
+    /// It ran, but an input or a step it depends on changed since.
+    Stale,
+    /// An optional step switched off by the settings.
+    Skipped,
+}
+
+impl Workshop {
+    pub fn new(settings: Settings) -> Self {
+        Workshop { settings, ..Default::default() }
+    }
+
+    pub fn status(&self, step: StepId) -> StepStatus {
+        if !self.settings.includes(step) {
+            return StepStatus::Skipped;
+        }
+        let Some(run) = self.runs.get(&step) else {
+            return StepStatus::NotRun;
+        };
+        let deps = step.depends_on(&self.settings);
+        let deps_unchanged = deps.len() == run.consumed.len()
+            && deps.iter().all(|dep| {
+                let now = self.runs.get(dep).map(|r| r.generation);
+                run.consumed.iter().any(|(d, g)| d == dep && Some(*g) == now)
+                    && self.status(*dep) == StepStatus::Fresh
+            });
+        if deps_unchanged && run.inputs == self.settings.inputs_of(step) {
+            StepStatus::Fresh
+        } else {
+            StepStatus::Stale
+        }
+    }
+
+    /// The key algorithm a step will generate, so the caller can supply the key itself
+    /// (the browser asks WebCrypto for RSA keys).
+    pub fn key_needed(&self, step: StepId) -> Option<pki::KeyAlgorithm> {
+        step.party().map(|p| self.settings.cert(p).algorithm)
+    }
+
+    /// Checks what a step will read from the settings, without changing anything.
+    pub fn validate(&self, step: StepId) -> Result<(), StepError> {
+        let fail = |e| StepError::new(step, e);
+        if let Some(party) = step.party() {
+            let cert = self.settings.cert(party);
+            cert.subject.validate().map_err(fail)?;
+            if step != StepId::BCsr {
+                pki::cert::check_days(cert.days).map_err(fail)?;
+            }
+        }
+        match step {
+            StepId::CSignsB => pki::cert::check_days(self.settings.b_client.days).map_err(fail)?,
+            StepId::CServer if self.settings.server_sans.is_empty() => {
+                return Err(fail(PkiError::input("san", "The server needs at least one DNS name or IP address.")))
+            }
+            _ => {}
+        }
+        for dep in step.depends_on(&self.settings) {
+            if !self.runs.contains_key(&dep) {
+                return Err(fail(PkiError::input(
+                    "run",
+                    format!("Run step {} ({}) first.", dep.number(), dep.title()),
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs one step. `key` is the new key for steps that make one; `None` generates it here.
+    /// On error nothing changes.
+    pub fn run_step(&mut self, step: StepId, key: Option<PrivateKey>, now: u64) -> Result<(), StepError> {
+        self.validate(step)?;
+        let fail = |e| StepError::new(step, e);
+        let key = match (step.party(), key) {
+            (None, _) => None,
+            (Some(party), Some(key)) => {
+                if key.algorithm() != self.settings.cert(party).algorithm {
+                    return Err(fail(PkiError::Key(format!(
+                        "the supplied key is {}, the settings ask for {}",
+                        key.algorithm().label(),
+                        self.settings.cert(party).algorithm.label()
+                    ))));
+                }
+                Some(key)
+            }
+            (Some(party), None) => Some(PrivateKey::generate(self.settings.cert(party).algorithm).map_err(fail)?),
+        };
+        let settings = self.settings.clone();
+        let template = |party: Party| Template {
+            profile: party.profile(),
+            days: settings.cert(party).days,
+            sans: if party == Party::CServer { &settings.server_sans } else { &[] },
+            now,
+        };
+        match step {
+            StepId::CRoot | StepId::BRoot => {
+                let party = step.party().expect("root steps make a key");
+                let key = key.expect("root steps make a key");
+                let cert = pki::cert::self_signed(&settings.cert(party).subject, &key, &template(party)).map_err(fail)?;
+                self.keys.insert(party, key);
+                self.certs.insert(party, cert);
+            }
+            StepId::CIntermediate | StepId::BIntermediate | StepId::CServer => {
+                let party = step.party().expect("these steps make a key");
+                let key = key.expect("these steps make a key");
+                let issuer = match step {
+                    StepId::CIntermediate => Party::CRoot,
+                    StepId::BIntermediate => Party::BRoot,
+                    _ => settings.c_issuer(),
+                };
+                let csr = pki::csr::build(&settings.cert(party).subject, &key).map_err(fail)?;
+                let cert = self.sign(&csr, &template(party), issuer).map_err(fail)?;
+                self.keys.insert(party, key);
+                self.csrs.insert(party, csr);
+                self.certs.insert(party, cert);
+            }
+            StepId::BCsr => {
+                let key = key.expect("step 5 makes a key");
+                let csr = pki::csr::build(&settings.b_client.subject, &key).map_err(fail)?;
+                self.keys.insert(Party::BClient, key);
+                self.csrs.insert(Party::BClient, csr);
+            }
+            StepId::CSignsB => {
+                let csr = self.csrs.get(&Party::BClient).cloned().ok_or_else(|| fail(missing("B's CSR")))?;
+                let cert = self.sign(&csr, &template(Party::BClient), settings.c_issuer()).map_err(fail)?;
+                self.certs.insert(Party::BClient, cert);
+            }
+            StepId::Handshake => {
+                self.handshakes = Scenario::ALL
+                    .iter()
+                    .map(|s| self.connect(*s).map(|o| (*s, o)))
+                    .collect::<Result<_, _>>()
+                    .map_err(fail)?;
+            }
+        }
+        self.record_run(step);
+        Ok(())
+    }
+
+    fn sign(&self, csr: &Csr, template: &Template<'_>, issuer: Party) -> Result<Certificate, PkiError> {
+        let issuer_cert = self.certs.get(&issuer).ok_or_else(|| missing(issuer.label()))?;
+        let issuer_key = self.keys.get(&issuer).ok_or_else(|| missing(issuer.label()))?;
+        pki::cert::sign_csr(csr, template, issuer_cert, issuer_key)
+    }
+
+    fn record_run(&mut self, step: StepId) {
+        self.generation += 1;
+        let consumed = step
+            .depends_on(&self.settings)
+            .into_iter()
+            .map(|dep| (dep, self.runs.get(&dep).map(|r| r.generation).unwrap_or(0)))
+            .collect();
+        self.runs.insert(
+            step,
+            StepRun { generation: self.generation, consumed, inputs: self.settings.inputs_of(step) },
+        );
+    }
+
+    /// C's CA chain as the seed's `cat` builds it: intermediate first, then root.
+    pub fn chain(&self) -> Vec<Certificate> {
+        let mut chain = Vec::new();
+        if self.settings.use_intermediates {
+            chain.extend(self.certs.get(&Party::CIntermediate).cloned());
+        }
+        chain.extend(self.certs.get(&Party::CRoot).cloned());
+        chain
+    }
+
+    /// One of the seed's connection runs, over memory.
+    pub fn connect(&self, scenario: Scenario) -> Result<Outcome, PkiError> {
+        let need_cert = |p: Party| self.certs.get(&p).cloned().ok_or_else(|| missing(p.label()));
+        let need_key = |p: Party| self.keys.get(&p).cloned().ok_or_else(|| missing(p.label()));
+        let chain = self.chain();
+        let intermediates: Vec<Certificate> = chain.iter().take(chain.len().saturating_sub(1)).cloned().collect();
+        let with_intermediates = |leaf: Certificate| std::iter::once(leaf).chain(intermediates.iter().cloned()).collect::<Vec<_>>();
+        let server = ServerSide {
+            chain: with_intermediates(need_cert(Party::CServer)?),
+            key: need_key(Party::CServer)?,
+            trusted_client_cas: chain.clone(),
+        };
+        let identity = match scenario {
+            Scenario::Mutual => Some((with_intermediates(need_cert(Party::BClient)?), need_key(Party::BClient)?)),
+            Scenario::NoClientCertificate => None,
+            Scenario::WrongClientCertificate => Some((vec![need_cert(Party::BRoot)?], need_key(Party::BRoot)?)),
+        };
+        let client = ClientSide { identity, trusted_server_cas: chain, server_name: self.settings.server_name() };
+        Ok(tls::run(&server, &client, self.settings.tls_version))
+    }
+
+    pub fn handshakes(&self) -> &[(Scenario, Outcome)] {
+        &self.handshakes
+    }
+
+    pub fn key(&self, party: Party) -> Option<&PrivateKey> {
+        self.keys.get(&party)
+    }
+
+    pub fn csr(&self, party: Party) -> Option<&Csr> {
+        self.csrs.get(&party)
+    }
+
+    pub fn certificate(&self, party: Party) -> Option<&Certificate> {
+        self.certs.get(&party)
+    }
+
+    /// The files a step has made so far that belong to the current settings.
+    pub fn artifacts(&self, step: StepId) -> Vec<&'static ArtifactSpec> {
+        ARTIFACTS
+            .iter()
+            .filter(|a| a.step == step && self.settings.includes(step) && self.has(a.kind))
+            .collect()
+    }
+
+    fn has(&self, kind: ArtifactKind) -> bool {
+        match kind {
+            ArtifactKind::Key(p) => self.keys.contains_key(&p),
+            ArtifactKind::Csr(p) => self.csrs.contains_key(&p),
+            ArtifactKind::Certificate(p) => self.certs.contains_key(&p),
+            ArtifactKind::Chain => self.certs.contains_key(&Party::BClient) && !self.chain().is_empty(),
+        }
+    }
+
+    /// The public (non-key) PEM of an artifact; keys go through `export`.
+    pub fn public_pem(&self, kind: ArtifactKind) -> Option<String> {
+        match kind {
+            ArtifactKind::Key(_) => None,
+            ArtifactKind::Csr(p) => self.csrs.get(&p).map(Csr::to_pem),
+            ArtifactKind::Certificate(p) => self.certs.get(&p).map(Certificate::to_pem),
+            ArtifactKind::Chain => Some(self.chain().iter().map(Certificate::to_pem).collect()),
+        }
+    }
+
+    /// Runs every included step in the seed's order, generating keys here.
+    pub fn run_all(&mut self, now: u64) -> Result<(), StepError> {
+        for step in StepId::ALL {
+            if self.settings.includes(step) {
+                self.run_step(step, None, now)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn missing(what: &str) -> PkiError {
+    PkiError::input("run", format!("{what} does not exist yet; run its step first."))
+}

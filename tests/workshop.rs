@@ -1,0 +1,153 @@
+//! The whole workshop through the core, natively.
+
+use mtls_lab::clock::unix_now;
+use mtls_lab::pki::{inspect, KeyAlgorithm};
+use mtls_lab::tls::TlsVersion;
+use mtls_lab::workshop::{
+    export, Party, Scenario, Settings, StepId, StepStatus, Workshop, ARTIFACTS,
+};
+
+fn run(settings: Settings) -> Workshop {
+    let mut workshop = Workshop::new(settings);
+    workshop.run_all(unix_now()).expect("the workshop runs");
+    workshop
+}
+
+fn assert_seed_verdicts(workshop: &Workshop) {
+    let outcomes = workshop.handshakes();
+    assert_eq!(outcomes.len(), 3);
+    for (scenario, outcome) in outcomes {
+        assert_eq!(
+            outcome.result.is_ok(),
+            scenario.should_succeed(),
+            "{scenario:?}: {}",
+            outcome.headline()
+        );
+        assert!(!outcome.records.is_empty());
+    }
+    let (_, good) = &outcomes[0];
+    assert_eq!(good.headline(), "Handshake succeeded");
+    let established = good.result.as_ref().unwrap();
+    assert_eq!(established.server_received, "hello from Client B");
+    assert_eq!(established.client_received, "hello from Client C");
+    assert!(established.client_subject.as_deref().unwrap().contains("CN = client-b.local"));
+    for (_, failed) in &outcomes[1..] {
+        let failure = failed.result.as_ref().unwrap_err();
+        assert_eq!(failure.side, mtls_lab::tls::Side::Server, "{failure:?}");
+        assert!(failed.headline().starts_with("Handshake failed:"));
+    }
+}
+
+#[test]
+fn p256_workshop_with_intermediates_succeeds_and_refuses_the_seed_negatives() {
+    let workshop = run(Settings::default());
+    assert_seed_verdicts(&workshop);
+    for step in StepId::ALL {
+        assert_eq!(workshop.status(step), StepStatus::Fresh, "{step:?}");
+    }
+    let trace = &workshop.handshakes()[0].1.records;
+    let names: Vec<String> = trace.iter().flat_map(|r| r.contents.clone()).collect();
+    assert!(names.contains(&"ClientHello".to_string()), "{names:?}");
+    assert!(names.contains(&"ServerHello".to_string()), "{names:?}");
+}
+
+#[test]
+fn tls12_shows_the_plaintext_certificate_request() {
+    let settings = Settings { tls_version: TlsVersion::Tls12, ..Settings::default() };
+    let workshop = run(settings);
+    assert_seed_verdicts(&workshop);
+    let names: Vec<String> = workshop.handshakes()[0]
+        .1
+        .records
+        .iter()
+        .flat_map(|r| r.contents.clone())
+        .collect();
+    for expected in ["Certificate", "CertificateRequest", "ServerHelloDone", "ClientKeyExchange", "CertificateVerify"] {
+        assert!(names.iter().any(|n| n == expected), "{expected} missing from {names:?}");
+    }
+}
+
+#[test]
+fn without_intermediates_c_signs_with_its_root() {
+    let settings = Settings { use_intermediates: false, ..Settings::default() };
+    let workshop = run(settings);
+    assert_seed_verdicts(&workshop);
+    assert_eq!(workshop.status(StepId::CIntermediate), StepStatus::Skipped);
+    assert_eq!(workshop.chain().len(), 1);
+    let client = inspect::certificate(workshop.certificate(Party::BClient).unwrap()).unwrap();
+    assert!(client.issuer.contains("CN = Client C Root CA"), "{}", client.issuer);
+    let files = export::all_files(&workshop, &export::KeyProtection::plain()).unwrap();
+    assert!(!files.iter().any(|f| f.path.contains("intermediate")));
+}
+
+#[test]
+fn rerunning_a_step_makes_its_dependents_stale() {
+    let mut workshop = run(Settings::default());
+    workshop.run_step(StepId::CIntermediate, None, unix_now()).unwrap();
+    assert_eq!(workshop.status(StepId::CIntermediate), StepStatus::Fresh);
+    for step in [StepId::CSignsB, StepId::CServer, StepId::Handshake] {
+        assert_eq!(workshop.status(step), StepStatus::Stale, "{step:?}");
+    }
+    assert_eq!(workshop.status(StepId::BCsr), StepStatus::Fresh);
+    workshop.settings.b_client.days = 30;
+    workshop.run_step(StepId::CSignsB, None, unix_now()).unwrap();
+    workshop.run_step(StepId::CServer, None, unix_now()).unwrap();
+    workshop.run_step(StepId::Handshake, None, unix_now()).unwrap();
+    assert_eq!(workshop.status(StepId::Handshake), StepStatus::Fresh);
+    workshop.settings.c_server.subject.common_name = "other.local".into();
+    assert_eq!(workshop.status(StepId::CServer), StepStatus::Stale);
+}
+
+#[test]
+fn bad_input_changes_nothing() {
+    let mut workshop = run(Settings::default());
+    let before = workshop.certificate(Party::CRoot).cloned();
+    workshop.settings.c_root.subject.common_name = String::new();
+    let err = workshop.run_step(StepId::CRoot, None, unix_now()).unwrap_err();
+    assert_eq!(err.field(), Some("CN"));
+    assert_eq!(workshop.certificate(Party::CRoot).cloned(), before);
+    workshop.settings.c_root.subject.common_name = "Client C Root CA".into();
+    workshop.settings.c_root.days = 0;
+    assert_eq!(workshop.run_step(StepId::CRoot, None, unix_now()).unwrap_err().field(), Some("days"));
+    assert_eq!(workshop.certificate(Party::CRoot).cloned(), before);
+    let fresh = Workshop::new(Settings::default());
+    let mut fresh = fresh;
+    let err = fresh.run_step(StepId::CSignsB, None, unix_now()).unwrap_err();
+    assert!(err.to_string().contains("first"), "{err}");
+}
+
+#[test]
+fn export_holds_every_seed_path_and_a_zip_of_them() {
+    let workshop = run(Settings::default());
+    let files = export::all_files(&workshop, &export::KeyProtection::encrypted("workshop-pass")).unwrap();
+    for spec in ARTIFACTS.iter() {
+        assert!(files.iter().any(|f| f.path == spec.path), "{} missing", spec.path);
+    }
+    for file in files.iter().filter(|f| f.path.ends_with(".key")) {
+        assert!(file.contents.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"), "{}", file.path);
+    }
+    let chain = files.iter().find(|f| f.path == "client_b_cert/client_c_ca_chain.crt").unwrap();
+    let certs = mtls_lab::pki::Certificate::all_from_pem(&chain.contents).unwrap();
+    assert_eq!(certs[0], workshop.certificate(Party::CIntermediate).unwrap().clone());
+    assert_eq!(certs[1], workshop.certificate(Party::CRoot).unwrap().clone());
+    let zip = export::zip(&files);
+    assert_eq!(&zip[..4], b"PK\x03\x04");
+    assert!(export::all_files(&workshop, &export::KeyProtection::encrypted("no")).is_err());
+}
+
+#[test]
+fn supplied_keys_must_match_the_settings() {
+    let mut workshop = Workshop::new(Settings::default());
+    let rsa = mtls_lab::pki::PrivateKey::generate(KeyAlgorithm::Rsa2048).unwrap();
+    assert!(workshop.run_step(StepId::CRoot, Some(rsa.clone()), unix_now()).is_err());
+    workshop.settings.c_root.algorithm = KeyAlgorithm::Rsa2048;
+    workshop.run_step(StepId::CRoot, Some(rsa), unix_now()).unwrap();
+    let view = inspect::certificate(workshop.certificate(Party::CRoot).unwrap()).unwrap();
+    assert_eq!(view.public_key, "RSA (2048 bit)");
+    assert_eq!(view.signature_algorithm, "sha256WithRSAEncryption");
+}
+
+#[test]
+fn scenario_titles_match_the_seed() {
+    assert!(Scenario::ALL[1].title().contains("should fail"));
+}
