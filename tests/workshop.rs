@@ -151,3 +151,23 @@ fn supplied_keys_must_match_the_settings() {
 fn scenario_titles_match_the_seed() {
     assert!(Scenario::ALL[1].title().contains("should fail"));
 }
+
+#[test]
+fn imports_refuse_garbage_and_wrong_passphrases_without_changing_anything() {
+    let mut workshop = run(Settings::default());
+    let before = workshop.csr(Party::BClient).cloned();
+    for garbage in ["", "hello", "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n"] {
+        assert!(workshop.sign_external_csr(garbage, unix_now()).is_err(), "{garbage:?}");
+    }
+    let own = mtls_lab::pki::PrivateKey::generate(KeyAlgorithm::EcdsaP384).unwrap();
+    let pem = own.to_encrypted_pem("my own pass", 1000).unwrap();
+    let err = workshop.use_own_b_key(&pem, "not it", unix_now()).unwrap_err();
+    assert_eq!(err, mtls_lab::pki::PkiError::WrongPassphrase);
+    assert_eq!(workshop.csr(Party::BClient).cloned(), before);
+    assert_eq!(workshop.settings.b_client.algorithm, KeyAlgorithm::EcdsaP256);
+    workshop.use_own_b_key(&pem, "my own pass", unix_now()).unwrap();
+    assert_eq!(workshop.key(Party::BClient), Some(&own));
+    assert_eq!(workshop.status(StepId::CSignsB), StepStatus::Stale);
+    let signed = workshop.sign_external_csr(&workshop.csr(Party::BClient).unwrap().to_pem(), unix_now()).unwrap();
+    assert!(inspect::certificate(&signed).unwrap().subject.contains("client-b.local"));
+}

@@ -1,1 +1,27 @@
-//! The browser UI.
+//! The browser UI: a thin Yew layer over the workshop core. One section per seed step.
+
+mod browser;
+mod state;
+mod view;
+
+use state::{Action, AppState};
+use yew::prelude::*;
+
+pub use view::App;
+
+/// Mounts the app and turns a panic into a visible, recoverable notice instead of a dead page.
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        if let Some(notice) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("crash-notice"))
+        {
+            let _ = notice.set_attribute("class", "crash-notice shown");
+        }
+    }));
+    yew::Renderer::<App>::new().render();
+}
+
+#[allow(dead_code)]
+fn _assert_types(_: UseReducerHandle<AppState>, _: Action) {}

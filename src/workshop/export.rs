@@ -64,10 +64,22 @@ pub fn artifact_file(workshop: &Workshop, spec: &ArtifactSpec, keys: &KeyProtect
 /// Every file of the current tree, in step order, plus a README with the commands to use it.
 pub fn all_files(workshop: &Workshop, keys: &KeyProtection) -> Result<Vec<ExportFile>, PkiError> {
     keys.check()?;
+    files_with(workshop, keys, |spec| artifact_file(workshop, spec, keys).map(|f| f.map(|f| f.contents)))
+}
+
+/// The tree with each file's contents from `contents`; the browser passes key files it has
+/// already encrypted. `None` from `contents` leaves the file out.
+pub fn files_with(
+    workshop: &Workshop,
+    keys: &KeyProtection,
+    mut contents: impl FnMut(&ArtifactSpec) -> Result<Option<String>, PkiError>,
+) -> Result<Vec<ExportFile>, PkiError> {
     let mut files = Vec::new();
     for step in StepId::ALL {
         for spec in workshop.artifacts(step) {
-            files.extend(artifact_file(workshop, spec, keys)?);
+            if let Some(text) = contents(spec)? {
+                files.push(ExportFile { path: spec.path.to_string(), contents: text });
+            }
         }
     }
     files.push(ExportFile { path: "README.txt".into(), contents: readme(workshop, keys) });

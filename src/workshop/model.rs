@@ -122,8 +122,22 @@ impl Workshop {
         step.party().map(|p| self.settings.cert(p).algorithm)
     }
 
-    /// Checks what a step will read from the settings, without changing anything.
+    /// Checks what a step will read from the settings and the steps it needs.
     pub fn validate(&self, step: StepId) -> Result<(), StepError> {
+        self.validate_inputs(step)?;
+        for dep in step.depends_on(&self.settings) {
+            if !self.runs.contains_key(&dep) {
+                return Err(StepError::new(
+                    step,
+                    PkiError::input("run", format!("Run step {} ({}) first.", dep.number(), dep.title())),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks only what a step reads from the settings.
+    pub fn validate_inputs(&self, step: StepId) -> Result<(), StepError> {
         let fail = |e| StepError::new(step, e);
         if let Some(party) = step.party() {
             let cert = self.settings.cert(party);
@@ -138,14 +152,6 @@ impl Workshop {
                 return Err(fail(PkiError::input("san", "The server needs at least one DNS name or IP address.")))
             }
             _ => {}
-        }
-        for dep in step.depends_on(&self.settings) {
-            if !self.runs.contains_key(&dep) {
-                return Err(fail(PkiError::input(
-                    "run",
-                    format!("Run step {} ({}) first.", dep.number(), dep.title()),
-                )));
-            }
         }
         Ok(())
     }
@@ -238,6 +244,31 @@ impl Workshop {
             step,
             StepRun { generation: self.generation, consumed, inputs: self.settings.inputs_of(step) },
         );
+    }
+
+    /// Signs a CSR made elsewhere (say by `openssl req -new`) as a client certificate from C's
+    /// issuing CA. Only its subject and key are used; the workshop's tree is left as it is.
+    pub fn sign_external_csr(&self, pem: &str, now: u64) -> Result<Certificate, PkiError> {
+        let csr = Csr::from_pem(pem)?;
+        let template = Template {
+            profile: Party::BClient.profile(),
+            days: self.settings.b_client.days,
+            sans: &[],
+            now,
+        };
+        self.sign(&csr, &template, self.settings.c_issuer())
+    }
+
+    /// Step 5 with Client B's own key instead of a new one (PEM, encrypted or plain).
+    /// The key's algorithm replaces the setting; on error nothing changes.
+    pub fn use_own_b_key(&mut self, pem: &str, passphrase: &str, now: u64) -> Result<(), PkiError> {
+        let key = PrivateKey::from_pem(pem, passphrase)?;
+        let previous = self.settings.b_client.algorithm;
+        self.settings.b_client.algorithm = key.algorithm();
+        self.run_step(StepId::BCsr, Some(key), now).map_err(|e| {
+            self.settings.b_client.algorithm = previous;
+            e.error
+        })
     }
 
     /// C's CA chain as the seed's `cat` builds it: intermediate first, then root.

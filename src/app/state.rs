@@ -1,0 +1,348 @@
+//! The app's state and every change a user can make to it. The core does all the work.
+
+use crate::pki::{self, KeyAlgorithm, PrivateKey, San};
+use crate::tls::TlsVersion;
+use crate::workshop::{export::KeyProtection, Party, Settings, StepId, Workshop, ARTIFACTS};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use yew::Reducible;
+
+/// Long work under way: what it is doing now and since when.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Busy {
+    pub run: u64,
+    pub label: String,
+    pub started_ms: f64,
+    pub done: usize,
+    pub total: usize,
+}
+
+/// An encrypted (or plain) key file, valid for one key and one passphrase choice.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyFile {
+    pub key: PrivateKey,
+    pub protection: KeyProtection,
+    pub pem: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub workshop: Workshop,
+    pub passphrase: String,
+    pub plain_keys: bool,
+    /// Raw text of inputs that may not parse (days, SANs), keyed by input id.
+    pub drafts: BTreeMap<String, String>,
+    /// Messages keyed by input id, or by step id for step-wide errors.
+    pub errors: BTreeMap<String, String>,
+    pub busy: Option<Busy>,
+    pub last_run_ms: Option<f64>,
+    next_run: u64,
+    /// Key files by seed path.
+    pub key_files: BTreeMap<&'static str, KeyFile>,
+    /// A CSR pasted into step 6, and the certificate C made from it (kept beside the tree).
+    pub external_csr: String,
+    pub external_cert: Option<pki::Certificate>,
+    /// Client B's own key pasted into step 5, and its passphrase.
+    pub own_key: String,
+    pub own_key_passphrase: String,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        AppState {
+            workshop: Workshop::new(Settings::default()),
+            passphrase: String::new(),
+            plain_keys: false,
+            drafts: BTreeMap::new(),
+            errors: BTreeMap::new(),
+            busy: None,
+            last_run_ms: None,
+            next_run: 1,
+            key_files: BTreeMap::new(),
+            external_csr: String::new(),
+            external_cert: None,
+            own_key: String::new(),
+            own_key_passphrase: String::new(),
+        }
+    }
+}
+
+impl PartialEq for AppState {
+    fn eq(&self, _: &Self) -> bool {
+        // Every dispatch yields a new state; Yew re-renders on each.
+        false
+    }
+}
+
+pub fn days_input(party: Party) -> String {
+    format!("days-{party:?}")
+}
+
+pub fn subject_input(party: Party, short: &str) -> String {
+    format!("subject-{party:?}-{short}")
+}
+
+pub fn algorithm_input(party: Party) -> String {
+    format!("algorithm-{party:?}")
+}
+
+pub const SANS_INPUT: &str = "sans";
+pub const EXTERNAL_CSR_INPUT: &str = "external-csr";
+pub const OWN_KEY_INPUT: &str = "own-key";
+pub const OWN_KEY_PASSPHRASE_INPUT: &str = "own-key-passphrase";
+pub const PASSPHRASE_INPUT: &str = "passphrase";
+
+pub enum Action {
+    SetPassphrase(String),
+    SetPlainKeys(bool),
+    SetIntermediates(bool),
+    SetTlsVersion(TlsVersion),
+    SetAlgorithm(Party, KeyAlgorithm),
+    SetSubject(Party, &'static str, String),
+    SetDays(Party, String),
+    SetSans(String),
+    UseSeedKeySizes,
+    UseFastKeys,
+    /// Refuses to start and shows why, by the inputs at fault.
+    Refuse(Vec<(String, String)>),
+    Begin { run: u64, label: String, total: usize, started_ms: f64 },
+    Progress { run: u64, label: String },
+    /// Runs one step with a key made elsewhere (or none); errors stop the run.
+    Apply { run: u64, step: StepId, key: Option<PrivateKey>, now: u64 },
+    Fail { run: u64, step: StepId, message: String },
+    Finish { run: u64, now_ms: f64 },
+    KeyReady { path: &'static str, file: KeyFile },
+    SetExternalCsr(String),
+    SignExternalCsr { now: u64 },
+    SetOwnKey(String),
+    SetOwnKeyPassphrase(String),
+    UseOwnKey { now: u64 },
+}
+
+impl AppState {
+    pub fn protection(&self) -> KeyProtection {
+        if self.plain_keys {
+            KeyProtection::plain()
+        } else {
+            KeyProtection::encrypted(&self.passphrase)
+        }
+    }
+
+    /// The keys whose files are missing or out of date, by seed path.
+    pub fn keys_to_export(&self) -> Vec<(&'static str, PrivateKey)> {
+        let protection = self.protection();
+        ARTIFACTS
+            .iter()
+            .filter_map(|spec| match spec.kind {
+                crate::workshop::ArtifactKind::Key(party) if self.workshop.settings.includes(spec.step) => {
+                    self.workshop.key(party).map(|k| (spec.path, k.clone()))
+                }
+                _ => None,
+            })
+            .filter(|(path, key)| {
+                self.key_files.get(path).is_none_or(|f| &f.key != key || f.protection != protection)
+            })
+            .collect()
+    }
+
+    /// The current file of a key, if it is ready for the current passphrase choice.
+    pub fn key_file(&self, path: &str, party: Party) -> Option<&KeyFile> {
+        let key = self.workshop.key(party)?;
+        self.key_files
+            .get(path)
+            .filter(|f| &f.key == key && f.protection == self.protection())
+    }
+
+    pub fn next_run_id(&self) -> u64 {
+        self.next_run
+    }
+
+    /// Everything wrong with the inputs of the given steps, by input id.
+    pub fn input_errors(&self, steps: &[StepId]) -> Vec<(String, String)> {
+        let mut errors: Vec<(String, String)> = self
+            .errors
+            .iter()
+            .filter(|(k, _)| k.starts_with("days-") || k.as_str() == SANS_INPUT)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for step in steps {
+            if let Err(e) = self.workshop.validate_inputs(*step) {
+                let id = match (step.party(), e.field()) {
+                    (Some(party), Some("days")) => days_input(party),
+                    (_, Some("san")) => SANS_INPUT.to_string(),
+                    (Some(party), Some(short)) => subject_input(party, short),
+                    _ => step.id(),
+                };
+                errors.push((id, e.error.to_string()));
+            }
+        }
+        errors
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut state = (*self).clone();
+        match action {
+            Action::SetPassphrase(value) => {
+                match pki::keys::check_passphrase(&value) {
+                    Ok(()) => state.errors.remove(PASSPHRASE_INPUT),
+                    Err(e) => state.errors.insert(PASSPHRASE_INPUT.into(), e.to_string()),
+                };
+                state.passphrase = value;
+            }
+            Action::SetPlainKeys(plain) => state.plain_keys = plain,
+            Action::SetIntermediates(on) => state.workshop.settings.use_intermediates = on,
+            Action::SetTlsVersion(version) => state.workshop.settings.tls_version = version,
+            Action::SetAlgorithm(party, algorithm) => state.workshop.settings.cert_mut(party).algorithm = algorithm,
+            Action::SetSubject(party, short, value) => {
+                let input = subject_input(party, short);
+                let mut subject = state.workshop.settings.cert(party).subject.clone();
+                subject.set(short, value);
+                // Keep what was typed; show the problem by the field until it is fixed.
+                match subject.validate() {
+                    Err(e) if e.field() == Some(short) => {
+                        state.errors.insert(input, e.to_string());
+                    }
+                    _ => {
+                        state.errors.remove(&input);
+                    }
+                }
+                state.workshop.settings.cert_mut(party).subject = subject;
+            }
+            Action::SetDays(party, raw) => {
+                let input = days_input(party);
+                let parsed = raw.trim().parse::<u32>().map_err(|_| {
+                    pki::PkiError::input("days", format!("Validity must be a whole number of days, 1 to {}.", pki::cert::MAX_DAYS))
+                });
+                match parsed.and_then(|d| pki::cert::check_days(d).map(|()| d)) {
+                    Ok(days) => {
+                        state.workshop.settings.cert_mut(party).days = days;
+                        state.errors.remove(&input);
+                        state.drafts.remove(&input);
+                    }
+                    Err(e) => {
+                        state.errors.insert(input.clone(), e.to_string());
+                        state.drafts.insert(input, raw);
+                    }
+                }
+            }
+            Action::SetSans(raw) => match San::parse_list(&raw) {
+                Ok(sans) => {
+                    state.workshop.settings.server_sans = sans;
+                    state.errors.remove(SANS_INPUT);
+                    state.drafts.remove(SANS_INPUT);
+                }
+                Err(e) => {
+                    state.errors.insert(SANS_INPUT.into(), e.to_string());
+                    state.drafts.insert(SANS_INPUT.into(), raw);
+                }
+            },
+            Action::UseSeedKeySizes => {
+                let settings = state.workshop.settings.clone().with_seed_key_sizes();
+                state.workshop.settings = settings;
+            }
+            Action::UseFastKeys => {
+                for party in ALL_PARTIES {
+                    state.workshop.settings.cert_mut(party).algorithm = KeyAlgorithm::EcdsaP256;
+                }
+            }
+            Action::Refuse(errors) => {
+                for (id, message) in errors {
+                    state.errors.insert(id, message);
+                }
+            }
+            Action::Begin { run, label, total, started_ms } => {
+                if state.busy.is_none() {
+                    state.next_run = run + 1;
+                    state.busy = Some(Busy { run, label, started_ms, done: 0, total });
+                }
+            }
+            Action::Progress { run, label } => {
+                if let Some(busy) = state.busy.as_mut().filter(|b| b.run == run) {
+                    busy.label = label;
+                }
+            }
+            Action::Apply { run, step, key, now } => {
+                if state.busy.as_ref().is_some_and(|b| b.run == run) {
+                    match state.workshop.run_step(step, key, now) {
+                        Ok(()) => {
+                            state.errors.remove(&step.id());
+                            if let Some(busy) = state.busy.as_mut() {
+                                busy.done += 1;
+                            }
+                        }
+                        Err(e) => {
+                            state.errors.insert(step.id(), e.to_string());
+                            state.busy = None;
+                        }
+                    }
+                }
+            }
+            Action::Fail { run, step, message } => {
+                if state.busy.as_ref().is_some_and(|b| b.run == run) {
+                    state.errors.insert(step.id(), message);
+                    state.busy = None;
+                }
+            }
+            Action::Finish { run, now_ms } => {
+                if let Some(busy) = state.busy.as_ref().filter(|b| b.run == run) {
+                    state.last_run_ms = Some(now_ms - busy.started_ms);
+                    state.busy = None;
+                }
+            }
+            Action::KeyReady { path, file } => {
+                // Only keep it if it still matches the key and the passphrase choice.
+                if state.protection() == file.protection
+                    && ARTIFACTS.iter().any(|a| {
+                        a.path == path
+                            && matches!(a.kind, crate::workshop::ArtifactKind::Key(p) if state.workshop.key(p) == Some(&file.key))
+                    })
+                {
+                    state.key_files.insert(path, file);
+                }
+            }
+            Action::SetExternalCsr(text) => state.external_csr = text,
+            Action::SignExternalCsr { now } => match state.workshop.sign_external_csr(&state.external_csr, now) {
+                Ok(cert) => {
+                    state.external_cert = Some(cert);
+                    state.errors.remove(EXTERNAL_CSR_INPUT);
+                }
+                Err(e) => {
+                    state.errors.insert(EXTERNAL_CSR_INPUT.into(), e.to_string());
+                }
+            },
+            Action::SetOwnKey(text) => state.own_key = text,
+            Action::SetOwnKeyPassphrase(text) => state.own_key_passphrase = text,
+            Action::UseOwnKey { now } if state.busy.is_none() => {
+                state.errors.remove(OWN_KEY_INPUT);
+                state.errors.remove(OWN_KEY_PASSPHRASE_INPUT);
+                let (pem, passphrase) = (state.own_key.clone(), state.own_key_passphrase.clone());
+                match state.workshop.use_own_b_key(&pem, &passphrase, now) {
+                    Ok(()) => {
+                        state.errors.remove(&StepId::BCsr.id());
+                    }
+                    Err(pki::PkiError::WrongPassphrase) => {
+                        state.errors.insert(OWN_KEY_PASSPHRASE_INPUT.into(), pki::PkiError::WrongPassphrase.to_string());
+                    }
+                    Err(e) => {
+                        state.errors.insert(OWN_KEY_INPUT.into(), e.to_string());
+                    }
+                }
+            }
+            Action::UseOwnKey { .. } => {}
+        }
+        Rc::new(state)
+    }
+}
+
+pub const ALL_PARTIES: [Party; 6] = [
+    Party::CRoot,
+    Party::BRoot,
+    Party::CIntermediate,
+    Party::BIntermediate,
+    Party::BClient,
+    Party::CServer,
+];

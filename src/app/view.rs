@@ -1,0 +1,630 @@
+//! Rendering. Every change goes through `state::Action`; nothing here builds a certificate.
+
+use super::browser;
+use super::state::{self, Action, AppState, ALL_PARTIES};
+use crate::clock::unix_now;
+use crate::pki::{inspect, name::SUBJECT_FIELDS, KeyAlgorithm, San};
+use crate::tls::{Outcome, TlsVersion};
+use crate::workshop::{
+    commands, export, ArtifactKind, ArtifactSpec, Party, Scenario, StepId, StepStatus,
+};
+use std::cell::Cell;
+use std::rc::Rc;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+type Dispatch = UseReducerDispatcher<AppState>;
+
+fn input_value(e: &InputEvent) -> String {
+    e.target_unchecked_into::<HtmlInputElement>().value()
+}
+
+/// Runs `steps` in order: keys first (WebCrypto for RSA), then the core, yielding between
+/// steps so the page keeps answering.
+fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>) {
+    if state.busy.is_some() {
+        return;
+    }
+    let errors = state.input_errors(&steps);
+    if !errors.is_empty() {
+        dispatch.dispatch(Action::Refuse(errors));
+        return;
+    }
+    let run = state.next_run_id();
+    let settings = state.workshop.settings.clone();
+    let total = steps.len();
+    dispatch.dispatch(Action::Begin {
+        run,
+        label: "Starting…".into(),
+        total,
+        started_ms: browser::now_ms(),
+    });
+    yew::platform::spawn_local(async move {
+        for (index, step) in steps.into_iter().enumerate() {
+            let key_algorithm = step.party().map(|p| settings.cert(p).algorithm);
+            let label = match key_algorithm {
+                Some(alg) => format!(
+                    "Step {} ({} of {}): generating a {} key ({})…",
+                    step.number(),
+                    index + 1,
+                    total,
+                    alg.label(),
+                    browser::key_source(alg)
+                ),
+                None if step == StepId::Handshake => format!("Step 8 ({} of {total}): running the handshakes…", index + 1),
+                None => format!("Step {} ({} of {total}): signing…", step.number(), index + 1),
+            };
+            dispatch.dispatch(Action::Progress { run, label });
+            browser::yield_to_browser().await;
+            let key = match key_algorithm {
+                Some(alg) => match browser::generate_key(alg).await {
+                    Ok(key) => Some(key),
+                    Err(message) => {
+                        dispatch.dispatch(Action::Fail { run, step, message });
+                        return;
+                    }
+                },
+                None => None,
+            };
+            dispatch.dispatch(Action::Apply { run, step, key, now: unix_now() });
+            browser::yield_to_browser().await;
+        }
+        dispatch.dispatch(Action::Finish { run, now_ms: browser::now_ms() });
+    });
+}
+
+/// Prepares key files in the background, one key at a time, after typing pauses.
+fn export_keys(state: &AppState, dispatch: Dispatch, epoch: Rc<Cell<u64>>) {
+    let protection = state.protection();
+    if protection.check().is_err() {
+        return;
+    }
+    let pending = state.keys_to_export();
+    let mine = epoch.get() + 1;
+    epoch.set(mine);
+    if pending.is_empty() {
+        return;
+    }
+    yew::platform::spawn_local(async move {
+        yew::platform::time::sleep(std::time::Duration::from_millis(250)).await;
+        for (path, key) in pending {
+            if epoch.get() != mine {
+                return;
+            }
+            let pem = if protection.plain {
+                Ok(key.to_pem())
+            } else {
+                key.to_encrypted_pem(&protection.passphrase, protection.iterations)
+            };
+            if let Ok(pem) = pem {
+                dispatch.dispatch(Action::KeyReady {
+                    path,
+                    file: state::KeyFile { key, protection: protection.clone(), pem },
+                });
+            }
+            browser::yield_to_browser().await;
+        }
+    });
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(AppState::default);
+    let epoch = use_mut_ref(|| ());
+    let export_epoch = use_memo((), |_| Rc::new(Cell::new(0u64)));
+    let _ = epoch;
+    {
+        let deps = (state.keys_to_export(), state.protection());
+        let dispatch = state.dispatcher();
+        let epoch = (*export_epoch).clone();
+        let snapshot = (*state).clone();
+        use_effect_with(deps, move |_| export_keys(&snapshot, dispatch, epoch));
+    }
+    let s = &*state;
+    let dispatch = state.dispatcher();
+    html! {
+        <>
+        <header class="top">
+            <h1>{"mTLS Lab"}</h1>
+            <p class="tagline">{"The mutual TLS workshop in your browser: two organisations, their CAs, a signed client certificate and a real handshake. Nothing leaves this tab unless you download it."}</p>
+        </header>
+        <main>
+            { concept() }
+            { controls(s, &dispatch) }
+            { for StepId::ALL.iter().map(|step| step_section(s, &dispatch, *step)) }
+        </main>
+        <footer><p>{"Keys are made in this page (WebCrypto for RSA, Rust compiled to WebAssembly for the rest) and kept in memory only. The app makes no network request."}</p></footer>
+        </>
+    }
+}
+
+fn concept() -> Html {
+    html! {
+        <section class="concept" aria-labelledby="concept-title">
+            <h2 id="concept-title">{"How mutual TLS builds trust"}</h2>
+            <p>{"In ordinary TLS only the server shows a certificate. In mutual TLS the server also asks the client for one, and each side checks the other's chain up to a CA it trusts, then checks a signature that proves the peer holds the matching private key."}</p>
+            <p>{"Here Client C runs the CA and the server. Client B keeps its private key, sends C a signing request, and gets back a clientAuth certificate plus C's CA chain. With those, B can prove who it is to C, and verify that it really talks to C."}</p>
+        </section>
+    }
+}
+
+fn controls(s: &AppState, dispatch: &Dispatch) -> Html {
+    let settings = &s.workshop.settings;
+    let busy = s.busy.is_some();
+    let on_pass = {
+        let d = dispatch.clone();
+        Callback::from(move |e: InputEvent| d.dispatch(Action::SetPassphrase(input_value(&e))))
+    };
+    let on_plain = {
+        let d = dispatch.clone();
+        Callback::from(move |e: Event| d.dispatch(Action::SetPlainKeys(e.target_unchecked_into::<HtmlInputElement>().checked())))
+    };
+    let on_inter = {
+        let d = dispatch.clone();
+        Callback::from(move |e: Event| d.dispatch(Action::SetIntermediates(e.target_unchecked_into::<HtmlInputElement>().checked())))
+    };
+    let on_tls = {
+        let d = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            d.dispatch(Action::SetTlsVersion(if value == "1.2" { TlsVersion::Tls12 } else { TlsVersion::Tls13 }))
+        })
+    };
+    let on_seed = {
+        let d = dispatch.clone();
+        Callback::from(move |_| d.dispatch(Action::UseSeedKeySizes))
+    };
+    let on_fast = {
+        let d = dispatch.clone();
+        Callback::from(move |_| d.dispatch(Action::UseFastKeys))
+    };
+    let on_run_all = {
+        let d = dispatch.clone();
+        let snapshot = s.clone();
+        Callback::from(move |_| {
+            let steps = StepId::ALL.into_iter().filter(|st| snapshot.workshop.settings.includes(*st)).collect();
+            start_run(&snapshot, d.clone(), steps)
+        })
+    };
+    let pass_error = s.errors.get(state::PASSPHRASE_INPUT);
+    html! {
+        <section class="controls" aria-label="Workshop settings">
+            <div class="field">
+                <label for={state::PASSPHRASE_INPUT}>{"Key passphrase"}</label>
+                <input id={state::PASSPHRASE_INPUT} type="password" autocomplete="new-password" value={s.passphrase.clone()} oninput={on_pass}
+                    aria-invalid={pass_error.is_some().to_string()} aria-describedby="passphrase-help passphrase-error" />
+                <p id="passphrase-help" class="help">{format!(
+                    "Private keys download as PKCS#8 encrypted with AES-256-CBC, key from PBKDF2-HMAC-SHA256 with {} rounds. openssl asks for this passphrase (-passin).",
+                    crate::pki::keys::PBKDF2_ITERATIONS
+                )}</p>
+                <p id="passphrase-error" class="error" role="alert">{ pass_error.cloned().unwrap_or_default() }</p>
+            </div>
+            <div class="field checkbox">
+                <input id="plain-keys" type="checkbox" checked={s.plain_keys} onchange={on_plain} />
+                <label for="plain-keys">{"Download keys unencrypted (for tools that cannot prompt for a passphrase)"}</label>
+            </div>
+            <div class="field checkbox">
+                <input id="use-intermediates" type="checkbox" checked={settings.use_intermediates} onchange={on_inter} disabled={busy} />
+                <label for="use-intermediates">{"Use intermediate CAs (steps 3 and 4; without them C signs with its root)"}</label>
+            </div>
+            <div class="field">
+                <label for="tls-version">{"TLS version for step 8"}</label>
+                <select id="tls-version" onchange={on_tls} disabled={busy}>
+                    <option value="1.3" selected={settings.tls_version == TlsVersion::Tls13}>{"TLS 1.3"}</option>
+                    <option value="1.2" selected={settings.tls_version == TlsVersion::Tls12}>{"TLS 1.2"}</option>
+                </select>
+            </div>
+            <div class="buttons">
+                <button type="button" onclick={on_fast} disabled={busy}>{"Fast keys (ECDSA P-256 everywhere)"}</button>
+                <button type="button" onclick={on_seed} disabled={busy}>{"The seed's keys (RSA 4096 CAs, RSA 2048 leaves)"}</button>
+            </div>
+            <div class="buttons">
+                <button type="button" class="primary" id="run-all" onclick={on_run_all} disabled={busy}>{"Run all steps"}</button>
+                { zip_link(s) }
+            </div>
+            { progress(s) }
+        </section>
+    }
+}
+
+fn progress(s: &AppState) -> Html {
+    match (&s.busy, s.last_run_ms) {
+        (Some(busy), _) => html! {
+            <div class="progress" role="status" aria-live="polite">
+                <progress max={busy.total.to_string()} value={busy.done.to_string()}></progress>
+                <span class="progress-label">{ format!("{} {} of {} steps done.", busy.label, busy.done, busy.total) }</span>
+            </div>
+        },
+        (None, Some(ms)) => html! {
+            <div class="progress" role="status" aria-live="polite"><span>{ format!("Done in {:.0} ms.", ms) }</span></div>
+        },
+        _ => html! { <div class="progress" role="status" aria-live="polite"></div> },
+    }
+}
+
+fn zip_link(s: &AppState) -> Html {
+    if s.workshop.artifacts(StepId::CRoot).is_empty() {
+        return html! { <span class="muted">{"mtls-workshop.zip appears here once a step has run."}</span> };
+    }
+    let protection = s.protection();
+    let files = export::files_with(&s.workshop, &protection, |spec| {
+        Ok(match spec.kind {
+            ArtifactKind::Key(party) => Some(s.key_file(spec.path, party).map(|f| f.pem.clone()).ok_or_else(|| crate::pki::PkiError::Key("not ready".into()))?),
+            kind => s.workshop.public_pem(kind),
+        })
+    });
+    match files {
+        Ok(files) => {
+            let href = browser::data_url("application/zip", &export::zip(&files));
+            html! { <a class="download zip" id="zip-link" href={href} download={export::ZIP_NAME}>{ format!("Download {} ({} files)", export::ZIP_NAME, files.len()) }</a> }
+        }
+        Err(_) if protection.check().is_err() => html! { <span class="muted">{"Set a valid key passphrase to download the archive."}</span> },
+        Err(_) => html! { <span class="muted">{"Encrypting keys for the archive…"}</span> },
+    }
+}
+
+fn status_badge(status: StepStatus) -> Html {
+    let (class, text) = match status {
+        StepStatus::NotRun => ("badge not-run", "Not run yet"),
+        StepStatus::Fresh => ("badge fresh", "Up to date"),
+        StepStatus::Stale => ("badge stale", "Stale: an input changed, run it again"),
+        StepStatus::Skipped => ("badge skipped", "Skipped: intermediates are off"),
+    };
+    html! { <span class={class}>{text}</span> }
+}
+
+fn step_section(s: &AppState, dispatch: &Dispatch, step: StepId) -> Html {
+    let status = s.workshop.status(step);
+    let busy = s.busy.is_some();
+    let on_run = {
+        let d = dispatch.clone();
+        let snapshot = s.clone();
+        Callback::from(move |_| start_run(&snapshot, d.clone(), vec![step]))
+    };
+    let button = if step == StepId::Handshake { "Run the handshakes" } else { "Generate" };
+    let error = s.errors.get(&step.id());
+    html! {
+        <section class={classes!("step", (status == StepStatus::Skipped).then_some("skipped"))} id={step.id()} aria-labelledby={format!("{}-title", step.id())}>
+            <h2 id={format!("{}-title", step.id())}>{ format!("Step {}: {}", step.number(), step.title()) }</h2>
+            { status_badge(status) }
+            <p class="why">{ step.why() }</p>
+            if status != StepStatus::Skipped {
+                { step_inputs(s, dispatch, step) }
+                <div class="buttons">
+                    <button type="button" class="generate" onclick={on_run} disabled={busy}>{button}</button>
+                </div>
+                <p class="error" role="alert">{ error.cloned().unwrap_or_default() }</p>
+                { import_view(s, dispatch, step) }
+                { step_result(s, step) }
+                { commands_view(s, step) }
+            }
+        </section>
+    }
+}
+
+fn step_inputs(s: &AppState, dispatch: &Dispatch, step: StepId) -> Html {
+    let settings = &s.workshop.settings;
+    let busy = s.busy.is_some();
+    match step {
+        StepId::CSignsB => days_field(s, dispatch, Party::BClient, "Client certificate validity (days)"),
+        StepId::Handshake => html! {
+            <p class="help">{ format!("Client B connects to \"{}\" over {}, trusting C's chain file; C requires a client certificate and trusts the same chain.", settings.server_name(), settings.tls_version.label()) }</p>
+        },
+        _ => {
+            let Some(party) = step.party() else { return html! {} };
+            let cert = settings.cert(party);
+            let alg_id = state::algorithm_input(party);
+            let on_alg = {
+                let d = dispatch.clone();
+                Callback::from(move |e: Event| {
+                    let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+                    if let Some(alg) = KeyAlgorithm::from_id(&value) {
+                        d.dispatch(Action::SetAlgorithm(party, alg));
+                    }
+                })
+            };
+            html! {
+                <fieldset class="inputs" disabled={busy}>
+                    <legend>{ party.label() }</legend>
+                    <div class="field">
+                        <label for={alg_id.clone()}>{"Key algorithm"}</label>
+                        <select id={alg_id} onchange={on_alg}>
+                            { for KeyAlgorithm::ALL.iter().map(|a| html! { <option value={a.id()} selected={*a == cert.algorithm}>{ a.label() }</option> }) }
+                        </select>
+                    </div>
+                    <div class="subject">
+                        { for SUBJECT_FIELDS.iter().map(|f| subject_field(s, dispatch, party, f.short, f.label)) }
+                    </div>
+                    if step != StepId::BCsr {
+                        { days_field(s, dispatch, party, "Validity (days)") }
+                    }
+                    if step == StepId::CServer {
+                        { sans_field(s, dispatch) }
+                    }
+                </fieldset>
+            }
+        }
+    }
+}
+
+fn field_error(s: &AppState, id: &str) -> Html {
+    html! { <p id={format!("{id}-error")} class="error" role="alert">{ s.errors.get(id).cloned().unwrap_or_default() }</p> }
+}
+
+fn subject_field(s: &AppState, dispatch: &Dispatch, party: Party, short: &'static str, label: &'static str) -> Html {
+    let id = state::subject_input(party, short);
+    let value = s.workshop.settings.cert(party).subject.get(short).to_string();
+    let d = dispatch.clone();
+    let oninput = Callback::from(move |e: InputEvent| d.dispatch(Action::SetSubject(party, short, input_value(&e))));
+    let invalid = s.errors.contains_key(&id);
+    html! {
+        <div class="field">
+            <label for={id.clone()}>{label}</label>
+            <input id={id.clone()} type="text" value={value} {oninput} aria-invalid={invalid.to_string()} aria-describedby={format!("{id}-error")} />
+            { field_error(s, &id) }
+        </div>
+    }
+}
+
+fn days_field(s: &AppState, dispatch: &Dispatch, party: Party, label: &'static str) -> Html {
+    let id = state::days_input(party);
+    let value = s.drafts.get(&id).cloned().unwrap_or_else(|| s.workshop.settings.cert(party).days.to_string());
+    let d = dispatch.clone();
+    let oninput = Callback::from(move |e: InputEvent| d.dispatch(Action::SetDays(party, input_value(&e))));
+    let invalid = s.errors.contains_key(&id);
+    html! {
+        <div class="field">
+            <label for={id.clone()}>{label}</label>
+            <input id={id.clone()} type="text" inputmode="numeric" value={value} {oninput} aria-invalid={invalid.to_string()} aria-describedby={format!("{id}-error")} />
+            { field_error(s, &id) }
+        </div>
+    }
+}
+
+fn sans_field(s: &AppState, dispatch: &Dispatch) -> Html {
+    let id = state::SANS_INPUT;
+    let value = s.drafts.get(id).cloned().unwrap_or_else(|| San::list_to_string(&s.workshop.settings.server_sans));
+    let d = dispatch.clone();
+    let oninput = Callback::from(move |e: InputEvent| d.dispatch(Action::SetSans(e.target_unchecked_into::<HtmlTextAreaElement>().value())));
+    html! {
+        <div class="field wide">
+            <label for={id}>{"Subject alternative names (DNS names and IP addresses, comma-separated)"}</label>
+            <textarea id={id} rows="2" value={value} {oninput} aria-invalid={s.errors.contains_key(id).to_string()} aria-describedby="sans-error" />
+            { field_error(s, id) }
+        </div>
+    }
+}
+
+/// Step 5: Client B may bring its own key; step 6: C may sign a CSR made elsewhere.
+fn import_view(s: &AppState, dispatch: &Dispatch, step: StepId) -> Html {
+    let busy = s.busy.is_some();
+    match step {
+        StepId::BCsr => {
+            let d = dispatch.clone();
+            let on_key = Callback::from(move |e: InputEvent| d.dispatch(Action::SetOwnKey(e.target_unchecked_into::<HtmlTextAreaElement>().value())));
+            let d = dispatch.clone();
+            let on_pass = Callback::from(move |e: InputEvent| d.dispatch(Action::SetOwnKeyPassphrase(input_value(&e))));
+            let d = dispatch.clone();
+            let on_use = Callback::from(move |_| d.dispatch(Action::UseOwnKey { now: unix_now() }));
+            html! {
+                <details class="import">
+                    <summary>{"Use Client B's own key instead"}</summary>
+                    <p class="help">{"Paste a PKCS#8 private key (PRIVATE KEY or ENCRYPTED PRIVATE KEY), for example from openssl genpkey. It stays in this page; the CSR is made from it."}</p>
+                    <div class="field wide">
+                        <label for={state::OWN_KEY_INPUT}>{"Client B's private key (PEM)"}</label>
+                        <textarea id={state::OWN_KEY_INPUT} rows="4" value={s.own_key.clone()} oninput={on_key} aria-invalid={s.errors.contains_key(state::OWN_KEY_INPUT).to_string()} aria-describedby={format!("{}-error", state::OWN_KEY_INPUT)} />
+                        { field_error(s, state::OWN_KEY_INPUT) }
+                    </div>
+                    <div class="field">
+                        <label for={state::OWN_KEY_PASSPHRASE_INPUT}>{"Passphrase of that key (if encrypted)"}</label>
+                        <input id={state::OWN_KEY_PASSPHRASE_INPUT} type="password" autocomplete="off" value={s.own_key_passphrase.clone()} oninput={on_pass} aria-invalid={s.errors.contains_key(state::OWN_KEY_PASSPHRASE_INPUT).to_string()} aria-describedby={format!("{}-error", state::OWN_KEY_PASSPHRASE_INPUT)} />
+                        { field_error(s, state::OWN_KEY_PASSPHRASE_INPUT) }
+                    </div>
+                    <button type="button" id="use-own-key" onclick={on_use} disabled={busy}>{"Use this key and make the CSR"}</button>
+                </details>
+            }
+        }
+        StepId::CSignsB => {
+            let d = dispatch.clone();
+            let on_csr = Callback::from(move |e: InputEvent| d.dispatch(Action::SetExternalCsr(e.target_unchecked_into::<HtmlTextAreaElement>().value())));
+            let d = dispatch.clone();
+            let on_sign = Callback::from(move |_| d.dispatch(Action::SignExternalCsr { now: unix_now() }));
+            let signed = s.external_cert.as_ref().map(|cert| {
+                let href = browser::data_url("application/x-pem-file", cert.to_pem().as_bytes());
+                let subject = inspect::certificate(cert).map(|v| v.subject).unwrap_or_default();
+                html! {
+                    <p>{ format!("Signed: {subject}. ") }<a class="download" href={href} download="pasted_csr_signed_by_client_c.crt">{"Download pasted_csr_signed_by_client_c.crt"}</a></p>
+                }
+            });
+            html! {
+                <details class="import">
+                    <summary>{"Sign a CSR made elsewhere"}</summary>
+                    <p class="help">{"Paste a CSR, for example from openssl req -new on your own machine. C checks its signature and signs it with the v3_client profile; only the subject and key are taken from it. The result is kept beside the workshop's tree."}</p>
+                    <div class="field wide">
+                        <label for={state::EXTERNAL_CSR_INPUT}>{"Certificate signing request (PEM)"}</label>
+                        <textarea id={state::EXTERNAL_CSR_INPUT} rows="4" value={s.external_csr.clone()} oninput={on_csr} aria-invalid={s.errors.contains_key(state::EXTERNAL_CSR_INPUT).to_string()} aria-describedby={format!("{}-error", state::EXTERNAL_CSR_INPUT)} />
+                        { field_error(s, state::EXTERNAL_CSR_INPUT) }
+                    </div>
+                    <button type="button" id="sign-external-csr" onclick={on_sign} disabled={busy}>{"Sign the pasted CSR"}</button>
+                    { for signed }
+                </details>
+            }
+        }
+        _ => html! {},
+    }
+}
+
+fn step_result(s: &AppState, step: StepId) -> Html {
+    if step == StepId::Handshake {
+        return handshake_view(s);
+    }
+    let artifacts = s.workshop.artifacts(step);
+    if artifacts.is_empty() {
+        return html! {};
+    }
+    let mut shown_certs = Vec::new();
+    html! {
+        <div class="result">
+            { for artifacts.iter().filter_map(|spec| match spec.kind {
+                ArtifactKind::Certificate(party) if !shown_certs.contains(&party) => {
+                    shown_certs.push(party);
+                    Some(certificate_view(s, party))
+                }
+                ArtifactKind::Csr(party) if step == StepId::BCsr && !shown_certs.contains(&party) => {
+                    shown_certs.push(party);
+                    Some(csr_view(s, party))
+                }
+                _ => None,
+            }) }
+            <h3>{"Files"}</h3>
+            <ul class="downloads">
+                { for artifacts.iter().map(|spec| download_item(s, spec)) }
+            </ul>
+        </div>
+    }
+}
+
+fn certificate_view(s: &AppState, party: Party) -> Html {
+    let Some(cert) = s.workshop.certificate(party) else { return html! {} };
+    let view = match inspect::certificate(cert) {
+        Ok(v) => v,
+        Err(e) => return html! { <p class="error">{ e.to_string() }</p> },
+    };
+    html! {
+        <div class="cert">
+            <h3>{ party.label() }</h3>
+            <dl>
+                <dt>{"Subject"}</dt><dd>{ view.subject.clone() }</dd>
+                <dt>{"Issuer"}</dt><dd>{ view.issuer.clone() }{ if view.self_issued { " (self-signed)" } else { "" } }</dd>
+                <dt>{"Validity"}</dt><dd>{ format!("{} → {}", view.not_before, view.not_after) }</dd>
+                <dt>{"Public key"}</dt><dd>{ view.public_key.clone() }</dd>
+                <dt>{"Signature"}</dt><dd>{ view.signature_algorithm.clone() }</dd>
+                <dt>{"Serial"}</dt><dd class="mono">{ view.serial.clone() }</dd>
+            </dl>
+            <h4>{"X509v3 extensions"}</h4>
+            <ul class="extensions">
+                { for view.extensions.iter().map(|e| html! {
+                    <li><span class="ext-name">{ e.name.clone() }</span>{ if e.critical { " (critical)" } else { "" } }{": "}<span class="mono">{ e.value.clone() }</span></li>
+                }) }
+            </ul>
+            <details><summary>{"PEM"}</summary><pre class="pem">{ cert.to_pem() }</pre></details>
+        </div>
+    }
+}
+
+fn csr_view(s: &AppState, party: Party) -> Html {
+    let Some(csr) = s.workshop.csr(party) else { return html! {} };
+    let Ok(view) = inspect::csr(csr) else { return html! {} };
+    html! {
+        <div class="cert">
+            <h3>{"Client B's certificate signing request"}</h3>
+            <dl>
+                <dt>{"Subject"}</dt><dd>{ view.subject }</dd>
+                <dt>{"Public key"}</dt><dd>{ view.public_key }</dd>
+                <dt>{"Signature"}</dt><dd>{ format!("{} (self-signature verified)", view.signature_algorithm) }</dd>
+            </dl>
+            <details><summary>{"PEM"}</summary><pre class="pem">{ csr.to_pem() }</pre></details>
+        </div>
+    }
+}
+
+fn download_item(s: &AppState, spec: &ArtifactSpec) -> Html {
+    let name = spec.file_name();
+    let contents = match spec.kind {
+        ArtifactKind::Key(party) => match s.key_file(spec.path, party) {
+            Some(file) => Some(file.pem.clone()),
+            None => {
+                let why = if s.protection().check().is_err() { "needs a valid key passphrase" } else { "encrypting…" };
+                return html! { <li><span class="path">{ spec.path }</span>{" "}<span class="muted">{ format!("{name}: {why}") }</span></li> };
+            }
+        },
+        kind => s.workshop.public_pem(kind),
+    };
+    let Some(contents) = contents else { return html! {} };
+    let href = browser::data_url("application/x-pem-file", contents.as_bytes());
+    html! {
+        <li><span class="path">{ spec.path }</span>{" "}<a class="download" href={href} download={name}>{ format!("Download {name}") }</a></li>
+    }
+}
+
+fn commands_view(s: &AppState, step: StepId) -> Html {
+    let blocks = commands::for_step(step, &s.workshop.settings);
+    html! {
+        <details class="commands">
+            <summary>{"The same with openssl"}</summary>
+            if step == StepId::CRoot {
+                { command_block(&commands::preamble()) }
+            }
+            { for blocks.iter().map(command_block) }
+        </details>
+    }
+}
+
+fn command_block(block: &commands::CommandBlock) -> Html {
+    html! {
+        <div class="command">
+            <h4>{ block.title.clone() }</h4>
+            <pre class="mono">{ block.script.clone() }</pre>
+        </div>
+    }
+}
+
+fn handshake_view(s: &AppState) -> Html {
+    let outcomes = s.workshop.handshakes();
+    if outcomes.is_empty() {
+        return html! {};
+    }
+    html! {
+        <div class="result handshakes">
+            { for outcomes.iter().map(|(scenario, outcome)| scenario_view(*scenario, outcome)) }
+        </div>
+    }
+}
+
+fn scenario_view(scenario: Scenario, outcome: &Outcome) -> Html {
+    let as_expected = outcome.result.is_ok() == scenario.should_succeed();
+    let detail = match &outcome.result {
+        Ok(est) => format!(
+            "{} with {}. C accepted {}. Data went both ways: C read \"{}\", B read \"{}\".",
+            est.version,
+            est.cipher_suite,
+            est.client_subject.clone().unwrap_or_default(),
+            est.server_received,
+            est.client_received
+        ),
+        Err(f) => match &f.peer_error {
+            Some(peer) => format!("The other side then reported: {peer}"),
+            None => String::new(),
+        },
+    };
+    html! {
+        <div class={classes!("scenario", if as_expected { "expected" } else { "unexpected" })} data-scenario={format!("{scenario:?}")}>
+            <h3>{ scenario.title() }</h3>
+            <p class="verdict">{ outcome.headline() }</p>
+            <p class="muted">{ format!("{} · expected: {} · {}", outcome.version.label(), if scenario.should_succeed() { "success" } else { "refusal" }, if as_expected { "as expected" } else { "NOT as expected" }) }</p>
+            <p>{ detail }</p>
+            <details>
+                <summary>{ format!("Record trace ({} records)", outcome.records.len()) }</summary>
+                <table class="trace">
+                    <thead><tr><th scope="col">{"#"}</th><th scope="col">{"Direction"}</th><th scope="col">{"Record"}</th><th scope="col">{"Bytes"}</th><th scope="col">{"Contents"}</th></tr></thead>
+                    <tbody>
+                        { for outcome.records.iter().enumerate().map(|(i, r)| html! {
+                            <tr>
+                                <td>{ i + 1 }</td>
+                                <td>{ r.direction.arrow() }</td>
+                                <td>{ r.content_type_name() }</td>
+                                <td>{ r.length }</td>
+                                <td>{ r.contents.join(", ") }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </details>
+        </div>
+    }
+}
+
+#[allow(dead_code)]
+fn _parties() -> [Party; 6] {
+    ALL_PARTIES
+}

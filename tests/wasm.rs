@@ -1,0 +1,52 @@
+//! The core inside real wasm, in headless Chromium: keys, the hierarchy and the handshakes.
+#![cfg(target_arch = "wasm32")]
+
+use mtls_lab::clock::unix_now;
+use mtls_lab::pki::{inspect, KeyAlgorithm, PrivateKey};
+use mtls_lab::workshop::{export, Party, Settings, Workshop};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn keys_of_every_kind_are_made_and_encrypted_in_wasm() {
+    for algorithm in [KeyAlgorithm::EcdsaP256, KeyAlgorithm::EcdsaP384, KeyAlgorithm::Rsa2048] {
+        let key = PrivateKey::generate(algorithm).unwrap();
+        let pem = key.to_encrypted_pem("browser pass", 2_000).unwrap();
+        assert_eq!(PrivateKey::from_pem(&pem, "browser pass").unwrap(), key);
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_clock_reads_the_browser() {
+    // SystemTime::now() panics on wasm32; ours must not, and must be recent.
+    assert!(unix_now() > 1_700_000_000);
+}
+
+#[wasm_bindgen_test]
+fn the_whole_hierarchy_and_its_handshakes_run_in_wasm() {
+    let mut workshop = Workshop::new(Settings::default());
+    workshop.run_all(unix_now()).unwrap();
+    let verdicts: Vec<(bool, String)> = workshop
+        .handshakes()
+        .iter()
+        .map(|(s, o)| (o.result.is_ok() == s.should_succeed(), o.headline()))
+        .collect();
+    assert!(verdicts.iter().all(|(ok, _)| *ok), "{verdicts:?}");
+    assert_eq!(verdicts[0].1, "Handshake succeeded");
+    let view = inspect::certificate(workshop.certificate(Party::CServer).unwrap()).unwrap();
+    assert!(view.extensions.iter().any(|e| e.value.contains("DNS:client-c.local")));
+    let files = export::all_files(&workshop, &export::KeyProtection::encrypted("browser pass")).unwrap();
+    assert_eq!(&export::zip(&files)[..2], b"PK");
+}
+
+#[wasm_bindgen_test]
+fn an_rsa_key_from_outside_signs_in_wasm() {
+    // The browser app loads WebCrypto's PKCS#8 the same way.
+    let key = PrivateKey::generate(KeyAlgorithm::Rsa2048).unwrap();
+    let reloaded = PrivateKey::from_pkcs8_der(key.pkcs8_der()).unwrap();
+    let mut workshop = Workshop::new(Settings::default());
+    workshop.settings.c_root.algorithm = KeyAlgorithm::Rsa2048;
+    workshop.run_step(mtls_lab::workshop::StepId::CRoot, Some(reloaded), unix_now()).unwrap();
+    assert!(workshop.certificate(Party::CRoot).is_some());
+}
