@@ -1,4 +1,5 @@
 //! The proof: exported files and shown commands, handed to the real openssl CLI.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod support;
 
@@ -11,7 +12,8 @@ fn exported(settings: Settings, tag: &str) -> (Workshop, TempDir) {
     let mut workshop = Workshop::new(settings);
     workshop.run_all(unix_now()).unwrap();
     let dir = TempDir::new(tag);
-    for file in export::all_files(&workshop, &export::KeyProtection::encrypted(PASSPHRASE)).unwrap() {
+    for file in export::all_files(&workshop, &export::KeyProtection::encrypted(PASSPHRASE)).unwrap()
+    {
         dir.write(&file.path, file.contents.as_bytes());
     }
     (workshop, dir)
@@ -31,13 +33,28 @@ fn assert_step8_with_openssl(settings: &Settings, dir: &std::path::Path) {
     assert!(output.status.success(), "{}", text(&output));
     let out = text(&output);
     assert!(out.contains(": OK"), "{out}");
-    let hashes: Vec<&str> = out.lines().filter(|l| l.starts_with("SHA2-256(stdin)")).collect();
-    assert!(hashes.len() >= 3 && hashes[..3].iter().all(|h| *h == hashes[0]), "{out}");
+    let hashes: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("SHA2-256(stdin)"))
+        .collect();
+    assert!(
+        hashes.len() >= 3 && hashes[..3].iter().all(|h| *h == hashes[0]),
+        "{out}"
+    );
 
-    for (script, should_pass) in [(&client_block.script, true), (&no_cert.script, false), (&wrong_cert.script, false)] {
+    for (script, should_pass) in [
+        (&client_block.script, true),
+        (&no_cert.script, false),
+        (&wrong_cert.script, false),
+    ] {
         let port = free_port();
         let server = Server::start(dir, &script_with_port(&server_block.script, port), port);
-        let (reached, log) = client_reaches_server(dir, &script_with_port(script, port), &server, "hello-from-client-b");
+        let (reached, log) = client_reaches_server(
+            dir,
+            &script_with_port(script, port),
+            &server,
+            "hello-from-client-b",
+        );
         assert_eq!(reached, should_pass, "{script}\n{log}");
     }
 }
@@ -45,12 +62,29 @@ fn assert_step8_with_openssl(settings: &Settings, dir: &std::path::Path) {
 fn assert_chain_and_keys(workshop: &Workshop, dir: &std::path::Path) {
     let root = "client_c_ca/certs/client_c_root_ca.crt";
     let inter = "client_c_ca/certs/client_c_intermediate_ca.crt";
-    for leaf in ["client_b_cert/client_b_signed_by_client_c.crt", "client_c_ca/certs/client_c_server.crt"] {
+    for leaf in [
+        "client_b_cert/client_b_signed_by_client_c.crt",
+        "client_c_ca/certs/client_c_server.crt",
+    ] {
         let out = openssl_ok(dir, &["verify", "-CAfile", root, "-untrusted", inter, leaf]);
         assert!(out.contains(": OK"), "{out}");
-        assert!(run_in(dir, "openssl", &["verify", "-CAfile", root, leaf]).status.code() != Some(0), "verify without the intermediate must fail");
+        assert!(
+            run_in(dir, "openssl", &["verify", "-CAfile", root, leaf])
+                .status
+                .code()
+                != Some(0),
+            "verify without the intermediate must fail"
+        );
     }
-    openssl_ok(dir, &["verify", "-CAfile", "client_b_ca/certs/client_b_root_ca.crt", "client_b_ca/certs/client_b_intermediate_ca.crt"]);
+    openssl_ok(
+        dir,
+        &[
+            "verify",
+            "-CAfile",
+            "client_b_ca/certs/client_b_root_ca.crt",
+            "client_b_ca/certs/client_b_intermediate_ca.crt",
+        ],
+    );
     for key in [
         "client_c_ca/private/client_c_root_ca.key",
         "client_c_ca/private/client_c_intermediate_ca.key",
@@ -59,11 +93,40 @@ fn assert_chain_and_keys(workshop: &Workshop, dir: &std::path::Path) {
         "client_b_ca/private/client_b_intermediate_ca.key",
         "client_b_cert/client_b.key",
     ] {
-        openssl_ok(dir, &["pkey", "-in", key, "-passin", &format!("pass:{PASSPHRASE}"), "-noout"]);
-        let wrong = run_in(dir, "openssl", &["pkey", "-in", key, "-passin", "pass:not the passphrase", "-noout"]);
-        assert!(!wrong.status.success(), "{key} opened with a wrong passphrase");
+        openssl_ok(
+            dir,
+            &[
+                "pkey",
+                "-in",
+                key,
+                "-passin",
+                &format!("pass:{PASSPHRASE}"),
+                "-noout",
+            ],
+        );
+        let wrong = run_in(
+            dir,
+            "openssl",
+            &[
+                "pkey",
+                "-in",
+                key,
+                "-passin",
+                "pass:not the passphrase",
+                "-noout",
+            ],
+        );
+        assert!(
+            !wrong.status.success(),
+            "{key} opened with a wrong passphrase"
+        );
         let details = openssl_ok(dir, &["asn1parse", "-in", key]);
-        assert!(details.contains("PBES2") && details.contains("aes-256-cbc") && details.contains("hmacWithSHA256"), "{details}");
+        assert!(
+            details.contains("PBES2")
+                && details.contains("aes-256-cbc")
+                && details.contains("hmacWithSHA256"),
+            "{details}"
+        );
     }
     for csr in [
         "client_b_cert/client_b_to_client_c.csr",
@@ -88,26 +151,69 @@ fn assert_chain_and_keys(workshop: &Workshop, dir: &std::path::Path) {
 fn assert_inspection_matches_openssl(workshop: &Workshop, dir: &std::path::Path) {
     let cases = [
         (Party::CRoot, "client_c_ca/certs/client_c_root_ca.crt"),
-        (Party::CIntermediate, "client_c_ca/certs/client_c_intermediate_ca.crt"),
-        (Party::BClient, "client_b_cert/client_b_signed_by_client_c.crt"),
+        (
+            Party::CIntermediate,
+            "client_c_ca/certs/client_c_intermediate_ca.crt",
+        ),
+        (
+            Party::BClient,
+            "client_b_cert/client_b_signed_by_client_c.crt",
+        ),
         (Party::CServer, "client_c_ca/certs/client_c_server.crt"),
     ];
     for (party, path) in cases {
         let view = inspect::certificate(workshop.certificate(party).unwrap()).unwrap();
         let openssl = openssl_ok(dir, &["x509", "-in", path, "-noout", "-text"]);
         let squashed: String = openssl.split_whitespace().collect::<Vec<_>>().join(" ");
-        assert!(openssl.contains(&format!("Subject: {}", view.subject)), "{path}: {}\n{openssl}", view.subject);
-        assert!(openssl.contains(&format!("Issuer: {}", view.issuer)), "{path}: {}", view.issuer);
-        assert!(openssl.contains(&format!("Not Before: {}", view.not_before)), "{path}: {}", view.not_before);
-        assert!(openssl.contains(&format!("Not After : {}", view.not_after)), "{path}: {}", view.not_after);
-        assert!(openssl.contains(&format!("Signature Algorithm: {}", view.signature_algorithm)));
-        assert!(squashed.to_lowercase().contains(&view.serial.to_lowercase()), "{path}: serial {}", view.serial);
+        assert!(
+            openssl.contains(&format!("Subject: {}", view.subject)),
+            "{path}: {}\n{openssl}",
+            view.subject
+        );
+        assert!(
+            openssl.contains(&format!("Issuer: {}", view.issuer)),
+            "{path}: {}",
+            view.issuer
+        );
+        assert!(
+            openssl.contains(&format!("Not Before: {}", view.not_before)),
+            "{path}: {}",
+            view.not_before
+        );
+        assert!(
+            openssl.contains(&format!("Not After : {}", view.not_after)),
+            "{path}: {}",
+            view.not_after
+        );
+        assert!(openssl.contains(&format!(
+            "Signature Algorithm: {}",
+            view.signature_algorithm
+        )));
+        assert!(
+            squashed
+                .to_lowercase()
+                .contains(&view.serial.to_lowercase()),
+            "{path}: serial {}",
+            view.serial
+        );
         for ext in &view.extensions {
-            let header = format!("{}:{}", ext.name, if ext.critical { " critical" } else { "" });
-            assert!(squashed.contains(&format!("{header} {}", ext.value)), "{path}: {header} {}\n{openssl}", ext.value);
+            let header = format!(
+                "{}:{}",
+                ext.name,
+                if ext.critical { " critical" } else { "" }
+            );
+            assert!(
+                squashed.contains(&format!("{header} {}", ext.value)),
+                "{path}: {header} {}\n{openssl}",
+                ext.value
+            );
         }
         let names: Vec<&str> = view.extensions.iter().map(|e| e.name.as_str()).collect();
-        assert!(names.contains(&"X509v3 Subject Key Identifier") && names.contains(&"X509v3 Authority Key Identifier"), "{names:?}");
+        assert!(
+            names.contains(&"X509v3 Subject Key Identifier")
+                && names.contains(&"X509v3 Authority Key Identifier"),
+            "{names:?}"
+        );
     }
 }
 
@@ -128,21 +234,66 @@ fn seed_rsa_tree_passes_openssl_and_its_handshake_over_tls12() {
     assert_chain_and_keys(&workshop, dir.path());
     assert_inspection_matches_openssl(&workshop, dir.path());
     assert_step8_with_openssl(&settings, dir.path());
-    let modulus = openssl_ok(dir.path(), &["x509", "-noout", "-modulus", "-in", "client_c_ca/certs/client_c_root_ca.crt"]);
-    assert_eq!(modulus.trim().len(), "Modulus=".len() + 1024, "RSA 4096 root");
+    let modulus = openssl_ok(
+        dir.path(),
+        &[
+            "x509",
+            "-noout",
+            "-modulus",
+            "-in",
+            "client_c_ca/certs/client_c_root_ca.crt",
+        ],
+    );
+    assert_eq!(
+        modulus.trim().len(),
+        "Modulus=".len() + 1024,
+        "RSA 4096 root"
+    );
 }
 
 #[test]
 fn csrs_made_by_openssl_are_signed_and_verify() {
     let (workshop, dir) = exported(Settings::default(), "foreign-csr");
     for (name, keygen) in [
-        ("ec", vec!["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "foreign.key"]),
+        (
+            "ec",
+            vec![
+                "genpkey",
+                "-algorithm",
+                "EC",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-out",
+                "foreign.key",
+            ],
+        ),
         ("rsa", vec!["genrsa", "-out", "foreign.key", "2048"]),
     ] {
         openssl_ok(dir.path(), &keygen);
-        openssl_ok(dir.path(), &["req", "-new", "-key", "foreign.key", "-out", "foreign.csr", "-subj", "/C=FR/O=Elsewhere/CN=learner.example", "-addext", "basicConstraints=critical,CA:TRUE"]);
-        let csr = pki::Csr::from_pem(&std::fs::read_to_string(dir.path().join("foreign.csr")).unwrap()).unwrap();
-        let template = pki::Template { profile: &pki::profile::CLIENT, days: 30, sans: &[], now: unix_now() };
+        openssl_ok(
+            dir.path(),
+            &[
+                "req",
+                "-new",
+                "-key",
+                "foreign.key",
+                "-out",
+                "foreign.csr",
+                "-subj",
+                "/C=FR/O=Elsewhere/CN=learner.example",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+            ],
+        );
+        let csr =
+            pki::Csr::from_pem(&std::fs::read_to_string(dir.path().join("foreign.csr")).unwrap())
+                .unwrap();
+        let template = pki::Template {
+            profile: &pki::profile::CLIENT,
+            days: 30,
+            sans: &[],
+            now: unix_now(),
+        };
         let cert = pki::cert::sign_csr(
             &csr,
             &template,
@@ -151,32 +302,74 @@ fn csrs_made_by_openssl_are_signed_and_verify() {
         )
         .unwrap();
         dir.write("foreign.crt", cert.to_pem().as_bytes());
-        let out = openssl_ok(dir.path(), &["verify", "-CAfile", "client_c_ca/certs/client_c_ca_chain.crt", "foreign.crt"]);
+        let out = openssl_ok(
+            dir.path(),
+            &[
+                "verify",
+                "-CAfile",
+                "client_c_ca/certs/client_c_ca_chain.crt",
+                "foreign.crt",
+            ],
+        );
         assert!(out.contains("foreign.crt: OK"), "{name}: {out}");
         // A strict CA: the CSR asked for CA:TRUE and got the profile's CA:FALSE.
-        let shown = openssl_ok(dir.path(), &["x509", "-in", "foreign.crt", "-noout", "-text"]);
-        assert!(shown.contains("CA:FALSE") && !shown.contains("CA:TRUE"), "{shown}");
-        assert!(shown.contains("Subject: C = FR, O = Elsewhere, CN = learner.example"), "{shown}");
+        let shown = openssl_ok(
+            dir.path(),
+            &["x509", "-in", "foreign.crt", "-noout", "-text"],
+        );
+        assert!(
+            shown.contains("CA:FALSE") && !shown.contains("CA:TRUE"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("Subject: C = FR, O = Elsewhere, CN = learner.example"),
+            "{shown}"
+        );
     }
 }
 
 #[test]
 fn keys_made_by_openssl_load_with_their_passphrase() {
     let dir = TempDir::new("foreign-key");
-    openssl_ok(dir.path(), &["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384", "-aes256", "-pass", "pass:secret-pass", "-out", "k.pem"]);
+    openssl_ok(
+        dir.path(),
+        &[
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-384",
+            "-aes256",
+            "-pass",
+            "pass:secret-pass",
+            "-out",
+            "k.pem",
+        ],
+    );
     let text = std::fs::read_to_string(dir.path().join("k.pem")).unwrap();
     let key = PrivateKey::from_pem(&text, "secret-pass").unwrap();
     assert_eq!(key.algorithm(), KeyAlgorithm::EcdsaP384);
-    assert_eq!(PrivateKey::from_pem(&text, "wrong-pass").unwrap_err(), pki::PkiError::WrongPassphrase);
+    assert_eq!(
+        PrivateKey::from_pem(&text, "wrong-pass").unwrap_err(),
+        pki::PkiError::WrongPassphrase
+    );
 }
 
 /// Every command block the page shows, run by bash in a fresh folder, in the seed's order.
 fn run_shown_commands(settings: &Settings, tag: &str) {
     let dir = TempDir::new(tag);
     let mut script = commands::preamble().script;
-    for step in StepId::ALL.into_iter().filter(|s| *s != StepId::Handshake && settings.includes(*s)) {
+    for step in StepId::ALL
+        .into_iter()
+        .filter(|s| *s != StepId::Handshake && settings.includes(*s))
+    {
         for block in commands::for_step(step, settings) {
-            script.push_str(&format!("\n# --- step {}: {}\n{}\n", step.number(), block.title, block.script));
+            script.push_str(&format!(
+                "\n# --- step {}: {}\n{}\n",
+                step.number(),
+                block.title,
+                block.script
+            ));
         }
     }
     let output = bash(dir.path(), &script, &format!("{PASSPHRASE}\n"));
@@ -193,7 +386,10 @@ fn every_shown_command_runs_with_intermediates() {
 
 #[test]
 fn every_shown_command_runs_without_intermediates_and_with_odd_names() {
-    let mut settings = Settings { use_intermediates: false, ..Settings::default() };
+    let mut settings = Settings {
+        use_intermediates: false,
+        ..Settings::default()
+    };
     settings.b_client.subject.organization = "B's \"quoted\" Org/Unit".into();
     settings.c_server.subject.locality = "Zürich".into();
     settings.c_root.algorithm = KeyAlgorithm::EcdsaP384;

@@ -10,7 +10,11 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 fn keys_of_every_kind_are_made_and_encrypted_in_wasm() {
-    for algorithm in [KeyAlgorithm::EcdsaP256, KeyAlgorithm::EcdsaP384, KeyAlgorithm::Rsa2048] {
+    for algorithm in [
+        KeyAlgorithm::EcdsaP256,
+        KeyAlgorithm::EcdsaP384,
+        KeyAlgorithm::Rsa2048,
+    ] {
         let key = PrivateKey::generate(algorithm).unwrap();
         let pem = key.to_encrypted_pem("browser pass", 2_000).unwrap();
         assert_eq!(PrivateKey::from_pem(&pem, "browser pass").unwrap(), key);
@@ -35,8 +39,12 @@ fn the_whole_hierarchy_and_its_handshakes_run_in_wasm() {
     assert!(verdicts.iter().all(|(ok, _)| *ok), "{verdicts:?}");
     assert_eq!(verdicts[0].1, "Handshake succeeded");
     let view = inspect::certificate(workshop.certificate(Party::CServer).unwrap()).unwrap();
-    assert!(view.extensions.iter().any(|e| e.value.contains("DNS:client-c.local")));
-    let files = export::all_files(&workshop, &export::KeyProtection::encrypted("browser pass")).unwrap();
+    assert!(view
+        .extensions
+        .iter()
+        .any(|e| e.value.contains("DNS:client-c.local")));
+    let files =
+        export::all_files(&workshop, &export::KeyProtection::encrypted("browser pass")).unwrap();
     assert_eq!(&export::zip(&files)[..2], b"PK");
 }
 
@@ -47,6 +55,12 @@ fn an_rsa_key_from_outside_signs_in_wasm() {
     let reloaded = PrivateKey::from_pkcs8_der(key.pkcs8_der()).unwrap();
     let mut workshop = Workshop::new(Settings::default());
     workshop.settings.c_root.algorithm = KeyAlgorithm::Rsa2048;
-    workshop.run_step(mtls_lab::workshop::StepId::CRoot, Some(reloaded), unix_now()).unwrap();
+    workshop
+        .run_step(
+            mtls_lab::workshop::StepId::CRoot,
+            Some(reloaded),
+            unix_now(),
+        )
+        .unwrap();
     assert!(workshop.certificate(Party::CRoot).is_some());
 }

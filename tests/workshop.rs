@@ -1,4 +1,5 @@
 //! The whole workshop through the core, natively.
+#![cfg(not(target_arch = "wasm32"))]
 
 use mtls_lab::clock::unix_now;
 use mtls_lab::pki::{inspect, KeyAlgorithm};
@@ -30,7 +31,11 @@ fn assert_seed_verdicts(workshop: &Workshop) {
     let established = good.result.as_ref().unwrap();
     assert_eq!(established.server_received, "hello from Client B");
     assert_eq!(established.client_received, "hello from Client C");
-    assert!(established.client_subject.as_deref().unwrap().contains("CN = client-b.local"));
+    assert!(established
+        .client_subject
+        .as_deref()
+        .unwrap()
+        .contains("CN = client-b.local"));
     for (_, failed) in &outcomes[1..] {
         let failure = failed.result.as_ref().unwrap_err();
         assert_eq!(failure.side, mtls_lab::tls::Side::Server, "{failure:?}");
@@ -53,7 +58,10 @@ fn p256_workshop_with_intermediates_succeeds_and_refuses_the_seed_negatives() {
 
 #[test]
 fn tls12_shows_the_plaintext_certificate_request() {
-    let settings = Settings { tls_version: TlsVersion::Tls12, ..Settings::default() };
+    let settings = Settings {
+        tls_version: TlsVersion::Tls12,
+        ..Settings::default()
+    };
     let workshop = run(settings);
     assert_seed_verdicts(&workshop);
     let names: Vec<String> = workshop.handshakes()[0]
@@ -62,20 +70,36 @@ fn tls12_shows_the_plaintext_certificate_request() {
         .iter()
         .flat_map(|r| r.contents.clone())
         .collect();
-    for expected in ["Certificate", "CertificateRequest", "ServerHelloDone", "ClientKeyExchange", "CertificateVerify"] {
-        assert!(names.iter().any(|n| n == expected), "{expected} missing from {names:?}");
+    for expected in [
+        "Certificate",
+        "CertificateRequest",
+        "ServerHelloDone",
+        "ClientKeyExchange",
+        "CertificateVerify",
+    ] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} missing from {names:?}"
+        );
     }
 }
 
 #[test]
 fn without_intermediates_c_signs_with_its_root() {
-    let settings = Settings { use_intermediates: false, ..Settings::default() };
+    let settings = Settings {
+        use_intermediates: false,
+        ..Settings::default()
+    };
     let workshop = run(settings);
     assert_seed_verdicts(&workshop);
     assert_eq!(workshop.status(StepId::CIntermediate), StepStatus::Skipped);
     assert_eq!(workshop.chain().len(), 1);
     let client = inspect::certificate(workshop.certificate(Party::BClient).unwrap()).unwrap();
-    assert!(client.issuer.contains("CN = Client C Root CA"), "{}", client.issuer);
+    assert!(
+        client.issuer.contains("CN = Client C Root CA"),
+        "{}",
+        client.issuer
+    );
     let files = export::all_files(&workshop, &export::KeyProtection::plain()).unwrap();
     assert!(!files.iter().any(|f| f.path.contains("intermediate")));
 }
@@ -83,16 +107,24 @@ fn without_intermediates_c_signs_with_its_root() {
 #[test]
 fn rerunning_a_step_makes_its_dependents_stale() {
     let mut workshop = run(Settings::default());
-    workshop.run_step(StepId::CIntermediate, None, unix_now()).unwrap();
+    workshop
+        .run_step(StepId::CIntermediate, None, unix_now())
+        .unwrap();
     assert_eq!(workshop.status(StepId::CIntermediate), StepStatus::Fresh);
     for step in [StepId::CSignsB, StepId::CServer, StepId::Handshake] {
         assert_eq!(workshop.status(step), StepStatus::Stale, "{step:?}");
     }
     assert_eq!(workshop.status(StepId::BCsr), StepStatus::Fresh);
     workshop.settings.b_client.days = 30;
-    workshop.run_step(StepId::CSignsB, None, unix_now()).unwrap();
-    workshop.run_step(StepId::CServer, None, unix_now()).unwrap();
-    workshop.run_step(StepId::Handshake, None, unix_now()).unwrap();
+    workshop
+        .run_step(StepId::CSignsB, None, unix_now())
+        .unwrap();
+    workshop
+        .run_step(StepId::CServer, None, unix_now())
+        .unwrap();
+    workshop
+        .run_step(StepId::Handshake, None, unix_now())
+        .unwrap();
     assert_eq!(workshop.status(StepId::Handshake), StepStatus::Fresh);
     workshop.settings.c_server.subject.common_name = "other.local".into();
     assert_eq!(workshop.status(StepId::CServer), StepStatus::Stale);
@@ -103,33 +135,65 @@ fn bad_input_changes_nothing() {
     let mut workshop = run(Settings::default());
     let before = workshop.certificate(Party::CRoot).cloned();
     workshop.settings.c_root.subject.common_name = String::new();
-    let err = workshop.run_step(StepId::CRoot, None, unix_now()).unwrap_err();
+    let err = workshop
+        .run_step(StepId::CRoot, None, unix_now())
+        .unwrap_err();
     assert_eq!(err.field(), Some("CN"));
     assert_eq!(workshop.certificate(Party::CRoot).cloned(), before);
     workshop.settings.c_root.subject.common_name = "Client C Root CA".into();
     workshop.settings.c_root.days = 0;
-    assert_eq!(workshop.run_step(StepId::CRoot, None, unix_now()).unwrap_err().field(), Some("days"));
+    assert_eq!(
+        workshop
+            .run_step(StepId::CRoot, None, unix_now())
+            .unwrap_err()
+            .field(),
+        Some("days")
+    );
     assert_eq!(workshop.certificate(Party::CRoot).cloned(), before);
     let fresh = Workshop::new(Settings::default());
     let mut fresh = fresh;
-    let err = fresh.run_step(StepId::CSignsB, None, unix_now()).unwrap_err();
+    let err = fresh
+        .run_step(StepId::CSignsB, None, unix_now())
+        .unwrap_err();
     assert!(err.to_string().contains("first"), "{err}");
 }
 
 #[test]
 fn export_holds_every_seed_path_and_a_zip_of_them() {
     let workshop = run(Settings::default());
-    let files = export::all_files(&workshop, &export::KeyProtection::encrypted("workshop-pass")).unwrap();
+    let files = export::all_files(
+        &workshop,
+        &export::KeyProtection::encrypted("workshop-pass"),
+    )
+    .unwrap();
     for spec in ARTIFACTS.iter() {
-        assert!(files.iter().any(|f| f.path == spec.path), "{} missing", spec.path);
+        assert!(
+            files.iter().any(|f| f.path == spec.path),
+            "{} missing",
+            spec.path
+        );
     }
     for file in files.iter().filter(|f| f.path.ends_with(".key")) {
-        assert!(file.contents.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"), "{}", file.path);
+        assert!(
+            file.contents
+                .starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"),
+            "{}",
+            file.path
+        );
     }
-    let chain = files.iter().find(|f| f.path == "client_b_cert/client_c_ca_chain.crt").unwrap();
+    let chain = files
+        .iter()
+        .find(|f| f.path == "client_b_cert/client_c_ca_chain.crt")
+        .unwrap();
     let certs = mtls_lab::pki::Certificate::all_from_pem(&chain.contents).unwrap();
-    assert_eq!(certs[0], workshop.certificate(Party::CIntermediate).unwrap().clone());
-    assert_eq!(certs[1], workshop.certificate(Party::CRoot).unwrap().clone());
+    assert_eq!(
+        certs[0],
+        workshop.certificate(Party::CIntermediate).unwrap().clone()
+    );
+    assert_eq!(
+        certs[1],
+        workshop.certificate(Party::CRoot).unwrap().clone()
+    );
     let zip = export::zip(&files);
     assert_eq!(&zip[..4], b"PK\x03\x04");
     assert!(export::all_files(&workshop, &export::KeyProtection::encrypted("no")).is_err());
@@ -139,9 +203,13 @@ fn export_holds_every_seed_path_and_a_zip_of_them() {
 fn supplied_keys_must_match_the_settings() {
     let mut workshop = Workshop::new(Settings::default());
     let rsa = mtls_lab::pki::PrivateKey::generate(KeyAlgorithm::Rsa2048).unwrap();
-    assert!(workshop.run_step(StepId::CRoot, Some(rsa.clone()), unix_now()).is_err());
+    assert!(workshop
+        .run_step(StepId::CRoot, Some(rsa.clone()), unix_now())
+        .is_err());
     workshop.settings.c_root.algorithm = KeyAlgorithm::Rsa2048;
-    workshop.run_step(StepId::CRoot, Some(rsa), unix_now()).unwrap();
+    workshop
+        .run_step(StepId::CRoot, Some(rsa), unix_now())
+        .unwrap();
     let view = inspect::certificate(workshop.certificate(Party::CRoot).unwrap()).unwrap();
     assert_eq!(view.public_key, "RSA (2048 bit)");
     assert_eq!(view.signature_algorithm, "sha256WithRSAEncryption");
@@ -156,18 +224,37 @@ fn scenario_titles_match_the_seed() {
 fn imports_refuse_garbage_and_wrong_passphrases_without_changing_anything() {
     let mut workshop = run(Settings::default());
     let before = workshop.csr(Party::BClient).cloned();
-    for garbage in ["", "hello", "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n"] {
-        assert!(workshop.sign_external_csr(garbage, unix_now()).is_err(), "{garbage:?}");
+    for garbage in [
+        "",
+        "hello",
+        "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n",
+    ] {
+        assert!(
+            workshop.sign_external_csr(garbage, unix_now()).is_err(),
+            "{garbage:?}"
+        );
     }
     let own = mtls_lab::pki::PrivateKey::generate(KeyAlgorithm::EcdsaP384).unwrap();
     let pem = own.to_encrypted_pem("my own pass", 1000).unwrap();
-    let err = workshop.use_own_b_key(&pem, "not it", unix_now()).unwrap_err();
+    let err = workshop
+        .use_own_b_key(&pem, "not it", unix_now())
+        .unwrap_err();
     assert_eq!(err, mtls_lab::pki::PkiError::WrongPassphrase);
     assert_eq!(workshop.csr(Party::BClient).cloned(), before);
-    assert_eq!(workshop.settings.b_client.algorithm, KeyAlgorithm::EcdsaP256);
-    workshop.use_own_b_key(&pem, "my own pass", unix_now()).unwrap();
+    assert_eq!(
+        workshop.settings.b_client.algorithm,
+        KeyAlgorithm::EcdsaP256
+    );
+    workshop
+        .use_own_b_key(&pem, "my own pass", unix_now())
+        .unwrap();
     assert_eq!(workshop.key(Party::BClient), Some(&own));
     assert_eq!(workshop.status(StepId::CSignsB), StepStatus::Stale);
-    let signed = workshop.sign_external_csr(&workshop.csr(Party::BClient).unwrap().to_pem(), unix_now()).unwrap();
-    assert!(inspect::certificate(&signed).unwrap().subject.contains("client-b.local"));
+    let signed = workshop
+        .sign_external_csr(&workshop.csr(Party::BClient).unwrap().to_pem(), unix_now())
+        .unwrap();
+    assert!(inspect::certificate(&signed)
+        .unwrap()
+        .subject
+        .contains("client-b.local"));
 }

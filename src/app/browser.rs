@@ -35,7 +35,9 @@ pub async fn generate_key(algorithm: KeyAlgorithm) -> Result<PrivateKey, String>
     if let Some(bits) = algorithm.rsa_bits() {
         match webcrypto_rsa(bits).await {
             Ok(key) => return Ok(key),
-            Err(e) => web_sys::console::warn_1(&format!("WebCrypto RSA failed ({e}); using the wasm fallback").into()),
+            Err(e) => web_sys::console::warn_1(
+                &format!("WebCrypto RSA failed ({e}); using the wasm fallback").into(),
+            ),
         }
     }
     PrivateKey::generate(algorithm).map_err(|e| e.to_string())
@@ -43,16 +45,34 @@ pub async fn generate_key(algorithm: KeyAlgorithm) -> Result<PrivateKey, String>
 
 async fn webcrypto_rsa(bits: usize) -> Result<PrivateKey, String> {
     let js_err = |e: JsValue| format!("{e:?}");
-    let subtle = web_sys::window().ok_or("no window")?.crypto().map_err(js_err)?.subtle();
+    let subtle = web_sys::window()
+        .ok_or("no window")?
+        .crypto()
+        .map_err(js_err)?
+        .subtle();
     let algorithm = Object::new();
     Reflect::set(&algorithm, &"name".into(), &"RSASSA-PKCS1-v1_5".into()).map_err(js_err)?;
-    Reflect::set(&algorithm, &"modulusLength".into(), &JsValue::from(bits as u32)).map_err(js_err)?;
-    Reflect::set(&algorithm, &"publicExponent".into(), &Uint8Array::from(&[1u8, 0, 1][..])).map_err(js_err)?;
+    Reflect::set(
+        &algorithm,
+        &"modulusLength".into(),
+        &JsValue::from(bits as u32),
+    )
+    .map_err(js_err)?;
+    Reflect::set(
+        &algorithm,
+        &"publicExponent".into(),
+        &Uint8Array::from(&[1u8, 0, 1][..]),
+    )
+    .map_err(js_err)?;
     Reflect::set(&algorithm, &"hash".into(), &"SHA-256".into()).map_err(js_err)?;
     let usages = Array::of2(&"sign".into(), &"verify".into());
-    let pair = JsFuture::from(subtle.generate_key_with_object(&algorithm, true, &usages).map_err(js_err)?)
-        .await
-        .map_err(js_err)?;
+    let pair = JsFuture::from(
+        subtle
+            .generate_key_with_object(&algorithm, true, &usages)
+            .map_err(js_err)?,
+    )
+    .await
+    .map_err(js_err)?;
     let private: web_sys::CryptoKey = Reflect::get(&pair, &"privateKey".into())
         .map_err(js_err)?
         .dyn_into()
@@ -66,5 +86,8 @@ async fn webcrypto_rsa(bits: usize) -> Result<PrivateKey, String> {
 
 /// A `data:` URL: downloads need no object URL to revoke and make no request.
 pub fn data_url(mime: &str, bytes: &[u8]) -> String {
-    format!("data:{mime};base64,{}", base64::engine::general_purpose::STANDARD.encode(bytes))
+    format!(
+        "data:{mime};base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    )
 }

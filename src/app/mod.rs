@@ -4,9 +4,6 @@ mod browser;
 mod state;
 mod view;
 
-use state::{Action, AppState};
-use yew::prelude::*;
-
 pub use view::App;
 
 /// Mounts the app and turns a panic into a visible, recoverable notice instead of a dead page.
@@ -22,6 +19,3 @@ pub fn start() {
     }));
     yew::Renderer::<App>::new().render();
 }
-
-#[allow(dead_code)]
-fn _assert_types(_: UseReducerHandle<AppState>, _: Action) {}

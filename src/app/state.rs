@@ -105,18 +105,45 @@ pub enum Action {
     UseFastKeys,
     /// Refuses to start and shows why, by the inputs at fault.
     Refuse(Vec<(String, String)>),
-    Begin { run: u64, label: String, total: usize, started_ms: f64 },
-    Progress { run: u64, label: String },
+    Begin {
+        run: u64,
+        label: String,
+        total: usize,
+        started_ms: f64,
+    },
+    Progress {
+        run: u64,
+        label: String,
+    },
     /// Runs one step with a key made elsewhere (or none); errors stop the run.
-    Apply { run: u64, step: StepId, key: Option<PrivateKey>, now: u64 },
-    Fail { run: u64, step: StepId, message: String },
-    Finish { run: u64, now_ms: f64 },
-    KeyReady { path: &'static str, file: KeyFile },
+    Apply {
+        run: u64,
+        step: StepId,
+        key: Option<PrivateKey>,
+        now: u64,
+    },
+    Fail {
+        run: u64,
+        step: StepId,
+        message: String,
+    },
+    Finish {
+        run: u64,
+        now_ms: f64,
+    },
+    KeyReady {
+        path: &'static str,
+        file: KeyFile,
+    },
     SetExternalCsr(String),
-    SignExternalCsr { now: u64 },
+    SignExternalCsr {
+        now: u64,
+    },
     SetOwnKey(String),
     SetOwnKeyPassphrase(String),
-    UseOwnKey { now: u64 },
+    UseOwnKey {
+        now: u64,
+    },
 }
 
 impl AppState {
@@ -134,13 +161,17 @@ impl AppState {
         ARTIFACTS
             .iter()
             .filter_map(|spec| match spec.kind {
-                crate::workshop::ArtifactKind::Key(party) if self.workshop.settings.includes(spec.step) => {
+                crate::workshop::ArtifactKind::Key(party)
+                    if self.workshop.settings.includes(spec.step) =>
+                {
                     self.workshop.key(party).map(|k| (spec.path, k.clone()))
                 }
                 _ => None,
             })
             .filter(|(path, key)| {
-                self.key_files.get(path).is_none_or(|f| &f.key != key || f.protection != protection)
+                self.key_files
+                    .get(path)
+                    .is_none_or(|f| &f.key != key || f.protection != protection)
             })
             .collect()
     }
@@ -196,7 +227,9 @@ impl Reducible for AppState {
             Action::SetPlainKeys(plain) => state.plain_keys = plain,
             Action::SetIntermediates(on) => state.workshop.settings.use_intermediates = on,
             Action::SetTlsVersion(version) => state.workshop.settings.tls_version = version,
-            Action::SetAlgorithm(party, algorithm) => state.workshop.settings.cert_mut(party).algorithm = algorithm,
+            Action::SetAlgorithm(party, algorithm) => {
+                state.workshop.settings.cert_mut(party).algorithm = algorithm
+            }
             Action::SetSubject(party, short, value) => {
                 let input = subject_input(party, short);
                 let mut subject = state.workshop.settings.cert(party).subject.clone();
@@ -215,7 +248,13 @@ impl Reducible for AppState {
             Action::SetDays(party, raw) => {
                 let input = days_input(party);
                 let parsed = raw.trim().parse::<u32>().map_err(|_| {
-                    pki::PkiError::input("days", format!("Validity must be a whole number of days, 1 to {}.", pki::cert::MAX_DAYS))
+                    pki::PkiError::input(
+                        "days",
+                        format!(
+                            "Validity must be a whole number of days, 1 to {}.",
+                            pki::cert::MAX_DAYS
+                        ),
+                    )
                 });
                 match parsed.and_then(|d| pki::cert::check_days(d).map(|()| d)) {
                     Ok(days) => {
@@ -254,10 +293,21 @@ impl Reducible for AppState {
                     state.errors.insert(id, message);
                 }
             }
-            Action::Begin { run, label, total, started_ms } => {
+            Action::Begin {
+                run,
+                label,
+                total,
+                started_ms,
+            } => {
                 if state.busy.is_none() {
                     state.next_run = run + 1;
-                    state.busy = Some(Busy { run, label, started_ms, done: 0, total });
+                    state.busy = Some(Busy {
+                        run,
+                        label,
+                        started_ms,
+                        done: 0,
+                        total,
+                    });
                 }
             }
             Action::Progress { run, label } => {
@@ -265,7 +315,12 @@ impl Reducible for AppState {
                     busy.label = label;
                 }
             }
-            Action::Apply { run, step, key, now } => {
+            Action::Apply {
+                run,
+                step,
+                key,
+                now,
+            } => {
                 if state.busy.as_ref().is_some_and(|b| b.run == run) {
                     match state.workshop.run_step(step, key, now) {
                         Ok(()) => {
@@ -305,15 +360,19 @@ impl Reducible for AppState {
                 }
             }
             Action::SetExternalCsr(text) => state.external_csr = text,
-            Action::SignExternalCsr { now } => match state.workshop.sign_external_csr(&state.external_csr, now) {
-                Ok(cert) => {
-                    state.external_cert = Some(cert);
-                    state.errors.remove(EXTERNAL_CSR_INPUT);
+            Action::SignExternalCsr { now } => {
+                match state.workshop.sign_external_csr(&state.external_csr, now) {
+                    Ok(cert) => {
+                        state.external_cert = Some(cert);
+                        state.errors.remove(EXTERNAL_CSR_INPUT);
+                    }
+                    Err(e) => {
+                        state
+                            .errors
+                            .insert(EXTERNAL_CSR_INPUT.into(), e.to_string());
+                    }
                 }
-                Err(e) => {
-                    state.errors.insert(EXTERNAL_CSR_INPUT.into(), e.to_string());
-                }
-            },
+            }
             Action::SetOwnKey(text) => state.own_key = text,
             Action::SetOwnKeyPassphrase(text) => state.own_key_passphrase = text,
             Action::UseOwnKey { now } if state.busy.is_none() => {
@@ -325,7 +384,10 @@ impl Reducible for AppState {
                         state.errors.remove(&StepId::BCsr.id());
                     }
                     Err(pki::PkiError::WrongPassphrase) => {
-                        state.errors.insert(OWN_KEY_PASSPHRASE_INPUT.into(), pki::PkiError::WrongPassphrase.to_string());
+                        state.errors.insert(
+                            OWN_KEY_PASSPHRASE_INPUT.into(),
+                            pki::PkiError::WrongPassphrase.to_string(),
+                        );
                     }
                     Err(e) => {
                         state.errors.insert(OWN_KEY_INPUT.into(), e.to_string());

@@ -1,7 +1,7 @@
 //! Rendering. Every change goes through `state::Action`; nothing here builds a certificate.
 
 use super::browser;
-use super::state::{self, Action, AppState, ALL_PARTIES};
+use super::state::{self, Action, AppState};
 use crate::clock::unix_now;
 use crate::pki::{inspect, name::SUBJECT_FIELDS, KeyAlgorithm, San};
 use crate::tls::{Outcome, TlsVersion};
@@ -51,8 +51,14 @@ fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>) {
                     alg.label(),
                     browser::key_source(alg)
                 ),
-                None if step == StepId::Handshake => format!("Step 8 ({} of {total}): running the handshakes…", index + 1),
-                None => format!("Step {} ({} of {total}): signing…", step.number(), index + 1),
+                None if step == StepId::Handshake => {
+                    format!("Step 8 ({} of {total}): running the handshakes…", index + 1)
+                }
+                None => format!(
+                    "Step {} ({} of {total}): signing…",
+                    step.number(),
+                    index + 1
+                ),
             };
             dispatch.dispatch(Action::Progress { run, label });
             browser::yield_to_browser().await;
@@ -66,10 +72,18 @@ fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>) {
                 },
                 None => None,
             };
-            dispatch.dispatch(Action::Apply { run, step, key, now: unix_now() });
+            dispatch.dispatch(Action::Apply {
+                run,
+                step,
+                key,
+                now: unix_now(),
+            });
             browser::yield_to_browser().await;
         }
-        dispatch.dispatch(Action::Finish { run, now_ms: browser::now_ms() });
+        dispatch.dispatch(Action::Finish {
+            run,
+            now_ms: browser::now_ms(),
+        });
     });
 }
 
@@ -99,7 +113,11 @@ fn export_keys(state: &AppState, dispatch: Dispatch, epoch: Rc<Cell<u64>>) {
             if let Ok(pem) = pem {
                 dispatch.dispatch(Action::KeyReady {
                     path,
-                    file: state::KeyFile { key, protection: protection.clone(), pem },
+                    file: state::KeyFile {
+                        key,
+                        protection: protection.clone(),
+                        pem,
+                    },
                 });
             }
             browser::yield_to_browser().await;
@@ -110,9 +128,8 @@ fn export_keys(state: &AppState, dispatch: Dispatch, epoch: Rc<Cell<u64>>) {
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(AppState::default);
-    let epoch = use_mut_ref(|| ());
+    // Bumped by every new export task, so an older one stops between keys.
     let export_epoch = use_memo((), |_| Rc::new(Cell::new(0u64)));
-    let _ = epoch;
     {
         let deps = (state.keys_to_export(), state.protection());
         let dispatch = state.dispatcher();
@@ -157,17 +174,29 @@ fn controls(s: &AppState, dispatch: &Dispatch) -> Html {
     };
     let on_plain = {
         let d = dispatch.clone();
-        Callback::from(move |e: Event| d.dispatch(Action::SetPlainKeys(e.target_unchecked_into::<HtmlInputElement>().checked())))
+        Callback::from(move |e: Event| {
+            d.dispatch(Action::SetPlainKeys(
+                e.target_unchecked_into::<HtmlInputElement>().checked(),
+            ))
+        })
     };
     let on_inter = {
         let d = dispatch.clone();
-        Callback::from(move |e: Event| d.dispatch(Action::SetIntermediates(e.target_unchecked_into::<HtmlInputElement>().checked())))
+        Callback::from(move |e: Event| {
+            d.dispatch(Action::SetIntermediates(
+                e.target_unchecked_into::<HtmlInputElement>().checked(),
+            ))
+        })
     };
     let on_tls = {
         let d = dispatch.clone();
         Callback::from(move |e: Event| {
             let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-            d.dispatch(Action::SetTlsVersion(if value == "1.2" { TlsVersion::Tls12 } else { TlsVersion::Tls13 }))
+            d.dispatch(Action::SetTlsVersion(if value == "1.2" {
+                TlsVersion::Tls12
+            } else {
+                TlsVersion::Tls13
+            }))
         })
     };
     let on_seed = {
@@ -182,7 +211,10 @@ fn controls(s: &AppState, dispatch: &Dispatch) -> Html {
         let d = dispatch.clone();
         let snapshot = s.clone();
         Callback::from(move |_| {
-            let steps = StepId::ALL.into_iter().filter(|st| snapshot.workshop.settings.includes(*st)).collect();
+            let steps = StepId::ALL
+                .into_iter()
+                .filter(|st| snapshot.workshop.settings.includes(*st))
+                .collect();
             start_run(&snapshot, d.clone(), steps)
         })
     };
@@ -249,7 +281,11 @@ fn zip_link(s: &AppState) -> Html {
     let protection = s.protection();
     let files = export::files_with(&s.workshop, &protection, |spec| {
         Ok(match spec.kind {
-            ArtifactKind::Key(party) => Some(s.key_file(spec.path, party).map(|f| f.pem.clone()).ok_or_else(|| crate::pki::PkiError::Key("not ready".into()))?),
+            ArtifactKind::Key(party) => Some(
+                s.key_file(spec.path, party)
+                    .map(|f| f.pem.clone())
+                    .ok_or_else(|| crate::pki::PkiError::Key("not ready".into()))?,
+            ),
             kind => s.workshop.public_pem(kind),
         })
     });
@@ -258,7 +294,9 @@ fn zip_link(s: &AppState) -> Html {
             let href = browser::data_url("application/zip", &export::zip(&files));
             html! { <a class="download zip" id="zip-link" href={href} download={export::ZIP_NAME}>{ format!("Download {} ({} files)", export::ZIP_NAME, files.len()) }</a> }
         }
-        Err(_) if protection.check().is_err() => html! { <span class="muted">{"Set a valid key passphrase to download the archive."}</span> },
+        Err(_) if protection.check().is_err() => {
+            html! { <span class="muted">{"Set a valid key passphrase to download the archive."}</span> }
+        }
         Err(_) => html! { <span class="muted">{"Encrypting keys for the archive…"}</span> },
     }
 }
@@ -281,7 +319,11 @@ fn step_section(s: &AppState, dispatch: &Dispatch, step: StepId) -> Html {
         let snapshot = s.clone();
         Callback::from(move |_| start_run(&snapshot, d.clone(), vec![step]))
     };
-    let button = if step == StepId::Handshake { "Run the handshakes" } else { "Generate" };
+    let button = if step == StepId::Handshake {
+        "Run the handshakes"
+    } else {
+        "Generate"
+    };
     let error = s.errors.get(&step.id());
     html! {
         <section class={classes!("step", (status == StepStatus::Skipped).then_some("skipped"))} id={step.id()} aria-labelledby={format!("{}-title", step.id())}>
@@ -306,12 +348,19 @@ fn step_inputs(s: &AppState, dispatch: &Dispatch, step: StepId) -> Html {
     let settings = &s.workshop.settings;
     let busy = s.busy.is_some();
     match step {
-        StepId::CSignsB => days_field(s, dispatch, Party::BClient, "Client certificate validity (days)"),
+        StepId::CSignsB => days_field(
+            s,
+            dispatch,
+            Party::BClient,
+            "Client certificate validity (days)",
+        ),
         StepId::Handshake => html! {
             <p class="help">{ format!("Client B connects to \"{}\" over {}, trusting C's chain file; C requires a client certificate and trusts the same chain.", settings.server_name(), settings.tls_version.label()) }</p>
         },
         _ => {
-            let Some(party) = step.party() else { return html! {} };
+            let Some(party) = step.party() else {
+                return html! {};
+            };
             let cert = settings.cert(party);
             let alg_id = state::algorithm_input(party);
             let on_alg = {
@@ -351,11 +400,25 @@ fn field_error(s: &AppState, id: &str) -> Html {
     html! { <p id={format!("{id}-error")} class="error" role="alert">{ s.errors.get(id).cloned().unwrap_or_default() }</p> }
 }
 
-fn subject_field(s: &AppState, dispatch: &Dispatch, party: Party, short: &'static str, label: &'static str) -> Html {
+fn subject_field(
+    s: &AppState,
+    dispatch: &Dispatch,
+    party: Party,
+    short: &'static str,
+    label: &'static str,
+) -> Html {
     let id = state::subject_input(party, short);
-    let value = s.workshop.settings.cert(party).subject.get(short).to_string();
+    let value = s
+        .workshop
+        .settings
+        .cert(party)
+        .subject
+        .get(short)
+        .to_string();
     let d = dispatch.clone();
-    let oninput = Callback::from(move |e: InputEvent| d.dispatch(Action::SetSubject(party, short, input_value(&e))));
+    let oninput = Callback::from(move |e: InputEvent| {
+        d.dispatch(Action::SetSubject(party, short, input_value(&e)))
+    });
     let invalid = s.errors.contains_key(&id);
     html! {
         <div class="field">
@@ -368,9 +431,14 @@ fn subject_field(s: &AppState, dispatch: &Dispatch, party: Party, short: &'stati
 
 fn days_field(s: &AppState, dispatch: &Dispatch, party: Party, label: &'static str) -> Html {
     let id = state::days_input(party);
-    let value = s.drafts.get(&id).cloned().unwrap_or_else(|| s.workshop.settings.cert(party).days.to_string());
+    let value = s
+        .drafts
+        .get(&id)
+        .cloned()
+        .unwrap_or_else(|| s.workshop.settings.cert(party).days.to_string());
     let d = dispatch.clone();
-    let oninput = Callback::from(move |e: InputEvent| d.dispatch(Action::SetDays(party, input_value(&e))));
+    let oninput =
+        Callback::from(move |e: InputEvent| d.dispatch(Action::SetDays(party, input_value(&e))));
     let invalid = s.errors.contains_key(&id);
     html! {
         <div class="field">
@@ -383,9 +451,17 @@ fn days_field(s: &AppState, dispatch: &Dispatch, party: Party, label: &'static s
 
 fn sans_field(s: &AppState, dispatch: &Dispatch) -> Html {
     let id = state::SANS_INPUT;
-    let value = s.drafts.get(id).cloned().unwrap_or_else(|| San::list_to_string(&s.workshop.settings.server_sans));
+    let value = s
+        .drafts
+        .get(id)
+        .cloned()
+        .unwrap_or_else(|| San::list_to_string(&s.workshop.settings.server_sans));
     let d = dispatch.clone();
-    let oninput = Callback::from(move |e: InputEvent| d.dispatch(Action::SetSans(e.target_unchecked_into::<HtmlTextAreaElement>().value())));
+    let oninput = Callback::from(move |e: InputEvent| {
+        d.dispatch(Action::SetSans(
+            e.target_unchecked_into::<HtmlTextAreaElement>().value(),
+        ))
+    });
     html! {
         <div class="field wide">
             <label for={id}>{"Subject alternative names (DNS names and IP addresses, comma-separated)"}</label>
@@ -401,9 +477,15 @@ fn import_view(s: &AppState, dispatch: &Dispatch, step: StepId) -> Html {
     match step {
         StepId::BCsr => {
             let d = dispatch.clone();
-            let on_key = Callback::from(move |e: InputEvent| d.dispatch(Action::SetOwnKey(e.target_unchecked_into::<HtmlTextAreaElement>().value())));
+            let on_key = Callback::from(move |e: InputEvent| {
+                d.dispatch(Action::SetOwnKey(
+                    e.target_unchecked_into::<HtmlTextAreaElement>().value(),
+                ))
+            });
             let d = dispatch.clone();
-            let on_pass = Callback::from(move |e: InputEvent| d.dispatch(Action::SetOwnKeyPassphrase(input_value(&e))));
+            let on_pass = Callback::from(move |e: InputEvent| {
+                d.dispatch(Action::SetOwnKeyPassphrase(input_value(&e)))
+            });
             let d = dispatch.clone();
             let on_use = Callback::from(move |_| d.dispatch(Action::UseOwnKey { now: unix_now() }));
             html! {
@@ -426,9 +508,14 @@ fn import_view(s: &AppState, dispatch: &Dispatch, step: StepId) -> Html {
         }
         StepId::CSignsB => {
             let d = dispatch.clone();
-            let on_csr = Callback::from(move |e: InputEvent| d.dispatch(Action::SetExternalCsr(e.target_unchecked_into::<HtmlTextAreaElement>().value())));
+            let on_csr = Callback::from(move |e: InputEvent| {
+                d.dispatch(Action::SetExternalCsr(
+                    e.target_unchecked_into::<HtmlTextAreaElement>().value(),
+                ))
+            });
             let d = dispatch.clone();
-            let on_sign = Callback::from(move |_| d.dispatch(Action::SignExternalCsr { now: unix_now() }));
+            let on_sign =
+                Callback::from(move |_| d.dispatch(Action::SignExternalCsr { now: unix_now() }));
             let signed = s.external_cert.as_ref().map(|cert| {
                 let href = browser::data_url("application/x-pem-file", cert.to_pem().as_bytes());
                 let subject = inspect::certificate(cert).map(|v| v.subject).unwrap_or_default();
@@ -485,7 +572,9 @@ fn step_result(s: &AppState, step: StepId) -> Html {
 }
 
 fn certificate_view(s: &AppState, party: Party) -> Html {
-    let Some(cert) = s.workshop.certificate(party) else { return html! {} };
+    let Some(cert) = s.workshop.certificate(party) else {
+        return html! {};
+    };
     let view = match inspect::certificate(cert) {
         Ok(v) => v,
         Err(e) => return html! { <p class="error">{ e.to_string() }</p> },
@@ -513,8 +602,12 @@ fn certificate_view(s: &AppState, party: Party) -> Html {
 }
 
 fn csr_view(s: &AppState, party: Party) -> Html {
-    let Some(csr) = s.workshop.csr(party) else { return html! {} };
-    let Ok(view) = inspect::csr(csr) else { return html! {} };
+    let Some(csr) = s.workshop.csr(party) else {
+        return html! {};
+    };
+    let Ok(view) = inspect::csr(csr) else {
+        return html! {};
+    };
     html! {
         <div class="cert">
             <h3>{"Client B's certificate signing request"}</h3>
@@ -534,13 +627,19 @@ fn download_item(s: &AppState, spec: &ArtifactSpec) -> Html {
         ArtifactKind::Key(party) => match s.key_file(spec.path, party) {
             Some(file) => Some(file.pem.clone()),
             None => {
-                let why = if s.protection().check().is_err() { "needs a valid key passphrase" } else { "encrypting…" };
+                let why = if s.protection().check().is_err() {
+                    "needs a valid key passphrase"
+                } else {
+                    "encrypting…"
+                };
                 return html! { <li><span class="path">{ spec.path }</span>{" "}<span class="muted">{ format!("{name}: {why}") }</span></li> };
             }
         },
         kind => s.workshop.public_pem(kind),
     };
-    let Some(contents) = contents else { return html! {} };
+    let Some(contents) = contents else {
+        return html! {};
+    };
     let href = browser::data_url("application/x-pem-file", contents.as_bytes());
     html! {
         <li><span class="path">{ spec.path }</span>{" "}<a class="download" href={href} download={name}>{ format!("Download {name}") }</a></li>
@@ -622,9 +721,4 @@ fn scenario_view(scenario: Scenario, outcome: &Outcome) -> Html {
             </details>
         </div>
     }
-}
-
-#[allow(dead_code)]
-fn _parties() -> [Party; 6] {
-    ALL_PARTIES
 }

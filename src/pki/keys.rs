@@ -327,7 +327,7 @@ fn check_kdf_cost(encrypted: &pkcs8::EncryptedPrivateKeyInfoRef<'_>) -> Result<(
                 "the key asks for {} PBKDF2 rounds; the limit is 2,000,000",
                 p.iteration_count
             ))),
-            Kdf::Scrypt(p) if u64::from(p.cost_parameter) > 1 << 20 => Err(PkiError::Key(
+            Kdf::Scrypt(p) if p.cost_parameter > 1 << 20 => Err(PkiError::Key(
                 "the key's scrypt cost is above what a browser tab can afford".into(),
             )),
             _ => Ok(()),

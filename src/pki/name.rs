@@ -167,9 +167,8 @@ fn validate_field(field: SubjectField, raw: &str) -> Result<(), PkiError> {
         ));
     }
     if field.short == "C" {
-        if !value.is_empty()
-            && !(value.len() == 2 && value.chars().all(|c| c.is_ascii_alphabetic()))
-        {
+        let two_letters = value.len() == 2 && value.chars().all(|c| c.is_ascii_alphabetic());
+        if !value.is_empty() && !two_letters {
             return Err(PkiError::input(
                 "C",
                 "The country (C) must be exactly two letters, such as FR.",

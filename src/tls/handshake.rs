@@ -4,7 +4,9 @@ use super::trace::{Direction, Record, RecordReader};
 use crate::pki::{Certificate, PrivateKey};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
 use rustls::server::WebPkiClientVerifier;
-use rustls::{ClientConfig, ClientConnection, Connection, RootCertStore, ServerConfig, ServerConnection};
+use rustls::{
+    ClientConfig, ClientConnection, Connection, RootCertStore, ServerConfig, ServerConnection,
+};
 use std::io::{Read, Write};
 use std::sync::Arc;
 
@@ -116,7 +118,11 @@ pub fn run(server: &ServerSide, client: &ClientSide, version: TlsVersion) -> Out
     let setup_failure = |error: String| Outcome {
         version,
         records: Vec::new(),
-        result: Err(Failure { side: Side::Setup, error, peer_error: None }),
+        result: Err(Failure {
+            side: Side::Setup,
+            error,
+            peer_error: None,
+        }),
     };
     let server_conn = match server_connection(server, version) {
         Ok(c) => c,
@@ -134,7 +140,11 @@ pub fn run(server: &ServerSide, client: &ClientSide, version: TlsVersion) -> Out
         records: Vec::new(),
     };
     let result = wire.handshake().and_then(|()| wire.exchange_data());
-    Outcome { version, records: wire.records, result }
+    Outcome {
+        version,
+        records: wire.records,
+        result,
+    }
 }
 
 struct Wire {
@@ -168,11 +178,21 @@ impl Wire {
     /// In TLS 1.3 the client finishes before the server has judged its certificate, so
     /// success is only claimed once data went both ways.
     fn exchange_data(&mut self) -> Result<Established, Failure> {
-        let write_failed = |side: Side, e: std::io::Error| Failure { side, error: e.to_string(), peer_error: None };
-        self.client.writer().write_all(CLIENT_MESSAGE).map_err(|e| write_failed(Side::Client, e))?;
+        let write_failed = |side: Side, e: std::io::Error| Failure {
+            side,
+            error: e.to_string(),
+            peer_error: None,
+        };
+        self.client
+            .writer()
+            .write_all(CLIENT_MESSAGE)
+            .map_err(|e| write_failed(Side::Client, e))?;
         self.flush(Direction::ClientToServer)?;
         let server_received = read_all(&mut self.server);
-        self.server.writer().write_all(SERVER_MESSAGE).map_err(|e| write_failed(Side::Server, e))?;
+        self.server
+            .writer()
+            .write_all(SERVER_MESSAGE)
+            .map_err(|e| write_failed(Side::Server, e))?;
         self.flush(Direction::ServerToClient)?;
         let client_received = read_all(&mut self.client);
         let Connection::Server(server) = &self.server else {
@@ -205,8 +225,18 @@ impl Wire {
     /// Returns whether anything moved; an error names the side that refused.
     fn flush(&mut self, direction: Direction) -> Result<bool, Failure> {
         let (from, to, reader, receiver) = match direction {
-            Direction::ClientToServer => (&mut self.client, &mut self.server, &mut self.to_server, Side::Server),
-            Direction::ServerToClient => (&mut self.server, &mut self.client, &mut self.to_client, Side::Client),
+            Direction::ClientToServer => (
+                &mut self.client,
+                &mut self.server,
+                &mut self.to_server,
+                Side::Server,
+            ),
+            Direction::ServerToClient => (
+                &mut self.server,
+                &mut self.client,
+                &mut self.to_client,
+                Side::Client,
+            ),
         };
         let bytes = drain(from);
         if bytes.is_empty() {
@@ -222,7 +252,11 @@ impl Wire {
             };
             self.records.extend(back_reader.push(&back));
             let peer_error = deliver(sender, &back).err().map(|e| e.to_string());
-            return Err(Failure { side: receiver, error: error.to_string(), peer_error });
+            return Err(Failure {
+                side: receiver,
+                error: error.to_string(),
+                peer_error,
+            });
         }
         Ok(true)
     }
@@ -275,23 +309,34 @@ fn roots(cas: &[Certificate]) -> Result<RootCertStore, rustls::Error> {
     for ca in cas {
         store
             .add(CertificateDer::from(ca.der().to_vec()))
-            .map_err(|e| rustls::Error::General(format!("a trusted CA certificate is unusable: {e}")))?;
+            .map_err(|e| {
+                rustls::Error::General(format!("a trusted CA certificate is unusable: {e}"))
+            })?;
     }
     Ok(store)
 }
 
 fn chain_der(chain: &[Certificate]) -> Vec<CertificateDer<'static>> {
-    chain.iter().map(|c| CertificateDer::from(c.der().to_vec())).collect()
+    chain
+        .iter()
+        .map(|c| CertificateDer::from(c.der().to_vec()))
+        .collect()
 }
 
 fn key_der(key: &PrivateKey) -> PrivateKeyDer<'static> {
     PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.pkcs8_der().to_vec()))
 }
 
-fn server_connection(server: &ServerSide, version: TlsVersion) -> Result<ServerConnection, rustls::Error> {
-    let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots(&server.trusted_client_cas)?), provider())
-        .build()
-        .map_err(|e| rustls::Error::General(e.to_string()))?;
+fn server_connection(
+    server: &ServerSide,
+    version: TlsVersion,
+) -> Result<ServerConnection, rustls::Error> {
+    let verifier = WebPkiClientVerifier::builder_with_provider(
+        Arc::new(roots(&server.trusted_client_cas)?),
+        provider(),
+    )
+    .build()
+    .map_err(|e| rustls::Error::General(e.to_string()))?;
     let config = ServerConfig::builder_with_provider(provider())
         .with_protocol_versions(versions(version))?
         .with_client_cert_verifier(verifier)
@@ -299,7 +344,10 @@ fn server_connection(server: &ServerSide, version: TlsVersion) -> Result<ServerC
     ServerConnection::new(Arc::new(config))
 }
 
-fn client_connection(client: &ClientSide, version: TlsVersion) -> Result<ClientConnection, rustls::Error> {
+fn client_connection(
+    client: &ClientSide,
+    version: TlsVersion,
+) -> Result<ClientConnection, rustls::Error> {
     let builder = ClientConfig::builder_with_provider(provider())
         .with_protocol_versions(versions(version))?
         .with_root_certificates(roots(&client.trusted_server_cas)?);
@@ -307,7 +355,11 @@ fn client_connection(client: &ClientSide, version: TlsVersion) -> Result<ClientC
         Some((chain, key)) => builder.with_client_auth_cert(chain_der(chain), key_der(key))?,
         None => builder.with_no_client_auth(),
     };
-    let name = ServerName::try_from(client.server_name.clone())
-        .map_err(|_| rustls::Error::General(format!("\"{}\" is not a valid server name", client.server_name)))?;
+    let name = ServerName::try_from(client.server_name.clone()).map_err(|_| {
+        rustls::Error::General(format!(
+            "\"{}\" is not a valid server name",
+            client.server_name
+        ))
+    })?;
     ClientConnection::new(Arc::new(config), name)
 }

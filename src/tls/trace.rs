@@ -140,7 +140,10 @@ impl RecordReader {
                 false,
             ),
             22 if !self.after_ccs => (handshake_messages(body), false),
-            22 => (vec!["encrypted handshake message (Finished)".to_string()], true),
+            22 => (
+                vec!["encrypted handshake message (Finished)".to_string()],
+                true,
+            ),
             23 => (vec!["encrypted".to_string()], true),
             _ => (vec!["encrypted or unreadable".to_string()], true),
         };
@@ -159,7 +162,8 @@ impl RecordReader {
 fn handshake_messages(mut body: &[u8]) -> Vec<String> {
     let mut names = Vec::new();
     while body.len() >= 4 {
-        let length = (usize::from(body[1]) << 16) | (usize::from(body[2]) << 8) | usize::from(body[3]);
+        let length =
+            (usize::from(body[1]) << 16) | (usize::from(body[2]) << 8) | usize::from(body[3]);
         names.push(handshake_type_name(body[0]).to_string());
         if body.len() < 4 + length {
             names.push("(continues in the next record)".to_string());

@@ -12,7 +12,10 @@ pub struct CommandBlock {
 }
 
 fn block(title: &str, lines: Vec<String>) -> CommandBlock {
-    CommandBlock { title: title.into(), script: lines.join("\n") }
+    CommandBlock {
+        title: title.into(),
+        script: lines.join("\n"),
+    }
 }
 
 /// Typed once before any step: the passphrase every `-passout`/`-passin` reads.
@@ -42,7 +45,14 @@ fn digest(issuer: KeyAlgorithm) -> &'static str {
 }
 
 /// Key, CSR and CA signature for one of C's or B's CA-signed certificates.
-fn csr_and_sign(settings: &Settings, party: Party, issuer: Party, folder: &str, name: &str, extfile: String) -> Vec<String> {
+fn csr_and_sign(
+    settings: &Settings,
+    party: Party,
+    issuer: Party,
+    folder: &str,
+    name: &str,
+    extfile: String,
+) -> Vec<String> {
     let cert = settings.cert(party);
     let issuer_cert = match issuer {
         Party::CRoot => "client_c_root_ca",
@@ -54,7 +64,8 @@ fn csr_and_sign(settings: &Settings, party: Party, issuer: Party, folder: &str, 
         format!("cd {folder}"),
         String::new(),
         format!("# Generate the {} private key", party.label()),
-        cert.algorithm.openssl_genkey(&format!("private/{name}.key")),
+        cert.algorithm
+            .openssl_genkey(&format!("private/{name}.key")),
         String::new(),
         "# Create the certificate signing request".into(),
         format!("openssl req -new -key private/{name}.key -passin env:KEY_PASSPHRASE \\"),
@@ -67,7 +78,11 @@ fn csr_and_sign(settings: &Settings, party: Party, issuer: Party, folder: &str, 
         format!("    -CAkey private/{issuer_cert}.key -passin env:KEY_PASSPHRASE \\"),
         "    -CAcreateserial \\".into(),
         format!("    -out certs/{name}.crt \\"),
-        format!("    -days {} {} \\", cert.days, digest(settings.cert(issuer).algorithm)),
+        format!(
+            "    -days {} {} \\",
+            cert.days,
+            digest(settings.cert(issuer).algorithm)
+        ),
         format!("    -extensions {section} \\"),
         format!("    -extfile <(echo -e \"{extfile}\")"),
     ]
@@ -88,7 +103,8 @@ fn root(settings: &Settings, party: Party) -> CommandBlock {
             format!("cd {folder}"),
             String::new(),
             format!("# Generate {who} root CA private key"),
-            cert.algorithm.openssl_genkey(&format!("private/{name}.key")),
+            cert.algorithm
+                .openssl_genkey(&format!("private/{name}.key")),
             String::new(),
             format!("# Generate {who} root CA certificate (self-signed, v3_ca)"),
             format!("openssl req -x509 -new -key private/{name}.key -passin env:KEY_PASSPHRASE \\"),
@@ -106,20 +122,53 @@ fn verify_block(title: &str, lines: Vec<String>) -> CommandBlock {
 
 /// The blocks for one step: first what makes its files, then the seed's checks.
 pub fn for_step(step: StepId, settings: &Settings) -> Vec<CommandBlock> {
-    let c_issuer_name = if settings.use_intermediates { "client_c_intermediate_ca" } else { "client_c_root_ca" };
+    let c_issuer_name = if settings.use_intermediates {
+        "client_c_intermediate_ca"
+    } else {
+        "client_c_root_ca"
+    };
     match step {
         StepId::CRoot | StepId::BRoot => {
             let party = step.party().unwrap_or(Party::CRoot);
-            let path = if party == Party::CRoot { "client_c_ca/certs/client_c_root_ca.crt" } else { "client_b_ca/certs/client_b_root_ca.crt" };
-            vec![root(settings, party), verify_block("Verify", vec![format!("openssl x509 -in {path} -text -noout")])]
+            let path = if party == Party::CRoot {
+                "client_c_ca/certs/client_c_root_ca.crt"
+            } else {
+                "client_b_ca/certs/client_b_root_ca.crt"
+            };
+            vec![
+                root(settings, party),
+                verify_block(
+                    "Verify",
+                    vec![format!("openssl x509 -in {path} -text -noout")],
+                ),
+            ]
         }
         StepId::CIntermediate | StepId::BIntermediate => {
             let (party, issuer, folder, name, root_name) = if step == StepId::CIntermediate {
-                (Party::CIntermediate, Party::CRoot, "client_c_ca", "client_c_intermediate_ca", "client_c_root_ca")
+                (
+                    Party::CIntermediate,
+                    Party::CRoot,
+                    "client_c_ca",
+                    "client_c_intermediate_ca",
+                    "client_c_root_ca",
+                )
             } else {
-                (Party::BIntermediate, Party::BRoot, "client_b_ca", "client_b_intermediate_ca", "client_b_root_ca")
+                (
+                    Party::BIntermediate,
+                    Party::BRoot,
+                    "client_b_ca",
+                    "client_b_intermediate_ca",
+                    "client_b_root_ca",
+                )
             };
-            let mut lines = csr_and_sign(settings, party, issuer, folder, name, profile::INTERMEDIATE_CA.openssl_extfile.into());
+            let mut lines = csr_and_sign(
+                settings,
+                party,
+                issuer,
+                folder,
+                name,
+                profile::INTERMEDIATE_CA.openssl_extfile.into(),
+            );
             lines.push("cd ..".into());
             vec![
                 block(&format!("Create the {}", party.label()), lines),
@@ -171,7 +220,11 @@ pub fn for_step(step: StepId, settings: &Settings) -> Vec<CommandBlock> {
             };
             let days = settings.b_client.days;
             let digest = digest(settings.cert(settings.c_issuer()).algorithm);
-            let untrusted = if settings.use_intermediates { " -untrusted client_c_ca/certs/client_c_intermediate_ca.crt" } else { "" };
+            let untrusted = if settings.use_intermediates {
+                " -untrusted client_c_ca/certs/client_c_intermediate_ca.crt"
+            } else {
+                ""
+            };
             vec![
                 block(
                     "Client C signs B's CSR and returns the certificate with its CA chain",
@@ -207,8 +260,19 @@ pub fn for_step(step: StepId, settings: &Settings) -> Vec<CommandBlock> {
             ]
         }
         StepId::CServer => {
-            let extfile = format!("{}\\n[alt_names]\\n{}", profile::SERVER.openssl_extfile, San::openssl_alt_names(&settings.server_sans));
-            let mut lines = csr_and_sign(settings, Party::CServer, settings.c_issuer(), "client_c_ca", "client_c_server", extfile);
+            let extfile = format!(
+                "{}\\n[alt_names]\\n{}",
+                profile::SERVER.openssl_extfile,
+                San::openssl_alt_names(&settings.server_sans)
+            );
+            let mut lines = csr_and_sign(
+                settings,
+                Party::CServer,
+                settings.c_issuer(),
+                "client_c_ca",
+                "client_c_server",
+                extfile,
+            );
             lines.push("cd ..".into());
             vec![
                 block("Create Client C's server certificate", lines),
@@ -227,7 +291,11 @@ pub fn for_step(step: StepId, settings: &Settings) -> Vec<CommandBlock> {
 /// Step 8 and the seed's verification section. The server block runs until stopped.
 pub fn step8(settings: &Settings) -> Vec<CommandBlock> {
     let tls = settings.tls_version.openssl_flag();
-    let untrusted = if settings.use_intermediates { " \\\n    -untrusted client_c_ca/certs/client_c_intermediate_ca.crt" } else { "" };
+    let untrusted = if settings.use_intermediates {
+        " \\\n    -untrusted client_c_ca/certs/client_c_intermediate_ca.crt"
+    } else {
+        ""
+    };
     let b_rsa = settings.b_client.algorithm.rsa_bits().is_some();
     let mut matching = vec![
         "# The private key, CSR and certificate hold the same public key (same hash three times)".to_string(),

@@ -17,11 +17,19 @@ pub struct KeyProtection {
 
 impl KeyProtection {
     pub fn encrypted(passphrase: &str) -> Self {
-        KeyProtection { passphrase: passphrase.into(), plain: false, iterations: PBKDF2_ITERATIONS }
+        KeyProtection {
+            passphrase: passphrase.into(),
+            plain: false,
+            iterations: PBKDF2_ITERATIONS,
+        }
     }
 
     pub fn plain() -> Self {
-        KeyProtection { passphrase: String::new(), plain: true, iterations: PBKDF2_ITERATIONS }
+        KeyProtection {
+            passphrase: String::new(),
+            plain: true,
+            iterations: PBKDF2_ITERATIONS,
+        }
     }
 
     pub fn check(&self) -> Result<(), PkiError> {
@@ -46,25 +54,37 @@ impl ExportFile {
 }
 
 /// One artifact's file content.
-pub fn artifact_file(workshop: &Workshop, spec: &ArtifactSpec, keys: &KeyProtection) -> Result<Option<ExportFile>, PkiError> {
+pub fn artifact_file(
+    workshop: &Workshop,
+    spec: &ArtifactSpec,
+    keys: &KeyProtection,
+) -> Result<Option<ExportFile>, PkiError> {
     let contents = match spec.kind {
         ArtifactKind::Key(party) => match workshop.key(party) {
             None => None,
             Some(_) if !keys.plain => {
                 keys.check()?;
-                workshop.key(party).map(|k| k.to_encrypted_pem(&keys.passphrase, keys.iterations)).transpose()?
+                workshop
+                    .key(party)
+                    .map(|k| k.to_encrypted_pem(&keys.passphrase, keys.iterations))
+                    .transpose()?
             }
             Some(key) => Some(key.to_pem()),
         },
         kind => workshop.public_pem(kind),
     };
-    Ok(contents.map(|contents| ExportFile { path: spec.path.to_string(), contents }))
+    Ok(contents.map(|contents| ExportFile {
+        path: spec.path.to_string(),
+        contents,
+    }))
 }
 
 /// Every file of the current tree, in step order, plus a README with the commands to use it.
 pub fn all_files(workshop: &Workshop, keys: &KeyProtection) -> Result<Vec<ExportFile>, PkiError> {
     keys.check()?;
-    files_with(workshop, keys, |spec| artifact_file(workshop, spec, keys).map(|f| f.map(|f| f.contents)))
+    files_with(workshop, keys, |spec| {
+        artifact_file(workshop, spec, keys).map(|f| f.map(|f| f.contents))
+    })
 }
 
 /// The tree with each file's contents from `contents`; the browser passes key files it has
@@ -78,11 +98,17 @@ pub fn files_with(
     for step in StepId::ALL {
         for spec in workshop.artifacts(step) {
             if let Some(text) = contents(spec)? {
-                files.push(ExportFile { path: spec.path.to_string(), contents: text });
+                files.push(ExportFile {
+                    path: spec.path.to_string(),
+                    contents: text,
+                });
             }
         }
     }
-    files.push(ExportFile { path: "README.txt".into(), contents: readme(workshop, keys) });
+    files.push(ExportFile {
+        path: "README.txt".into(),
+        contents: readme(workshop, keys),
+    });
     Ok(files)
 }
 
@@ -138,7 +164,11 @@ pub fn zip(files: &[ExportFile]) -> Vec<u8> {
         central.extend_from_slice(&0u16.to_le_bytes()); // comment length
         central.extend_from_slice(&0u16.to_le_bytes()); // disk
         central.extend_from_slice(&0u16.to_le_bytes()); // internal attributes
-        let mode: u32 = if file.path.ends_with(".key") { 0o100600 } else { 0o100644 };
+        let mode: u32 = if file.path.ends_with(".key") {
+            0o100600
+        } else {
+            0o100644
+        };
         central.extend_from_slice(&(mode << 16).to_le_bytes());
         central.extend_from_slice(&offset.to_le_bytes());
         central.extend_from_slice(name);

@@ -52,7 +52,9 @@ impl Scenario {
         match self {
             Scenario::Mutual => "Client B → Client C with B's signed certificate",
             Scenario::NoClientCertificate => "Without a client certificate (should fail)",
-            Scenario::WrongClientCertificate => "With the wrong client certificate: B's root CA (should fail)",
+            Scenario::WrongClientCertificate => {
+                "With the wrong client certificate: B's root CA (should fail)"
+            }
         }
     }
 
@@ -92,7 +94,10 @@ pub enum StepStatus {
 
 impl Workshop {
     pub fn new(settings: Settings) -> Self {
-        Workshop { settings, ..Default::default() }
+        Workshop {
+            settings,
+            ..Default::default()
+        }
     }
 
     pub fn status(&self, step: StepId) -> StepStatus {
@@ -106,7 +111,9 @@ impl Workshop {
         let deps_unchanged = deps.len() == run.consumed.len()
             && deps.iter().all(|dep| {
                 let now = self.runs.get(dep).map(|r| r.generation);
-                run.consumed.iter().any(|(d, g)| d == dep && Some(*g) == now)
+                run.consumed
+                    .iter()
+                    .any(|(d, g)| d == dep && Some(*g) == now)
                     && self.status(*dep) == StepStatus::Fresh
             });
         if deps_unchanged && run.inputs == self.settings.inputs_of(step) {
@@ -129,7 +136,10 @@ impl Workshop {
             if !self.runs.contains_key(&dep) {
                 return Err(StepError::new(
                     step,
-                    PkiError::input("run", format!("Run step {} ({}) first.", dep.number(), dep.title())),
+                    PkiError::input(
+                        "run",
+                        format!("Run step {} ({}) first.", dep.number(), dep.title()),
+                    ),
                 ));
             }
         }
@@ -149,7 +159,10 @@ impl Workshop {
         match step {
             StepId::CSignsB => pki::cert::check_days(self.settings.b_client.days).map_err(fail)?,
             StepId::CServer if self.settings.server_sans.is_empty() => {
-                return Err(fail(PkiError::input("san", "The server needs at least one DNS name or IP address.")))
+                return Err(fail(PkiError::input(
+                    "san",
+                    "The server needs at least one DNS name or IP address.",
+                )))
             }
             _ => {}
         }
@@ -158,7 +171,12 @@ impl Workshop {
 
     /// Runs one step. `key` is the new key for steps that make one; `None` generates it here.
     /// On error nothing changes.
-    pub fn run_step(&mut self, step: StepId, key: Option<PrivateKey>, now: u64) -> Result<(), StepError> {
+    pub fn run_step(
+        &mut self,
+        step: StepId,
+        key: Option<PrivateKey>,
+        now: u64,
+    ) -> Result<(), StepError> {
         self.validate(step)?;
         let fail = |e| StepError::new(step, e);
         let key = match (step.party(), key) {
@@ -173,20 +191,28 @@ impl Workshop {
                 }
                 Some(key)
             }
-            (Some(party), None) => Some(PrivateKey::generate(self.settings.cert(party).algorithm).map_err(fail)?),
+            (Some(party), None) => {
+                Some(PrivateKey::generate(self.settings.cert(party).algorithm).map_err(fail)?)
+            }
         };
         let settings = self.settings.clone();
         let template = |party: Party| Template {
             profile: party.profile(),
             days: settings.cert(party).days,
-            sans: if party == Party::CServer { &settings.server_sans } else { &[] },
+            sans: if party == Party::CServer {
+                &settings.server_sans
+            } else {
+                &[]
+            },
             now,
         };
         match step {
             StepId::CRoot | StepId::BRoot => {
                 let party = step.party().expect("root steps make a key");
                 let key = key.expect("root steps make a key");
-                let cert = pki::cert::self_signed(&settings.cert(party).subject, &key, &template(party)).map_err(fail)?;
+                let cert =
+                    pki::cert::self_signed(&settings.cert(party).subject, &key, &template(party))
+                        .map_err(fail)?;
                 self.keys.insert(party, key);
                 self.certs.insert(party, cert);
             }
@@ -211,8 +237,14 @@ impl Workshop {
                 self.csrs.insert(Party::BClient, csr);
             }
             StepId::CSignsB => {
-                let csr = self.csrs.get(&Party::BClient).cloned().ok_or_else(|| fail(missing("B's CSR")))?;
-                let cert = self.sign(&csr, &template(Party::BClient), settings.c_issuer()).map_err(fail)?;
+                let csr = self
+                    .csrs
+                    .get(&Party::BClient)
+                    .cloned()
+                    .ok_or_else(|| fail(missing("B's CSR")))?;
+                let cert = self
+                    .sign(&csr, &template(Party::BClient), settings.c_issuer())
+                    .map_err(fail)?;
                 self.certs.insert(Party::BClient, cert);
             }
             StepId::Handshake => {
@@ -227,9 +259,20 @@ impl Workshop {
         Ok(())
     }
 
-    fn sign(&self, csr: &Csr, template: &Template<'_>, issuer: Party) -> Result<Certificate, PkiError> {
-        let issuer_cert = self.certs.get(&issuer).ok_or_else(|| missing(issuer.label()))?;
-        let issuer_key = self.keys.get(&issuer).ok_or_else(|| missing(issuer.label()))?;
+    fn sign(
+        &self,
+        csr: &Csr,
+        template: &Template<'_>,
+        issuer: Party,
+    ) -> Result<Certificate, PkiError> {
+        let issuer_cert = self
+            .certs
+            .get(&issuer)
+            .ok_or_else(|| missing(issuer.label()))?;
+        let issuer_key = self
+            .keys
+            .get(&issuer)
+            .ok_or_else(|| missing(issuer.label()))?;
         pki::cert::sign_csr(csr, template, issuer_cert, issuer_key)
     }
 
@@ -242,7 +285,11 @@ impl Workshop {
             .collect();
         self.runs.insert(
             step,
-            StepRun { generation: self.generation, consumed, inputs: self.settings.inputs_of(step) },
+            StepRun {
+                generation: self.generation,
+                consumed,
+                inputs: self.settings.inputs_of(step),
+            },
         );
     }
 
@@ -283,22 +330,44 @@ impl Workshop {
 
     /// One of the seed's connection runs, over memory.
     pub fn connect(&self, scenario: Scenario) -> Result<Outcome, PkiError> {
-        let need_cert = |p: Party| self.certs.get(&p).cloned().ok_or_else(|| missing(p.label()));
+        let need_cert = |p: Party| {
+            self.certs
+                .get(&p)
+                .cloned()
+                .ok_or_else(|| missing(p.label()))
+        };
         let need_key = |p: Party| self.keys.get(&p).cloned().ok_or_else(|| missing(p.label()));
         let chain = self.chain();
-        let intermediates: Vec<Certificate> = chain.iter().take(chain.len().saturating_sub(1)).cloned().collect();
-        let with_intermediates = |leaf: Certificate| std::iter::once(leaf).chain(intermediates.iter().cloned()).collect::<Vec<_>>();
+        let intermediates: Vec<Certificate> = chain
+            .iter()
+            .take(chain.len().saturating_sub(1))
+            .cloned()
+            .collect();
+        let with_intermediates = |leaf: Certificate| {
+            std::iter::once(leaf)
+                .chain(intermediates.iter().cloned())
+                .collect::<Vec<_>>()
+        };
         let server = ServerSide {
             chain: with_intermediates(need_cert(Party::CServer)?),
             key: need_key(Party::CServer)?,
             trusted_client_cas: chain.clone(),
         };
         let identity = match scenario {
-            Scenario::Mutual => Some((with_intermediates(need_cert(Party::BClient)?), need_key(Party::BClient)?)),
+            Scenario::Mutual => Some((
+                with_intermediates(need_cert(Party::BClient)?),
+                need_key(Party::BClient)?,
+            )),
             Scenario::NoClientCertificate => None,
-            Scenario::WrongClientCertificate => Some((vec![need_cert(Party::BRoot)?], need_key(Party::BRoot)?)),
+            Scenario::WrongClientCertificate => {
+                Some((vec![need_cert(Party::BRoot)?], need_key(Party::BRoot)?))
+            }
         };
-        let client = ClientSide { identity, trusted_server_cas: chain, server_name: self.settings.server_name() };
+        let client = ClientSide {
+            identity,
+            trusted_server_cas: chain,
+            server_name: self.settings.server_name(),
+        };
         Ok(tls::run(&server, &client, self.settings.tls_version))
     }
 
@@ -331,7 +400,9 @@ impl Workshop {
             ArtifactKind::Key(p) => self.keys.contains_key(&p),
             ArtifactKind::Csr(p) => self.csrs.contains_key(&p),
             ArtifactKind::Certificate(p) => self.certs.contains_key(&p),
-            ArtifactKind::Chain => self.certs.contains_key(&Party::BClient) && !self.chain().is_empty(),
+            ArtifactKind::Chain => {
+                self.certs.contains_key(&Party::BClient) && !self.chain().is_empty()
+            }
         }
     }
 
@@ -357,5 +428,8 @@ impl Workshop {
 }
 
 fn missing(what: &str) -> PkiError {
-    PkiError::input("run", format!("{what} does not exist yet; run its step first."))
+    PkiError::input(
+        "run",
+        format!("{what} does not exist yet; run its step first."),
+    )
 }

@@ -162,18 +162,38 @@ impl Default for Settings {
         };
         Settings {
             use_intermediates: true,
-            c_root: cert(Subject::seed("Client C Organization", "IT Department", "Client C Root CA"), 3650),
-            b_root: cert(Subject::seed("Client B Organization", "IT Department", "Client B Root CA"), 3650),
+            c_root: cert(
+                Subject::seed("Client C Organization", "IT Department", "Client C Root CA"),
+                3650,
+            ),
+            b_root: cert(
+                Subject::seed("Client B Organization", "IT Department", "Client B Root CA"),
+                3650,
+            ),
             c_intermediate: cert(
-                Subject::seed("Client C Organization", "Certificate Authority", "Client C Intermediate CA"),
+                Subject::seed(
+                    "Client C Organization",
+                    "Certificate Authority",
+                    "Client C Intermediate CA",
+                ),
                 1825,
             ),
             b_intermediate: cert(
-                Subject::seed("Client B Organization", "Certificate Authority", "Client B Intermediate CA"),
+                Subject::seed(
+                    "Client B Organization",
+                    "Certificate Authority",
+                    "Client B Intermediate CA",
+                ),
                 1825,
             ),
-            b_client: cert(Subject::seed("Client B Organization", "Client Services", "client-b.local"), 365),
-            c_server: cert(Subject::seed("Client C Organization", "Server Services", "client-c.local"), 365),
+            b_client: cert(
+                Subject::seed("Client B Organization", "Client Services", "client-b.local"),
+                365,
+            ),
+            c_server: cert(
+                Subject::seed("Client C Organization", "Server Services", "client-c.local"),
+                365,
+            ),
             server_sans: vec![
                 San::Dns("client-c.local".into()),
                 San::Dns("localhost".into()),
@@ -187,7 +207,12 @@ impl Default for Settings {
 impl Settings {
     /// The seed's own key choices: RSA 4096 for the CAs, RSA 2048 for the leaves.
     pub fn with_seed_key_sizes(mut self) -> Self {
-        for party in [Party::CRoot, Party::BRoot, Party::CIntermediate, Party::BIntermediate] {
+        for party in [
+            Party::CRoot,
+            Party::BRoot,
+            Party::CIntermediate,
+            Party::BIntermediate,
+        ] {
             self.cert_mut(party).algorithm = KeyAlgorithm::Rsa4096;
         }
         for party in [Party::BClient, Party::CServer] {
@@ -256,7 +281,9 @@ impl Settings {
         match step {
             StepId::CSignsB => parts.push(format!("{}", self.b_client.days)),
             StepId::CServer => parts.push(format!("{:?}{:?}", self.c_server, self.server_sans)),
-            StepId::Handshake => parts.push(format!("{:?}{}", self.tls_version, self.server_name())),
+            StepId::Handshake => {
+                parts.push(format!("{:?}{}", self.tls_version, self.server_name()))
+            }
             _ => {}
         }
         if let Some(party) = step.party() {
@@ -301,24 +328,104 @@ const fn spec(path: &'static str, step: StepId, kind: ArtifactKind) -> ArtifactS
 
 /// Every file of the seed's tree, in the order its steps make them.
 pub const ARTIFACTS: [ArtifactSpec; 20] = [
-    spec("client_c_ca/private/client_c_root_ca.key", StepId::CRoot, ArtifactKind::Key(Party::CRoot)),
-    spec("client_c_ca/certs/client_c_root_ca.crt", StepId::CRoot, ArtifactKind::Certificate(Party::CRoot)),
-    spec("client_b_ca/private/client_b_root_ca.key", StepId::BRoot, ArtifactKind::Key(Party::BRoot)),
-    spec("client_b_ca/certs/client_b_root_ca.crt", StepId::BRoot, ArtifactKind::Certificate(Party::BRoot)),
-    spec("client_c_ca/private/client_c_intermediate_ca.key", StepId::CIntermediate, ArtifactKind::Key(Party::CIntermediate)),
-    spec("client_c_ca/csr/client_c_intermediate_ca.csr", StepId::CIntermediate, ArtifactKind::Csr(Party::CIntermediate)),
-    spec("client_c_ca/certs/client_c_intermediate_ca.crt", StepId::CIntermediate, ArtifactKind::Certificate(Party::CIntermediate)),
-    spec("client_b_ca/private/client_b_intermediate_ca.key", StepId::BIntermediate, ArtifactKind::Key(Party::BIntermediate)),
-    spec("client_b_ca/csr/client_b_intermediate_ca.csr", StepId::BIntermediate, ArtifactKind::Csr(Party::BIntermediate)),
-    spec("client_b_ca/certs/client_b_intermediate_ca.crt", StepId::BIntermediate, ArtifactKind::Certificate(Party::BIntermediate)),
-    spec("client_b_cert/client_b.key", StepId::BCsr, ArtifactKind::Key(Party::BClient)),
-    spec("client_b_cert/client_b_to_client_c.csr", StepId::BCsr, ArtifactKind::Csr(Party::BClient)),
-    spec("client_c_ca/csr/client_b_to_client_c.csr", StepId::BCsr, ArtifactKind::Csr(Party::BClient)),
-    spec("client_c_ca/certs/client_b_signed_by_client_c.crt", StepId::CSignsB, ArtifactKind::Certificate(Party::BClient)),
-    spec("client_b_cert/client_b_signed_by_client_c.crt", StepId::CSignsB, ArtifactKind::Certificate(Party::BClient)),
-    spec("client_c_ca/certs/client_c_ca_chain.crt", StepId::CSignsB, ArtifactKind::Chain),
-    spec("client_b_cert/client_c_ca_chain.crt", StepId::CSignsB, ArtifactKind::Chain),
-    spec("client_c_ca/private/client_c_server.key", StepId::CServer, ArtifactKind::Key(Party::CServer)),
-    spec("client_c_ca/csr/client_c_server.csr", StepId::CServer, ArtifactKind::Csr(Party::CServer)),
-    spec("client_c_ca/certs/client_c_server.crt", StepId::CServer, ArtifactKind::Certificate(Party::CServer)),
+    spec(
+        "client_c_ca/private/client_c_root_ca.key",
+        StepId::CRoot,
+        ArtifactKind::Key(Party::CRoot),
+    ),
+    spec(
+        "client_c_ca/certs/client_c_root_ca.crt",
+        StepId::CRoot,
+        ArtifactKind::Certificate(Party::CRoot),
+    ),
+    spec(
+        "client_b_ca/private/client_b_root_ca.key",
+        StepId::BRoot,
+        ArtifactKind::Key(Party::BRoot),
+    ),
+    spec(
+        "client_b_ca/certs/client_b_root_ca.crt",
+        StepId::BRoot,
+        ArtifactKind::Certificate(Party::BRoot),
+    ),
+    spec(
+        "client_c_ca/private/client_c_intermediate_ca.key",
+        StepId::CIntermediate,
+        ArtifactKind::Key(Party::CIntermediate),
+    ),
+    spec(
+        "client_c_ca/csr/client_c_intermediate_ca.csr",
+        StepId::CIntermediate,
+        ArtifactKind::Csr(Party::CIntermediate),
+    ),
+    spec(
+        "client_c_ca/certs/client_c_intermediate_ca.crt",
+        StepId::CIntermediate,
+        ArtifactKind::Certificate(Party::CIntermediate),
+    ),
+    spec(
+        "client_b_ca/private/client_b_intermediate_ca.key",
+        StepId::BIntermediate,
+        ArtifactKind::Key(Party::BIntermediate),
+    ),
+    spec(
+        "client_b_ca/csr/client_b_intermediate_ca.csr",
+        StepId::BIntermediate,
+        ArtifactKind::Csr(Party::BIntermediate),
+    ),
+    spec(
+        "client_b_ca/certs/client_b_intermediate_ca.crt",
+        StepId::BIntermediate,
+        ArtifactKind::Certificate(Party::BIntermediate),
+    ),
+    spec(
+        "client_b_cert/client_b.key",
+        StepId::BCsr,
+        ArtifactKind::Key(Party::BClient),
+    ),
+    spec(
+        "client_b_cert/client_b_to_client_c.csr",
+        StepId::BCsr,
+        ArtifactKind::Csr(Party::BClient),
+    ),
+    spec(
+        "client_c_ca/csr/client_b_to_client_c.csr",
+        StepId::BCsr,
+        ArtifactKind::Csr(Party::BClient),
+    ),
+    spec(
+        "client_c_ca/certs/client_b_signed_by_client_c.crt",
+        StepId::CSignsB,
+        ArtifactKind::Certificate(Party::BClient),
+    ),
+    spec(
+        "client_b_cert/client_b_signed_by_client_c.crt",
+        StepId::CSignsB,
+        ArtifactKind::Certificate(Party::BClient),
+    ),
+    spec(
+        "client_c_ca/certs/client_c_ca_chain.crt",
+        StepId::CSignsB,
+        ArtifactKind::Chain,
+    ),
+    spec(
+        "client_b_cert/client_c_ca_chain.crt",
+        StepId::CSignsB,
+        ArtifactKind::Chain,
+    ),
+    spec(
+        "client_c_ca/private/client_c_server.key",
+        StepId::CServer,
+        ArtifactKind::Key(Party::CServer),
+    ),
+    spec(
+        "client_c_ca/csr/client_c_server.csr",
+        StepId::CServer,
+        ArtifactKind::Csr(Party::CServer),
+    ),
+    spec(
+        "client_c_ca/certs/client_c_server.crt",
+        StepId::CServer,
+        ArtifactKind::Certificate(Party::CServer),
+    ),
 ];

@@ -60,7 +60,12 @@ pub fn text(output: &Output) -> String {
 /// Runs openssl and insists it succeeds.
 pub fn openssl_ok(dir: &Path, args: &[&str]) -> String {
     let output = run_in(dir, "openssl", args);
-    assert!(output.status.success(), "openssl {} failed:\n{}", args.join(" "), text(&output));
+    assert!(
+        output.status.success(),
+        "openssl {} failed:\n{}",
+        args.join(" "),
+        text(&output)
+    );
     text(&output)
 }
 
@@ -76,12 +81,21 @@ pub fn bash(dir: &Path, script: &str, stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// A background `openssl s_server`, killed on drop, whose output can be read.
@@ -106,7 +120,11 @@ impl Server {
             .unwrap();
         let deadline = Instant::now() + Duration::from_secs(20);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "s_server did not start:\n{}", std::fs::read_to_string(&log).unwrap_or_default());
+            assert!(
+                Instant::now() < deadline,
+                "s_server did not start:\n{}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         Server { child, log }
@@ -122,14 +140,28 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         // The script's shell and its openssl share one process group; stop both.
-        let _ = Command::new("kill").args(["-TERM", "--", &format!("-{}", self.child.id())]).status();
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &format!("-{}", self.child.id())])
+            .status();
         let _ = self.child.wait();
     }
 }
 
 /// Sends a line through an s_client script and reports whether the server received it.
-pub fn client_reaches_server(dir: &Path, script: &str, server: &Server, line: &str) -> (bool, String) {
-    let output = bash(dir, &format!("{{ echo {line}; sleep 1; }} | (\n{script}\n)"), "");
+pub fn client_reaches_server(
+    dir: &Path,
+    script: &str,
+    server: &Server,
+    line: &str,
+) -> (bool, String) {
+    let output = bash(
+        dir,
+        &format!("{{ echo {line}; sleep 1; }} | (\n{script}\n)"),
+        "",
+    );
     let server_log = server.output();
-    (server_log.contains(line), format!("s_client:\n{}\ns_server:\n{}", text(&output), server_log))
+    (
+        server_log.contains(line),
+        format!("s_client:\n{}\ns_server:\n{}", text(&output), server_log),
+    )
 }

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs whatever this machine lacks to build, serve and test mTLS Lab, and nothing it has.
+# Safe to run again: each step checks first. Sourced by serve.sh and test.sh.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+say() { printf '\n== %s\n' "$*"; }
+
+# Builds share one cache, so a fresh clone on a warm machine does not rebuild everything.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/mtls-lab/target}"
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+# clang builds ring for wasm; Chromium and its driver run the browser tests; openssl and unzip
+# are what the interop tests compare against.
+need_apt=()
+command -v clang >/dev/null || need_apt+=(clang)
+command -v chromium >/dev/null || need_apt+=(chromium)
+command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
+command -v openssl >/dev/null || need_apt+=(openssl)
+command -v unzip >/dev/null || need_apt+=(unzip)
+command -v npm >/dev/null || need_apt+=(nodejs npm)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  say "apt: ${need_apt[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -q
+  $sudo_cmd apt-get install -y -q -o DPkg::Lock::Timeout=600 "${need_apt[@]}"
+fi
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "rustup: wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# Tool builds skip LTO: it halves their build time and they are not shipped.
+tool_build_env=(env CARGO_TARGET_DIR="$HOME/.cache/mtls-lab/tools-target" CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16)
+
+trunk_version="0.22.1"
+if [ "$(trunk --version 2>/dev/null)" != "trunk $trunk_version" ]; then
+  say "cargo install trunk $trunk_version (15-30 minutes on two cores, once)"
+  # trunk declares a newer rust-version than it needs.
+  "${tool_build_env[@]}" cargo install --locked --ignore-rust-version trunk --version "$trunk_version"
+fi
+
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+bindgen_version="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $bindgen_version" ]; then
+  say "cargo install wasm-bindgen-cli $bindgen_version (about 8 minutes, once)"
+  # Not --locked: its lockfile names a crate version the registry no longer has.
+  "${tool_build_env[@]}" cargo install --force wasm-bindgen-cli --version "$bindgen_version"
+fi
+
+# wasm-opt (binaryen 132) and playwright-core come from npm, pinned in package-lock.json.
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "npm ci"
+  npm ci --no-audit --no-fund
+fi
+
+# Trunk builds with --offline; fetch crates first so that never needs the network mid-build.
+cargo fetch --quiet

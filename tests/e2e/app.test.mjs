@@ -1,0 +1,216 @@
+// The built app, clicked through in headless Chromium: the contracts of the workshop page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { serveDist, launch, tempDir, sh, freePort, startServer } from './harness.mjs';
+
+const PASSPHRASE = 'e2e passphrase';
+const SEED_PATHS = [
+  'client_c_ca/private/client_c_root_ca.key', 'client_c_ca/certs/client_c_root_ca.crt',
+  'client_b_ca/private/client_b_root_ca.key', 'client_b_ca/certs/client_b_root_ca.crt',
+  'client_c_ca/private/client_c_intermediate_ca.key', 'client_c_ca/csr/client_c_intermediate_ca.csr',
+  'client_c_ca/certs/client_c_intermediate_ca.crt',
+  'client_b_ca/private/client_b_intermediate_ca.key', 'client_b_ca/csr/client_b_intermediate_ca.csr',
+  'client_b_ca/certs/client_b_intermediate_ca.crt',
+  'client_b_cert/client_b.key', 'client_b_cert/client_b_to_client_c.csr', 'client_c_ca/csr/client_b_to_client_c.csr',
+  'client_c_ca/certs/client_b_signed_by_client_c.crt', 'client_b_cert/client_b_signed_by_client_c.crt',
+  'client_c_ca/certs/client_c_ca_chain.crt', 'client_b_cert/client_c_ca_chain.crt',
+  'client_c_ca/private/client_c_server.key', 'client_c_ca/csr/client_c_server.csr', 'client_c_ca/certs/client_c_server.crt',
+];
+
+let site;
+let browser;
+before(async () => {
+  site = await serveDist();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  site?.server.close();
+});
+
+/** A fresh page that records every request it makes. */
+async function openApp() {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  const requests = [];
+  const problems = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  await page.goto(site.origin);
+  await page.getByRole('button', { name: 'Run all steps' }).waitFor();
+  return { page, context, requests, problems };
+}
+
+async function runAll(page) {
+  await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Run all steps' }).click();
+  await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 120000 });
+}
+
+async function download(page, locator, dir) {
+  const [file] = await Promise.all([page.waitForEvent('download'), locator.click()]);
+  const target = path.join(dir, file.suggestedFilename());
+  await file.saveAs(target);
+  return { name: file.suggestedFilename(), target };
+}
+
+test('Run all steps ends in a handshake, and the zip works with openssl as the seed says', async () => {
+  const { page, context, requests, problems } = await openApp();
+  await runAll(page);
+  const verdicts = await page.locator('.scenario .verdict').allTextContents();
+  assert.equal(verdicts.length, 3);
+  assert.equal(verdicts[0], 'Handshake succeeded');
+  assert.match(verdicts[1], /^Handshake failed: Client C \(TLS server\) refused: /);
+  assert.match(verdicts[2], /^Handshake failed: Client C \(TLS server\) refused: /);
+  const trace = await page.locator('.scenario').first().locator('table.trace').textContent();
+  assert.match(trace, /ClientHello/);
+  assert.match(trace, /ServerHello/);
+
+  const dir = await tempDir('zip');
+  const zipLink = page.getByRole('link', { name: /mtls-workshop\.zip/ });
+  await zipLink.waitFor();
+  assert.equal(await zipLink.getAttribute('download'), 'mtls-workshop.zip');
+  const zip = await download(page, zipLink, dir);
+  assert.equal(zip.name, 'mtls-workshop.zip');
+  sh(dir, `unzip -q ${zip.target}`);
+  const listed = sh(dir, 'find client_b_ca client_b_cert client_c_ca -type f | sort').trim().split('\n');
+  assert.deepEqual(listed, [...SEED_PATHS].sort());
+
+  // The seed's verification, with the files as downloaded.
+  const env = { KEY_PASSPHRASE: PASSPHRASE };
+  assert.match(sh(dir, 'openssl verify -CAfile client_c_ca/certs/client_c_root_ca.crt -untrusted client_c_ca/certs/client_c_intermediate_ca.crt client_b_cert/client_b_signed_by_client_c.crt'), /: OK/);
+  assert.match(sh(dir, 'openssl verify -CAfile client_c_ca/certs/client_c_ca_chain.crt client_c_ca/certs/client_c_server.crt'), /: OK/);
+  assert.match(sh(dir, 'openssl req -in client_b_cert/client_b_to_client_c.csr -verify -noout 2>&1'), /verify OK/);
+  for (const key of SEED_PATHS.filter((p) => p.endsWith('.key'))) {
+    sh(dir, `openssl pkey -in ${key} -passin env:KEY_PASSPHRASE -noout`, env);
+    assert.throws(() => sh(dir, `openssl pkey -in ${key} -passin pass:wrong-passphrase -noout`));
+  }
+
+  // The seed's Step 8, its commands as written apart from the port and the passphrase source.
+  const port = await freePort();
+  const serverScript = `cd client_c_ca && exec openssl s_server -accept ${port} -cert certs/client_c_server.crt -key private/client_c_server.key -pass env:KEY_PASSPHRASE -CAfile certs/client_c_ca_chain.crt -Verify 2 -verify_return_error -state`;
+  const clients = [
+    ['mutual', `cd client_b_cert && openssl s_client -connect localhost:${port} -cert client_b_signed_by_client_c.crt -key client_b.key -pass env:KEY_PASSPHRASE -CAfile client_c_ca_chain.crt -verify 2 -verify_return_error -state`, true],
+    ['no certificate', `openssl s_client -connect localhost:${port} -CAfile client_b_cert/client_c_ca_chain.crt`, false],
+    ['wrong certificate', `openssl s_client -connect localhost:${port} -cert client_b_ca/certs/client_b_root_ca.crt -key client_b_ca/private/client_b_root_ca.key -pass env:KEY_PASSPHRASE -CAfile client_b_cert/client_c_ca_chain.crt`, false],
+  ];
+  for (const [name, client, shouldReach] of clients) {
+    const server = await startServer(dir, serverScript, port, env);
+    try {
+      let out = '';
+      try { out = sh(dir, `{ echo ping-from-${name.replace(/ /g, '-')}; sleep 1; } | (${client}) 2>&1`, env); } catch (e) { out = String(e); }
+      await new Promise((r) => setTimeout(r, 300));
+      const reached = server.log().includes(`ping-from-${name.replace(/ /g, '-')}`);
+      assert.equal(reached, shouldReach, `${name}\n${out}\n${server.log()}`);
+    } finally {
+      server.stop();
+    }
+  }
+
+  assert.deepEqual(problems, []);
+  const foreign = requests.filter((u) => !u.startsWith(site.origin) && !u.startsWith('data:'));
+  assert.deepEqual(foreign, [], 'the page made requests outside its own origin');
+  await context.close();
+});
+
+test('every artifact has its own download link named after its file', async () => {
+  const { page, context } = await openApp();
+  await runAll(page);
+  const dir = await tempDir('files');
+  const links = page.locator('.downloads a.download');
+  await page.locator('.downloads a.download[download="client_b.key"]').waitFor();
+  await page.locator('.downloads a.download[download="client_c_server.key"]').waitFor();
+  const names = await links.evaluateAll((as) => as.map((a) => a.getAttribute('download')));
+  const expected = SEED_PATHS.map((p) => p.split('/').pop());
+  assert.deepEqual([...names].sort(), [...expected].sort());
+  const key = await download(page, page.locator('a.download[download="client_b.key"]'), dir);
+  assert.equal(key.name, 'client_b.key');
+  assert.match(readFileSync(key.target, 'utf8'), /^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
+  const cert = await download(page, page.locator('a.download[download="client_c_root_ca.crt"]'), dir);
+  assert.match(sh(dir, `openssl x509 -in ${cert.target} -noout -subject`), /CN = Client C Root CA/);
+
+  // The plain-key option, for tools that cannot prompt.
+  await page.getByLabel(/Download keys unencrypted/).check();
+  await page.locator('a.download[download="client_b.key"]').waitFor();
+  const plain = await download(page, page.locator('a.download[download="client_b.key"]'), dir);
+  assert.match(readFileSync(plain.target, 'utf8'), /^-----BEGIN PRIVATE KEY-----/);
+  await context.close();
+});
+
+test('bad input is refused by its field and changes nothing else', async () => {
+  const { page, context, problems } = await openApp();
+  await runAll(page);
+  const step1 = page.locator('#step-1');
+  const pemBefore = await step1.locator('pre.pem').textContent();
+
+  const cn = step1.getByLabel('Common name (CN)');
+  await cn.fill('');
+  await step1.getByText('The common name (CN) cannot be empty.').waitFor();
+  await step1.getByRole('button', { name: 'Generate' }).click();
+  assert.equal(await step1.locator('pre.pem').textContent(), pemBefore);
+  await cn.fill('Client C Root CA');
+
+  await step1.getByLabel('Country (C)').fill('FRA');
+  await step1.getByText('The country (C) must be exactly two letters, such as FR.').waitFor();
+  await step1.getByLabel('Country (C)').fill('FR');
+
+  await step1.getByLabel('Validity (days)').fill('0');
+  await step1.getByText(/Validity must be between 1 and/).waitFor();
+  await step1.getByRole('button', { name: 'Generate' }).click();
+  assert.equal(await step1.locator('pre.pem').textContent(), pemBefore);
+  await step1.getByLabel('Validity (days)').fill('3650');
+
+  const step7 = page.locator('#step-7');
+  await step7.getByLabel(/Subject alternative names/).fill('client-c.local, 999.1.1.1');
+  await step7.getByText('"999.1.1.1" is not a valid IP address.').waitFor();
+
+  // A garbage CSR and a wrong key passphrase, each answered at its own field.
+  const step6 = page.locator('#step-6');
+  const step6Pem = await step6.locator('pre.pem').first().textContent();
+  await step6.getByText('Sign a CSR made elsewhere').click();
+  await step6.getByLabel('Certificate signing request (PEM)').fill('-----BEGIN CERTIFICATE REQUEST-----\nnot base64 at all\n-----END CERTIFICATE REQUEST-----\n');
+  await step6.getByRole('button', { name: 'Sign the pasted CSR' }).click();
+  await step6.locator('#external-csr-error').getByText(/not usable PEM|certificate signing request/).waitFor();
+  assert.equal(await step6.locator('pre.pem').first().textContent(), step6Pem);
+
+  const step5 = page.locator('#step-5');
+  const csrBefore = await step5.locator('pre.pem').textContent();
+  const dir = await tempDir('own-key');
+  sh(dir, 'openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -aes256 -pass pass:right-one -out own.key');
+  await step5.getByText("Use Client B's own key instead").click();
+  await step5.getByLabel("Client B's private key (PEM)").fill(readFileSync(path.join(dir, 'own.key'), 'utf8'));
+  await step5.getByLabel('Passphrase of that key (if encrypted)').fill('wrong-one');
+  await step5.getByRole('button', { name: 'Use this key and make the CSR' }).click();
+  await step5.getByText('the passphrase does not decrypt this key').waitFor();
+  assert.equal(await step5.locator('pre.pem').textContent(), csrBefore);
+
+  // A CSR from openssl, pasted in, comes back signed and verifies against the chain.
+  sh(dir, 'openssl req -new -key own.key -passin pass:right-one -subj "/CN=learner.example" -out own.csr');
+  await step6.getByLabel('Certificate signing request (PEM)').fill(readFileSync(path.join(dir, 'own.csr'), 'utf8'));
+  await step6.getByRole('button', { name: 'Sign the pasted CSR' }).click();
+  const signed = await download(page, step6.locator('a[download="pasted_csr_signed_by_client_c.crt"]'), dir);
+  const chain = await download(page, step6.locator('a.download[download="client_c_ca_chain.crt"]').first(), dir);
+  assert.match(sh(dir, `openssl verify -CAfile ${chain.target} ${signed.target}`), /: OK/);
+
+  assert.equal(await page.getByText('Handshake succeeded', { exact: true }).count(), 1);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('RSA keys come from WebCrypto, with progress, and the page keeps answering', async () => {
+  const { page, context, problems } = await openApp();
+  await page.getByRole('button', { name: /The seed's keys/ }).click();
+  await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Run all steps' }).click();
+  await page.getByText(/generating a RSA 4096 key \(WebCrypto\)/).waitFor({ timeout: 30000 });
+  // The page answers while keys are made: opening a details element works right away.
+  await page.locator('#step-1 details.commands summary').click({ timeout: 2000 });
+  await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 180000 });
+  const key = await page.locator('#step-1 .cert dd').filter({ hasText: 'RSA' }).first().textContent();
+  assert.equal(key, 'RSA (4096 bit)');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
