@@ -17,7 +17,7 @@ say "native tests: core units, workshop, openssl interop"
 cargo test --quiet
 
 say "wasm tests in headless Chromium"
-cargo test --quiet --target wasm32-unknown-unknown --test wasm
+cargo test --target wasm32-unknown-unknown --test wasm
 
 say "release build (trunk)"
 trunk build --release --offline
