@@ -2,7 +2,10 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    mtls_lab::app::start();
+    // The same module also loads in rsa-worker.js, where there is no window to render into.
+    if web_sys::window().is_some() {
+        mtls_lab::app::start();
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -64,3 +64,13 @@ fn an_rsa_key_from_outside_signs_in_wasm() {
         .unwrap();
     assert!(workshop.certificate(Party::CRoot).is_some());
 }
+
+#[wasm_bindgen_test]
+async fn keys_encrypted_by_webcrypto_open_with_the_core() {
+    let key = PrivateKey::generate(KeyAlgorithm::EcdsaP256).unwrap();
+    let pem = mtls_lab::app::browser::webcrypto_encrypt(&key, "browser pass", 100_000)
+        .await
+        .unwrap();
+    assert_eq!(PrivateKey::from_pem(&pem, "browser pass").unwrap(), key);
+    assert!(PrivateKey::from_pem(&pem, "other pass").is_err());
+}

@@ -20,27 +20,137 @@ pub async fn yield_to_browser() {
     yew::platform::time::sleep(std::time::Duration::ZERO).await;
 }
 
-/// Where a key came from, for the progress line.
-pub fn key_source(algorithm: KeyAlgorithm) -> &'static str {
-    if algorithm.rsa_bits().is_some() {
-        "WebCrypto"
-    } else {
-        "wasm"
+/// Where a new key was made, for the progress line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeySource {
+    WebCrypto,
+    Worker,
+    Wasm,
+}
+
+/// A new key. RSA comes from WebCrypto (native code, off the main thread); where WebCrypto
+/// refuses (a page served over plain http has none) a Web Worker runs the rsa crate, so the page
+/// never freezes. EC keys are made in wasm in well under a millisecond.
+pub async fn generate_key(algorithm: KeyAlgorithm) -> Result<(PrivateKey, KeySource), String> {
+    if let Some(bits) = algorithm.rsa_bits() {
+        match webcrypto_rsa(bits).await {
+            Ok(key) => return Ok((key, KeySource::WebCrypto)),
+            Err(e) => web_sys::console::warn_1(
+                &format!("WebCrypto RSA failed ({e}); using a worker").into(),
+            ),
+        }
+        return rsa_in_worker(bits)
+            .await
+            .map(|key| (key, KeySource::Worker));
+    }
+    PrivateKey::generate(algorithm)
+        .map(|key| (key, KeySource::Wasm))
+        .map_err(|e| e.to_string())
+}
+
+/// Asks `rsa-worker.js`, which loads this same wasm in a worker, for one RSA key.
+async fn rsa_in_worker(bits: usize) -> Result<PrivateKey, String> {
+    let js_err = |e: JsValue| format!("{e:?}");
+    let options = web_sys::WorkerOptions::new();
+    options.set_type(web_sys::WorkerType::Module);
+    let worker = web_sys::Worker::new_with_options("rsa-worker.js", &options).map_err(js_err)?;
+    let reply = js_sys::Promise::new(&mut |resolve, reject| {
+        worker.set_onmessage(Some(&resolve));
+        worker.set_onerror(Some(&reject));
+    });
+    worker
+        .post_message(&JsValue::from(bits as u32))
+        .map_err(js_err)?;
+    let message = JsFuture::from(reply).await;
+    worker.terminate();
+    let data = message
+        .map_err(|e| format!("the key worker failed: {e:?}"))?
+        .dyn_into::<web_sys::MessageEvent>()
+        .map_err(js_err)?
+        .data();
+    if let Some(text) = Reflect::get(&data, &"error".into())
+        .ok()
+        .and_then(|e| e.as_string())
+    {
+        return Err(text);
+    }
+    let der = Reflect::get(&data, &"der".into()).map_err(js_err)?;
+    PrivateKey::from_pkcs8_der(&Uint8Array::new(&der).to_vec()).map_err(|e| e.to_string())
+}
+
+/// Encrypts a key for download: PBKDF2 and AES-256-CBC run in WebCrypto (native, off the main
+/// thread) and the core wraps the result. Falls back to the core's own PBES2 in wasm.
+pub async fn encrypt_key(
+    key: &PrivateKey,
+    passphrase: &str,
+    iterations: u32,
+) -> Result<String, String> {
+    match webcrypto_encrypt(key, passphrase, iterations).await {
+        Ok(pem) => Ok(pem),
+        Err(_) => key
+            .to_encrypted_pem(passphrase, iterations)
+            .map_err(|e| e.to_string()),
     }
 }
 
-/// A new key. RSA comes from WebCrypto (native code, off the main thread), falling back to the
-/// rsa crate in wasm if WebCrypto refuses; EC keys are made in wasm in well under a millisecond.
-pub async fn generate_key(algorithm: KeyAlgorithm) -> Result<PrivateKey, String> {
-    if let Some(bits) = algorithm.rsa_bits() {
-        match webcrypto_rsa(bits).await {
-            Ok(key) => return Ok(key),
-            Err(e) => web_sys::console::warn_1(
-                &format!("WebCrypto RSA failed ({e}); using the wasm fallback").into(),
-            ),
-        }
-    }
-    PrivateKey::generate(algorithm).map_err(|e| e.to_string())
+pub async fn webcrypto_encrypt(
+    key: &PrivateKey,
+    passphrase: &str,
+    iterations: u32,
+) -> Result<String, String> {
+    crate::pki::keys::check_passphrase(passphrase).map_err(|e| e.to_string())?;
+    let js_err = |e: JsValue| format!("{e:?}");
+    let subtle = web_sys::window()
+        .ok_or("no window")?
+        .crypto()
+        .map_err(js_err)?
+        .subtle();
+    let nonce = crate::pki::keys::Pbes2Nonce::random().map_err(|e| e.to_string())?;
+    let import = |bytes: &Uint8Array, algorithm: &str, usage: &str| {
+        subtle.import_key_with_str("raw", bytes, algorithm, false, &Array::of1(&usage.into()))
+    };
+    let base: web_sys::CryptoKey = JsFuture::from(
+        import(
+            &Uint8Array::from(passphrase.as_bytes()),
+            "PBKDF2",
+            "deriveBits",
+        )
+        .map_err(js_err)?,
+    )
+    .await
+    .map_err(js_err)?
+    .dyn_into()
+    .map_err(js_err)?;
+    let pbkdf2 = Object::new();
+    Reflect::set(&pbkdf2, &"name".into(), &"PBKDF2".into()).map_err(js_err)?;
+    Reflect::set(&pbkdf2, &"salt".into(), &Uint8Array::from(&nonce.salt[..])).map_err(js_err)?;
+    Reflect::set(&pbkdf2, &"iterations".into(), &JsValue::from(iterations)).map_err(js_err)?;
+    Reflect::set(&pbkdf2, &"hash".into(), &"SHA-256".into()).map_err(js_err)?;
+    let bits = JsFuture::from(
+        subtle
+            .derive_bits_with_object(&pbkdf2, &base, 256)
+            .map_err(js_err)?,
+    )
+    .await
+    .map_err(js_err)?;
+    let aes: web_sys::CryptoKey =
+        JsFuture::from(import(&Uint8Array::new(&bits), "AES-CBC", "encrypt").map_err(js_err)?)
+            .await
+            .map_err(js_err)?
+            .dyn_into()
+            .map_err(js_err)?;
+    let cbc = Object::new();
+    Reflect::set(&cbc, &"name".into(), &"AES-CBC".into()).map_err(js_err)?;
+    Reflect::set(&cbc, &"iv".into(), &Uint8Array::from(&nonce.iv[..])).map_err(js_err)?;
+    let ciphertext = JsFuture::from(
+        subtle
+            .encrypt_with_object_and_u8_array(&cbc, &aes, key.pkcs8_der())
+            .map_err(js_err)?,
+    )
+    .await
+    .map_err(js_err)?;
+    crate::pki::keys::encrypted_pem(iterations, &nonce, &Uint8Array::new(&ciphertext).to_vec())
+        .map_err(|e| e.to_string())
 }
 
 async fn webcrypto_rsa(bits: usize) -> Result<PrivateKey, String> {

@@ -1,6 +1,6 @@
 //! The browser UI: a thin Yew layer over the workshop core. One section per seed step.
 
-mod browser;
+pub mod browser;
 mod state;
 mod view;
 
@@ -18,4 +18,19 @@ pub fn start() {
         }
     }));
     yew::Renderer::<App>::new().render();
+}
+
+/// One RSA key as PKCS#8 DER, made by the rsa crate. `rsa-worker.js` calls this inside a Web
+/// Worker when WebCrypto cannot make the key, so the page's thread stays free.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn generate_rsa_pkcs8(bits: u32) -> Result<Vec<u8>, wasm_bindgen::JsError> {
+    let algorithm = match bits {
+        2048 => crate::pki::KeyAlgorithm::Rsa2048,
+        3072 => crate::pki::KeyAlgorithm::Rsa3072,
+        4096 => crate::pki::KeyAlgorithm::Rsa4096,
+        other => return Err(wasm_bindgen::JsError::new(&format!("no RSA size {other}"))),
+    };
+    crate::pki::PrivateKey::generate(algorithm)
+        .map(|key| key.pkcs8_der().to_vec())
+        .map_err(|e| wasm_bindgen::JsError::new(&e.to_string()))
 }

@@ -8,13 +8,16 @@ use std::rc::Rc;
 use yew::Reducible;
 
 /// Long work under way: what it is doing now and since when.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Busy {
     pub run: u64,
     pub label: String,
     pub started_ms: f64,
+    pub now_ms: f64,
     pub done: usize,
     pub total: usize,
+    /// The workshop before the run, restored by Cancel.
+    pub before: Box<Workshop>,
 }
 
 /// An encrypted (or plain) key file, valid for one key and one passphrase choice.
@@ -36,6 +39,8 @@ pub struct AppState {
     pub errors: BTreeMap<String, String>,
     pub busy: Option<Busy>,
     pub last_run_ms: Option<f64>,
+    /// A one-line note about the last run (cancelled, failed).
+    pub notice: Option<String>,
     next_run: u64,
     /// Key files by seed path.
     pub key_files: BTreeMap<&'static str, KeyFile>,
@@ -57,6 +62,7 @@ impl Default for AppState {
             errors: BTreeMap::new(),
             busy: None,
             last_run_ms: None,
+            notice: None,
             next_run: 1,
             key_files: BTreeMap::new(),
             external_csr: String::new(),
@@ -114,6 +120,14 @@ pub enum Action {
     Progress {
         run: u64,
         label: String,
+    },
+    Tick {
+        run: u64,
+        now_ms: f64,
+    },
+    /// Stops the run and puts the workshop back as it was before it.
+    Cancel {
+        run: u64,
     },
     /// Runs one step with a key made elsewhere (or none); errors stop the run.
     Apply {
@@ -301,18 +315,34 @@ impl Reducible for AppState {
             } => {
                 if state.busy.is_none() {
                     state.next_run = run + 1;
+                    state.notice = None;
+                    let before = Box::new(state.workshop.clone());
                     state.busy = Some(Busy {
                         run,
                         label,
                         started_ms,
+                        now_ms: started_ms,
                         done: 0,
                         total,
+                        before,
                     });
                 }
             }
             Action::Progress { run, label } => {
                 if let Some(busy) = state.busy.as_mut().filter(|b| b.run == run) {
                     busy.label = label;
+                }
+            }
+            Action::Tick { run, now_ms } => {
+                if let Some(busy) = state.busy.as_mut().filter(|b| b.run == run) {
+                    busy.now_ms = now_ms;
+                }
+            }
+            Action::Cancel { run } => {
+                if let Some(busy) = state.busy.take_if(|b| b.run == run) {
+                    state.workshop = *busy.before;
+                    state.notice =
+                        Some("Cancelled: the workshop is as it was before the run.".into());
                 }
             }
             Action::Apply {
@@ -331,6 +361,7 @@ impl Reducible for AppState {
                         }
                         Err(e) => {
                             state.errors.insert(step.id(), e.to_string());
+                            state.notice = Some(format!("Stopped at step {}.", step.number()));
                             state.busy = None;
                         }
                     }

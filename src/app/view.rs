@@ -19,9 +19,12 @@ fn input_value(e: &InputEvent) -> String {
     e.target_unchecked_into::<HtmlInputElement>().value()
 }
 
-/// Runs `steps` in order: keys first (WebCrypto for RSA), then the core, yielding between
-/// steps so the page keeps answering.
-fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>) {
+/// Lets a Cancel click stop a run between its pieces of work.
+type CancelledRun = Rc<Cell<u64>>;
+
+/// Runs `steps`: all their keys first, in parallel (WebCrypto for RSA), then each step in the
+/// core, yielding between steps so the page keeps answering.
+fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>, cancelled: CancelledRun) {
     if state.busy.is_some() {
         return;
     }
@@ -39,43 +42,83 @@ fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>) {
         total,
         started_ms: browser::now_ms(),
     });
+    let finished = Rc::new(Cell::new(false));
+    {
+        // Keeps the elapsed time moving while WebCrypto works.
+        let (dispatch, finished) = (dispatch.clone(), finished.clone());
+        yew::platform::spawn_local(async move {
+            while !finished.get() {
+                yew::platform::time::sleep(std::time::Duration::from_millis(200)).await;
+                dispatch.dispatch(Action::Tick {
+                    run,
+                    now_ms: browser::now_ms(),
+                });
+            }
+        });
+    }
     yew::platform::spawn_local(async move {
-        for (index, step) in steps.into_iter().enumerate() {
-            let key_algorithm = step.party().map(|p| settings.cert(p).algorithm);
-            let label = match key_algorithm {
-                Some(alg) => format!(
-                    "Step {} ({} of {}): generating a {} key ({})…",
-                    step.number(),
-                    index + 1,
-                    total,
-                    alg.label(),
-                    browser::key_source(alg)
-                ),
-                None if step == StepId::Handshake => {
-                    format!("Step 8 ({} of {total}): running the handshakes…", index + 1)
+        let wanted: Vec<(StepId, KeyAlgorithm)> = steps
+            .iter()
+            .filter_map(|step| step.party().map(|p| (*step, settings.cert(p).algorithm)))
+            .collect();
+        let keys_total = wanted.len();
+        let ready = Rc::new(Cell::new(0usize));
+        if keys_total > 0 {
+            dispatch.dispatch(Action::Progress {
+                run,
+                label: format!("Generating {keys_total} keys in parallel…"),
+            });
+        }
+        let jobs = wanted.into_iter().map(|(step, algorithm)| {
+            let (dispatch, ready) = (dispatch.clone(), ready.clone());
+            async move {
+                let result = browser::generate_key(algorithm).await;
+                ready.set(ready.get() + 1);
+                if let Ok((_, source)) = &result {
+                    let source = match source {
+                        browser::KeySource::WebCrypto => "WebCrypto",
+                        browser::KeySource::Worker => "a Web Worker",
+                        browser::KeySource::Wasm => "wasm",
+                    };
+                    let label = format!(
+                        "Generating {keys_total} keys in parallel: {} ready, the latest a {} key from {source}.",
+                        ready.get(),
+                        algorithm.label()
+                    );
+                    dispatch.dispatch(Action::Progress { run, label });
                 }
-                None => format!(
-                    "Step {} ({} of {total}): signing…",
-                    step.number(),
-                    index + 1
-                ),
-            };
+                (step, result)
+            }
+        });
+        let mut keys = std::collections::BTreeMap::new();
+        for (step, result) in futures_util::future::join_all(jobs).await {
+            match result {
+                Ok((key, _)) => {
+                    keys.insert(step, key);
+                }
+                Err(message) => {
+                    dispatch.dispatch(Action::Fail { run, step, message });
+                    finished.set(true);
+                    return;
+                }
+            }
+        }
+        for (index, step) in steps.into_iter().enumerate() {
+            if cancelled.get() == run {
+                break;
+            }
+            let label = format!(
+                "Step {} ({} of {total}): {}…",
+                step.number(),
+                index + 1,
+                step.title()
+            );
             dispatch.dispatch(Action::Progress { run, label });
             browser::yield_to_browser().await;
-            let key = match key_algorithm {
-                Some(alg) => match browser::generate_key(alg).await {
-                    Ok(key) => Some(key),
-                    Err(message) => {
-                        dispatch.dispatch(Action::Fail { run, step, message });
-                        return;
-                    }
-                },
-                None => None,
-            };
             dispatch.dispatch(Action::Apply {
                 run,
                 step,
-                key,
+                key: keys.remove(&step),
                 now: unix_now(),
             });
             browser::yield_to_browser().await;
@@ -84,6 +127,7 @@ fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>) {
             run,
             now_ms: browser::now_ms(),
         });
+        finished.set(true);
     });
 }
 
@@ -108,7 +152,7 @@ fn export_keys(state: &AppState, dispatch: Dispatch, epoch: Rc<Cell<u64>>) {
             let pem = if protection.plain {
                 Ok(key.to_pem())
             } else {
-                key.to_encrypted_pem(&protection.passphrase, protection.iterations)
+                browser::encrypt_key(&key, &protection.passphrase, protection.iterations).await
             };
             if let Ok(pem) = pem {
                 dispatch.dispatch(Action::KeyReady {
@@ -130,6 +174,7 @@ pub fn app() -> Html {
     let state = use_reducer(AppState::default);
     // Bumped by every new export task, so an older one stops between keys.
     let export_epoch = use_memo((), |_| Rc::new(Cell::new(0u64)));
+    let cancelled: CancelledRun = (*use_memo((), |_| Rc::new(Cell::new(0u64)))).clone();
     {
         let deps = (state.keys_to_export(), state.protection());
         let dispatch = state.dispatcher();
@@ -147,8 +192,8 @@ pub fn app() -> Html {
         </header>
         <main>
             { concept() }
-            { controls(s, &dispatch) }
-            { for StepId::ALL.iter().map(|step| step_section(s, &dispatch, *step)) }
+            { controls(s, &dispatch, &cancelled) }
+            { for StepId::ALL.iter().map(|step| step_section(s, &dispatch, *step, &cancelled)) }
         </main>
         <footer><p>{"Keys are made in this page (WebCrypto for RSA, Rust compiled to WebAssembly for the rest) and kept in memory only. The app makes no network request."}</p></footer>
         </>
@@ -165,7 +210,7 @@ fn concept() -> Html {
     }
 }
 
-fn controls(s: &AppState, dispatch: &Dispatch) -> Html {
+fn controls(s: &AppState, dispatch: &Dispatch, cancelled: &CancelledRun) -> Html {
     let settings = &s.workshop.settings;
     let busy = s.busy.is_some();
     let on_pass = {
@@ -208,14 +253,26 @@ fn controls(s: &AppState, dispatch: &Dispatch) -> Html {
         Callback::from(move |_| d.dispatch(Action::UseFastKeys))
     };
     let on_run_all = {
-        let d = dispatch.clone();
-        let snapshot = s.clone();
+        let (d, snapshot, cancelled) = (dispatch.clone(), s.clone(), cancelled.clone());
         Callback::from(move |_| {
             let steps = StepId::ALL
                 .into_iter()
                 .filter(|st| snapshot.workshop.settings.includes(*st))
                 .collect();
-            start_run(&snapshot, d.clone(), steps)
+            start_run(&snapshot, d.clone(), steps, cancelled.clone())
+        })
+    };
+    let on_cancel = {
+        let (d, run, cancelled) = (
+            dispatch.clone(),
+            s.busy.as_ref().map(|b| b.run),
+            cancelled.clone(),
+        );
+        Callback::from(move |_| {
+            if let Some(run) = run {
+                cancelled.set(run);
+                d.dispatch(Action::Cancel { run });
+            }
         })
     };
     let pass_error = s.errors.get(state::PASSPHRASE_INPUT);
@@ -252,6 +309,9 @@ fn controls(s: &AppState, dispatch: &Dispatch) -> Html {
             </div>
             <div class="buttons">
                 <button type="button" class="primary" id="run-all" onclick={on_run_all} disabled={busy}>{"Run all steps"}</button>
+                if busy {
+                    <button type="button" id="cancel-run" onclick={on_cancel}>{"Cancel"}</button>
+                }
                 { zip_link(s) }
             </div>
             { progress(s) }
@@ -260,18 +320,26 @@ fn controls(s: &AppState, dispatch: &Dispatch) -> Html {
 }
 
 fn progress(s: &AppState) -> Html {
-    match (&s.busy, s.last_run_ms) {
-        (Some(busy), _) => html! {
-            <div class="progress" role="status" aria-live="polite">
-                <progress max={busy.total.to_string()} value={busy.done.to_string()}></progress>
-                <span class="progress-label">{ format!("{} {} of {} steps done.", busy.label, busy.done, busy.total) }</span>
-            </div>
-        },
-        (None, Some(ms)) => html! {
-            <div class="progress" role="status" aria-live="polite"><span>{ format!("Done in {:.0} ms.", ms) }</span></div>
-        },
-        _ => html! { <div class="progress" role="status" aria-live="polite"></div> },
-    }
+    let text = match (&s.busy, &s.notice, s.last_run_ms) {
+        (Some(busy), _, _) => {
+            return html! {
+                <div class="progress" role="status" aria-live="polite">
+                    <progress max={busy.total.to_string()} value={busy.done.to_string()}></progress>
+                    <span class="progress-label">{ format!(
+                        "{} {} of {} steps done, {:.1} s.",
+                        busy.label,
+                        busy.done,
+                        busy.total,
+                        (busy.now_ms - busy.started_ms).max(0.0) / 1000.0
+                    ) }</span>
+                </div>
+            }
+        }
+        (None, Some(notice), _) => notice.clone(),
+        (None, None, Some(ms)) => format!("Done in {ms:.0} ms."),
+        _ => String::new(),
+    };
+    html! { <div class="progress" role="status" aria-live="polite"><span>{ text }</span></div> }
 }
 
 fn zip_link(s: &AppState) -> Html {
@@ -311,13 +379,12 @@ fn status_badge(status: StepStatus) -> Html {
     html! { <span class={class}>{text}</span> }
 }
 
-fn step_section(s: &AppState, dispatch: &Dispatch, step: StepId) -> Html {
+fn step_section(s: &AppState, dispatch: &Dispatch, step: StepId, cancelled: &CancelledRun) -> Html {
     let status = s.workshop.status(step);
     let busy = s.busy.is_some();
     let on_run = {
-        let d = dispatch.clone();
-        let snapshot = s.clone();
-        Callback::from(move |_| start_run(&snapshot, d.clone(), vec![step]))
+        let (d, snapshot, cancelled) = (dispatch.clone(), s.clone(), cancelled.clone());
+        Callback::from(move |_| start_run(&snapshot, d.clone(), vec![step], cancelled.clone()))
     };
     let button = if step == StepId::Handshake {
         "Run the handshakes"

@@ -277,21 +277,62 @@ impl PrivateKey {
     /// PKCS#8 PBES2: PBKDF2-HMAC-SHA256 with `iterations`, AES-256-CBC, random salt and IV.
     pub fn to_encrypted_pem(&self, passphrase: &str, iterations: u32) -> Result<String, PkiError> {
         check_passphrase(passphrase)?;
-        let mut salt = [0u8; 16];
-        let mut iv = [0u8; 16];
-        getrandom::fill(&mut salt).map_err(|e| PkiError::Key(format!("no randomness: {e}")))?;
-        getrandom::fill(&mut iv).map_err(|e| PkiError::Key(format!("no randomness: {e}")))?;
-        let params = pkcs8::pkcs5::pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(
-            iterations, &salt, iv,
-        )
-        .map_err(|e| PkiError::Key(e.to_string()))?;
-        let info = pkcs8::PrivateKeyInfoRef::from_der(&self.pkcs8)
+        let nonce = Pbes2Nonce::random()?;
+        let ciphertext = pbes2_params(iterations, &nonce)?
+            .encrypt(passphrase.as_bytes(), &self.pkcs8)
             .map_err(|e| PkiError::Key(e.to_string()))?;
-        let doc = info
-            .encrypt_with_params(params, passphrase.as_bytes())
-            .map_err(|e| PkiError::Key(e.to_string()))?;
-        Ok(pem::encode("ENCRYPTED PRIVATE KEY", doc.as_bytes()))
+        encrypted_pem(iterations, &nonce, &ciphertext)
     }
+}
+
+/// The random salt and IV of one key encryption.
+#[derive(Clone, Copy, Debug)]
+pub struct Pbes2Nonce {
+    pub salt: [u8; 16],
+    pub iv: [u8; 16],
+}
+
+impl Pbes2Nonce {
+    pub fn random() -> Result<Self, PkiError> {
+        let mut nonce = Pbes2Nonce {
+            salt: [0; 16],
+            iv: [0; 16],
+        };
+        getrandom::fill(&mut nonce.salt)
+            .map_err(|e| PkiError::Key(format!("no randomness: {e}")))?;
+        getrandom::fill(&mut nonce.iv).map_err(|e| PkiError::Key(format!("no randomness: {e}")))?;
+        Ok(nonce)
+    }
+}
+
+fn pbes2_params(
+    iterations: u32,
+    nonce: &Pbes2Nonce,
+) -> Result<pkcs8::pkcs5::pbes2::Parameters, PkiError> {
+    pkcs8::pkcs5::pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(
+        iterations,
+        &nonce.salt,
+        nonce.iv,
+    )
+    .map_err(|e| PkiError::Key(e.to_string()))
+}
+
+/// Wraps the AES-256-CBC ciphertext of a PKCS#8 key as an `ENCRYPTED PRIVATE KEY`. The browser
+/// derives the AES key and encrypts with WebCrypto (native, off the main thread) and hands the
+/// result here, so both paths write the same file.
+pub fn encrypted_pem(
+    iterations: u32,
+    nonce: &Pbes2Nonce,
+    ciphertext: &[u8],
+) -> Result<String, PkiError> {
+    use pkcs8::der::{asn1::OctetStringRef, Encode};
+    let info = pkcs8::EncryptedPrivateKeyInfoRef {
+        encryption_algorithm: pbes2_params(iterations, nonce)?.into(),
+        encrypted_data: OctetStringRef::new(ciphertext)
+            .map_err(|e| PkiError::Key(e.to_string()))?,
+    };
+    let der = info.to_der().map_err(|e| PkiError::Key(e.to_string()))?;
+    Ok(pem::encode("ENCRYPTED PRIVATE KEY", &der))
 }
 
 /// The rules openssl applies to `-passout` (at least 4 characters), plus a sane upper bound.

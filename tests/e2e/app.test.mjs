@@ -200,17 +200,64 @@ test('bad input is refused by its field and changes nothing else', async () => {
   await context.close();
 });
 
-test('RSA keys come from WebCrypto, with progress, and the page keeps answering', async () => {
+test('RSA keys come from WebCrypto, in parallel, with progress, and the page keeps answering', async () => {
   const { page, context, problems } = await openApp();
   await page.getByRole('button', { name: /The seed's keys/ }).click();
   await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
   await page.getByRole('button', { name: 'Run all steps' }).click();
-  await page.getByText(/generating a RSA 4096 key \(WebCrypto\)/).waitFor({ timeout: 30000 });
-  // The page answers while keys are made: opening a details element works right away.
-  await page.locator('#step-1 details.commands summary').click({ timeout: 2000 });
+  await page.getByText(/Generating 6 keys in parallel/).waitFor({ timeout: 10000 });
+  // The page answers while keys are made: a click takes effect at once.
+  const plain = page.getByLabel(/Download keys unencrypted/);
+  await plain.check({ timeout: 1000 });
+  assert.equal(await plain.isChecked(), true);
+  await page.getByText(/RSA 4096 key from WebCrypto/).waitFor({ timeout: 60000 });
   await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 180000 });
   const key = await page.locator('#step-1 .cert dd').filter({ hasText: 'RSA' }).first().textContent();
   assert.equal(key, 'RSA (4096 bit)');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('without WebCrypto, RSA keys come from a Web Worker and still work with openssl', async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  // As on a page served over plain http, where browsers offer no WebCrypto.
+  await context.addInitScript(() => {
+    crypto.subtle.generateKey = () => Promise.reject(new DOMException('disabled for this test', 'NotSupportedError'));
+  });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(site.origin);
+  for (const select of await page.getByLabel('Key algorithm').all()) {
+    await select.selectOption('rsa2048');
+  }
+  await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Run all steps' }).click();
+  await page.getByText(/RSA 2048 key from a Web Worker/).waitFor({ timeout: 60000 });
+  await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 120000 });
+  const dir = await tempDir('worker');
+  const key = await download(page, page.locator('a.download[download="client_b.key"]'), dir);
+  assert.match(sh(dir, `openssl pkey -in ${key.target} -passin env:KEY_PASSPHRASE -noout -text_pub`, { KEY_PASSPHRASE: PASSPHRASE }), /Public-Key: \(2048 bit\)/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('Cancel stops a run and leaves the workshop as it was', async () => {
+  const { page, context, problems } = await openApp();
+  await runAll(page);
+  const rootBefore = await page.locator('#step-1 pre.pem').textContent();
+  await page.getByRole('button', { name: /The seed's keys/ }).click();
+  await page.getByRole('button', { name: 'Run all steps' }).click();
+  await page.getByText(/Generating 6 keys in parallel/).waitFor({ timeout: 10000 });
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByText('Cancelled: the workshop is as it was before the run.').waitFor();
+  assert.equal(await page.locator('#step-1 pre.pem').textContent(), rootBefore);
+  assert.equal(await page.getByText('Handshake succeeded', { exact: true }).count(), 1);
+  await page.getByRole('button', { name: 'Run all steps' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Run all steps' }).isEnabled(), true);
+  // Nothing from the cancelled run lands later.
+  await page.waitForTimeout(3000);
+  assert.equal(await page.locator('#step-1 pre.pem').textContent(), rootBefore);
   assert.deepEqual(problems, []);
   await context.close();
 });

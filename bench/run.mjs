@@ -1,0 +1,117 @@
+// Times the built app in headless Chromium against the seed's own openssl commands.
+// Run through ./scripts/bench.sh, which builds everything first. Writes BENCHMARKS.md.
+import { readFileSync, writeFileSync, statSync } from 'node:fs';
+import { execFileSync, execSync } from 'node:child_process';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import os from 'node:os';
+import path from 'node:path';
+import { serveDist, launch, tempDir, root } from '../tests/e2e/harness.mjs';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const RSA_RUNS = Number(process.env.BENCH_RSA_RUNS ?? 5);
+const OPENSSL_RUNS = Number(process.env.BENCH_OPENSSL_RUNS ?? 3);
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const spread = (xs) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
+
+const site = await serveDist();
+const browser = await launch();
+
+/** A fresh page; records when the app became interactive and every long main-thread task. */
+async function freshPage() {
+  const context = await browser.newContext();
+  await context.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); })
+      .observe({ type: 'longtask', buffered: true });
+    const seen = new MutationObserver(() => {
+      if (document.getElementById('run-all')) { window.__interactive = performance.now(); seen.disconnect(); }
+    });
+    document.addEventListener('DOMContentLoaded', () => seen.observe(document.body, { childList: true, subtree: true }));
+  });
+  const page = await context.newPage();
+  await page.goto(site.origin);
+  await page.waitForFunction(() => window.__interactive !== undefined);
+  return { page, context };
+}
+
+/** Clicks "Run all steps" in the page and resolves when "Handshake succeeded" shows. */
+async function timeRunAll(page) {
+  return page.evaluate(() => new Promise((resolve) => {
+    window.__longTasks = [];
+    const done = () => document.querySelector('.scenario .verdict')?.textContent === 'Handshake succeeded';
+    const t0 = performance.now();
+    const observer = new MutationObserver(() => {
+      if (done()) { observer.disconnect(); resolve({ ms: performance.now() - t0, longest: Math.max(0, ...window.__longTasks) }); }
+    });
+    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+    document.getElementById('run-all').click();
+  }));
+}
+
+const load = [];
+const p256 = [];
+const rsa = [];
+const rsaLongest = [];
+for (let i = 0; i < RUNS; i++) {
+  const { page, context } = await freshPage();
+  load.push(await page.evaluate(() => window.__interactive));
+  await page.getByLabel('Key passphrase', { exact: true }).fill('benchmark');
+  p256.push((await timeRunAll(page)).ms);
+  await context.close();
+}
+for (let i = 0; i < RSA_RUNS; i++) {
+  const { page, context } = await freshPage();
+  await page.getByLabel('Key passphrase', { exact: true }).fill('benchmark');
+  await page.getByRole('button', { name: /The seed's keys/ }).click();
+  const result = await timeRunAll(page);
+  rsa.push(result.ms);
+  rsaLongest.push(result.longest);
+  await context.close();
+}
+await browser.close();
+site.server.close();
+
+// The seed's own commands for the same tree (keys, CSRs, certificates), with openssl.
+const script = readFileSync(path.join(root, 'target-bench-seed.sh'), 'utf8');
+const openssl = [];
+for (let i = 0; i < OPENSSL_RUNS; i++) {
+  const dir = await tempDir('openssl');
+  const t0 = performance.now();
+  execFileSync('bash', ['-c', script], { cwd: dir, env: { ...process.env, KEY_PASSPHRASE: 'benchmark' }, stdio: 'ignore' });
+  openssl.push(performance.now() - t0);
+}
+
+const wasm = readFileSync(path.join(root, 'dist/mtls-lab_bg.wasm'));
+const js = readFileSync(path.join(root, 'dist/mtls-lab.js'));
+const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
+const gz = gzipSync(wasm, { level: 9 }).length;
+const br = brotliCompressSync(wasm, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+const ratio = median(rsa) / median(openssl);
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+const chromium = execSync('/usr/bin/chromium --version').toString().trim();
+const verdict = (ok) => (ok ? 'met' : '**missed**');
+
+const table = `| figure | median | spread (min–max) | runs | target | |
+|---|---|---|---|---|---|
+| (a) Run all steps, P-256, click to "Handshake succeeded" | ${median(p256).toFixed(0)} ms | ${spread(p256)} ms | ${RUNS} | < 150 ms | ${verdict(median(p256) < 150)} |
+| (b) Run all steps, the seed's RSA (4× RSA-4096, 2× RSA-2048) | ${median(rsa).toFixed(0)} ms | ${spread(rsa)} ms | ${RSA_RUNS} | ≤ 1.0× openssl | ${verdict(ratio <= 1)} |
+| the seed's openssl commands, same tree | ${median(openssl).toFixed(0)} ms | ${spread(openssl)} ms | ${OPENSSL_RUNS} | | |
+| (b) / openssl | ${ratio.toFixed(2)}× | | | ≤ 1.0× | ${verdict(ratio <= 1)} |
+| (c) longest main-thread task during (b) | ${median(rsaLongest).toFixed(0)} ms | ${spread(rsaLongest)} ms | ${RSA_RUNS} | ≤ 50 ms | ${verdict(median(rsaLongest) <= 50)} |
+| (d) first load to interactive, localhost | ${median(load).toFixed(0)} ms | ${spread(load)} ms | ${RUNS} | < 1000 ms | ${verdict(median(load) < 1000)} |
+| wasm size: raw / gzip -9 / brotli -11 | ${kb(wasm.length)} / ${kb(gz)} / ${kb(br)} | | | < 900 KB gzip | ${verdict(gz < 900 * 1024)} |
+| JS glue: raw / gzip | ${kb(js.length)} / ${kb(gzipSync(js, { level: 9 }).length)} | | | | |`;
+
+const previous = (() => { try { return readFileSync(path.join(root, 'BENCHMARKS.md'), 'utf8'); } catch { return ''; } })();
+const notes = previous.includes('<!-- notes -->') ? previous.slice(previous.indexOf('<!-- notes -->')) : '<!-- notes -->\n';
+writeFileSync(path.join(root, 'BENCHMARKS.md'), `# Benchmarks
+
+Made by \`./scripts/bench.sh\`, which builds the release app, loads it in headless Chromium and clicks "Run all steps", then times the seed's own openssl commands for the same tree on the same machine. Timings are in-page (\`performance.now()\` from the click to the verdict), so Playwright's own overhead is not in them. Rerun it to replace the table; the notes below the table are kept.
+
+Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; ${chromium}; ${execSync('openssl version').toString().trim()}; measured ${new Date().toISOString().slice(0, 10)}.
+
+${table}
+
+${notes}`);
+console.log(table);
