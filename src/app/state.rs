@@ -42,8 +42,9 @@ pub struct AppState {
     /// A one-line note about the last run (cancelled, failed).
     pub notice: Option<String>,
     next_run: u64,
-    /// Key files by seed path.
+    /// Key files by seed path, and a counter bumped whenever one lands.
     pub key_files: BTreeMap<&'static str, KeyFile>,
+    pub key_files_version: u64,
     /// A CSR pasted into step 6, and the certificate C made from it (kept beside the tree).
     pub external_csr: String,
     pub external_cert: Option<pki::Certificate>,
@@ -65,6 +66,7 @@ impl Default for AppState {
             notice: None,
             next_run: 1,
             key_files: BTreeMap::new(),
+            key_files_version: 0,
             external_csr: String::new(),
             external_cert: None,
             own_key: String::new(),
@@ -388,6 +390,7 @@ impl Reducible for AppState {
                     })
                 {
                     state.key_files.insert(path, file);
+                    state.key_files_version += 1;
                 }
             }
             Action::SetExternalCsr(text) => state.external_csr = text,

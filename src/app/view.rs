@@ -103,6 +103,7 @@ fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>, cancelled
                 }
             }
         }
+        let mut last_yield = browser::now_ms();
         for (index, step) in steps.into_iter().enumerate() {
             if cancelled.get() == run {
                 break;
@@ -114,14 +115,18 @@ fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>, cancelled
                 step.title()
             );
             dispatch.dispatch(Action::Progress { run, label });
-            browser::yield_to_browser().await;
+            // Yield only once work has held the thread for a frame's worth: fast P-256 steps
+            // run together, slow RSA ones let the page paint and answer between them.
+            if browser::now_ms() - last_yield > 12.0 {
+                browser::yield_to_browser().await;
+                last_yield = browser::now_ms();
+            }
             dispatch.dispatch(Action::Apply {
                 run,
                 step,
                 key: keys.remove(&step),
                 now: unix_now(),
             });
-            browser::yield_to_browser().await;
         }
         dispatch.dispatch(Action::Finish {
             run,
@@ -182,6 +187,25 @@ pub fn app() -> Html {
         let snapshot = (*state).clone();
         use_effect_with(deps, move |_| export_keys(&snapshot, dispatch, epoch));
     }
+    // Results, downloads and the archive only change when a step runs or a key file lands;
+    // rebuilding them on every keystroke would make typing and runs slow.
+    let made = {
+        let handle = state.clone();
+        let deps = (
+            state.workshop.generation(),
+            state.key_files_version,
+            state.protection(),
+            state.workshop.settings.use_intermediates,
+        );
+        use_memo(deps, move |_| {
+            let s = &*handle;
+            let results: Vec<Html> = StepId::ALL
+                .iter()
+                .map(|step| step_result(s, *step))
+                .collect();
+            (results, zip_link(s))
+        })
+    };
     let s = &*state;
     let dispatch = state.dispatcher();
     html! {
@@ -192,8 +216,8 @@ pub fn app() -> Html {
         </header>
         <main>
             { concept() }
-            { controls(s, &dispatch, &cancelled) }
-            { for StepId::ALL.iter().map(|step| step_section(s, &dispatch, *step, &cancelled)) }
+            { controls(s, &dispatch, &cancelled, made.1.clone()) }
+            { for StepId::ALL.iter().zip(made.0.iter()).map(|(step, result)| step_section(s, &dispatch, *step, &cancelled, result.clone())) }
         </main>
         <footer><p>{"Keys are made in this page (WebCrypto for RSA, Rust compiled to WebAssembly for the rest) and kept in memory only. The app makes no network request."}</p></footer>
         </>
@@ -210,7 +234,7 @@ fn concept() -> Html {
     }
 }
 
-fn controls(s: &AppState, dispatch: &Dispatch, cancelled: &CancelledRun) -> Html {
+fn controls(s: &AppState, dispatch: &Dispatch, cancelled: &CancelledRun, zip: Html) -> Html {
     let settings = &s.workshop.settings;
     let busy = s.busy.is_some();
     let on_pass = {
@@ -312,7 +336,7 @@ fn controls(s: &AppState, dispatch: &Dispatch, cancelled: &CancelledRun) -> Html
                 if busy {
                     <button type="button" id="cancel-run" onclick={on_cancel}>{"Cancel"}</button>
                 }
-                { zip_link(s) }
+                { zip }
             </div>
             { progress(s) }
         </section>
@@ -379,7 +403,13 @@ fn status_badge(status: StepStatus) -> Html {
     html! { <span class={class}>{text}</span> }
 }
 
-fn step_section(s: &AppState, dispatch: &Dispatch, step: StepId, cancelled: &CancelledRun) -> Html {
+fn step_section(
+    s: &AppState,
+    dispatch: &Dispatch,
+    step: StepId,
+    cancelled: &CancelledRun,
+    result: Html,
+) -> Html {
     let status = s.workshop.status(step);
     let busy = s.busy.is_some();
     let on_run = {
@@ -404,7 +434,7 @@ fn step_section(s: &AppState, dispatch: &Dispatch, step: StepId, cancelled: &Can
                 </div>
                 <p class="error" role="alert">{ error.cloned().unwrap_or_default() }</p>
                 { import_view(s, dispatch, step) }
-                { step_result(s, step) }
+                { result }
                 { commands_view(s, step) }
             }
         </section>

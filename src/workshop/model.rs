@@ -371,6 +371,11 @@ impl Workshop {
         Ok(tls::run(&server, &client, self.settings.tls_version))
     }
 
+    /// Bumped by every step run: what was made can only have changed when this did.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     pub fn handshakes(&self) -> &[(Scenario, Outcome)] {
         &self.handshakes
     }
