@@ -59,6 +59,65 @@ fn assert_step8_with_openssl(settings: &Settings, dir: &std::path::Path) {
     }
 }
 
+/// The page's verification section prints what the seed's openssl commands print.
+fn assert_verification_matches_openssl(workshop: &Workshop, dir: &std::path::Path) {
+    let report = workshop
+        .verification(unix_now())
+        .expect("steps 6 and 7 ran");
+    assert!(report.keys_match() && report.valid_now);
+    let sha = |command: &str| {
+        let out = text(&bash(dir, command, ""));
+        out.trim()
+            .rsplit(' ')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(sha("openssl pkey -in client_b_cert/client_b.key -passin env:KEY_PASSPHRASE -pubout | openssl sha256"), report.key_hashes[0]);
+    assert_eq!(sha("openssl req -in client_b_cert/client_b_to_client_c.csr -noout -pubkey | openssl sha256"), report.key_hashes[1]);
+    assert_eq!(sha("openssl x509 -in client_b_cert/client_b_signed_by_client_c.crt -noout -pubkey | openssl sha256"), report.key_hashes[2]);
+    if let Some(modulus) = &report.modulus_hashes {
+        assert_eq!(sha("openssl rsa -noout -modulus -in client_b_cert/client_b.key -passin env:KEY_PASSPHRASE | openssl sha256"), modulus[0]);
+        assert_eq!(sha("openssl x509 -noout -modulus -in client_b_cert/client_b_signed_by_client_c.crt | openssl sha256"), modulus[2]);
+    }
+    let shown = openssl_ok(
+        dir,
+        &[
+            "verify",
+            "-show_chain",
+            "-CAfile",
+            "client_c_ca/certs/client_c_root_ca.crt",
+            "-untrusted",
+            "client_c_ca/certs/client_c_intermediate_ca.crt",
+            "client_b_cert/client_b_signed_by_client_c.crt",
+        ],
+    );
+    let ours = report.client_chain.clone().unwrap();
+    assert_eq!(ours.len(), 3);
+    for (depth, subject) in ours.iter().enumerate() {
+        assert!(
+            shown.contains(&format!("depth={depth}: {subject}")),
+            "{subject}\n{shown}"
+        );
+    }
+    assert_eq!(report.server_chain.clone().unwrap().len(), 3);
+    let dates = openssl_ok(
+        dir,
+        &[
+            "x509",
+            "-in",
+            "client_b_cert/client_b_signed_by_client_c.crt",
+            "-noout",
+            "-dates",
+        ],
+    );
+    assert!(
+        dates.contains(&format!("notBefore={}", report.not_before))
+            && dates.contains(&format!("notAfter={}", report.not_after)),
+        "{dates}"
+    );
+}
+
 fn assert_chain_and_keys(workshop: &Workshop, dir: &std::path::Path) {
     let root = "client_c_ca/certs/client_c_root_ca.crt";
     let inter = "client_c_ca/certs/client_c_intermediate_ca.crt";
@@ -223,6 +282,7 @@ fn p256_tree_passes_openssl_and_its_handshake() {
     let (workshop, dir) = exported(settings.clone(), "p256");
     assert_chain_and_keys(&workshop, dir.path());
     assert_inspection_matches_openssl(&workshop, dir.path());
+    assert_verification_matches_openssl(&workshop, dir.path());
     assert_step8_with_openssl(&settings, dir.path());
 }
 
@@ -233,6 +293,7 @@ fn seed_rsa_tree_passes_openssl_and_its_handshake_over_tls12() {
     let (workshop, dir) = exported(settings.clone(), "rsa");
     assert_chain_and_keys(&workshop, dir.path());
     assert_inspection_matches_openssl(&workshop, dir.path());
+    assert_verification_matches_openssl(&workshop, dir.path());
     assert_step8_with_openssl(&settings, dir.path());
     let modulus = openssl_ok(
         dir.path(),

@@ -258,3 +258,37 @@ fn imports_refuse_garbage_and_wrong_passphrases_without_changing_anything() {
         .subject
         .contains("client-b.local"));
 }
+
+#[test]
+fn verification_catches_a_foreign_chain_and_a_mismatched_key() {
+    let workshop = run(Settings::default());
+    let report = workshop.verification(unix_now()).unwrap();
+    assert!(report.keys_match());
+    assert_eq!(report.client_chain.as_ref().unwrap().len(), 3);
+    // B's root is no anchor for C's leaves.
+    let foreign = mtls_lab::pki::verify::chain(
+        workshop.certificate(Party::BClient).unwrap(),
+        &[],
+        &[workshop.certificate(Party::BRoot).unwrap().clone()],
+        mtls_lab::pki::verify::Usage::ClientAuth,
+        unix_now(),
+    );
+    assert!(foreign.is_err());
+    // The server certificate is not for client authentication.
+    let wrong_usage = mtls_lab::pki::verify::chain(
+        workshop.certificate(Party::CServer).unwrap(),
+        &[workshop.certificate(Party::CIntermediate).unwrap().clone()],
+        &[workshop.certificate(Party::CRoot).unwrap().clone()],
+        mtls_lab::pki::verify::Usage::ClientAuth,
+        unix_now(),
+    );
+    assert!(wrong_usage.is_err());
+    // Ten years on, the client certificate has expired.
+    let later = workshop.verification(unix_now() + 3700 * 86_400).unwrap();
+    assert!(!later.valid_now && later.client_chain.is_err());
+    let other = mtls_lab::pki::PrivateKey::generate(KeyAlgorithm::EcdsaP256).unwrap();
+    assert_ne!(
+        mtls_lab::pki::verify::public_key_sha256(&other.spki_der()),
+        report.key_hashes[0]
+    );
+}

@@ -51,6 +51,10 @@ pub struct AppState {
     /// Client B's own key pasted into step 5, and its passphrase.
     pub own_key: String,
     pub own_key_passphrase: String,
+    /// Steps showing their Commands tab rather than their Result.
+    pub commands_tab: std::collections::BTreeSet<StepId>,
+    /// The command block last copied, to say so by its button.
+    pub copied: Option<String>,
 }
 
 impl Default for AppState {
@@ -71,6 +75,8 @@ impl Default for AppState {
             external_cert: None,
             own_key: String::new(),
             own_key_passphrase: String::new(),
+            commands_tab: Default::default(),
+            copied: None,
         }
     }
 }
@@ -160,6 +166,8 @@ pub enum Action {
     UseOwnKey {
         now: u64,
     },
+    ShowCommands(StepId, bool),
+    Copied(String),
 }
 
 impl AppState {
@@ -429,6 +437,14 @@ impl Reducible for AppState {
                 }
             }
             Action::UseOwnKey { .. } => {}
+            Action::ShowCommands(step, show) => {
+                if show {
+                    state.commands_tab.insert(step);
+                } else {
+                    state.commands_tab.remove(&step);
+                }
+            }
+            Action::Copied(id) => state.copied = Some(id),
         }
         Rc::new(state)
     }

@@ -199,10 +199,11 @@ pub fn app() -> Html {
         );
         use_memo(deps, move |_| {
             let s = &*handle;
-            let results: Vec<Html> = StepId::ALL
+            let mut results: Vec<Html> = StepId::ALL
                 .iter()
                 .map(|step| step_result(s, *step))
                 .collect();
+            results.push(verification_view(s));
             (results, zip_link(s))
         })
     };
@@ -218,6 +219,11 @@ pub fn app() -> Html {
             { concept() }
             { controls(s, &dispatch, &cancelled, made.1.clone()) }
             { for StepId::ALL.iter().zip(made.0.iter()).map(|(step, result)| step_section(s, &dispatch, *step, &cancelled, result.clone())) }
+            <section class="verification" id="verification" aria-labelledby="verification-title">
+                <h2 id="verification-title">{"Verification"}</h2>
+                <p class="why">{"The seed's closing checks, computed from the files above. The Commands tab of step 8 runs the same checks with openssl."}</p>
+                { made.0.last().cloned().unwrap_or_default() }
+            </section>
         </main>
         <footer><p>{"Keys are made in this page (WebCrypto for RSA, Rust compiled to WebAssembly for the rest) and kept in memory only. The app makes no network request."}</p></footer>
         </>
@@ -433,9 +439,17 @@ fn step_section(
                     <button type="button" class="generate" onclick={on_run} disabled={busy}>{button}</button>
                 </div>
                 <p class="error" role="alert">{ error.cloned().unwrap_or_default() }</p>
-                { import_view(s, dispatch, step) }
-                { result }
-                { commands_view(s, step) }
+                { tabs(s, dispatch, step) }
+                if s.commands_tab.contains(&step) {
+                    <div role="tabpanel" id={format!("{}-panel-commands", step.id())} aria-labelledby={format!("{}-tab-commands", step.id())}>
+                        { commands_view(s, dispatch, step) }
+                    </div>
+                } else {
+                    <div role="tabpanel" id={format!("{}-panel-result", step.id())} aria-labelledby={format!("{}-tab-result", step.id())}>
+                        { import_view(s, dispatch, step) }
+                        { result }
+                    </div>
+                }
             }
         </section>
     }
@@ -743,24 +757,115 @@ fn download_item(s: &AppState, spec: &ArtifactSpec) -> Html {
     }
 }
 
-fn commands_view(s: &AppState, step: StepId) -> Html {
-    let blocks = commands::for_step(step, &s.workshop.settings);
+/// The seed's two tabs for each step: the live result, and the openssl commands.
+fn tabs(s: &AppState, dispatch: &Dispatch, step: StepId) -> Html {
+    let showing_commands = s.commands_tab.contains(&step);
+    let tab = |commands: bool, label: &'static str| {
+        let d = dispatch.clone();
+        let onclick = Callback::from(move |_| d.dispatch(Action::ShowCommands(step, commands)));
+        let which = if commands { "commands" } else { "result" };
+        html! {
+            <button type="button" role="tab" class="tab"
+                id={format!("{}-tab-{which}", step.id())}
+                aria-controls={format!("{}-panel-{which}", step.id())}
+                aria-selected={(showing_commands == commands).to_string()}
+                {onclick}>{label}</button>
+        }
+    };
     html! {
-        <details class="commands">
-            <summary>{"The same with openssl"}</summary>
-            if step == StepId::CRoot {
-                { command_block(&commands::preamble()) }
-            }
-            { for blocks.iter().map(command_block) }
-        </details>
+        <div class="tabs" role="tablist" aria-label={format!("Step {}", step.number())}>
+            { tab(false, "Result") }
+            { tab(true, "Commands") }
+        </div>
     }
 }
 
-fn command_block(block: &commands::CommandBlock) -> Html {
+fn commands_view(s: &AppState, dispatch: &Dispatch, step: StepId) -> Html {
+    let mut blocks = commands::for_step(step, &s.workshop.settings);
+    if step == StepId::CRoot {
+        blocks.insert(0, commands::preamble());
+    }
+    html! {
+        <div class="commands">
+            <p class="help">{"Run from an empty folder, in order; each block starts and ends in that folder. They use your current settings."}</p>
+            { for blocks.iter().enumerate().map(|(i, block)| command_block(s, dispatch, &format!("{}-cmd-{i}", step.id()), block)) }
+        </div>
+    }
+}
+
+fn command_block(
+    s: &AppState,
+    dispatch: &Dispatch,
+    id: &str,
+    block: &commands::CommandBlock,
+) -> Html {
+    let onclick = {
+        let (d, id, script) = (dispatch.clone(), id.to_string(), block.script.clone());
+        Callback::from(move |_| {
+            let (d, id, script) = (d.clone(), id.clone(), script.clone());
+            yew::platform::spawn_local(async move {
+                if browser::copy_text(&script).await.is_ok() {
+                    d.dispatch(Action::Copied(id));
+                }
+            });
+        })
+    };
+    let copied = s.copied.as_deref() == Some(id);
     html! {
         <div class="command">
-            <h4>{ block.title.clone() }</h4>
-            <pre class="mono">{ block.script.clone() }</pre>
+            <div class="command-head">
+                <h4>{ block.title.clone() }</h4>
+                <button type="button" class="copy" {onclick} aria-label={format!("Copy: {}", block.title)}>{ if copied { "Copied" } else { "Copy" } }</button>
+            </div>
+            <pre class="mono" id={id.to_string()}>{ block.script.clone() }</pre>
+        </div>
+    }
+}
+
+/// The seed's verification section, live.
+fn verification_view(s: &AppState) -> Html {
+    let Some(report) = s.workshop.verification(unix_now()) else {
+        return html! { <p class="muted">{"Run steps 5 to 7 to see these checks."}</p> };
+    };
+    let mark = |ok: bool| if ok { "✓" } else { "✗" };
+    let chain = |title: &str, result: &Result<Vec<String>, String>| match result {
+        Ok(subjects) => html! {
+            <div class="check ok">
+                <h3>{ format!("✓ {title}: verified") }</h3>
+                <ol start="0" class="chain">{ for subjects.iter().map(|sub| html! { <li class="mono">{ sub.clone() }</li> }) }</ol>
+            </div>
+        },
+        Err(e) => {
+            html! { <div class="check bad"><h3>{ format!("✗ {title}") }</h3><p>{ e.clone() }</p></div> }
+        }
+    };
+    let labels = [
+        "client_b.key",
+        "client_b_to_client_c.csr",
+        "client_b_signed_by_client_c.crt",
+    ];
+    let matches = report.keys_match();
+    html! {
+        <div class="result verification-result">
+            <div class={classes!("check", if matches { "ok" } else { "bad" })}>
+                <h3>{ format!("{} Key, CSR and certificate hold the same public key", mark(matches)) }</h3>
+                <table class="hashes">
+                    <thead><tr><th scope="col">{"File"}</th><th scope="col">{"SHA-256 of the public key"}</th></tr></thead>
+                    <tbody>{ for labels.iter().zip(report.key_hashes.iter()).map(|(l, h)| html! { <tr><td class="mono">{ *l }</td><td class="mono">{ h.clone() }</td></tr> }) }</tbody>
+                </table>
+                if let Some(moduli) = &report.modulus_hashes {
+                    <table class="hashes">
+                        <thead><tr><th scope="col">{"File"}</th><th scope="col">{"SHA-256 of the RSA modulus line (the seed's check)"}</th></tr></thead>
+                        <tbody>{ for labels.iter().zip(moduli.iter()).map(|(l, h)| html! { <tr><td class="mono">{ *l }</td><td class="mono">{ h.clone() }</td></tr> }) }</tbody>
+                    </table>
+                }
+            </div>
+            { chain("Client B's certificate chains to Client C's root (clientAuth)", &report.client_chain) }
+            { chain("Client C's server certificate chains to Client C's root (serverAuth)", &report.server_chain) }
+            <div class={classes!("check", if report.valid_now { "ok" } else { "bad" })}>
+                <h3>{ format!("{} Client B's certificate is valid now", mark(report.valid_now)) }</h3>
+                <p class="mono">{ format!("notBefore={}", report.not_before) }<br/>{ format!("notAfter={}", report.not_after) }</p>
+            </div>
         </div>
     }
 }

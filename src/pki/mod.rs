@@ -9,6 +9,7 @@ pub mod name;
 pub mod pem;
 pub mod profile;
 pub mod san;
+pub mod verify;
 
 pub use cert::{Certificate, Template};
 pub use csr::Csr;

@@ -6,5 +6,5 @@ pub mod export;
 mod model;
 mod steps;
 
-pub use model::{Scenario, StepError, StepStatus, Workshop};
+pub use model::{Scenario, StepError, StepStatus, Verification, Workshop};
 pub use steps::{ArtifactKind, ArtifactSpec, CertSettings, Party, Settings, StepId, ARTIFACTS};

@@ -30,6 +30,27 @@ impl std::fmt::Display for StepError {
 
 impl std::error::Error for StepError {}
 
+/// The seed's verification section, as live results.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verification {
+    /// SHA-256 of the public key PEM of B's key, CSR and certificate, in that order.
+    pub key_hashes: [String; 3],
+    /// The seed's RSA modulus hashes, in the same order; `None` for EC keys.
+    pub modulus_hashes: Option<Vec<String>>,
+    /// Subjects from leaf to root, or why the chain does not verify.
+    pub client_chain: Result<Vec<String>, String>,
+    pub server_chain: Result<Vec<String>, String>,
+    pub not_before: String,
+    pub not_after: String,
+    pub valid_now: bool,
+}
+
+impl Verification {
+    pub fn keys_match(&self) -> bool {
+        self.key_hashes.iter().all(|h| *h == self.key_hashes[0])
+    }
+}
+
 /// The seed's three connection runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Scenario {
@@ -315,6 +336,46 @@ impl Workshop {
         self.run_step(StepId::BCsr, Some(key), now).map_err(|e| {
             self.settings.b_client.algorithm = previous;
             e.error
+        })
+    }
+
+    /// The seed's verification section, computed from the current files: the key, CSR and
+    /// certificate of Client B hold one public key; both leaves chain to C's root; the dates.
+    /// `None` until steps 6 and 7 have run.
+    pub fn verification(&self, now: u64) -> Option<Verification> {
+        use crate::pki::verify;
+        let key = self.keys.get(&Party::BClient)?;
+        let csr = self.csrs.get(&Party::BClient)?;
+        let client = self.certs.get(&Party::BClient)?;
+        let server = self.certs.get(&Party::CServer)?;
+        let root = self.certs.get(&Party::CRoot)?;
+        let untrusted: Vec<Certificate> = if self.settings.use_intermediates {
+            self.certs
+                .get(&Party::CIntermediate)
+                .cloned()
+                .into_iter()
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let spkis = [key.spki_der(), csr.spki_der().to_vec(), client.spki_der()];
+        let chain = |leaf: &Certificate, usage| {
+            verify::chain(leaf, &untrusted, std::slice::from_ref(root), usage, now)
+                .map_err(|e| e.to_string())
+        };
+        let view = pki::inspect::certificate(client).ok()?;
+        Some(Verification {
+            key_hashes: spkis.each_ref().map(|s| verify::public_key_sha256(s)),
+            modulus_hashes: spkis
+                .each_ref()
+                .map(|s| verify::rsa_modulus_sha256(s))
+                .into_iter()
+                .collect::<Option<Vec<_>>>(),
+            client_chain: chain(client, verify::Usage::ClientAuth),
+            server_chain: chain(server, verify::Usage::ServerAuth),
+            not_before: view.not_before,
+            not_after: view.not_after,
+            valid_now: view.not_before_unix <= now && now <= view.not_after_unix,
         })
     }
 

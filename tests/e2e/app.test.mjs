@@ -31,8 +31,8 @@ after(async () => {
 });
 
 /** A fresh page that records every request it makes. */
-async function openApp() {
-  const context = await browser.newContext({ acceptDownloads: true });
+async function openApp(options = {}) {
+  const context = await browser.newContext({ acceptDownloads: true, ...options });
   const page = await context.newPage();
   const requests = [];
   const problems = [];
@@ -258,6 +258,35 @@ test('Cancel stops a run and leaves the workshop as it was', async () => {
   // Nothing from the cancelled run lands later.
   await page.waitForTimeout(3000);
   assert.equal(await page.locator('#step-1 pre.pem').textContent(), rootBefore);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('steps have Result and Commands tabs, commands copy in one click, and the verification section agrees with openssl', async () => {
+  const { page, context, problems } = await openApp({ permissions: ['clipboard-read', 'clipboard-write'] });
+  await runAll(page);
+  const step1 = page.locator('#step-1');
+  const commandsTab = step1.getByRole('tab', { name: 'Commands' });
+  await commandsTab.click();
+  assert.equal(await commandsTab.getAttribute('aria-selected'), 'true');
+  const block = step1.locator('.command').nth(1);
+  const script = await block.locator('pre').textContent();
+  assert.match(script, /openssl req -x509 -new -key private\/client_c_root_ca\.key/);
+  assert.match(script, /-subj '\/C=FR\/ST=Iles-De-France\/L=Paris\/O=Client C Organization\/OU=IT Department\/CN=Client C Root CA'/);
+  await block.getByRole('button', { name: /^Copy/ }).click();
+  await block.getByRole('button', { name: /^Copy/ }).filter({ hasText: 'Copied' }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), script);
+  await step1.getByRole('tab', { name: 'Result' }).click();
+  await step1.locator('.cert').first().waitFor();
+
+  const verification = page.locator('#verification');
+  await verification.getByText('✓ Key, CSR and certificate hold the same public key').waitFor();
+  await verification.getByText(/✓ Client B's certificate chains to Client C's root/).waitFor();
+  await verification.getByText(/✓ Client C's server certificate chains/).waitFor();
+  const dir = await tempDir('verify');
+  const key = await download(page, page.locator('a.download[download="client_b.key"]'), dir);
+  const hash = sh(dir, `openssl pkey -in ${key.target} -passin env:KEY_PASSPHRASE -pubout | openssl sha256`, { KEY_PASSPHRASE: PASSPHRASE }).trim().split(' ').pop();
+  assert.equal(await verification.getByText(hash, { exact: true }).count(), 3);
   assert.deepEqual(problems, []);
   await context.close();
 });
