@@ -707,7 +707,7 @@ fn certificate_view(s: &AppState, party: Party) -> Html {
                     <li><span class="ext-name">{ e.name.clone() }</span>{ if e.critical { " (critical)" } else { "" } }{": "}<span class="mono">{ e.value.clone() }</span></li>
                 }) }
             </ul>
-            <details><summary>{"PEM"}</summary><pre class="pem">{ cert.to_pem() }</pre></details>
+            <details><summary>{"PEM"}</summary><pre class="pem" tabindex="0">{ cert.to_pem() }</pre></details>
         </div>
     }
 }
@@ -727,7 +727,7 @@ fn csr_view(s: &AppState, party: Party) -> Html {
                 <dt>{"Public key"}</dt><dd>{ view.public_key }</dd>
                 <dt>{"Signature"}</dt><dd>{ format!("{} (self-signature verified)", view.signature_algorithm) }</dd>
             </dl>
-            <details><summary>{"PEM"}</summary><pre class="pem">{ csr.to_pem() }</pre></details>
+            <details><summary>{"PEM"}</summary><pre class="pem" tabindex="0">{ csr.to_pem() }</pre></details>
         </div>
     }
 }
@@ -817,7 +817,7 @@ fn command_block(
                 <h4>{ block.title.clone() }</h4>
                 <button type="button" class="copy" {onclick} aria-label={format!("Copy: {}", block.title)}>{ if copied { "Copied" } else { "Copy" } }</button>
             </div>
-            <pre class="mono" id={id.to_string()}>{ block.script.clone() }</pre>
+            <pre class="mono" tabindex="0" id={id.to_string()}>{ block.script.clone() }</pre>
         </div>
     }
 }
@@ -906,7 +906,7 @@ fn scenario_view(scenario: Scenario, outcome: &Outcome) -> Html {
             <p>{ detail }</p>
             <details>
                 <summary>{ format!("Record trace ({} records)", outcome.records.len()) }</summary>
-                <table class="trace">
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Record trace"><table class="trace">
                     <thead><tr><th scope="col">{"#"}</th><th scope="col">{"Direction"}</th><th scope="col">{"Record"}</th><th scope="col">{"Bytes"}</th><th scope="col">{"Contents"}</th></tr></thead>
                     <tbody>
                         { for outcome.records.iter().enumerate().map(|(i, r)| html! {
@@ -919,7 +919,7 @@ fn scenario_view(scenario: Scenario, outcome: &Outcome) -> Html {
                             </tr>
                         }) }
                     </tbody>
-                </table>
+                </table></div>
             </details>
         </div>
     }
