@@ -292,3 +292,23 @@ fn verification_catches_a_foreign_chain_and_a_mismatched_key() {
         report.key_hashes[0]
     );
 }
+
+#[test]
+fn a_pasted_certificate_is_checked_against_both_cas() {
+    let workshop = run(Settings::default());
+    let server = workshop.certificate(Party::CServer).unwrap().to_pem();
+    let check = workshop.check_certificate(&server, unix_now()).unwrap();
+    assert!(check.view.subject.contains("CN = client-c.local"));
+    let c = &check.chains[0];
+    assert_eq!(c.ca, "Client C's CA");
+    assert!(c.server_auth.is_ok() && c.client_auth.is_err(), "{c:?}");
+    assert!(check.chains[1].server_auth.is_err());
+    for bad in [
+        "",
+        "junk",
+        &"A".repeat(300 * 1024),
+        "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n",
+    ] {
+        assert!(workshop.check_certificate(bad, unix_now()).is_err());
+    }
+}

@@ -55,6 +55,9 @@ pub struct AppState {
     pub commands_tab: std::collections::BTreeSet<StepId>,
     /// The command block last copied, to say so by its button.
     pub copied: Option<String>,
+    /// A certificate pasted into the verification section, and what was found.
+    pub check_text: String,
+    pub check: Option<crate::workshop::CertificateCheck>,
 }
 
 impl Default for AppState {
@@ -77,6 +80,8 @@ impl Default for AppState {
             own_key_passphrase: String::new(),
             commands_tab: Default::default(),
             copied: None,
+            check_text: String::new(),
+            check: None,
         }
     }
 }
@@ -104,6 +109,7 @@ pub const SANS_INPUT: &str = "sans";
 pub const EXTERNAL_CSR_INPUT: &str = "external-csr";
 pub const OWN_KEY_INPUT: &str = "own-key";
 pub const OWN_KEY_PASSPHRASE_INPUT: &str = "own-key-passphrase";
+pub const CHECK_CERT_INPUT: &str = "check-cert";
 pub const PASSPHRASE_INPUT: &str = "passphrase";
 
 pub enum Action {
@@ -168,6 +174,12 @@ pub enum Action {
     },
     ShowCommands(StepId, bool),
     Copied(String),
+    SetCheckText(String),
+    CheckCertificate {
+        now: u64,
+    },
+    /// A file's text, read for the input with this id.
+    Uploaded(&'static str, String),
 }
 
 impl AppState {
@@ -445,6 +457,26 @@ impl Reducible for AppState {
                 }
             }
             Action::Copied(id) => state.copied = Some(id),
+            Action::SetCheckText(text) => state.check_text = text,
+            Action::CheckCertificate { now } => {
+                match state.workshop.check_certificate(&state.check_text, now) {
+                    Ok(check) => {
+                        state.check = Some(check);
+                        state.errors.remove(CHECK_CERT_INPUT);
+                    }
+                    Err(e) => {
+                        state.errors.insert(CHECK_CERT_INPUT.into(), e.to_string());
+                    }
+                }
+            }
+            Action::Uploaded(input, text) => {
+                state.errors.remove(input);
+                match input {
+                    EXTERNAL_CSR_INPUT => state.external_csr = text,
+                    OWN_KEY_INPUT => state.own_key = text,
+                    _ => state.check_text = text,
+                }
+            }
         }
         Rc::new(state)
     }

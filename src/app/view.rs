@@ -223,6 +223,7 @@ pub fn app() -> Html {
                 <h2 id="verification-title">{"Verification"}</h2>
                 <p class="why">{"The seed's closing checks, computed from the files above. The Commands tab of step 8 runs the same checks with openssl."}</p>
                 { made.0.last().cloned().unwrap_or_default() }
+                { check_view(s, &dispatch) }
             </section>
         </main>
         <footer><p>{"Keys are made in this page (WebCrypto for RSA, Rust compiled to WebAssembly for the rest) and kept in memory only. The app makes no network request."}</p></footer>
@@ -607,6 +608,7 @@ fn import_view(s: &AppState, dispatch: &Dispatch, step: StepId) -> Html {
                         <label for={state::OWN_KEY_INPUT}>{"Client B's private key (PEM)"}</label>
                         <textarea id={state::OWN_KEY_INPUT} rows="4" value={s.own_key.clone()} oninput={on_key} aria-invalid={s.errors.contains_key(state::OWN_KEY_INPUT).to_string()} aria-describedby={format!("{}-error", state::OWN_KEY_INPUT)} />
                         { field_error(s, state::OWN_KEY_INPUT) }
+                        { upload(dispatch, state::OWN_KEY_INPUT, "a key file") }
                     </div>
                     <div class="field">
                         <label for={state::OWN_KEY_PASSPHRASE_INPUT}>{"Passphrase of that key (if encrypted)"}</label>
@@ -642,6 +644,7 @@ fn import_view(s: &AppState, dispatch: &Dispatch, step: StepId) -> Html {
                         <label for={state::EXTERNAL_CSR_INPUT}>{"Certificate signing request (PEM)"}</label>
                         <textarea id={state::EXTERNAL_CSR_INPUT} rows="4" value={s.external_csr.clone()} oninput={on_csr} aria-invalid={s.errors.contains_key(state::EXTERNAL_CSR_INPUT).to_string()} aria-describedby={format!("{}-error", state::EXTERNAL_CSR_INPUT)} />
                         { field_error(s, state::EXTERNAL_CSR_INPUT) }
+                        { upload(dispatch, state::EXTERNAL_CSR_INPUT, "a CSR file") }
                     </div>
                     <button type="button" id="sign-external-csr" onclick={on_sign} disabled={busy}>{"Sign the pasted CSR"}</button>
                     { for signed }
@@ -752,8 +755,27 @@ fn download_item(s: &AppState, spec: &ArtifactSpec) -> Html {
         return html! {};
     };
     let href = browser::data_url("application/x-pem-file", contents.as_bytes());
+    // DER for tools that want binary (Windows, Java keystores); a chain has no single DER form.
+    let der = match spec.kind {
+        ArtifactKind::Certificate(party) => s
+            .workshop
+            .certificate(party)
+            .map(|c| (c.der().to_vec(), "application/pkix-cert")),
+        ArtifactKind::Csr(party) => s
+            .workshop
+            .csr(party)
+            .map(|c| (c.der().to_vec(), "application/pkcs10")),
+        _ => None,
+    };
+    let der_link = der.map(|(bytes, mime)| {
+        let der_name = match spec.kind {
+            ArtifactKind::Csr(_) => format!("{name}.der"),
+            _ => format!("{}.der", name.trim_end_matches(".crt")),
+        };
+        html! { <a class="download-der" href={browser::data_url(mime, &bytes)} download={der_name.clone()}>{ format!("DER: {der_name}") }</a> }
+    });
     html! {
-        <li><span class="path">{ spec.path }</span>{" "}<a class="download" href={href} download={name}>{ format!("Download {name}") }</a></li>
+        <li><span class="path">{ spec.path }</span>{" "}<a class="download" href={href} download={name}>{ format!("Download {name}") }</a>{ for der_link }</li>
     }
 }
 
@@ -819,6 +841,100 @@ fn command_block(
             </div>
             <pre class="mono" tabindex="0" id={id.to_string()}>{ block.script.clone() }</pre>
         </div>
+    }
+}
+
+/// Reads a chosen file into the input `target`, refusing anything far larger than PEM can be.
+fn upload(dispatch: &Dispatch, target: &'static str, what: &str) -> Html {
+    let d = dispatch.clone();
+    let onchange = Callback::from(move |e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        let limit = crate::pki::pem::MAX_PEM_BYTES;
+        if file.size() > limit as f64 {
+            let message = format!(
+                "The file is {:.0} KiB; the limit is {} KiB. Choose the PEM text file.",
+                file.size() / 1024.0,
+                limit / 1024
+            );
+            d.dispatch(Action::Refuse(vec![(target.to_string(), message)]));
+            return;
+        }
+        let d = d.clone();
+        yew::platform::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                Ok(text) => d.dispatch(Action::Uploaded(
+                    target,
+                    text.as_string().unwrap_or_default(),
+                )),
+                Err(_) => d.dispatch(Action::Refuse(vec![(
+                    target.to_string(),
+                    "The file could not be read.".into(),
+                )])),
+            }
+        });
+    });
+    html! {
+        <label class="upload">
+            { format!("Or upload {what}: ") }
+            <input type="file" accept=".pem,.crt,.cer,.csr,.key,.txt" {onchange} />
+        </label>
+    }
+}
+
+/// "Check a certificate": paste or upload one, see it decoded and tried against both CAs.
+fn check_view(s: &AppState, dispatch: &Dispatch) -> Html {
+    let id = state::CHECK_CERT_INPUT;
+    let d = dispatch.clone();
+    let oninput = Callback::from(move |e: InputEvent| {
+        d.dispatch(Action::SetCheckText(
+            e.target_unchecked_into::<HtmlTextAreaElement>().value(),
+        ))
+    });
+    let d = dispatch.clone();
+    let onclick = Callback::from(move |_| d.dispatch(Action::CheckCertificate { now: unix_now() }));
+    let result = s.check.as_ref().map(|check| {
+        let view = &check.view;
+        let verdict = |r: &Result<Vec<String>, String>| match r {
+            Ok(chain) => format!("✓ verifies ({} certificates up to the root)", chain.len()),
+            Err(e) => format!("✗ {e}"),
+        };
+        html! {
+            <div class="cert checked">
+                <h3>{ view.subject.clone() }</h3>
+                <dl>
+                    <dt>{"Issuer"}</dt><dd>{ view.issuer.clone() }</dd>
+                    <dt>{"Validity"}</dt><dd>{ format!("{} → {}", view.not_before, view.not_after) }</dd>
+                    <dt>{"Public key"}</dt><dd>{ view.public_key.clone() }</dd>
+                </dl>
+                <ul class="extensions">
+                    { for view.extensions.iter().map(|e| html! { <li>{ format!("{}{}: {}", e.name, if e.critical { " (critical)" } else { "" }, e.value) }</li> }) }
+                </ul>
+                { for check.chains.iter().map(|c| html! {
+                    <div class="check-ca">
+                        <h4>{ format!("Against {}", c.ca) }</h4>
+                        <p>{ format!("For client authentication: {}", verdict(&c.client_auth)) }</p>
+                        <p>{ format!("For server authentication: {}", verdict(&c.server_auth)) }</p>
+                    </div>
+                }) }
+            </div>
+        }
+    });
+    html! {
+        <details class="import" id="check-certificate">
+            <summary>{"Check a certificate made elsewhere"}</summary>
+            <div class="field wide">
+                <label for={id}>{"Certificate (PEM)"}</label>
+                <textarea {id} rows="4" value={s.check_text.clone()} {oninput} aria-invalid={s.errors.contains_key(id).to_string()} aria-describedby={format!("{id}-error")} />
+                { field_error(s, id) }
+                { upload(dispatch, id, "a certificate file") }
+            </div>
+            <button type="button" {onclick}>{"Decode and verify"}</button>
+            { for result }
+        </details>
     }
 }
 

@@ -6,5 +6,7 @@ pub mod export;
 mod model;
 mod steps;
 
-pub use model::{Scenario, StepError, StepStatus, Verification, Workshop};
+pub use model::{
+    CertificateCheck, ChainCheck, Scenario, StepError, StepStatus, Verification, Workshop,
+};
 pub use steps::{ArtifactKind, ArtifactSpec, CertSettings, Party, Settings, StepId, ARTIFACTS};

@@ -51,6 +51,20 @@ impl Verification {
     }
 }
 
+/// A pasted certificate, decoded and tried against the workshop's CAs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertificateCheck {
+    pub view: pki::inspect::CertificateView,
+    pub chains: Vec<ChainCheck>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainCheck {
+    pub ca: &'static str,
+    pub client_auth: Result<Vec<String>, String>,
+    pub server_auth: Result<Vec<String>, String>,
+}
+
 /// The seed's three connection runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Scenario {
@@ -377,6 +391,41 @@ impl Workshop {
             not_after: view.not_after,
             valid_now: view.not_before_unix <= now && now <= view.not_after_unix,
         })
+    }
+
+    /// Inspects a certificate pasted by the user and tries it against both organisations'
+    /// CAs, for client and for server authentication. The workshop is left as it is.
+    pub fn check_certificate(&self, pem: &str, now: u64) -> Result<CertificateCheck, PkiError> {
+        use crate::pki::verify::{self, Usage};
+        let cert = Certificate::from_pem(pem)?;
+        let view = pki::inspect::certificate(&cert)?;
+        let hierarchies = [
+            ("Client C's CA", Party::CRoot, Party::CIntermediate),
+            ("Client B's CA", Party::BRoot, Party::BIntermediate),
+        ];
+        let chains = hierarchies
+            .iter()
+            .filter_map(|(label, root, intermediate)| {
+                let root = self.certs.get(root)?;
+                let untrusted: Vec<Certificate> = self
+                    .certs
+                    .get(intermediate)
+                    .filter(|_| self.settings.use_intermediates)
+                    .cloned()
+                    .into_iter()
+                    .collect();
+                let check = |usage| {
+                    verify::chain(&cert, &untrusted, std::slice::from_ref(root), usage, now)
+                        .map_err(|e| e.to_string())
+                };
+                Some(ChainCheck {
+                    ca: label,
+                    client_auth: check(Usage::ClientAuth),
+                    server_auth: check(Usage::ServerAuth),
+                })
+            })
+            .collect();
+        Ok(CertificateCheck { view, chains })
     }
 
     /// C's CA chain as the seed's `cat` builds it: intermediate first, then root.

@@ -290,3 +290,32 @@ test('steps have Result and Commands tabs, commands copy in one click, and the v
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('DER downloads, and a pasted or uploaded certificate is decoded and verified against both CAs', async () => {
+  const { page, context, problems } = await openApp();
+  await runAll(page);
+  const dir = await tempDir('der');
+  const der = await download(page, page.locator('a.download-der[download="client_c_server.der"]'), dir);
+  assert.match(sh(dir, `openssl x509 -inform DER -in ${der.target} -noout -subject`), /CN = client-c.local/);
+  const csrDer = await download(page, page.locator('a.download-der[download="client_b_to_client_c.csr.der"]').first(), dir);
+  assert.match(sh(dir, `openssl req -inform DER -in ${csrDer.target} -noout -verify 2>&1`), /verify OK/);
+
+  const pem = await download(page, page.locator('a.download[download="client_c_server.crt"]'), dir);
+  const check = page.locator('#check-certificate');
+  await check.getByText('Check a certificate made elsewhere').click();
+  await check.getByLabel('Certificate (PEM)').fill('not a certificate');
+  await check.getByRole('button', { name: 'Decode and verify' }).click();
+  await check.locator('#check-cert-error').getByText(/no -----BEGIN/).waitFor();
+  await check.getByLabel('Or upload a certificate file:').setInputFiles(pem.target);
+  await check.getByRole('button', { name: 'Decode and verify' }).click();
+  await check.getByText('For server authentication: ✓ verifies (3 certificates up to the root)').first().waitFor();
+  assert.equal(await check.locator('#check-cert-error').textContent(), '');
+  // An oversized upload is refused by its field, and the last result stays.
+  const big = path.join(dir, 'big.pem');
+  (await import('node:fs')).writeFileSync(big, 'A'.repeat(400 * 1024));
+  await check.getByLabel('Or upload a certificate file:').setInputFiles(big);
+  await check.locator('#check-cert-error').getByText(/the limit is 256 KiB/).waitFor();
+  await check.getByText('For server authentication: ✓ verifies (3 certificates up to the root)').first().waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
