@@ -8,16 +8,18 @@ say() { printf '\n== %s\n' "$*"; }
 
 # Builds share one cache, so a fresh clone on a warm machine does not rebuild everything.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/mtls-lab/target}"
-export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH:/usr/sbin"
 
-# clang builds ring for wasm; Chromium and its driver run the browser tests; openssl and unzip
-# are what the interop tests compare against.
+# clang builds ring for wasm; Chromium and its driver run the browser tests; openssl, unzip, curl
+# and nginx are what the interop tests hand the exported files to.
 need_apt=()
 command -v clang >/dev/null || need_apt+=(clang)
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
 command -v openssl >/dev/null || need_apt+=(openssl)
 command -v unzip >/dev/null || need_apt+=(unzip)
+command -v curl >/dev/null || need_apt+=(curl)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
 command -v npm >/dev/null || need_apt+=(nodejs npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "apt: ${need_apt[*]}"

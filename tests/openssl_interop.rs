@@ -456,3 +456,34 @@ fn every_shown_command_runs_without_intermediates_and_with_odd_names() {
     settings.c_root.algorithm = KeyAlgorithm::EcdsaP384;
     run_shown_commands(&settings, "commands-flat");
 }
+
+/// The nginx and curl snippets the page shows, run as shown: nginx requires the client
+/// certificate, curl with B's files gets through, curl without them gets a 400.
+#[test]
+fn nginx_and_curl_snippets_do_mutual_tls() {
+    if std::process::Command::new("nginx")
+        .arg("-v")
+        .output()
+        .is_err()
+    {
+        panic!("nginx is missing: ./scripts/setup.sh installs it");
+    }
+    let settings = Settings::default();
+    let (_, dir) = exported(settings.clone(), "nginx");
+    let blocks = commands::snippets(&settings);
+    let port = free_port();
+    let server = Server::start(dir.path(), &script_with_port(&blocks[0].script, port), port);
+    let with_cert = bash(dir.path(), &script_with_port(&blocks[1].script, port), "");
+    assert!(
+        text(&with_cert).contains("Hello CN=client-b.local,OU=Client Services,O=Client B Organization,L=Paris,ST=Iles-De-France,C=FR"),
+        "{}\n{}",
+        text(&with_cert),
+        server.output()
+    );
+    let without = bash(dir.path(), &script_with_port(&blocks[2].script, port), "");
+    assert!(
+        text(&without).contains("No required SSL certificate was sent"),
+        "{}",
+        text(&without)
+    );
+}

@@ -225,6 +225,11 @@ pub fn app() -> Html {
                 { made.0.last().cloned().unwrap_or_default() }
                 { check_view(s, &dispatch) }
             </section>
+            <section class="elsewhere" id="elsewhere" aria-labelledby="elsewhere-title">
+                <h2 id="elsewhere-title">{"Use the files elsewhere"}</h2>
+                <p class="why">{"Unzip mtls-workshop.zip, set KEY_PASSPHRASE as in step 1's commands, and run these from the unzipped folder: nginx plays Client C and asks for a client certificate, curl plays Client B."}</p>
+                { for commands::snippets(&s.workshop.settings).iter().enumerate().map(|(i, block)| command_block(s, &dispatch, &format!("elsewhere-{i}"), block)) }
+            </section>
         </main>
         <footer><p>{"Keys are made in this page (WebCrypto for RSA, Rust compiled to WebAssembly for the rest) and kept in memory only. The app makes no network request."}</p></footer>
         </>

@@ -125,7 +125,10 @@ fn readme(workshop: &Workshop, keys: &KeyProtection) -> String {
             keys.iterations
         ));
     }
-    for block in commands {
+    for block in commands
+        .iter()
+        .chain(&super::commands::snippets(&workshop.settings))
+    {
         text.push_str(&format!("# {}\n{}\n\n", block.title, block.script));
     }
     text
