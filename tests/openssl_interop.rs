@@ -487,3 +487,54 @@ fn nginx_and_curl_snippets_do_mutual_tls() {
         text(&without)
     );
 }
+
+/// Both PKCS#12 flavours open with openssl and hold the key, the certificate and C's chain.
+#[test]
+fn pkcs12_identities_open_with_openssl() {
+    use mtls_lab::pki::pkcs12::Flavour;
+    for settings in [
+        Settings::default(),
+        Settings::default().with_seed_key_sizes(),
+    ] {
+        let (workshop, dir) = exported(settings, "p12");
+        for (flavour, extra) in [(Flavour::Modern, None), (Flavour::Legacy, Some("-legacy"))] {
+            let p12 = workshop
+                .client_pkcs12(PASSPHRASE, flavour)
+                .unwrap()
+                .unwrap();
+            let file = dir.write(&flavour.file_name("client_b"), &p12);
+            let path = file.to_str().unwrap();
+            let pass = format!("pass:{PASSPHRASE}");
+            let mut args = vec!["pkcs12", "-in", path, "-passin", &pass, "-info", "-noenc"];
+            args.extend(extra);
+            let out = openssl_ok(dir.path(), &args);
+            assert_eq!(
+                out.matches("-----BEGIN CERTIFICATE-----").count(),
+                3,
+                "{out}"
+            );
+            assert!(out.contains("-----BEGIN PRIVATE KEY-----"), "{out}");
+            assert!(out.contains("subject=C = FR, ST = Iles-De-France, L = Paris, O = Client B Organization, OU = Client Services, CN = client-b.local"), "{out}");
+            match flavour {
+                Flavour::Modern => assert!(
+                    out.contains("AES-256-CBC") && out.contains("sha256"),
+                    "{out}"
+                ),
+                Flavour::Legacy => assert!(
+                    out.contains("pbeWithSHA1And3-KeyTripleDES-CBC") && out.contains("MAC: sha1"),
+                    "{out}"
+                ),
+            }
+            let mut wrong = vec![
+                "pkcs12",
+                "-in",
+                path,
+                "-passin",
+                "pass:wrong-pass",
+                "-noout",
+            ];
+            wrong.extend(extra);
+            assert!(!run_in(dir.path(), "openssl", &wrong).status.success());
+        }
+    }
+}

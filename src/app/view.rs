@@ -686,7 +686,42 @@ fn step_result(s: &AppState, step: StepId) -> Html {
             <ul class="downloads">
                 { for artifacts.iter().map(|spec| download_item(s, spec)) }
             </ul>
+            if step == StepId::CSignsB {
+                { pkcs12_links(s) }
+            }
         </div>
+    }
+}
+
+/// Client B's key, certificate and chain in one PKCS#12 file, under the key passphrase.
+fn pkcs12_links(s: &AppState) -> Html {
+    use crate::pki::pkcs12::Flavour;
+    let flavours = [
+        (
+            Flavour::Modern,
+            "AES-256 and SHA-256, as OpenSSL 3 writes it",
+        ),
+        (
+            Flavour::Legacy,
+            "3DES and SHA-1, for older macOS and Windows importers",
+        ),
+    ];
+    let links = flavours.iter().map(|(flavour, what)| {
+        let name = flavour.file_name("client_b");
+        match s.workshop.client_pkcs12(&s.passphrase, *flavour) {
+            Some(Ok(bytes)) => html! {
+                <li><a class="download-p12" href={browser::data_url("application/x-pkcs12", &bytes)} download={name.clone()}>{ format!("Download {name}") }</a>{ format!(" ({what})") }</li>
+            },
+            Some(Err(e)) => html! { <li class="muted">{ format!("{name}: {e}") }</li> },
+            None => html! {},
+        }
+    });
+    html! {
+        <>
+            <h3>{"Client B's identity as PKCS#12"}</h3>
+            <p class="help">{"The key, the certificate and C's chain in one file, protected by the key passphrase, for browsers and OS keychains."}</p>
+            <ul class="downloads">{ for links }</ul>
+        </>
     }
 }
 

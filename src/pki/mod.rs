@@ -7,6 +7,7 @@ pub mod inspect;
 pub mod keys;
 pub mod name;
 pub mod pem;
+pub mod pkcs12;
 pub mod profile;
 pub mod san;
 pub mod verify;

@@ -428,6 +428,21 @@ impl Workshop {
         Ok(CertificateCheck { view, chains })
     }
 
+    /// Client B's identity as PKCS#12: its key, its certificate, then C's chain.
+    /// `None` until step 6 has run.
+    pub fn client_pkcs12(
+        &self,
+        passphrase: &str,
+        flavour: pki::pkcs12::Flavour,
+    ) -> Option<Result<Vec<u8>, PkiError>> {
+        let key = self.keys.get(&Party::BClient)?;
+        let leaf = self.certs.get(&Party::BClient)?.clone();
+        let chain: Vec<Certificate> = std::iter::once(leaf).chain(self.chain()).collect();
+        Some(pki::pkcs12::identity(
+            key, &chain, "client-b", passphrase, flavour,
+        ))
+    }
+
     /// C's CA chain as the seed's `cat` builds it: intermediate first, then root.
     pub fn chain(&self) -> Vec<Certificate> {
         let mut chain = Vec::new();

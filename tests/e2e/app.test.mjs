@@ -291,7 +291,7 @@ test('steps have Result and Commands tabs, commands copy in one click, and the v
   await context.close();
 });
 
-test('DER downloads, and a pasted or uploaded certificate is decoded and verified against both CAs', async () => {
+test('DER and PKCS#12 downloads, and a pasted or uploaded certificate is decoded and verified against both CAs', async () => {
   const { page, context, problems } = await openApp();
   await runAll(page);
   const dir = await tempDir('der');
@@ -299,6 +299,13 @@ test('DER downloads, and a pasted or uploaded certificate is decoded and verifie
   assert.match(sh(dir, `openssl x509 -inform DER -in ${der.target} -noout -subject`), /CN = client-c.local/);
   const csrDer = await download(page, page.locator('a.download-der[download="client_b_to_client_c.csr.der"]').first(), dir);
   assert.match(sh(dir, `openssl req -inform DER -in ${csrDer.target} -noout -verify 2>&1`), /verify OK/);
+
+  for (const [name, legacy] of [['client_b.p12', ''], ['client_b_legacy.p12', '-legacy']]) {
+    const p12 = await download(page, page.locator(`a.download-p12[download="${name}"]`), dir);
+    const info = sh(dir, `openssl pkcs12 ${legacy} -in ${p12.target} -passin env:KEY_PASSPHRASE -info -noenc 2>&1`, { KEY_PASSPHRASE: PASSPHRASE });
+    assert.equal(info.match(/-----BEGIN CERTIFICATE-----/g).length, 3, info);
+    assert.match(info, /-----BEGIN PRIVATE KEY-----/);
+  }
 
   const pem = await download(page, page.locator('a.download[download="client_c_server.crt"]'), dir);
   const check = page.locator('#check-certificate');
