@@ -312,3 +312,47 @@ fn a_pasted_certificate_is_checked_against_both_cas() {
         assert!(workshop.check_certificate(bad, unix_now()).is_err());
     }
 }
+
+#[test]
+fn a_saved_workshop_restores_with_its_passphrase() {
+    use mtls_lab::workshop::saved::{self, Saved};
+    let mut settings = Settings {
+        use_intermediates: false,
+        ..Settings::default()
+    };
+    settings.c_server.subject.organization = "Odd = name, 100% real".into();
+    let workshop = run(settings);
+    let protection = export::KeyProtection {
+        iterations: 1000,
+        ..export::KeyProtection::encrypted("saved pass")
+    };
+    let text = saved::save(&workshop, &protection, |party| {
+        workshop
+            .key(party)
+            .map(|k| k.to_encrypted_pem("saved pass", 1000).unwrap())
+    });
+    assert!(
+        !text.contains("BEGIN PRIVATE KEY"),
+        "keys at rest are encrypted"
+    );
+    let parsed = Saved::parse(&text).unwrap();
+    assert!(parsed.keys_encrypted);
+    assert_eq!(parsed.settings, workshop.settings);
+    assert_eq!(
+        parsed.restore("wrong pass", unix_now()).unwrap_err(),
+        mtls_lab::pki::PkiError::WrongPassphrase
+    );
+    let restored = parsed.restore("saved pass", unix_now()).unwrap();
+    for party in [Party::CRoot, Party::BRoot, Party::BClient, Party::CServer] {
+        assert_eq!(restored.certificate(party), workshop.certificate(party));
+        assert_eq!(restored.key(party), workshop.key(party));
+    }
+    for step in StepId::ALL {
+        assert_eq!(restored.status(step), workshop.status(step), "{step:?}");
+    }
+    assert_eq!(restored.handshakes()[0].1.headline(), "Handshake succeeded");
+    assert!(Saved::parse("something else").is_err());
+    assert!(
+        Saved::parse(&text.replace("setting tls=1.3", "setting CRoot.algorithm=rsa1")).is_err()
+    );
+}

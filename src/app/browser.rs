@@ -213,3 +213,32 @@ pub async fn copy_text(text: &str) -> Result<(), String> {
         .map(|_| ())
         .map_err(|e| format!("{e:?}"))
 }
+
+const STORAGE_KEY: &str = "mtls-lab.workshop";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The workshop saved in this browser, if any.
+pub fn load_saved() -> Option<String> {
+    local_storage()?.get_item(STORAGE_KEY).ok().flatten()
+}
+
+/// Saves the workshop; a full or disabled storage only costs persistence.
+pub fn save(text: &str) -> bool {
+    local_storage().is_some_and(|s| s.set_item(STORAGE_KEY, text).is_ok())
+}
+
+pub fn forget_saved() {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(STORAGE_KEY);
+    }
+}
+
+/// The browser's own yes/no dialog.
+pub fn confirm(message: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(message).ok())
+        .unwrap_or(false)
+}

@@ -58,6 +58,10 @@ pub struct AppState {
     /// A certificate pasted into the verification section, and what was found.
     pub check_text: String,
     pub check: Option<crate::workshop::CertificateCheck>,
+    /// A saved workshop whose keys wait for their passphrase before it can be restored.
+    pub pending_restore: Option<String>,
+    /// Whether the last save reached the browser's storage, and why not.
+    pub saved_note: String,
 }
 
 impl Default for AppState {
@@ -82,6 +86,8 @@ impl Default for AppState {
             copied: None,
             check_text: String::new(),
             check: None,
+            pending_restore: None,
+            saved_note: String::new(),
         }
     }
 }
@@ -180,9 +186,40 @@ pub enum Action {
     },
     /// A file's text, read for the input with this id.
     Uploaded(&'static str, String),
+    /// Restores the pending saved workshop with the passphrase typed above.
+    Restore {
+        now: u64,
+    },
+    DiscardSaved,
+    Saved(String),
+    /// Starts over with nothing (the caller has asked for confirmation and cleared storage).
+    Reset,
 }
 
 impl AppState {
+    /// The state at page load: a saved workshop comes back at once when its keys are plain;
+    /// encrypted keys wait for the passphrase.
+    pub fn from_saved(text: Option<String>, now: u64) -> Self {
+        let mut state = AppState::default();
+        let Some(text) = text else { return state };
+        match crate::workshop::saved::Saved::parse(&text) {
+            Ok(saved) if !saved.keys_encrypted || !saved.has_keys() => match saved.restore("", now)
+            {
+                Ok(workshop) => {
+                    state.plain_keys = !saved.keys_encrypted;
+                    state.workshop = workshop;
+                    state.notice = Some("Restored the workshop saved in this browser.".into());
+                }
+                Err(e) => {
+                    state.notice = Some(format!("The saved workshop could not be restored: {e}"))
+                }
+            },
+            Ok(_) => state.pending_restore = Some(text),
+            Err(e) => state.notice = Some(format!("The saved workshop could not be read: {e}")),
+        }
+        state
+    }
+
     pub fn protection(&self) -> KeyProtection {
         if self.plain_keys {
             KeyProtection::plain()
@@ -468,6 +505,42 @@ impl Reducible for AppState {
                         state.errors.insert(CHECK_CERT_INPUT.into(), e.to_string());
                     }
                 }
+            }
+            Action::Restore { now } => {
+                if let Some(text) = state.pending_restore.clone() {
+                    let restored = crate::workshop::saved::Saved::parse(&text)
+                        .and_then(|saved| saved.restore(&state.passphrase, now));
+                    match restored {
+                        Ok(workshop) => {
+                            state.workshop = workshop;
+                            state.pending_restore = None;
+                            state.errors.remove(PASSPHRASE_INPUT);
+                            state.notice =
+                                Some("Restored the workshop saved in this browser.".into());
+                        }
+                        Err(pki::PkiError::WrongPassphrase) => {
+                            state.errors.insert(
+                                PASSPHRASE_INPUT.into(),
+                                "This passphrase does not open the saved keys.".into(),
+                            );
+                        }
+                        Err(e) => {
+                            state.errors.insert(
+                                PASSPHRASE_INPUT.into(),
+                                format!("The saved workshop could not be restored: {e}"),
+                            );
+                        }
+                    }
+                }
+            }
+            Action::DiscardSaved => state.pending_restore = None,
+            Action::Saved(note) => state.saved_note = note,
+            Action::Reset => {
+                let fresh = AppState {
+                    notice: Some("Started over: every key and certificate is gone from this page and this browser.".into()),
+                    ..AppState::default()
+                };
+                return Rc::new(fresh);
             }
             Action::Uploaded(input, text) => {
                 state.errors.remove(input);

@@ -136,6 +136,40 @@ fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>, cancelled
     });
 }
 
+fn save_workshop(s: &AppState, dispatch: &Dispatch) {
+    if s.pending_restore.is_some() || s.busy.is_some() {
+        return;
+    }
+    let key_file = |party: Party| {
+        let spec = crate::workshop::ARTIFACTS
+            .iter()
+            .find(|a| a.kind == ArtifactKind::Key(party))?;
+        s.key_file(spec.path, party).map(|f| f.pem.clone())
+    };
+    let keys_ready = state::ALL_PARTIES
+        .iter()
+        .all(|p| s.workshop.key(*p).is_none() || key_file(*p).is_some());
+    let note = if !keys_ready {
+        if s.protection().check().is_err() {
+            "Keys are not saved in this browser until the key passphrase is valid (or keys are downloaded unencrypted).".to_string()
+        } else {
+            return; // Key files are still being encrypted; saving follows when they land.
+        }
+    } else {
+        let text = crate::workshop::saved::save(&s.workshop, &s.protection(), key_file);
+        if !browser::save(&text) {
+            "This browser refused to save the workshop (storage full or disabled).".to_string()
+        } else if s.plain_keys {
+            "Saved in this browser's local storage. Private keys are stored UNENCRYPTED, as you chose.".to_string()
+        } else {
+            "Saved in this browser's local storage. Private keys are stored encrypted with your key passphrase.".to_string()
+        }
+    };
+    if note != s.saved_note {
+        dispatch.dispatch(Action::Saved(note));
+    }
+}
+
 /// Prepares key files in the background, one key at a time, after typing pauses.
 fn export_keys(state: &AppState, dispatch: Dispatch, epoch: Rc<Cell<u64>>) {
     let protection = state.protection();
@@ -176,7 +210,7 @@ fn export_keys(state: &AppState, dispatch: Dispatch, epoch: Rc<Cell<u64>>) {
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(AppState::default);
+    let state = use_reducer(|| AppState::from_saved(browser::load_saved(), unix_now()));
     // Bumped by every new export task, so an older one stops between keys.
     let export_epoch = use_memo((), |_| Rc::new(Cell::new(0u64)));
     let cancelled: CancelledRun = (*use_memo((), |_| Rc::new(Cell::new(0u64)))).clone();
@@ -207,6 +241,19 @@ pub fn app() -> Html {
             (results, zip_link(s))
         })
     };
+    {
+        // Keeps the workshop in this browser, keys as they download (encrypted unless plain).
+        let deps = (
+            state.workshop.generation(),
+            state.workshop.settings.clone(),
+            state.protection(),
+            state.key_files_version,
+            state.pending_restore.is_some(),
+            state.busy.is_some(),
+        );
+        let (dispatch, snapshot) = (state.dispatcher(), (*state).clone());
+        use_effect_with(deps, move |_| save_workshop(&snapshot, &dispatch));
+    }
     let s = &*state;
     let dispatch = state.dispatcher();
     html! {
@@ -351,7 +398,45 @@ fn controls(s: &AppState, dispatch: &Dispatch, cancelled: &CancelledRun, zip: Ht
                 { zip }
             </div>
             { progress(s) }
+            { storage_view(s, dispatch) }
         </section>
+    }
+}
+
+fn storage_view(s: &AppState, dispatch: &Dispatch) -> Html {
+    let d = dispatch.clone();
+    let on_restore = Callback::from(move |_| d.dispatch(Action::Restore { now: unix_now() }));
+    let d = dispatch.clone();
+    let on_discard = Callback::from(move |_| {
+        if browser::confirm("Delete the saved workshop from this browser?") {
+            browser::forget_saved();
+            d.dispatch(Action::DiscardSaved);
+        }
+    });
+    let d = dispatch.clone();
+    let busy = s.busy.is_some();
+    let on_reset = Callback::from(move |_| {
+        if browser::confirm("Reset the workshop? Every key, CSR and certificate will be deleted from this page and this browser.") {
+            browser::forget_saved();
+            d.dispatch(Action::Reset);
+        }
+    });
+    html! {
+        <div class="storage">
+            if s.pending_restore.is_some() {
+                <div class="restore" role="region" aria-label="Saved workshop">
+                    <p>{"A workshop saved earlier is in this browser. Its private keys are encrypted: type their key passphrase above, then restore it."}</p>
+                    <div class="buttons">
+                        <button type="button" id="restore-saved" onclick={on_restore}>{"Restore saved workshop"}</button>
+                        <button type="button" onclick={on_discard}>{"Discard it"}</button>
+                    </div>
+                </div>
+            }
+            <p class="help" id="saved-note">{ s.saved_note.clone() }</p>
+            <div class="buttons">
+                <button type="button" id="reset" onclick={on_reset} disabled={busy}>{"Reset workshop"}</button>
+            </div>
+        </div>
     }
 }
 

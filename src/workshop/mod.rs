@@ -4,6 +4,7 @@
 pub mod commands;
 pub mod export;
 mod model;
+pub mod saved;
 mod steps;
 
 pub use model::{

@@ -135,6 +135,41 @@ impl Workshop {
         }
     }
 
+    /// A workshop rebuilt from saved files: each step whose files are all present counts as
+    /// run, in the seed's order, and the handshakes run again when they can.
+    pub fn restored(
+        settings: Settings,
+        keys: BTreeMap<Party, PrivateKey>,
+        csrs: BTreeMap<Party, Csr>,
+        certs: BTreeMap<Party, Certificate>,
+        now: u64,
+    ) -> Self {
+        let mut workshop = Workshop {
+            settings,
+            keys,
+            csrs,
+            certs,
+            ..Default::default()
+        };
+        for step in StepId::ALL {
+            let files: Vec<_> = ARTIFACTS.iter().filter(|a| a.step == step).collect();
+            let all_there = step != StepId::Handshake
+                && workshop.settings.includes(step)
+                && files.iter().all(|a| workshop.has(a.kind))
+                && step
+                    .depends_on(&workshop.settings)
+                    .iter()
+                    .all(|d| workshop.runs.contains_key(d));
+            if all_there {
+                workshop.record_run(step);
+            }
+        }
+        if workshop.validate(StepId::Handshake).is_ok() {
+            let _ = workshop.run_step(StepId::Handshake, None, now);
+        }
+        workshop
+    }
+
     pub fn status(&self, step: StepId) -> StepStatus {
         if !self.settings.includes(step) {
             return StepStatus::Skipped;

@@ -326,3 +326,47 @@ test('DER and PKCS#12 downloads, and a pasted or uploaded certificate is decoded
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('the workshop survives a reload, its keys behind the passphrase, and Reset starts over', async () => {
+  const { page, context, problems } = await openApp();
+  await runAll(page);
+  const root = await page.locator('#step-1 pre.pem').textContent();
+  await page.locator('#saved-note').getByText(/Private keys are stored encrypted with your key passphrase/).waitFor();
+  await page.waitForFunction(() => (localStorage.getItem('mtls-lab.workshop') ?? '').split('ENCRYPTED PRIVATE KEY-----').length === 13);
+  const stored = await page.evaluate(() => localStorage.getItem('mtls-lab.workshop'));
+  assert.match(stored, /ENCRYPTED PRIVATE KEY/);
+  assert.doesNotMatch(stored, /BEGIN PRIVATE KEY/);
+
+  await page.reload();
+  await page.getByRole('button', { name: 'Restore saved workshop' }).waitFor();
+  await page.getByLabel('Key passphrase', { exact: true }).fill('not the passphrase');
+  await page.getByRole('button', { name: 'Restore saved workshop' }).click();
+  await page.getByText('This passphrase does not open the saved keys.').waitFor();
+  assert.equal(await page.locator('pre.pem').count(), 0, 'nothing restored on a wrong passphrase');
+  await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Restore saved workshop' }).click();
+  await page.getByText('Handshake succeeded', { exact: true }).waitFor();
+  assert.equal(await page.locator('#step-1 pre.pem').textContent(), root);
+  assert.equal(await page.locator('.badge.fresh').count(), 8);
+
+  // Unencrypted keys come back by themselves.
+  await page.getByLabel(/Download keys unencrypted/).check();
+  await page.locator('#saved-note').getByText(/stored UNENCRYPTED/).waitFor();
+  await page.waitForFunction(() => (localStorage.getItem('mtls-lab.workshop') ?? '').split('BEGIN PRIVATE KEY-----').length === 7);
+  await page.reload();
+  await page.getByText('Handshake succeeded', { exact: true }).waitFor();
+  assert.equal(await page.locator('#step-1 pre.pem').textContent(), root);
+
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByRole('button', { name: 'Reset workshop' }).click();
+  await page.getByText(/Started over/).waitFor();
+  assert.equal(await page.locator('pre.pem').count(), 0);
+  await page.waitForTimeout(500);
+  assert.doesNotMatch(await page.evaluate(() => localStorage.getItem('mtls-lab.workshop') ?? ''), /BEGIN/);
+  await page.reload();
+  await page.getByRole('button', { name: 'Run all steps' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Restore saved workshop' }).count(), 0);
+  assert.equal(await page.locator('pre.pem').count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
