@@ -267,6 +267,20 @@ fn assert_inspection_matches_openssl(workshop: &Workshop, dir: &std::path::Path)
                 ext.value
             );
         }
+        let bare: String = openssl
+            .split_whitespace()
+            .collect::<String>()
+            .to_lowercase();
+        assert!(
+            bare.contains(&view.signature.to_lowercase()),
+            "{path}: signature {}",
+            view.signature
+        );
+        assert!(openssl.contains(&format!(
+            "Version: {} (0x{})",
+            view.version,
+            view.version - 1
+        )));
         let names: Vec<&str> = view.extensions.iter().map(|e| e.name.as_str()).collect();
         assert!(
             names.contains(&"X509v3 Subject Key Identifier")
@@ -349,6 +363,36 @@ fn csrs_made_by_openssl_are_signed_and_verify() {
         let csr =
             pki::Csr::from_pem(&std::fs::read_to_string(dir.path().join("foreign.csr")).unwrap())
                 .unwrap();
+        let view = inspect::csr(&csr).unwrap();
+        let shown = openssl_ok(
+            dir.path(),
+            &["req", "-in", "foreign.csr", "-noout", "-text"],
+        );
+        assert!(
+            shown.contains(&format!("Subject: {}", view.subject)),
+            "{shown}"
+        );
+        assert!(shown.contains("Version: 1 (0x0)") && view.version == 1);
+        let bare: String = shown.split_whitespace().collect::<String>().to_lowercase();
+        assert!(
+            bare.contains(&view.signature.to_lowercase()),
+            "{name}: {}",
+            view.signature
+        );
+        assert_eq!(
+            view.requested_extensions.len(),
+            1,
+            "{:?}",
+            view.requested_extensions
+        );
+        assert_eq!(
+            view.requested_extensions[0].name,
+            "X509v3 Basic Constraints"
+        );
+        assert!(
+            view.requested_extensions[0].critical
+                && view.requested_extensions[0].value == "CA:TRUE"
+        );
         let template = pki::Template {
             profile: &pki::profile::CLIENT,
             days: 30,

@@ -822,6 +822,7 @@ fn certificate_view(s: &AppState, party: Party) -> Html {
         <div class="cert">
             <h3>{ party.label() }</h3>
             <dl>
+                <dt>{"Version"}</dt><dd>{ format!("{} (0x{})", view.version, view.version - 1) }</dd>
                 <dt>{"Subject"}</dt><dd>{ view.subject.clone() }</dd>
                 <dt>{"Issuer"}</dt><dd>{ view.issuer.clone() }{ if view.self_issued { " (self-signed)" } else { "" } }</dd>
                 <dt>{"Validity"}</dt><dd>{ format!("{} → {}", view.not_before, view.not_after) }</dd>
@@ -835,6 +836,7 @@ fn certificate_view(s: &AppState, party: Party) -> Html {
                     <li><span class="ext-name">{ e.name.clone() }</span>{ if e.critical { " (critical)" } else { "" } }{": "}<span class="mono">{ e.value.clone() }</span></li>
                 }) }
             </ul>
+            <details><summary>{"Signature value"}</summary><p class="mono signature">{ view.signature.clone() }</p></details>
             <details><summary>{"PEM"}</summary><pre class="pem" tabindex="0">{ cert.to_pem() }</pre></details>
         </div>
     }
@@ -851,10 +853,20 @@ fn csr_view(s: &AppState, party: Party) -> Html {
         <div class="cert">
             <h3>{"Client B's certificate signing request"}</h3>
             <dl>
-                <dt>{"Subject"}</dt><dd>{ view.subject }</dd>
-                <dt>{"Public key"}</dt><dd>{ view.public_key }</dd>
+                <dt>{"Version"}</dt><dd>{ format!("{} (0x0)", view.version) }</dd>
+                <dt>{"Subject"}</dt><dd>{ view.subject.clone() }</dd>
+                <dt>{"Public key"}</dt><dd>{ view.public_key.clone() }</dd>
                 <dt>{"Signature"}</dt><dd>{ format!("{} (self-signature verified)", view.signature_algorithm) }</dd>
             </dl>
+            if view.requested_extensions.is_empty() {
+                <p class="help">{"No requested extensions: Client C's profile decides them all."}</p>
+            } else {
+                <h4>{"Requested extensions (Client C ignores them: its profile decides)"}</h4>
+                <ul class="extensions">
+                    { for view.requested_extensions.iter().map(|e| html! { <li>{ format!("{}{}: {}", e.name, if e.critical { " (critical)" } else { "" }, e.value) }</li> }) }
+                </ul>
+            }
+            <details><summary>{"Signature value"}</summary><p class="mono signature">{ view.signature.clone() }</p></details>
             <details><summary>{"PEM"}</summary><pre class="pem" tabindex="0">{ csr.to_pem() }</pre></details>
         </div>
     }

@@ -33,13 +33,19 @@ pub struct CertificateView {
     pub public_key: String,
     pub extensions: Vec<ExtensionView>,
     pub self_issued: bool,
+    /// The signature value, colon-separated hex as openssl prints it.
+    pub signature: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CsrView {
+    pub version: u8,
     pub subject: String,
     pub public_key: String,
+    /// Extensions the requester asked for (a strict CA ignores them).
+    pub requested_extensions: Vec<ExtensionView>,
     pub signature_algorithm: String,
+    pub signature: String,
 }
 
 pub fn certificate(cert: &Certificate) -> Result<CertificateView, PkiError> {
@@ -75,16 +81,38 @@ pub fn certificate(cert: &Certificate) -> Result<CertificateView, PkiError> {
         public_key: public_key_text(&spki),
         extensions,
         self_issued: tbs.issuer() == tbs.subject(),
+        signature: hex_colon(parsed.signature().raw_bytes()),
     })
 }
 
 pub fn csr(csr: &Csr) -> Result<CsrView, PkiError> {
     let bad = |e: der::Error| PkiError::Csr(format!("cannot decode ({e})"));
     let parsed = x509_cert::request::CertReq::from_der(csr.der()).map_err(bad)?;
+    let mut requested_extensions = Vec::new();
+    for attribute in parsed.info.attributes.iter() {
+        // PKCS#9 extensionRequest: a SET holding one SEQUENCE of extensions.
+        if attribute.oid.to_string() != "1.2.840.113549.1.9.14" {
+            continue;
+        }
+        for value in attribute.values.iter() {
+            if let Ok(extensions) = value.decode_as::<Vec<x509_cert::ext::Extension>>() {
+                requested_extensions.extend(extensions.iter().map(|ext| {
+                    extension_view(
+                        &ext.extn_id.to_string(),
+                        ext.critical,
+                        ext.extn_value.as_bytes(),
+                    )
+                }));
+            }
+        }
+    }
     Ok(CsrView {
+        version: 1,
         subject: name_text(&parsed.info.subject),
         public_key: public_key_text(csr.spki_der()),
+        requested_extensions,
         signature_algorithm: signature_name(&parsed.algorithm.oid.to_string()),
+        signature: hex_colon(parsed.signature.raw_bytes()),
     })
 }
 
