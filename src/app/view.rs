@@ -557,7 +557,21 @@ fn step_inputs(s: &AppState, dispatch: &Dispatch, step: StepId) -> Html {
             "Client certificate validity (days)",
         ),
         StepId::Handshake => html! {
+            <>
             <p class="help">{ format!("Client B connects to \"{}\" over {}, trusting C's chain file; C requires a client certificate and trusts the same chain.", settings.server_name(), settings.tls_version.label()) }</p>
+            <details class="explain">
+                <summary>{"How the mutual handshake goes"}</summary>
+                <ol>
+                    <li>{"B says hello: the TLS versions, cipher suites and key-exchange groups it supports."}</li>
+                    <li>{"C answers with its choices, then sends its certificate with the intermediate, and asks B for a certificate, naming the signature algorithms (and in TLS 1.2 the CAs) it accepts."}</li>
+                    <li>{"C signs the handshake so far with client_c_server.key (CertificateVerify): proof that it holds the key behind its certificate."}</li>
+                    <li>{"B checks C's chain up to the root in client_c_ca_chain.crt, and that the certificate names the server it called."}</li>
+                    <li>{"B sends client_b_signed_by_client_c.crt with the intermediate, and signs the handshake with client_b.key: its own proof of possession."}</li>
+                    <li>{"C checks B's chain against its CAs, requires the clientAuth usage, and checks B's signature. Without a certificate, or with one C did not issue, C stops here with an alert."}</li>
+                    <li>{"Both send Finished, a MAC over everything said. From then on the channel is encrypted and both ends know who is on the other side."}</li>
+                </ol>
+            </details>
+            </>
         },
         _ => {
             let Some(party) = step.party() else {
@@ -1081,16 +1095,23 @@ fn verification_view(s: &AppState) -> Html {
         return html! { <p class="muted">{"Run steps 5 to 7 to see these checks."}</p> };
     };
     let mark = |ok: bool| if ok { "✓" } else { "✗" };
-    let chain = |title: &str, result: &Result<Vec<String>, String>| match result {
+    let shown = commands::verification_checks(&s.workshop.settings);
+    let mirrors = |commands: &[String]| {
+        html! {
+            <div class="mirrors"><span class="muted">{"openssl: "}</span>{ for commands.iter().map(|c| html! { <code class="mono">{ c.clone() }</code> }) }</div>
+        }
+    };
+    let chain = |title: &str, result: &Result<Vec<String>, String>, command: &String| match result {
         Ok(subjects) => html! {
             <div class="check ok">
                 <h3>{ format!("✓ {title}: verified") }</h3>
                 <ol start="0" class="chain">{ for subjects.iter().map(|sub| html! { <li class="mono">{ sub.clone() }</li> }) }</ol>
+                { mirrors(std::slice::from_ref(command)) }
             </div>
         },
-        Err(e) => {
-            html! { <div class="check bad"><h3>{ format!("✗ {title}") }</h3><p>{ e.clone() }</p></div> }
-        }
+        Err(e) => html! {
+            <div class="check bad"><h3>{ format!("✗ {title}") }</h3><p>{ e.clone() }</p>{ mirrors(std::slice::from_ref(command)) }</div>
+        },
     };
     let labels = [
         "client_b.key",
@@ -1112,12 +1133,17 @@ fn verification_view(s: &AppState) -> Html {
                         <tbody>{ for labels.iter().zip(moduli.iter()).map(|(l, h)| html! { <tr><td class="mono">{ *l }</td><td class="mono">{ h.clone() }</td></tr> }) }</tbody>
                     </table>
                 }
+                { mirrors(&shown.key_hashes) }
+                if let Some(moduli) = &shown.modulus_hashes {
+                    { mirrors(moduli) }
+                }
             </div>
-            { chain("Client B's certificate chains to Client C's root (clientAuth)", &report.client_chain) }
-            { chain("Client C's server certificate chains to Client C's root (serverAuth)", &report.server_chain) }
+            { chain("Client B's certificate chains to Client C's root (clientAuth)", &report.client_chain, &shown.client_chain) }
+            { chain("Client C's server certificate chains to Client C's root (serverAuth)", &report.server_chain, &shown.server_chain) }
             <div class={classes!("check", if report.valid_now { "ok" } else { "bad" })}>
                 <h3>{ format!("{} Client B's certificate is valid now", mark(report.valid_now)) }</h3>
                 <p class="mono">{ format!("notBefore={}", report.not_before) }<br/>{ format!("notAfter={}", report.not_after) }</p>
+                { mirrors(std::slice::from_ref(&shown.dates)) }
             </div>
         </div>
     }

@@ -291,33 +291,24 @@ pub fn for_step(step: StepId, settings: &Settings) -> Vec<CommandBlock> {
 /// Step 8 and the seed's verification section. The server block runs until stopped.
 pub fn step8(settings: &Settings) -> Vec<CommandBlock> {
     let tls = settings.tls_version.openssl_flag();
-    let untrusted = if settings.use_intermediates {
-        " \\\n    -untrusted client_c_ca/certs/client_c_intermediate_ca.crt"
-    } else {
-        ""
-    };
-    let b_rsa = settings.b_client.algorithm.rsa_bits().is_some();
+    let checks = verification_checks(settings);
     let mut matching = vec![
-        "# The private key, CSR and certificate hold the same public key (same hash three times)".to_string(),
-        "openssl pkey -in client_b_cert/client_b.key -passin env:KEY_PASSPHRASE -pubout | openssl sha256".into(),
-        "openssl x509 -in client_b_cert/client_b_signed_by_client_c.crt -noout -pubkey | openssl sha256".into(),
-        "openssl req -in client_b_cert/client_b_to_client_c.csr -noout -pubkey | openssl sha256".into(),
+        "# The private key, CSR and certificate hold the same public key (same hash three times)"
+            .to_string(),
     ];
-    if b_rsa {
-        matching.extend([
-            "# The seed's RSA modulus check".to_string(),
-            "openssl rsa -noout -modulus -in client_b_cert/client_b.key -passin env:KEY_PASSPHRASE | openssl sha256".into(),
-            "openssl x509 -noout -modulus -in client_b_cert/client_b_signed_by_client_c.crt | openssl sha256".into(),
-            "openssl req -noout -modulus -in client_b_cert/client_b_to_client_c.csr | openssl sha256".into(),
-        ]);
+    matching.extend(checks.key_hashes.iter().cloned());
+    if let Some(moduli) = &checks.modulus_hashes {
+        matching.push("# The seed's RSA modulus check".to_string());
+        matching.extend(moduli.iter().cloned());
     }
     matching.extend([
         String::new(),
         "# Verify the complete chain".into(),
-        format!("openssl verify -show_chain -CAfile client_c_ca/certs/client_c_root_ca.crt{untrusted} \\\n    client_b_cert/client_b_signed_by_client_c.crt"),
+        checks.client_chain.clone(),
+        checks.server_chain.clone(),
         String::new(),
         "# Validity period".into(),
-        "openssl x509 -in client_b_cert/client_b_signed_by_client_c.crt -noout -dates".into(),
+        checks.dates.clone(),
     ]);
     vec![
         block(
@@ -420,4 +411,44 @@ pub fn snippets(settings: &Settings) -> Vec<CommandBlock> {
             )],
         ),
     ]
+}
+
+/// The openssl commands behind each check of the verification section, run from the workshop
+/// root. Key files are for Client B: its key, CSR and certificate, in that order.
+pub struct VerificationCommands {
+    pub key_hashes: [String; 3],
+    pub modulus_hashes: Option<[String; 3]>,
+    pub client_chain: String,
+    pub server_chain: String,
+    pub dates: String,
+}
+
+pub fn verification_checks(settings: &Settings) -> VerificationCommands {
+    let untrusted = if settings.use_intermediates {
+        " -untrusted client_c_ca/certs/client_c_intermediate_ca.crt"
+    } else {
+        ""
+    };
+    let rsa = settings.b_client.algorithm.rsa_bits().is_some();
+    VerificationCommands {
+        key_hashes: [
+            "openssl pkey -in client_b_cert/client_b.key -passin env:KEY_PASSPHRASE -pubout | openssl sha256".into(),
+            "openssl req -in client_b_cert/client_b_to_client_c.csr -noout -pubkey | openssl sha256".into(),
+            "openssl x509 -in client_b_cert/client_b_signed_by_client_c.crt -noout -pubkey | openssl sha256".into(),
+        ],
+        modulus_hashes: rsa.then(|| {
+            [
+                "openssl rsa -noout -modulus -in client_b_cert/client_b.key -passin env:KEY_PASSPHRASE | openssl sha256".into(),
+                "openssl req -noout -modulus -in client_b_cert/client_b_to_client_c.csr | openssl sha256".into(),
+                "openssl x509 -noout -modulus -in client_b_cert/client_b_signed_by_client_c.crt | openssl sha256".into(),
+            ]
+        }),
+        client_chain: format!(
+            "openssl verify -show_chain -CAfile client_c_ca/certs/client_c_root_ca.crt{untrusted} client_b_cert/client_b_signed_by_client_c.crt"
+        ),
+        server_chain: format!(
+            "openssl verify -show_chain -CAfile client_c_ca/certs/client_c_root_ca.crt{untrusted} client_c_ca/certs/client_c_server.crt"
+        ),
+        dates: "openssl x509 -in client_b_cert/client_b_signed_by_client_c.crt -noout -dates".into(),
+    }
 }
