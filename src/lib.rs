@@ -4,6 +4,8 @@
 //! `workshop` holds the seed's steps as data and exports the tree. `app` is the browser UI.
 
 pub mod clock;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod pki;
 pub mod tls;
 pub mod workshop;

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Fuzzes every parser that takes user input, SECONDS (default 8) each, with cargo-fuzz on the
+# nightly toolchain. A crash stops the run; copy its input into fuzz/regressions/<target>/ and
+# tests/fuzz_regressions.rs replays it from then on.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+seconds="${1:-8}"
+
+if ! rustup toolchain list | grep -q '^nightly'; then
+  say "rustup: nightly toolchain (cargo-fuzz needs it)"
+  rustup toolchain install nightly --profile minimal
+fi
+if [ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz 0.13.2" ]; then
+  say "cargo install cargo-fuzz 0.13.2"
+  "${tool_build_env[@]}" cargo install --locked cargo-fuzz --version 0.13.2
+fi
+
+export CARGO_TARGET_DIR="$HOME/.cache/mtls-lab/fuzz-target"
+corpus=fuzz/corpus
+if [ ! -f "$corpus/.complete" ]; then
+  say "seed corpus: the workshop's own files, and openssl's"
+  rm -rf "$corpus"
+  cargo run --quiet --example fuzz_seeds -- "$corpus"
+  work="$(mktemp -d)"
+  (
+    cd "$work"
+    openssl genrsa -out rsa.key 2048 2>/dev/null
+    openssl req -new -key rsa.key -subj "/C=FR/O=Elsewhere/CN=openssl.example" -out rsa.csr
+    openssl req -x509 -key rsa.key -subj "/CN=openssl root" -days 30 -out rsa.crt
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -aes256 -pass pass:fuzz -out ec.key
+  )
+  cp "$work/rsa.csr" "$corpus/csr/openssl-rsa.pem"
+  openssl req -in "$work/rsa.csr" -outform DER -out "$corpus/csr/openssl-rsa.der"
+  openssl x509 -in "$work/rsa.crt" -outform DER -out "$corpus/certificate/openssl-rsa.der"
+  cp "$work/rsa.crt" "$corpus/pem_import/openssl-rsa.crt"
+  { printf '\004fuzz'; cat "$work/ec.key"; } > "$corpus/encrypted_key/openssl-ec"
+  rm -rf "$work"
+  touch "$corpus/.complete"
+fi
+
+say "fuzzing each target for ${seconds}s"
+cd fuzz
+for target in pem_import csr certificate encrypted_key trace_records saved_workshop form_inputs; do
+  mkdir -p "corpus/$target"
+  cargo +nightly fuzz run --release "$target" "corpus/$target" -- \
+    -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=30 -print_final_stats=1 2>&1 \
+    | grep -E "stat::number_of_executed_units|Done|ERROR|panicked|SUMMARY" | sed "s/^/$target: /"
+done
