@@ -85,6 +85,6 @@ fn main() {
         3, 3, 0, 3, 1, 2, 3,
     ];
     write(root, "trace_records", "flight", records);
-    let form = "FR\0Iles-De-France\0Paris\0Client C Organization\0IT Department\0Client C Root CA\0client-c.local, localhost, 127.0.0.1\03650";
+    let form = "FR\0Iles-De-France\0Paris\0Client C Organization\0IT Department\0Client C Root CA\0client-c.local, localhost, 127.0.0.1\x003650";
     write(root, "form_inputs", "seed", form.as_bytes());
 }

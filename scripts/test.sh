@@ -16,6 +16,9 @@ cargo clippy --all-targets --target wasm32-unknown-unknown --quiet -- -D warning
 say "native tests: core units, workshop, openssl interop"
 cargo test --quiet
 
+say "fuzzing every parser briefly (scripts/fuzz.sh 8)"
+./scripts/fuzz.sh 8
+
 say "wasm tests in headless Chromium"
 cargo test --target wasm32-unknown-unknown --test wasm
 

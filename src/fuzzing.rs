@@ -62,9 +62,11 @@ pub fn trace_records(data: &[u8]) {
     }
 }
 
+/// The saved form and every file in it; rebuilding the workshop from them only adds work
+/// the other targets already cover.
 pub fn saved_workshop(data: &[u8]) {
     if let Ok(saved) = Saved::parse(&String::from_utf8_lossy(data)) {
-        let _ = saved.restore("fuzz", NOW);
+        let _ = saved.open("fuzz");
     }
 }
 
@@ -86,8 +88,11 @@ pub fn form_inputs(data: &[u8]) {
     }
 }
 
+/// One fuzz target's entry point.
+pub type Harness = fn(&[u8]);
+
 /// Every target by name, for the regression replay.
-pub const TARGETS: [(&str, fn(&[u8])); 7] = [
+pub const TARGETS: [(&str, Harness); 7] = [
     ("pem_import", pem_import),
     ("csr", csr),
     ("certificate", certificate),

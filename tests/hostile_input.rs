@@ -28,7 +28,8 @@ fn files(workshop: &Workshop) -> Vec<String> {
 fn subject_days_and_san_inputs_are_refused_at_their_field() {
     let base = workshop();
     let before = files(&base);
-    let cases: Vec<(&str, Box<dyn Fn(&mut Settings)>, &str)> = vec![
+    type Change = Box<dyn Fn(&mut Settings)>;
+    let cases: Vec<(&str, Change, &str)> = vec![
         (
             "empty CN",
             Box::new(|s| s.c_root.subject.common_name = String::new()),

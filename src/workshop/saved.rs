@@ -97,6 +97,13 @@ pub fn save(
     out.join("\n") + "\n"
 }
 
+/// The files of a saved workshop, keys opened.
+pub struct SavedFiles {
+    pub keys: BTreeMap<Party, PrivateKey>,
+    pub csrs: BTreeMap<Party, Csr>,
+    pub certs: BTreeMap<Party, Certificate>,
+}
+
 /// What a saved text holds, before its keys are opened.
 pub struct Saved {
     pub settings: Settings,
@@ -187,6 +194,18 @@ impl Saved {
     /// Opens the keys (with `passphrase` when they are encrypted) and rebuilds the workshop:
     /// every step whose files are all there counts as run, and the handshakes run again.
     pub fn restore(&self, passphrase: &str, now: u64) -> Result<Workshop, PkiError> {
+        let files = self.open(passphrase)?;
+        Ok(Workshop::restored(
+            self.settings.clone(),
+            files.keys,
+            files.csrs,
+            files.certs,
+            now,
+        ))
+    }
+
+    /// Reads every stored file, opening the keys with `passphrase`.
+    pub fn open(&self, passphrase: &str) -> Result<SavedFiles, PkiError> {
         let mut keys = BTreeMap::new();
         for (party, pem) in &self.keys {
             keys.insert(*party, PrivateKey::from_pem(pem, passphrase)?);
@@ -199,12 +218,6 @@ impl Saved {
         for (party, pem) in &self.certs {
             certs.insert(*party, Certificate::from_pem(pem)?);
         }
-        Ok(Workshop::restored(
-            self.settings.clone(),
-            keys,
-            csrs,
-            certs,
-            now,
-        ))
+        Ok(SavedFiles { keys, csrs, certs })
     }
 }
