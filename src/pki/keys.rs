@@ -155,6 +155,8 @@ fn modulus_bits(modulus: &[u8]) -> usize {
 pub struct PrivateKey {
     algorithm: KeyAlgorithm,
     pkcs8: Vec<u8>,
+    /// Derived once: parsing an RSA-4096 key in ring is costly in wasm.
+    spki: Vec<u8>,
 }
 
 impl std::fmt::Debug for PrivateKey {
@@ -216,16 +218,13 @@ impl PrivateKey {
                 )));
             }
         }
+        // ring parses and checks the key here, once; that it parsed means it can sign.
         let spki = spki_of_pkcs8(der)?;
         let algorithm = algorithm_of_spki(&spki)?;
-        KeyPair::from_pkcs8_der_and_sign_algo(
-            &rustls_pki_types::PrivatePkcs8KeyDer::from(der),
-            algorithm.signature_algorithm(),
-        )
-        .map_err(|e| PkiError::Key(format!("the key is not usable for signing ({e})")))?;
         Ok(PrivateKey {
             algorithm,
             pkcs8: der.to_vec(),
+            spki,
         })
     }
 
@@ -267,7 +266,7 @@ impl PrivateKey {
 
     /// The SubjectPublicKeyInfo DER of this key's public half.
     pub fn spki_der(&self) -> Vec<u8> {
-        spki_of_pkcs8(&self.pkcs8).unwrap_or_default()
+        self.spki.clone()
     }
 
     pub fn to_pem(&self) -> String {
@@ -395,7 +394,8 @@ fn pkcs1_modulus_bits(rsa_private_key: &[u8]) -> Result<usize, PkiError> {
 /// Derives the public key from a PKCS#8 private key through ring.
 fn spki_of_pkcs8(der: &[u8]) -> Result<Vec<u8>, PkiError> {
     use rcgen::PublicKeyData;
-    let key = KeyPair::try_from(der).map_err(|e| PkiError::Key(e.to_string()))?;
+    let key = KeyPair::try_from(der)
+        .map_err(|e| PkiError::Key(format!("the key is not usable for signing ({e})")))?;
     Ok(key.subject_public_key_info())
 }
 
