@@ -149,11 +149,11 @@ pub enum Action {
     Cancel {
         run: u64,
     },
-    /// Runs one step with a key made elsewhere (or none); errors stop the run.
+    /// Runs steps in order, each with a key made elsewhere (or none); an error stops the run.
+    /// Fast steps travel together, so the page renders once for them.
     Apply {
         run: u64,
-        step: StepId,
-        key: Option<PrivateKey>,
+        steps: Vec<(StepId, Option<PrivateKey>)>,
         now: u64,
     },
     Fail {
@@ -404,13 +404,11 @@ impl Reducible for AppState {
                         Some("Cancelled: the workshop is as it was before the run.".into());
                 }
             }
-            Action::Apply {
-                run,
-                step,
-                key,
-                now,
-            } => {
-                if state.busy.as_ref().is_some_and(|b| b.run == run) {
+            Action::Apply { run, steps, now } => {
+                for (step, key) in steps {
+                    if state.busy.as_ref().is_none_or(|b| b.run != run) {
+                        break;
+                    }
                     match state.workshop.run_step(step, key, now) {
                         Ok(()) => {
                             state.errors.remove(&step.id());

@@ -74,7 +74,8 @@ fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>, cancelled
             async move {
                 let result = browser::generate_key(algorithm).await;
                 ready.set(ready.get() + 1);
-                if let Ok((_, source)) = &result {
+                // EC keys are ready at once; a render per key would cost more than the keys.
+                if let (Ok((_, source)), Some(_)) = (&result, algorithm.rsa_bits()) {
                     let source = match source {
                         browser::KeySource::WebCrypto => "WebCrypto",
                         browser::KeySource::Worker => "a Web Worker",
@@ -103,30 +104,42 @@ fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>, cancelled
                 }
             }
         }
-        let mut last_yield = browser::now_ms();
-        for (index, step) in steps.into_iter().enumerate() {
-            if cancelled.get() == run {
-                break;
+        // EC steps take well under a millisecond each: one action, one render. RSA steps sign
+        // with big keys in wasm, so they go one at a time with the page painting in between.
+        let all_fast = state::ALL_PARTIES
+            .iter()
+            .all(|party| settings.cert(*party).algorithm.rsa_bits().is_none());
+        if all_fast {
+            if cancelled.get() != run {
+                let batch = steps
+                    .iter()
+                    .map(|step| (*step, keys.remove(step)))
+                    .collect();
+                dispatch.dispatch(Action::Apply {
+                    run,
+                    steps: batch,
+                    now: unix_now(),
+                });
             }
-            let label = format!(
-                "Step {} ({} of {total}): {}…",
-                step.number(),
-                index + 1,
-                step.title()
-            );
-            dispatch.dispatch(Action::Progress { run, label });
-            // Yield only once work has held the thread for a frame's worth: fast P-256 steps
-            // run together, slow RSA ones let the page paint and answer between them.
-            if browser::now_ms() - last_yield > 12.0 {
+        } else {
+            for (index, step) in steps.into_iter().enumerate() {
+                if cancelled.get() == run {
+                    break;
+                }
+                let label = format!(
+                    "Step {} ({} of {total}): {}…",
+                    step.number(),
+                    index + 1,
+                    step.title()
+                );
+                dispatch.dispatch(Action::Progress { run, label });
                 browser::yield_to_browser().await;
-                last_yield = browser::now_ms();
+                dispatch.dispatch(Action::Apply {
+                    run,
+                    steps: vec![(step, keys.remove(&step))],
+                    now: unix_now(),
+                });
             }
-            dispatch.dispatch(Action::Apply {
-                run,
-                step,
-                key: keys.remove(&step),
-                now: unix_now(),
-            });
         }
         dispatch.dispatch(Action::Finish {
             run,
