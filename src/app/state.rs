@@ -28,6 +28,14 @@ pub struct KeyFile {
     pub pem: String,
 }
 
+#[derive(Clone, Debug, PartialEq)]
+pub struct P12File {
+    pub flavour: pki::pkcs12::Flavour,
+    pub generation: u64,
+    pub passphrase: String,
+    pub bytes: Vec<u8>,
+}
+
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub workshop: Workshop,
@@ -45,6 +53,9 @@ pub struct AppState {
     /// Key files by seed path, and a counter bumped whenever one lands.
     pub key_files: BTreeMap<&'static str, KeyFile>,
     pub key_files_version: u64,
+    /// Client B's PKCS#12 files, made in the background for one workshop generation and
+    /// passphrase.
+    pub p12_files: Vec<P12File>,
     /// A CSR pasted into step 6, and the certificate C made from it (kept beside the tree).
     pub external_csr: String,
     pub external_cert: Option<pki::Certificate>,
@@ -78,6 +89,7 @@ impl Default for AppState {
             next_run: 1,
             key_files: BTreeMap::new(),
             key_files_version: 0,
+            p12_files: Vec::new(),
             external_csr: String::new(),
             external_cert: None,
             own_key: String::new(),
@@ -169,6 +181,7 @@ pub enum Action {
         path: &'static str,
         file: KeyFile,
     },
+    P12Ready(P12File),
     SetExternalCsr(String),
     SignExternalCsr {
         now: u64,
@@ -197,6 +210,15 @@ pub enum Action {
 }
 
 impl AppState {
+    /// A PKCS#12 file that matches the current workshop and passphrase.
+    pub fn p12_file(&self, flavour: pki::pkcs12::Flavour) -> Option<&P12File> {
+        self.p12_files.iter().find(|f| {
+            f.flavour == flavour
+                && f.generation == self.workshop.generation()
+                && f.passphrase == self.passphrase
+        })
+    }
+
     /// The state at page load: a saved workshop comes back at once when its keys are plain;
     /// encrypted keys wait for the passphrase.
     pub fn from_saved(text: Option<String>, now: u64) -> Self {
@@ -445,6 +467,15 @@ impl Reducible for AppState {
                     })
                 {
                     state.key_files.insert(path, file);
+                    state.key_files_version += 1;
+                }
+            }
+            Action::P12Ready(file) => {
+                if file.generation == state.workshop.generation()
+                    && file.passphrase == state.passphrase
+                {
+                    state.p12_files.retain(|f| f.flavour != file.flavour);
+                    state.p12_files.push(file);
                     state.key_files_version += 1;
                 }
             }

@@ -183,6 +183,37 @@ fn save_workshop(s: &AppState, dispatch: &Dispatch) {
     }
 }
 
+/// Makes Client B's PKCS#12 files in the background once typing pauses: their key derivations
+/// would otherwise hold up the render that shows a run's results.
+fn export_pkcs12(state: &AppState, dispatch: Dispatch, epoch: Rc<Cell<u64>>) {
+    use crate::pki::pkcs12::Flavour;
+    let mine = epoch.get() + 1;
+    epoch.set(mine);
+    if state.workshop.certificate(Party::BClient).is_none()
+        || crate::pki::keys::check_passphrase(&state.passphrase).is_err()
+    {
+        return;
+    }
+    let (workshop, passphrase) = (state.workshop.clone(), state.passphrase.clone());
+    yew::platform::spawn_local(async move {
+        yew::platform::time::sleep(std::time::Duration::from_millis(300)).await;
+        for flavour in [Flavour::Modern, Flavour::Legacy] {
+            if epoch.get() != mine {
+                return;
+            }
+            if let Some(Ok(bytes)) = workshop.client_pkcs12(&passphrase, flavour) {
+                dispatch.dispatch(Action::P12Ready(state::P12File {
+                    flavour,
+                    generation: workshop.generation(),
+                    passphrase: passphrase.clone(),
+                    bytes,
+                }));
+            }
+            browser::yield_to_browser().await;
+        }
+    });
+}
+
 /// Prepares key files in the background, one key at a time, after typing pauses.
 fn export_keys(state: &AppState, dispatch: Dispatch, epoch: Rc<Cell<u64>>) {
     let protection = state.protection();
@@ -227,6 +258,13 @@ pub fn app() -> Html {
     // Bumped by every new export task, so an older one stops between keys.
     let export_epoch = use_memo((), |_| Rc::new(Cell::new(0u64)));
     let cancelled: CancelledRun = (*use_memo((), |_| Rc::new(Cell::new(0u64)))).clone();
+    let p12_epoch = use_memo((), |_| Rc::new(Cell::new(0u64)));
+    {
+        let deps = (state.workshop.generation(), state.passphrase.clone());
+        let (dispatch, epoch, snapshot) =
+            (state.dispatcher(), (*p12_epoch).clone(), (*state).clone());
+        use_effect_with(deps, move |_| export_pkcs12(&snapshot, dispatch, epoch));
+    }
     {
         let deps = (state.keys_to_export(), state.protection());
         let dispatch = state.dispatcher();
@@ -235,11 +273,16 @@ pub fn app() -> Html {
         use_effect_with(deps, move |_| export_keys(&snapshot, dispatch, epoch));
     }
     // Results, downloads and the archive only change when a step runs or a key file lands;
-    // rebuilding them on every keystroke would make typing and runs slow.
+    // rebuilding them on every keystroke would make typing slow. During a run they are rebuilt
+    // once, at its end, so each step's task stays short.
     let made = {
         let handle = state.clone();
+        let shown_generation = state
+            .busy
+            .as_ref()
+            .map_or(state.workshop.generation(), |busy| busy.before.generation());
         let deps = (
-            state.workshop.generation(),
+            shown_generation,
             state.key_files_version,
             state.protection(),
             state.workshop.settings.use_intermediates,
@@ -820,12 +863,17 @@ fn pkcs12_links(s: &AppState) -> Html {
     ];
     let links = flavours.iter().map(|(flavour, what)| {
         let name = flavour.file_name("client_b");
-        match s.workshop.client_pkcs12(&s.passphrase, *flavour) {
-            Some(Ok(bytes)) => html! {
-                <li><a class="download-p12" href={browser::data_url("application/x-pkcs12", &bytes)} download={name.clone()}>{ format!("Download {name}") }</a>{ format!(" ({what})") }</li>
+        match s.p12_file(*flavour) {
+            Some(file) => html! {
+                <li><a class="download-p12" href={browser::data_url("application/x-pkcs12", &file.bytes)} download={name.clone()}>{ format!("Download {name}") }</a>{ format!(" ({what})") }</li>
             },
-            Some(Err(e)) => html! { <li class="muted">{ format!("{name}: {e}") }</li> },
-            None => html! {},
+            None => {
+                let why = match crate::pki::keys::check_passphrase(&s.passphrase) {
+                    Err(e) => e.to_string(),
+                    Ok(()) => "preparing…".to_string(),
+                };
+                html! { <li class="muted">{ format!("{name}: {why}") }</li> }
+            }
         }
     });
     html! {
