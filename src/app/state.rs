@@ -379,7 +379,7 @@ impl Reducible for AppState {
                 state.workshop.settings = settings;
             }
             Action::UseFastKeys => {
-                for party in ALL_PARTIES {
+                for party in Party::ALL {
                     state.workshop.settings.cert_mut(party).algorithm = KeyAlgorithm::EcdsaP256;
                 }
             }
@@ -583,12 +583,3 @@ impl Reducible for AppState {
         Rc::new(state)
     }
 }
-
-pub const ALL_PARTIES: [Party; 6] = [
-    Party::CRoot,
-    Party::BRoot,
-    Party::CIntermediate,
-    Party::BIntermediate,
-    Party::BClient,
-    Party::CServer,
-];

@@ -106,7 +106,7 @@ fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>, cancelled
         }
         // EC steps take well under a millisecond each: one action, one render. RSA steps sign
         // with big keys in wasm, so they go one at a time with the page painting in between.
-        let all_fast = state::ALL_PARTIES
+        let all_fast = Party::ALL
             .iter()
             .all(|party| settings.cert(*party).algorithm.rsa_bits().is_none());
         if all_fast {
@@ -159,7 +159,7 @@ fn save_workshop(s: &AppState, dispatch: &Dispatch) {
             .find(|a| a.kind == ArtifactKind::Key(party))?;
         s.key_file(spec.path, party).map(|f| f.pem.clone())
     };
-    let keys_ready = state::ALL_PARTIES
+    let keys_ready = Party::ALL
         .iter()
         .all(|p| s.workshop.key(*p).is_none() || key_file(*p).is_some());
     let note = if !keys_ready {

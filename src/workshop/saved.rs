@@ -9,21 +9,13 @@ use crate::tls::TlsVersion;
 use std::collections::BTreeMap;
 
 const HEADER: &str = "mtls-lab workshop v1";
-const PARTIES: [Party; 6] = [
-    Party::CRoot,
-    Party::BRoot,
-    Party::CIntermediate,
-    Party::BIntermediate,
-    Party::BClient,
-    Party::CServer,
-];
 
 fn party_id(party: Party) -> String {
     format!("{party:?}")
 }
 
 fn party_from_id(id: &str) -> Option<Party> {
-    PARTIES.into_iter().find(|p| party_id(*p) == id)
+    Party::ALL.into_iter().find(|p| party_id(*p) == id)
 }
 
 /// Keeps a value on one line.
@@ -67,7 +59,7 @@ pub fn save(
         "setting keys={}",
         if keys.plain { "plain" } else { "encrypted" }
     ));
-    for party in PARTIES {
+    for party in Party::ALL {
         let cert = s.cert(party);
         let id = party_id(party);
         out.push(format!("setting {id}.algorithm={}", cert.algorithm.id()));
@@ -80,7 +72,7 @@ pub fn save(
             ));
         }
     }
-    for party in PARTIES {
+    for party in Party::ALL {
         if let Some(pem) = workshop.key(party).and(key_pem(party)) {
             out.push(format!("key {}", party_id(party)));
             out.push(pem.trim_end().to_string());

@@ -108,6 +108,15 @@ pub enum Party {
 }
 
 impl Party {
+    pub const ALL: [Party; 6] = [
+        Party::CRoot,
+        Party::BRoot,
+        Party::CIntermediate,
+        Party::BIntermediate,
+        Party::BClient,
+        Party::CServer,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             Party::CRoot => "Client C root CA",
