@@ -21,11 +21,21 @@ pub async fn yield_to_browser() {
 }
 
 /// Where a new key was made, for the progress line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum KeySource {
     WebCrypto,
     Worker,
     Wasm,
+}
+
+impl KeySource {
+    pub fn label(self) -> &'static str {
+        match self {
+            KeySource::WebCrypto => "WebCrypto",
+            KeySource::Worker => "a Web Worker",
+            KeySource::Wasm => "wasm",
+        }
+    }
 }
 
 /// A new key. RSA comes from WebCrypto (native code, off the main thread); where WebCrypto

@@ -47,6 +47,7 @@ pub struct AppState {
     pub errors: BTreeMap<String, String>,
     pub busy: Option<Busy>,
     pub last_run_ms: Option<f64>,
+    pub last_run_keys: String,
     /// A one-line note about the last run (cancelled, failed).
     pub notice: Option<String>,
     next_run: u64,
@@ -85,6 +86,7 @@ impl Default for AppState {
             errors: BTreeMap::new(),
             busy: None,
             last_run_ms: None,
+            last_run_keys: String::new(),
             notice: None,
             next_run: 1,
             key_files: BTreeMap::new(),
@@ -176,6 +178,8 @@ pub enum Action {
     Finish {
         run: u64,
         now_ms: f64,
+        /// Which keys were made where, e.g. "4 × RSA 4096 from WebCrypto".
+        keys_made: String,
     },
     KeyReady {
         path: &'static str,
@@ -452,9 +456,14 @@ impl Reducible for AppState {
                     state.busy = None;
                 }
             }
-            Action::Finish { run, now_ms } => {
+            Action::Finish {
+                run,
+                now_ms,
+                keys_made,
+            } => {
                 if let Some(busy) = state.busy.as_ref().filter(|b| b.run == run) {
                     state.last_run_ms = Some(now_ms - busy.started_ms);
+                    state.last_run_keys = keys_made;
                     state.busy = None;
                 }
             }

@@ -76,15 +76,11 @@ fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>, cancelled
                 ready.set(ready.get() + 1);
                 // EC keys are ready at once; a render per key would cost more than the keys.
                 if let (Ok((_, source)), Some(_)) = (&result, algorithm.rsa_bits()) {
-                    let source = match source {
-                        browser::KeySource::WebCrypto => "WebCrypto",
-                        browser::KeySource::Worker => "a Web Worker",
-                        browser::KeySource::Wasm => "wasm",
-                    };
                     let label = format!(
-                        "Generating {keys_total} keys in parallel: {} ready, the latest a {} key from {source}.",
+                        "Generating {keys_total} keys in parallel: {} ready, the latest a {} key from {}.",
                         ready.get(),
-                        algorithm.label()
+                        algorithm.label(),
+                        source.label()
                     );
                     dispatch.dispatch(Action::Progress { run, label });
                 }
@@ -92,9 +88,15 @@ fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>, cancelled
             }
         });
         let mut keys = std::collections::BTreeMap::new();
+        // Where the keys came from, kept for the line that stays after the run.
+        let mut sources: std::collections::BTreeMap<(browser::KeySource, &'static str), usize> =
+            Default::default();
         for (step, result) in futures_util::future::join_all(jobs).await {
             match result {
-                Ok((key, _)) => {
+                Ok((key, source)) => {
+                    *sources
+                        .entry((source, key.algorithm().label()))
+                        .or_default() += 1;
                     keys.insert(step, key);
                 }
                 Err(message) => {
@@ -141,9 +143,15 @@ fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>, cancelled
                 });
             }
         }
+        let keys_made = sources
+            .iter()
+            .map(|((source, algorithm), n)| format!("{n} × {algorithm} from {}", source.label()))
+            .collect::<Vec<_>>()
+            .join(", ");
         dispatch.dispatch(Action::Finish {
             run,
             now_ms: browser::now_ms(),
+            keys_made,
         });
         finished.set(true);
     });
@@ -513,7 +521,8 @@ fn progress(s: &AppState) -> Html {
             }
         }
         (None, Some(notice), _) => notice.clone(),
-        (None, None, Some(ms)) => format!("Done in {ms:.0} ms."),
+        (None, None, Some(ms)) if s.last_run_keys.is_empty() => format!("Done in {ms:.0} ms."),
+        (None, None, Some(ms)) => format!("Done in {ms:.0} ms. Keys: {}.", s.last_run_keys),
         _ => String::new(),
     };
     html! { <div class="progress" role="status" aria-live="polite"><span>{ text }</span></div> }
