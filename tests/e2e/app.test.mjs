@@ -228,7 +228,10 @@ test('without WebCrypto, RSA keys come from a Web Worker and still work with ope
   const problems = [];
   page.on('pageerror', (e) => problems.push(e.message));
   await page.goto(site.origin);
-  for (const select of await page.getByLabel('Key algorithm').all()) {
+  await page.getByRole('button', { name: 'Run all steps' }).waitFor();
+  const selects = await page.getByLabel('Key algorithm').all();
+  assert.equal(selects.length, 6);
+  for (const select of selects) {
     await select.selectOption('rsa2048');
   }
   await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
