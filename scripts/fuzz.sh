@@ -9,7 +9,11 @@ seconds="${1:-8}"
 
 if ! rustup toolchain list | grep -q '^nightly'; then
   say "rustup: nightly toolchain (cargo-fuzz needs it)"
-  rustup toolchain install nightly --profile minimal
+  if ! rustup toolchain install nightly --profile minimal; then
+    # The saved crash inputs still replay natively in `cargo test`.
+    say "no nightly Rust here: fuzzing skipped"
+    exit 0
+  fi
 fi
 if [ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz 0.13.2" ]; then
   say "cargo install cargo-fuzz 0.13.2"
