@@ -20,6 +20,30 @@ pub async fn yield_to_browser() {
     yew::platform::time::sleep(std::time::Duration::ZERO).await;
 }
 
+fn js_err(e: JsValue) -> String {
+    format!("{e:?}")
+}
+
+/// A WebCrypto algorithm dictionary from its fields.
+fn dictionary(fields: &[(&str, JsValue)]) -> Result<Object, String> {
+    let object = Object::new();
+    for (name, value) in fields {
+        Reflect::set(&object, &(*name).into(), value).map_err(js_err)?;
+    }
+    Ok(object)
+}
+
+/// Awaits a WebCrypto promise that yields a key.
+async fn crypto_key(
+    promise: Result<js_sys::Promise, JsValue>,
+) -> Result<web_sys::CryptoKey, String> {
+    JsFuture::from(promise.map_err(js_err)?)
+        .await
+        .map_err(js_err)?
+        .dyn_into()
+        .map_err(js_err)
+}
+
 /// Where a new key was made, for the progress line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum KeySource {
@@ -60,7 +84,6 @@ pub async fn generate_key(algorithm: KeyAlgorithm) -> Result<(PrivateKey, KeySou
 
 /// Asks `rsa-worker.js`, which loads this same wasm in a worker, for one RSA key.
 async fn rsa_in_worker(bits: usize) -> Result<PrivateKey, String> {
-    let js_err = |e: JsValue| format!("{e:?}");
     let options = web_sys::WorkerOptions::new();
     options.set_type(web_sys::WorkerType::Module);
     let worker = web_sys::Worker::new_with_options("rsa-worker.js", &options).map_err(js_err)?;
@@ -109,90 +132,48 @@ pub async fn webcrypto_encrypt(
     iterations: u32,
 ) -> Result<String, String> {
     crate::pki::keys::check_passphrase(passphrase).map_err(|e| e.to_string())?;
-    let js_err = |e: JsValue| format!("{e:?}");
-    let subtle = web_sys::window()
-        .ok_or("no window")?
-        .crypto()
-        .map_err(js_err)?
-        .subtle();
+    let subtle = subtle()?;
     let nonce = crate::pki::keys::Pbes2Nonce::random().map_err(|e| e.to_string())?;
-    let import = |bytes: &Uint8Array, algorithm: &str, usage: &str| {
-        subtle.import_key_with_str("raw", bytes, algorithm, false, &Array::of1(&usage.into()))
+    let import = |bytes: &[u8], algorithm: &str, usage: &str| {
+        let usages = Array::of1(&usage.into());
+        subtle.import_key_with_str("raw", &Uint8Array::from(bytes), algorithm, false, &usages)
     };
-    let base: web_sys::CryptoKey = JsFuture::from(
-        import(
-            &Uint8Array::from(passphrase.as_bytes()),
-            "PBKDF2",
-            "deriveBits",
-        )
-        .map_err(js_err)?,
-    )
-    .await
-    .map_err(js_err)?
-    .dyn_into()
-    .map_err(js_err)?;
-    let pbkdf2 = Object::new();
-    Reflect::set(&pbkdf2, &"name".into(), &"PBKDF2".into()).map_err(js_err)?;
-    Reflect::set(&pbkdf2, &"salt".into(), &Uint8Array::from(&nonce.salt[..])).map_err(js_err)?;
-    Reflect::set(&pbkdf2, &"iterations".into(), &JsValue::from(iterations)).map_err(js_err)?;
-    Reflect::set(&pbkdf2, &"hash".into(), &"SHA-256".into()).map_err(js_err)?;
-    let bits = JsFuture::from(
-        subtle
-            .derive_bits_with_object(&pbkdf2, &base, 256)
-            .map_err(js_err)?,
-    )
-    .await
-    .map_err(js_err)?;
-    let aes: web_sys::CryptoKey =
-        JsFuture::from(import(&Uint8Array::new(&bits), "AES-CBC", "encrypt").map_err(js_err)?)
-            .await
-            .map_err(js_err)?
-            .dyn_into()
-            .map_err(js_err)?;
-    let cbc = Object::new();
-    Reflect::set(&cbc, &"name".into(), &"AES-CBC".into()).map_err(js_err)?;
-    Reflect::set(&cbc, &"iv".into(), &Uint8Array::from(&nonce.iv[..])).map_err(js_err)?;
-    let ciphertext = JsFuture::from(
-        subtle
-            .encrypt_with_object_and_u8_array(&cbc, &aes, key.pkcs8_der())
-            .map_err(js_err)?,
-    )
-    .await
-    .map_err(js_err)?;
-    crate::pki::keys::encrypted_pem(iterations, &nonce, &Uint8Array::new(&ciphertext).to_vec())
-        .map_err(|e| e.to_string())
+    let base = crypto_key(import(passphrase.as_bytes(), "PBKDF2", "deriveBits")).await?;
+    let pbkdf2 = dictionary(&[
+        ("name", "PBKDF2".into()),
+        ("salt", Uint8Array::from(&nonce.salt[..]).into()),
+        ("iterations", iterations.into()),
+        ("hash", "SHA-256".into()),
+    ])?;
+    let derive = subtle
+        .derive_bits_with_object(&pbkdf2, &base, 256)
+        .map_err(js_err)?;
+    let bits = Uint8Array::new(&JsFuture::from(derive).await.map_err(js_err)?).to_vec();
+    let aes = crypto_key(import(&bits, "AES-CBC", "encrypt")).await?;
+    let cbc = dictionary(&[
+        ("name", "AES-CBC".into()),
+        ("iv", Uint8Array::from(&nonce.iv[..]).into()),
+    ])?;
+    let encrypt = subtle
+        .encrypt_with_object_and_u8_array(&cbc, &aes, key.pkcs8_der())
+        .map_err(js_err)?;
+    let ciphertext = Uint8Array::new(&JsFuture::from(encrypt).await.map_err(js_err)?).to_vec();
+    crate::pki::keys::encrypted_pem(iterations, &nonce, &ciphertext).map_err(|e| e.to_string())
 }
 
 async fn webcrypto_rsa(bits: usize) -> Result<PrivateKey, String> {
-    let js_err = |e: JsValue| format!("{e:?}");
-    let subtle = web_sys::window()
-        .ok_or("no window")?
-        .crypto()
-        .map_err(js_err)?
-        .subtle();
-    let algorithm = Object::new();
-    Reflect::set(&algorithm, &"name".into(), &"RSASSA-PKCS1-v1_5".into()).map_err(js_err)?;
-    Reflect::set(
-        &algorithm,
-        &"modulusLength".into(),
-        &JsValue::from(bits as u32),
-    )
-    .map_err(js_err)?;
-    Reflect::set(
-        &algorithm,
-        &"publicExponent".into(),
-        &Uint8Array::from(&[1u8, 0, 1][..]),
-    )
-    .map_err(js_err)?;
-    Reflect::set(&algorithm, &"hash".into(), &"SHA-256".into()).map_err(js_err)?;
+    let subtle = subtle()?;
+    let algorithm = dictionary(&[
+        ("name", "RSASSA-PKCS1-v1_5".into()),
+        ("modulusLength", (bits as u32).into()),
+        ("publicExponent", Uint8Array::from(&[1u8, 0, 1][..]).into()),
+        ("hash", "SHA-256".into()),
+    ])?;
     let usages = Array::of2(&"sign".into(), &"verify".into());
-    let pair = JsFuture::from(
-        subtle
-            .generate_key_with_object(&algorithm, true, &usages)
-            .map_err(js_err)?,
-    )
-    .await
-    .map_err(js_err)?;
+    let generate = subtle
+        .generate_key_with_object(&algorithm, true, &usages)
+        .map_err(js_err)?;
+    let pair = JsFuture::from(generate).await.map_err(js_err)?;
     let private: web_sys::CryptoKey = Reflect::get(&pair, &"privateKey".into())
         .map_err(js_err)?
         .dyn_into()
@@ -200,8 +181,15 @@ async fn webcrypto_rsa(bits: usize) -> Result<PrivateKey, String> {
     let exported = JsFuture::from(subtle.export_key("pkcs8", &private).map_err(js_err)?)
         .await
         .map_err(js_err)?;
-    let der = Uint8Array::new(&exported).to_vec();
-    PrivateKey::from_pkcs8_der(&der).map_err(|e| e.to_string())
+    PrivateKey::from_pkcs8_der(&Uint8Array::new(&exported).to_vec()).map_err(|e| e.to_string())
+}
+
+fn subtle() -> Result<web_sys::SubtleCrypto, String> {
+    Ok(web_sys::window()
+        .ok_or("no window")?
+        .crypto()
+        .map_err(js_err)?
+        .subtle())
 }
 
 /// A `data:` URL: downloads need no object URL to revoke and make no request.

@@ -1,22 +1,13 @@
 // axe-core on the workshop page, before and after a run, in light and dark, wide and phone-sized.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { serveDist, launch } from './harness.mjs';
+import { useSite } from './site.mjs';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-let site;
-let browser;
-before(async () => {
-  site = await serveDist();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  site?.server.close();
-});
+const shared = useSite();
 
 /** Runs axe on the page and returns the serious and critical violations, readably. */
 async function seriousViolations(page) {
@@ -33,9 +24,9 @@ for (const [name, options] of [
   ['dark, phone', { viewport: { width: 390, height: 844 }, colorScheme: 'dark' }],
 ]) {
   test(`no serious or critical accessibility violations (${name})`, async () => {
-    const context = await browser.newContext(options);
+    const context = await shared.browser.newContext(options);
     const page = await context.newPage();
-    await page.goto(site.origin);
+    await page.goto(shared.origin);
     await page.getByRole('button', { name: 'Run all steps' }).waitFor();
     assert.deepEqual(await seriousViolations(page), []);
     await page.getByLabel('Key passphrase', { exact: true }).fill('accessible pass');
@@ -52,9 +43,9 @@ for (const [name, options] of [
 }
 
 test('the whole workshop runs from the keyboard', async () => {
-  const context = await browser.newContext();
+  const context = await shared.browser.newContext();
   const page = await context.newPage();
-  await page.goto(site.origin);
+  await page.goto(shared.origin);
   await page.getByRole('button', { name: 'Run all steps' }).waitFor();
   await page.getByLabel('Key passphrase', { exact: true }).focus();
   await page.keyboard.type('keyboard pass');

@@ -1,9 +1,10 @@
 // The built app, clicked through in headless Chromium: the contracts of the workshop page.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { serveDist, launch, tempDir, sh, freePort, startServer } from './harness.mjs';
+import { tempDir, sh, freePort, startServer } from './harness.mjs';
+import { useSite } from './site.mjs';
 
 const PASSPHRASE = 'e2e passphrase';
 const SEED_PATHS = [
@@ -19,27 +20,18 @@ const SEED_PATHS = [
   'client_c_ca/private/client_c_server.key', 'client_c_ca/csr/client_c_server.csr', 'client_c_ca/certs/client_c_server.crt',
 ];
 
-let site;
-let browser;
-before(async () => {
-  site = await serveDist();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  site?.server.close();
-});
+const shared = useSite();
 
 /** A fresh page that records every request it makes. */
 async function openApp(options = {}) {
-  const context = await browser.newContext({ acceptDownloads: true, ...options });
+  const context = await shared.browser.newContext({ acceptDownloads: true, ...options });
   const page = await context.newPage();
   const requests = [];
   const problems = [];
   page.on('request', (r) => requests.push(r.url()));
   page.on('pageerror', (e) => problems.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  await page.goto(site.origin);
+  await page.goto(shared.origin);
   await page.getByRole('button', { name: 'Run all steps' }).waitFor();
   return { page, context, requests, problems };
 }
@@ -111,7 +103,7 @@ test('Run all steps ends in a handshake, and the zip works with openssl as the s
   }
 
   assert.deepEqual(problems, []);
-  const foreign = requests.filter((u) => !u.startsWith(site.origin) && !u.startsWith('data:'));
+  const foreign = requests.filter((u) => !u.startsWith(shared.origin) && !u.startsWith('data:'));
   assert.deepEqual(foreign, [], 'the page made requests outside its own origin');
   await context.close();
 });
@@ -219,7 +211,7 @@ test('RSA keys come from WebCrypto, in parallel, with progress, and the page kee
 });
 
 test('without WebCrypto, RSA keys come from a Web Worker and still work with openssl', async () => {
-  const context = await browser.newContext({ acceptDownloads: true });
+  const context = await shared.browser.newContext({ acceptDownloads: true });
   // As on a page served over plain http, where browsers offer no WebCrypto.
   await context.addInitScript(() => {
     crypto.subtle.generateKey = () => Promise.reject(new DOMException('disabled for this test', 'NotSupportedError'));
@@ -227,7 +219,7 @@ test('without WebCrypto, RSA keys come from a Web Worker and still work with ope
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(site.origin);
+  await page.goto(shared.origin);
   await page.getByRole('button', { name: 'Run all steps' }).waitFor();
   const selects = await page.getByLabel('Key algorithm').all();
   assert.equal(selects.length, 6);

@@ -90,3 +90,4 @@ export async function startServer(cwd, script, port, env) {
     stop: () => { try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ } },
   };
 }
+

@@ -1,21 +1,13 @@
 // Every step clicked one by one, with and without intermediates, with P-256 and with the seed's
 // RSA sizes; the downloaded files then pass the seed's own verification commands.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { serveDist, launch, tempDir, sh } from './harness.mjs';
+import { tempDir, sh } from './harness.mjs';
+import { useSite } from './site.mjs';
 
 const PASSPHRASE = 'walk passphrase';
-let site;
-let browser;
-before(async () => {
-  site = await serveDist();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  site?.server.close();
-});
+const shared = useSite();
 
 for (const { rsa, intermediates } of [
   { rsa: false, intermediates: true },
@@ -25,11 +17,11 @@ for (const { rsa, intermediates } of [
 ]) {
   const name = `${rsa ? "the seed's RSA keys" : 'P-256 keys'}, ${intermediates ? 'with' : 'without'} intermediates`;
   test(`step by step: ${name}`, async () => {
-    const context = await browser.newContext({ acceptDownloads: true });
+    const context = await shared.browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
     const problems = [];
     page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(site.origin);
+    await page.goto(shared.origin);
     await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
     if (rsa) await page.getByRole('button', { name: /The seed's keys/ }).click();
     if (!intermediates) await page.getByLabel(/Use intermediate CAs/).uncheck();
