@@ -1,5 +1,6 @@
 //! A rustls client (Client B) and server (Client C) talking over memory, every record kept.
 
+use super::keylog::{Collector, SessionKeys};
 use super::trace::{Direction, Record, RecordReader};
 use crate::pki::{Certificate, PrivateKey};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
@@ -98,6 +99,8 @@ pub struct Outcome {
     pub version: TlsVersion,
     pub records: Vec<Record>,
     pub result: Result<Established, Failure>,
+    /// The secrets rustls derived, as far as the run got.
+    pub keys: SessionKeys,
 }
 
 impl Outcome {
@@ -123,12 +126,14 @@ pub fn run(server: &ServerSide, client: &ClientSide, version: TlsVersion) -> Out
             error,
             peer_error: None,
         }),
+        keys: SessionKeys::default(),
     };
     let server_conn = match server_connection(server, version) {
         Ok(c) => c,
         Err(e) => return setup_failure(format!("Client C: {e}")),
     };
-    let client_conn = match client_connection(client, version) {
+    let collector = Collector::new();
+    let client_conn = match client_connection(client, version, collector.clone()) {
         Ok(c) => c,
         Err(e) => return setup_failure(format!("Client B: {e}")),
     };
@@ -144,6 +149,7 @@ pub fn run(server: &ServerSide, client: &ClientSide, version: TlsVersion) -> Out
         version,
         records: wire.records,
         result,
+        keys: collector.keys(),
     }
 }
 
@@ -347,14 +353,16 @@ fn server_connection(
 fn client_connection(
     client: &ClientSide,
     version: TlsVersion,
+    key_log: Arc<Collector>,
 ) -> Result<ClientConnection, rustls::Error> {
     let builder = ClientConfig::builder_with_provider(provider())
         .with_protocol_versions(versions(version))?
         .with_root_certificates(roots(&client.trusted_server_cas)?);
-    let config = match &client.identity {
+    let mut config = match &client.identity {
         Some((chain, key)) => builder.with_client_auth_cert(chain_der(chain), key_der(key))?,
         None => builder.with_no_client_auth(),
     };
+    config.key_log = key_log;
     let name = ServerName::try_from(client.server_name.clone()).map_err(|_| {
         rustls::Error::General(format!(
             "\"{}\" is not a valid server name",

@@ -1,7 +1,11 @@
-//! The mutual-TLS handshake over in-memory buffers, and its record trace.
+//! The mutual-TLS handshake over in-memory buffers, its record trace, and its decoding.
 
 pub mod handshake;
+pub mod keylog;
+pub mod messages;
+pub mod pcapng;
 pub mod trace;
 
 pub use handshake::{run, ClientSide, Established, Failure, Outcome, ServerSide, Side, TlsVersion};
+pub use keylog::SessionKeys;
 pub use trace::{Direction, Record};

@@ -28,6 +28,8 @@ pub struct Record {
     /// names, an alert, or "encrypted".
     pub contents: Vec<String>,
     pub encrypted: bool,
+    /// The whole record as sent, header included.
+    pub bytes: Vec<u8>,
 }
 
 impl Record {
@@ -118,12 +120,13 @@ impl RecordReader {
                 break;
             }
             let body: Vec<u8> = self.pending.drain(..5 + length).collect();
-            records.push(self.read(&body[..5], &body[5..]));
+            records.push(self.read(body));
         }
         records
     }
 
-    fn read(&mut self, header: &[u8], body: &[u8]) -> Record {
+    fn read(&mut self, bytes: Vec<u8>) -> Record {
+        let (header, body) = bytes.split_at(5);
         let content_type = header[0];
         let version = u16::from_be_bytes([header[1], header[2]]);
         let (contents, encrypted) = match content_type {
@@ -151,9 +154,10 @@ impl RecordReader {
             direction: self.direction,
             content_type,
             version,
-            length: body.len(),
+            length: bytes.len() - 5,
             contents,
             encrypted,
+            bytes,
         }
     }
 }

@@ -1,0 +1,1 @@
+//! Decodes handshake messages into named fields.

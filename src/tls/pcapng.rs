@@ -1,0 +1,1 @@
+//! A capture file (pcapng) of a run, with its secrets embedded.
