@@ -1,10 +1,12 @@
 //! A rustls client (Client B) and server (Client C) talking over memory, every record kept.
 
+use super::decrypt::{messages, Message};
 use super::keylog::{Collector, SessionKeys};
 use super::trace::{Direction, Record, RecordReader};
 use crate::pki::{Certificate, PrivateKey};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
 use rustls::server::WebPkiClientVerifier;
+use rustls::sign::{CertifiedKey, SingleCertAndKey};
 use rustls::{
     ClientConfig, ClientConnection, Connection, RootCertStore, ServerConfig, ServerConnection,
 };
@@ -51,6 +53,9 @@ pub struct ClientSide {
     pub identity: Option<(Vec<Certificate>, PrivateKey)>,
     pub trusted_server_cas: Vec<Certificate>,
     pub server_name: String,
+    /// rustls, like `openssl s_client`, refuses a key that does not match the certificate
+    /// before connecting. Skipping that check lets the server judge the proof of possession.
+    pub skip_key_check: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,6 +106,8 @@ pub struct Outcome {
     pub result: Result<Established, Failure>,
     /// The secrets rustls derived, as far as the run got.
     pub keys: SessionKeys,
+    /// Every message both sides sent, the encrypted ones opened with `keys`.
+    pub messages: Vec<Message>,
 }
 
 impl Outcome {
@@ -127,6 +134,7 @@ pub fn run(server: &ServerSide, client: &ClientSide, version: TlsVersion) -> Out
             peer_error: None,
         }),
         keys: SessionKeys::default(),
+        messages: Vec::new(),
     };
     let server_conn = match server_connection(server, version) {
         Ok(c) => c,
@@ -145,11 +153,13 @@ pub fn run(server: &ServerSide, client: &ClientSide, version: TlsVersion) -> Out
         records: Vec::new(),
     };
     let result = wire.handshake().and_then(|()| wire.exchange_data());
+    let keys = collector.keys();
     Outcome {
         version,
+        messages: messages(&wire.records, &keys, version),
         records: wire.records,
         result,
-        keys: collector.keys(),
+        keys,
     }
 }
 
@@ -359,6 +369,11 @@ fn client_connection(
         .with_protocol_versions(versions(version))?
         .with_root_certificates(roots(&client.trusted_server_cas)?);
     let mut config = match &client.identity {
+        Some((chain, key)) if client.skip_key_check => {
+            let signing_key = provider().key_provider.load_private_key(key_der(key))?;
+            let certified = CertifiedKey::new(chain_der(chain), signing_key);
+            builder.with_client_cert_resolver(Arc::new(SingleCertAndKey::from(certified)))
+        }
         Some((chain, key)) => builder.with_client_auth_cert(chain_der(chain), key_der(key))?,
         None => builder.with_no_client_auth(),
     };

@@ -1,5 +1,7 @@
 //! The mutual-TLS handshake over in-memory buffers, its record trace, and its decoding.
 
+pub mod decrypt;
+pub mod diagram;
 pub mod handshake;
 pub mod keylog;
 pub mod messages;

@@ -527,6 +527,7 @@ impl Workshop {
             identity,
             trusted_server_cas: chain,
             server_name: self.settings.server_name(),
+            skip_key_check: false,
         };
         Ok(tls::run(&server, &client, self.settings.tls_version))
     }

@@ -1,0 +1,204 @@
+//! A sequence diagram of one run, drawn from its decoded messages as standalone SVG.
+
+use super::decrypt::{Message, MessageKind};
+use super::handshake::{Outcome, Side};
+use super::trace::Direction;
+
+const WIDTH: u32 = 720;
+const CLIENT_X: u32 = 150;
+const SERVER_X: u32 = 570;
+const LINE: u32 = 17;
+const TOP: u32 = 72;
+const INK: &str = "#1f2933";
+const MUTED: &str = "#52606d";
+const REFUSED: &str = "#b42318";
+const ACCEPTED: &str = "#1b7f3b";
+
+/// One arrow: consecutive messages from the same side.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flight {
+    pub direction: Direction,
+    /// One line per message: its name, and what it means for the mutual handshake.
+    pub lines: Vec<(String, Option<&'static str>)>,
+    pub encrypted: bool,
+    pub alert: bool,
+}
+
+/// The flights of a run, in order.
+pub fn flights(messages: &[Message]) -> Vec<Flight> {
+    let mut flights: Vec<Flight> = Vec::new();
+    for message in messages {
+        let alert = matches!(message.kind, MessageKind::Alert { .. });
+        let line = (label(message), note(message));
+        match flights.last_mut() {
+            Some(f) if f.direction == message.direction && !f.alert && !alert => {
+                f.lines.push(line);
+                f.encrypted |= message.decrypted;
+            }
+            _ => flights.push(Flight {
+                direction: message.direction,
+                lines: vec![line],
+                encrypted: message.decrypted,
+                alert,
+            }),
+        }
+    }
+    flights
+}
+
+fn label(message: &Message) -> String {
+    match message.kind {
+        MessageKind::ApplicationData => format!(
+            "Application data: \"{}\"",
+            String::from_utf8_lossy(&message.bytes)
+                .chars()
+                .take(40)
+                .collect::<String>()
+        ),
+        _ if message.decrypted => format!("{} (encrypted)", message.name()),
+        _ => message.name(),
+    }
+}
+
+fn note(message: &Message) -> Option<&'static str> {
+    let from_client = message.direction == Direction::ClientToServer;
+    match (&message.kind, from_client) {
+        (MessageKind::Handshake(13), _) => Some("C asks for a client certificate"),
+        (MessageKind::Handshake(11), false) => Some("C's chain"),
+        (MessageKind::Handshake(11), true) if message.bytes.len() <= 8 => {
+            Some("empty: B has no certificate")
+        }
+        (MessageKind::Handshake(11), true) => Some("B's chain"),
+        (MessageKind::Handshake(15), false) => Some("C proves it holds its key"),
+        (MessageKind::Handshake(15), true) => Some("B proves it holds its key"),
+        (MessageKind::Handshake(20), _) => Some("MAC over the whole handshake"),
+        _ => None,
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Breaks a sentence into lines of about `width` characters.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let current = lines.last_mut().expect("starts with one line");
+        if !current.is_empty() && current.chars().count() + word.chars().count() >= width {
+            lines.push(word.to_string());
+        } else {
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+    }
+    lines
+}
+
+fn text(x: u32, y: u32, anchor: &str, fill: &str, extra: &str, content: &str) -> String {
+    format!(
+        "<text x=\"{x}\" y=\"{y}\" text-anchor=\"{anchor}\" fill=\"{fill}\"{extra}>{}</text>",
+        escape(content)
+    )
+}
+
+/// The whole diagram as an SVG document, with its own colours so it reads anywhere.
+pub fn svg(outcome: &Outcome, title: &str) -> String {
+    let flights = flights(&outcome.messages);
+    let mut body = Vec::new();
+    let mut y = TOP;
+    for flight in &flights {
+        let (from, to) = match flight.direction {
+            Direction::ClientToServer => (CLIENT_X, SERVER_X),
+            Direction::ServerToClient => (SERVER_X, CLIENT_X),
+        };
+        let colour = if flight.alert { REFUSED } else { INK };
+        for (name, note) in &flight.lines {
+            y += LINE;
+            let line = match note {
+                Some(n) => format!(
+                    "{}<tspan fill=\"{MUTED}\"> · {}</tspan>",
+                    escape(name),
+                    escape(n)
+                ),
+                None => escape(name),
+            };
+            body.push(format!(
+                "<text x=\"{}\" y=\"{y}\" text-anchor=\"middle\" fill=\"{colour}\">{line}</text>",
+                (CLIENT_X + SERVER_X) / 2
+            ));
+        }
+        y += 10;
+        let head = if to > from { to - 10 } else { to + 10 };
+        body.push(format!(
+            "<line x1=\"{from}\" y1=\"{y}\" x2=\"{head}\" y2=\"{y}\" stroke=\"{colour}\" stroke-width=\"{}\"{}/>",
+            if flight.alert { "2.5" } else { "1.5" },
+            if flight.encrypted { "" } else { " stroke-dasharray=\"6 4\"" }
+        ));
+        body.push(format!(
+            "<polygon points=\"{to},{y} {head},{} {head},{}\" fill=\"{colour}\"/>",
+            y - 5,
+            y + 5
+        ));
+        y += 12;
+    }
+    y += 14;
+    let (verdict, colour, at) = match &outcome.result {
+        Ok(_) => (
+            "Handshake succeeded; data went both ways.".to_string(),
+            ACCEPTED,
+            (CLIENT_X + SERVER_X) / 2,
+        ),
+        Err(failure) => {
+            let who = match failure.side {
+                Side::Client => "Client B refused",
+                Side::Server => "Client C refused",
+                Side::Setup => "Refused before connecting",
+            };
+            let x = match failure.side {
+                Side::Client => CLIENT_X,
+                Side::Server => SERVER_X,
+                Side::Setup => (CLIENT_X + SERVER_X) / 2,
+            };
+            (format!("✗ {who}: {}", failure.error), REFUSED, x)
+        }
+    };
+    let lines = wrap(&verdict, 70);
+    let anchor_x = at.clamp(WIDTH / 4 + 10, WIDTH * 3 / 4 - 10);
+    for line in &lines {
+        body.push(text(
+            anchor_x,
+            y,
+            "middle",
+            colour,
+            " font-weight=\"600\"",
+            line,
+        ));
+        y += LINE;
+    }
+    let height = y + 16;
+    let lifeline = |x: u32, who: &str| {
+        format!(
+            "<rect x=\"{}\" y=\"16\" width=\"200\" height=\"30\" rx=\"6\" fill=\"#eef2f7\" stroke=\"{INK}\"/>{}\
+             <line x1=\"{x}\" y1=\"46\" x2=\"{x}\" y2=\"{}\" stroke=\"{MUTED}\" stroke-dasharray=\"2 4\"/>",
+            x - 100,
+            text(x, 36, "middle", INK, " font-weight=\"600\"", who),
+            height - 12
+        )
+    };
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" \
+         font-family=\"system-ui, sans-serif\" font-size=\"13\" role=\"img\" aria-labelledby=\"diagram-title\">\
+         <title id=\"diagram-title\">{}</title>\
+         <rect width=\"{WIDTH}\" height=\"{height}\" fill=\"#ffffff\"/>{}{}{}</svg>",
+        escape(title),
+        lifeline(CLIENT_X, "Client B (TLS client)"),
+        lifeline(SERVER_X, "Client C (TLS server)"),
+        body.concat()
+    )
+}
