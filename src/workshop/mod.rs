@@ -3,6 +3,7 @@
 
 pub mod commands;
 pub mod export;
+pub mod lab;
 mod model;
 pub mod saved;
 mod steps;

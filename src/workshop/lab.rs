@@ -1,0 +1,521 @@
+//! The handshake lab: the seed's mutual handshake broken on purpose, one way per scenario,
+//! each judged by the same rustls client and server as step 8.
+
+use super::{Party, Workshop};
+use crate::pki::profile::{self, Profile};
+use crate::pki::{cert, Certificate, PkiError, PrivateKey, Subject};
+use crate::tls::{self, ClientSide, Outcome, ServerSide, Side, TlsVersion};
+
+const DAY: u64 = 86_400;
+
+/// Who should refuse, if anyone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Accepted,
+    RefusedBy(Side),
+}
+
+impl Verdict {
+    pub fn label(self) -> String {
+        match self {
+            Verdict::Accepted => "accepted".into(),
+            Verdict::RefusedBy(Side::Client) => "refused by Client B".into(),
+            Verdict::RefusedBy(Side::Server) => "refused by Client C".into(),
+            Verdict::RefusedBy(Side::Setup) => "refused before connecting".into(),
+        }
+    }
+
+    pub fn of(outcome: &Outcome) -> Self {
+        match &outcome.result {
+            Ok(_) => Verdict::Accepted,
+            Err(failure) => Verdict::RefusedBy(failure.side),
+        }
+    }
+}
+
+/// How the two organisations come to trust each other's certificates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TrustModel {
+    /// The seed's: C signs B's CSR, so both leaves chain to C's CA.
+    CSignsB,
+    /// Each organisation issues its own certificates and the peers exchange CA chains.
+    Federated,
+}
+
+impl TrustModel {
+    pub fn label(self) -> &'static str {
+        match self {
+            TrustModel::CSignsB => "C signs B's CSR (the seed's model)",
+            TrustModel::Federated => "Federated: each issues its own, CA chains exchanged",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LabScenario {
+    GoodRun,
+    GoodRunTls12,
+    NoClientCertificate,
+    ClientRootAsCertificate,
+    UntrustedClientCa,
+    ExpiredClientCertificate,
+    NotYetValidClientCertificate,
+    ServerCertificateAsClient,
+    WrongServerName,
+    MissingIntermediate,
+    IssuedByNonCa,
+    PathLengthExceeded,
+    MismatchedKey,
+    FederatedGoodRun,
+}
+
+impl LabScenario {
+    pub const ALL: [LabScenario; 14] = [
+        LabScenario::GoodRun,
+        LabScenario::GoodRunTls12,
+        LabScenario::NoClientCertificate,
+        LabScenario::ClientRootAsCertificate,
+        LabScenario::UntrustedClientCa,
+        LabScenario::ExpiredClientCertificate,
+        LabScenario::NotYetValidClientCertificate,
+        LabScenario::ServerCertificateAsClient,
+        LabScenario::WrongServerName,
+        LabScenario::MissingIntermediate,
+        LabScenario::IssuedByNonCa,
+        LabScenario::PathLengthExceeded,
+        LabScenario::MismatchedKey,
+        LabScenario::FederatedGoodRun,
+    ];
+
+    /// A stable name for tests and page anchors.
+    pub fn id(self) -> &'static str {
+        match self {
+            LabScenario::GoodRun => "good-tls13",
+            LabScenario::GoodRunTls12 => "good-tls12",
+            LabScenario::NoClientCertificate => "no-client-cert",
+            LabScenario::ClientRootAsCertificate => "client-root-as-cert",
+            LabScenario::UntrustedClientCa => "untrusted-client-ca",
+            LabScenario::ExpiredClientCertificate => "expired",
+            LabScenario::NotYetValidClientCertificate => "not-yet-valid",
+            LabScenario::ServerCertificateAsClient => "server-cert-as-client",
+            LabScenario::WrongServerName => "wrong-server-name",
+            LabScenario::MissingIntermediate => "missing-intermediate",
+            LabScenario::IssuedByNonCa => "issued-by-non-ca",
+            LabScenario::PathLengthExceeded => "pathlen-exceeded",
+            LabScenario::MismatchedKey => "mismatched-key",
+            LabScenario::FederatedGoodRun => "federated",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            LabScenario::GoodRun => "The seed's good run, TLS 1.3",
+            LabScenario::GoodRunTls12 => "The seed's good run, TLS 1.2",
+            LabScenario::NoClientCertificate => "No client certificate",
+            LabScenario::ClientRootAsCertificate => "The wrong client certificate: B's root CA",
+            LabScenario::UntrustedClientCa => "A client certificate from B's own CA",
+            LabScenario::ExpiredClientCertificate => "An expired client certificate",
+            LabScenario::NotYetValidClientCertificate => "A client certificate not valid yet",
+            LabScenario::ServerCertificateAsClient => {
+                "C's server certificate used as a client certificate"
+            }
+            LabScenario::WrongServerName => "B connects to a name not in the server's SANs",
+            LabScenario::MissingIntermediate => "B's chain without its intermediate (federated)",
+            LabScenario::IssuedByNonCa => "A leaf signed by a certificate with CA:FALSE",
+            LabScenario::PathLengthExceeded => "An extra CA under the pathlen:0 intermediate",
+            LabScenario::MismatchedKey => "B's certificate with another private key",
+            LabScenario::FederatedGoodRun => "Federated trust: B's own CA, chains exchanged",
+        }
+    }
+
+    pub fn model(self) -> TrustModel {
+        match self {
+            LabScenario::FederatedGoodRun | LabScenario::MissingIntermediate => {
+                TrustModel::Federated
+            }
+            _ => TrustModel::CSignsB,
+        }
+    }
+
+    pub fn expected(self) -> Verdict {
+        match self {
+            LabScenario::GoodRun | LabScenario::GoodRunTls12 | LabScenario::FederatedGoodRun => {
+                Verdict::Accepted
+            }
+            LabScenario::WrongServerName => Verdict::RefusedBy(Side::Client),
+            _ => Verdict::RefusedBy(Side::Server),
+        }
+    }
+
+    /// What goes wrong, and the fix, in one line each.
+    pub fn explanation(self) -> (&'static str, &'static str) {
+        match self {
+            LabScenario::GoodRun => (
+                "B presents the certificate C signed; each side checks the other's chain up to C's CA.",
+                "Nothing to fix.",
+            ),
+            LabScenario::GoodRunTls12 => (
+                "The same proof over TLS 1.2: the certificates and CertificateVerify travel in the clear.",
+                "Nothing to fix; prefer TLS 1.3, which encrypts the certificates.",
+            ),
+            LabScenario::NoClientCertificate => (
+                "C asks for a certificate (-Verify) and B sends an empty Certificate message.",
+                "Configure the client with its certificate and key (-cert, -key).",
+            ),
+            LabScenario::ClientRootAsCertificate => (
+                "B's root CA is a CA certificate and was not issued by C; C refuses it as a client identity.",
+                "Present the leaf certificate C signed, not a CA certificate.",
+            ),
+            LabScenario::UntrustedClientCa => (
+                "The certificate chains to B's root, which is not in C's trust store.",
+                "Have C sign B's CSR, or add B's CA chain to C's -CAfile (the federated model).",
+            ),
+            LabScenario::ExpiredClientCertificate => (
+                "The certificate's notAfter is in the past.",
+                "Issue a new certificate; watch expiry dates.",
+            ),
+            LabScenario::NotYetValidClientCertificate => (
+                "The certificate's notBefore is in the future: a wrong clock on the CA or the server.",
+                "Fix the clock, or wait until the certificate becomes valid.",
+            ),
+            LabScenario::ServerCertificateAsClient => (
+                "C's server certificate has extendedKeyUsage serverAuth only; a client certificate needs clientAuth.",
+                "Use a certificate issued with the v3_client profile (extendedKeyUsage = clientAuth).",
+            ),
+            LabScenario::WrongServerName => (
+                "B checks the server's name against its SANs, and this name is not among them.",
+                "Connect to a name in the SANs, or reissue the server certificate with that name.",
+            ),
+            LabScenario::MissingIntermediate => (
+                "C trusts B's root; B sends its leaf alone, so nothing links it to that root.",
+                "Send the chain (-cert_chain with the intermediate), or let C trust the intermediate too.",
+            ),
+            LabScenario::IssuedByNonCa => (
+                "The signer is C's server certificate, whose basicConstraints say CA:FALSE.",
+                "Only a CA (CA:TRUE, keyCertSign) may sign certificates.",
+            ),
+            LabScenario::PathLengthExceeded => (
+                "C's intermediate has pathlen:0, so no CA may sit below it; this chain has one. C trusts only its root here.",
+                "Sign leaves directly with the intermediate, or raise pathlen where a deeper tree is meant.",
+            ),
+            LabScenario::MismatchedKey => (
+                "B signs CertificateVerify with its root CA's key, not the certificate's; C's check of that signature fails.",
+                "Pair the certificate with its own key (openssl x509 -noout -pubkey vs pkey -pubout).",
+            ),
+            LabScenario::FederatedGoodRun => (
+                "B issues its own client certificate; C trusts B's CA chain and B trusts C's.",
+                "Nothing to fix: the peers exchanged CA chains instead of signing each other's CSRs.",
+            ),
+        }
+    }
+
+    /// Where rustls and openssl differ on this row, said plainly.
+    pub fn openssl_note(self) -> Option<&'static str> {
+        match self {
+            LabScenario::MissingIntermediate => Some(
+                "In the seed's model the missing certificate is C's own intermediate. C holds it (rustls in its \
+                 trust store, openssl also from its own -cert_chain) and fills the gap, so both accept; the gap \
+                 only shows with an intermediate C does not hold, as here.",
+            ),
+            LabScenario::PathLengthExceeded => Some(
+                "With the seed's chain file as C's trust store, rustls takes the intermediate itself as a trust anchor \
+                 and never applies its pathlen, so it accepts; openssl still checks it and refuses. The lab has C \
+                 trust only its root, where both refuse.",
+            ),
+            LabScenario::MismatchedKey => Some(
+                "openssl s_client refuses to start with \"private key does not match the certificate public key\", \
+                 as rustls does unless told to skip the check; the lab skips it so that C can judge the signature.",
+            ),
+            _ => None,
+        }
+    }
+
+    pub fn needs_intermediates(self) -> bool {
+        matches!(
+            self,
+            LabScenario::MissingIntermediate | LabScenario::PathLengthExceeded
+        )
+    }
+}
+
+/// Everything one scenario runs with, so the same files can go to openssl.
+#[derive(Clone, Debug)]
+pub struct Setup {
+    pub scenario: LabScenario,
+    pub server: ServerSide,
+    pub client: ClientSide,
+    pub version: TlsVersion,
+}
+
+#[derive(Clone, Debug)]
+pub struct LabRun {
+    pub scenario: LabScenario,
+    pub outcome: Outcome,
+}
+
+impl LabRun {
+    pub fn verdict(&self) -> Verdict {
+        Verdict::of(&self.outcome)
+    }
+
+    pub fn as_expected(&self) -> bool {
+        self.verdict() == self.scenario.expected()
+    }
+}
+
+/// Builds and runs one scenario.
+pub fn run(workshop: &Workshop, scenario: LabScenario, now: u64) -> Result<LabRun, PkiError> {
+    let setup = setup(workshop, scenario, now)?;
+    Ok(LabRun {
+        scenario,
+        outcome: tls::run(&setup.server, &setup.client, setup.version),
+    })
+}
+
+/// The certificates, keys and trust stores a scenario uses, fresh ones made with the
+/// workshop's own CAs and keys.
+pub fn setup(workshop: &Workshop, scenario: LabScenario, now: u64) -> Result<Setup, PkiError> {
+    let parts = Parts::of(workshop)?;
+    if scenario.needs_intermediates() && !workshop.settings.use_intermediates {
+        return Err(PkiError::input(
+            "lab",
+            "This scenario needs the intermediate CAs; switch them on and run the steps.",
+        ));
+    }
+    let c_chain = workshop.chain();
+    let c_intermediates = &c_chain[..c_chain.len().saturating_sub(1)];
+    let with_c_intermediates = |leaf: Certificate| {
+        std::iter::once(leaf)
+            .chain(c_intermediates.iter().cloned())
+            .collect::<Vec<_>>()
+    };
+    let mut server = ServerSide {
+        chain: with_c_intermediates(parts.c_server.clone()),
+        key: parts.c_server_key.clone(),
+        trusted_client_cas: c_chain.clone(),
+    };
+    let mut client = ClientSide {
+        identity: Some((
+            with_c_intermediates(parts.b_client.clone()),
+            parts.b_client_key.clone(),
+        )),
+        trusted_server_cas: c_chain.clone(),
+        server_name: workshop.settings.server_name(),
+        skip_key_check: false,
+    };
+    let version = match scenario {
+        LabScenario::GoodRun => TlsVersion::Tls13,
+        LabScenario::GoodRunTls12 => TlsVersion::Tls12,
+        _ => workshop.settings.tls_version,
+    };
+    let b_subject = &workshop.settings.b_client.subject;
+    // A client certificate for B's key, issued by `issuer` with `profile`, valid from `start`.
+    let client_cert = |issuer: (&Certificate, &PrivateKey), start: u64, days: u32, p: &Profile| {
+        issue_for(b_subject, &parts.b_client_key, issuer, start, days, p)
+    };
+    let (c_issuer, c_issuer_key) = parts.c_issuer();
+    match scenario {
+        LabScenario::GoodRun | LabScenario::GoodRunTls12 => {}
+        LabScenario::NoClientCertificate => client.identity = None,
+        LabScenario::ClientRootAsCertificate => {
+            client.identity = Some((vec![parts.b_root.clone()], parts.b_root_key.clone()));
+        }
+        LabScenario::UntrustedClientCa | LabScenario::FederatedGoodRun => {
+            let (issuer, issuer_key) = parts.b_issuer();
+            let leaf = client_cert((issuer, issuer_key), now, 365, &profile::CLIENT)?;
+            client.identity = Some((workshop_b_chain(workshop, leaf), parts.b_client_key.clone()));
+            if scenario == LabScenario::FederatedGoodRun {
+                server.trusted_client_cas = workshop_b_chain_cas(workshop);
+            }
+        }
+        LabScenario::ExpiredClientCertificate => {
+            let start = now.saturating_sub(31 * DAY);
+            let leaf = client_cert((c_issuer, c_issuer_key), start, 30, &profile::CLIENT)?;
+            client.identity = Some((with_c_intermediates(leaf), parts.b_client_key.clone()));
+        }
+        LabScenario::NotYetValidClientCertificate => {
+            let leaf = client_cert(
+                (c_issuer, c_issuer_key),
+                now + 30 * DAY,
+                365,
+                &profile::CLIENT,
+            )?;
+            client.identity = Some((with_c_intermediates(leaf), parts.b_client_key.clone()));
+        }
+        LabScenario::ServerCertificateAsClient => {
+            client.identity = Some((server.chain.clone(), parts.c_server_key.clone()));
+        }
+        LabScenario::WrongServerName => client.server_name = "not-client-c.example".into(),
+        LabScenario::MissingIntermediate => {
+            // C must not hold the missing intermediate itself, or it fills the gap: so this
+            // runs in the federated model, where C trusts B's root alone.
+            let (issuer, issuer_key) = parts.b_issuer();
+            let leaf = client_cert((issuer, issuer_key), now, 365, &profile::CLIENT)?;
+            client.identity = Some((vec![leaf], parts.b_client_key.clone()));
+            server.trusted_client_cas = vec![parts.b_root.clone()];
+        }
+        LabScenario::IssuedByNonCa => {
+            let leaf = client_cert(
+                (&parts.c_server, &parts.c_server_key),
+                now,
+                365,
+                &profile::CLIENT,
+            )?;
+            let mut chain = vec![leaf];
+            chain.extend(server.chain.iter().cloned());
+            client.identity = Some((chain, parts.b_client_key.clone()));
+        }
+        LabScenario::PathLengthExceeded => {
+            let sub_ca_subject = Subject::seed(
+                workshop.settings.c_intermediate.subject.get("O"),
+                "Extra CA",
+                "Client C Sub-CA (below pathlen:0)",
+            );
+            let sub_ca = issue_for(
+                &sub_ca_subject,
+                &parts.b_root_key,
+                (c_issuer, c_issuer_key),
+                now,
+                365,
+                &SUB_CA,
+            )?;
+            let leaf = client_cert((&sub_ca, &parts.b_root_key), now, 365, &profile::CLIENT)?;
+            let mut chain = vec![leaf, sub_ca];
+            chain.extend(c_intermediates.iter().cloned());
+            client.identity = Some((chain, parts.b_client_key.clone()));
+            server.trusted_client_cas = c_chain.last().cloned().into_iter().collect();
+        }
+        LabScenario::MismatchedKey => {
+            client.identity = Some((
+                with_c_intermediates(parts.b_client.clone()),
+                parts.b_root_key.clone(),
+            ));
+            client.skip_key_check = true;
+        }
+    }
+    Ok(Setup {
+        scenario,
+        server,
+        client,
+        version,
+    })
+}
+
+/// A CA with no path length limit of its own, for the pathlen scenario.
+const SUB_CA: Profile = Profile {
+    section: "v3_sub_ca",
+    ca: Some(None),
+    key_usage: profile::INTERMEDIATE_CA.key_usage,
+    extended_key_usage: &[],
+    openssl_extfile: "",
+    days: 365,
+};
+
+/// B's chain as B's own CA issues it: leaf, then B's intermediate if there is one.
+fn workshop_b_chain(workshop: &Workshop, leaf: Certificate) -> Vec<Certificate> {
+    let mut chain = vec![leaf];
+    if workshop.settings.use_intermediates {
+        chain.extend(workshop.certificate(Party::BIntermediate).cloned());
+    }
+    chain
+}
+
+/// B's CA chain as C would load it: intermediate (if any), then root.
+fn workshop_b_chain_cas(workshop: &Workshop) -> Vec<Certificate> {
+    let mut cas = Vec::new();
+    if workshop.settings.use_intermediates {
+        cas.extend(workshop.certificate(Party::BIntermediate).cloned());
+    }
+    cas.extend(workshop.certificate(Party::BRoot).cloned());
+    cas
+}
+
+fn issue_for(
+    subject: &Subject,
+    key: &PrivateKey,
+    (issuer, issuer_key): (&Certificate, &PrivateKey),
+    start: u64,
+    days: u32,
+    profile: &Profile,
+) -> Result<Certificate, PkiError> {
+    let template = cert::Template {
+        profile,
+        days,
+        sans: &[],
+        now: start,
+    };
+    cert::issue(
+        subject.to_rcgen()?,
+        &key.signer()?,
+        &template,
+        issuer,
+        issuer_key,
+    )
+}
+
+/// The workshop artifacts every scenario starts from.
+struct Parts {
+    b_root: Certificate,
+    b_root_key: PrivateKey,
+    b_issuer: Option<(Certificate, PrivateKey)>,
+    b_client: Certificate,
+    b_client_key: PrivateKey,
+    c_server: Certificate,
+    c_server_key: PrivateKey,
+    c_issuer: (Certificate, PrivateKey),
+}
+
+impl Parts {
+    fn of(workshop: &Workshop) -> Result<Self, PkiError> {
+        let cert = |p: Party| {
+            workshop.certificate(p).cloned().ok_or_else(|| {
+                PkiError::input(
+                    "lab",
+                    format!("{} does not exist yet; run all steps first.", p.label()),
+                )
+            })
+        };
+        let key = |p: Party| {
+            workshop.key(p).cloned().ok_or_else(|| {
+                PkiError::input(
+                    "lab",
+                    format!(
+                        "{}'s key does not exist yet; run all steps first.",
+                        p.label()
+                    ),
+                )
+            })
+        };
+        let (b_issuer, c_issuer) = if workshop.settings.use_intermediates {
+            (
+                Some((cert(Party::BIntermediate)?, key(Party::BIntermediate)?)),
+                (cert(Party::CIntermediate)?, key(Party::CIntermediate)?),
+            )
+        } else {
+            (None, (cert(Party::CRoot)?, key(Party::CRoot)?))
+        };
+        Ok(Parts {
+            b_root: cert(Party::BRoot)?,
+            b_root_key: key(Party::BRoot)?,
+            b_issuer,
+            b_client: cert(Party::BClient)?,
+            b_client_key: key(Party::BClient)?,
+            c_server: cert(Party::CServer)?,
+            c_server_key: key(Party::CServer)?,
+            c_issuer,
+        })
+    }
+
+    /// The CA that signs B's leaves in the seed: C's intermediate, or C's root without one.
+    fn c_issuer(&self) -> (&Certificate, &PrivateKey) {
+        (&self.c_issuer.0, &self.c_issuer.1)
+    }
+
+    /// B's own issuing CA, for the federated model.
+    fn b_issuer(&self) -> (&Certificate, &PrivateKey) {
+        match &self.b_issuer {
+            Some((c, k)) => (c, k),
+            None => (&self.b_root, &self.b_root_key),
+        }
+    }
+}
