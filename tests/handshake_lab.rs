@@ -1,0 +1,319 @@
+//! The handshake lab in memory: every scenario's verdict, and the decoded message list.
+#![cfg(not(target_arch = "wasm32"))]
+
+use mtls_lab::clock::unix_now;
+use mtls_lab::tls::decrypt::{Message, MessageKind};
+use mtls_lab::tls::{diagram, messages, Direction, Side, TlsVersion};
+use mtls_lab::workshop::lab::{self, LabScenario, Verdict};
+use mtls_lab::workshop::{Settings, Workshop};
+
+fn workshop(settings: Settings) -> Workshop {
+    let mut workshop = Workshop::new(settings);
+    workshop.run_all(unix_now()).expect("the workshop runs");
+    workshop
+}
+
+/// The rustls error each refusal must carry, so a row fails for its own reason.
+fn expected_error(scenario: LabScenario) -> &'static str {
+    match scenario {
+        LabScenario::NoClientCertificate => "peer sent no certificates",
+        LabScenario::ClientRootAsCertificate => "CaUsedAsEndEntity",
+        LabScenario::UntrustedClientCa | LabScenario::MissingIntermediate => "UnknownIssuer",
+        LabScenario::ExpiredClientCertificate => "certificate expired",
+        LabScenario::NotYetValidClientCertificate => "not valid yet",
+        LabScenario::ServerCertificateAsClient => "does not allow extended key usage for client",
+        LabScenario::WrongServerName => "not valid for name",
+        LabScenario::IssuedByNonCa => "EndEntityUsedAsCa",
+        LabScenario::PathLengthExceeded => "PathLenConstraintViolated",
+        LabScenario::MismatchedKey => "BadSignature",
+        LabScenario::GoodRun | LabScenario::GoodRunTls12 | LabScenario::FederatedGoodRun => "",
+    }
+}
+
+#[test]
+fn every_scenario_gets_its_verdict_for_its_reason() {
+    for settings in [
+        Settings::default(),
+        Settings {
+            tls_version: TlsVersion::Tls12,
+            ..Settings::default()
+        },
+    ] {
+        let workshop = workshop(settings);
+        for scenario in LabScenario::ALL {
+            let run = lab::run(&workshop, scenario, unix_now()).expect("the scenario builds");
+            let headline = run.outcome.headline();
+            assert_eq!(
+                run.verdict(),
+                scenario.expected(),
+                "{scenario:?}: {headline}"
+            );
+            assert!(run.as_expected());
+            if let Err(failure) = &run.outcome.result {
+                assert!(
+                    failure.error.contains(expected_error(scenario)),
+                    "{scenario:?}: {headline}"
+                );
+                // The refusing side tells the other with an alert, which the trace shows.
+                let alert_from = match failure.side {
+                    Side::Client => Direction::ClientToServer,
+                    _ => Direction::ServerToClient,
+                };
+                assert!(
+                    run.outcome
+                        .messages
+                        .iter()
+                        .any(|m| m.direction == alert_from
+                            && matches!(m.kind, MessageKind::Alert { fatal: true, .. })),
+                    "{scenario:?}: no alert decoded\n{:#?}",
+                    names(&run.outcome.messages)
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn without_intermediates_the_lab_says_which_rows_need_them() {
+    let workshop = workshop(Settings {
+        use_intermediates: false,
+        ..Settings::default()
+    });
+    for scenario in LabScenario::ALL {
+        match lab::run(&workshop, scenario, unix_now()) {
+            Ok(run) => {
+                assert!(!scenario.needs_intermediates());
+                assert_eq!(
+                    run.verdict(),
+                    scenario.expected(),
+                    "{scenario:?}: {}",
+                    run.outcome.headline()
+                );
+            }
+            Err(e) => {
+                assert!(scenario.needs_intermediates(), "{scenario:?}: {e}");
+                assert!(e.to_string().contains("intermediate"), "{e}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_lab_refuses_to_start_before_the_steps_ran() {
+    let workshop = Workshop::new(Settings::default());
+    let error = lab::run(&workshop, LabScenario::GoodRun, unix_now()).unwrap_err();
+    assert_eq!(error.field(), Some("lab"));
+    assert!(error.to_string().contains("run all steps first"), "{error}");
+}
+
+fn names(messages: &[Message]) -> Vec<(Direction, String, bool)> {
+    messages
+        .iter()
+        .map(|m| (m.direction, m.name(), m.decrypted))
+        .collect()
+}
+
+/// Handshake messages from one side, in order, with whether each was decrypted.
+fn handshake_from(messages: &[Message], direction: Direction) -> Vec<(String, bool)> {
+    messages
+        .iter()
+        .filter(|m| m.direction == direction && matches!(m.kind, MessageKind::Handshake(_)))
+        .map(|m| (m.name(), m.decrypted))
+        .collect()
+}
+
+fn field<'a>(fields: &'a [messages::Field], label: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|f| f.label.eq_ignore_ascii_case(label))
+        .map(|f| f.value.as_str())
+        .unwrap_or_else(|| panic!("no field {label} in {fields:#?}"))
+}
+
+#[test]
+fn tls13_good_run_decrypts_every_message_from_the_right_side() {
+    let workshop = workshop(Settings::default());
+    let run = lab::run(&workshop, LabScenario::GoodRun, unix_now()).unwrap();
+    let all = &run.outcome.messages;
+    let client = handshake_from(all, Direction::ClientToServer);
+    let server = handshake_from(all, Direction::ServerToClient);
+    let expected_client = [
+        ("ClientHello", false),
+        ("Certificate", true),
+        ("CertificateVerify", true),
+        ("Finished", true),
+    ];
+    let expected_server = [
+        ("ServerHello", false),
+        ("EncryptedExtensions", true),
+        ("CertificateRequest", true),
+        ("Certificate", true),
+        ("CertificateVerify", true),
+        ("Finished", true),
+    ];
+    let as_owned = |e: &[(&str, bool)]| -> Vec<(String, bool)> {
+        e.iter().map(|(n, d)| (n.to_string(), *d)).collect()
+    };
+    assert_eq!(client, as_owned(&expected_client), "{:#?}", names(all));
+    // rustls's server ends with session tickets, also decrypted.
+    assert_eq!(
+        server[..6],
+        as_owned(&expected_server)[..],
+        "{:#?}",
+        names(all)
+    );
+    assert!(server[6..]
+        .iter()
+        .all(|(n, d)| n == "NewSessionTicket" && *d));
+    // Application data both ways, opened with the traffic secrets.
+    let data: Vec<&Message> = all
+        .iter()
+        .filter(|m| m.kind == MessageKind::ApplicationData)
+        .collect();
+    assert_eq!(data.len(), 2, "{:#?}", names(all));
+    assert_eq!(data[0].bytes, b"hello from Client B");
+    assert_eq!(data[1].bytes, b"hello from Client C");
+    assert!(data.iter().all(|m| m.decrypted));
+
+    // The fields a learner opens.
+    let find = |direction: Direction, ty: u8| {
+        all.iter()
+            .find(|m| m.direction == direction && m.is_handshake(ty))
+            .unwrap()
+    };
+    let request = messages::decode(&find(Direction::ServerToClient, 13).bytes, true);
+    let ca_names = field(&request, "CA names the server asks for");
+    assert!(ca_names.contains("Client C"), "{request:#?}");
+    let server_cert = messages::decode(&find(Direction::ServerToClient, 11).bytes, true);
+    let client_cert = messages::decode(&find(Direction::ClientToServer, 11).bytes, true);
+    let text = |fields: &[messages::Field]| format!("{fields:?}");
+    assert!(
+        text(&server_cert).contains("client-c.local"),
+        "{server_cert:#?}"
+    );
+    assert!(
+        text(&client_cert).contains("client-b.local"),
+        "{client_cert:#?}"
+    );
+    let hello = messages::decode(&find(Direction::ServerToClient, 2).bytes, true);
+    assert!(text(&hello).contains(&run.outcome.result.as_ref().unwrap().cipher_suite));
+}
+
+#[test]
+fn tls12_good_run_shows_the_classic_flights_and_opens_finished() {
+    let workshop = workshop(Settings::default());
+    let run = lab::run(&workshop, LabScenario::GoodRunTls12, unix_now()).unwrap();
+    let all = &run.outcome.messages;
+    let client = handshake_from(all, Direction::ClientToServer);
+    let server = handshake_from(all, Direction::ServerToClient);
+    let owned = |e: &[(&str, bool)]| -> Vec<(String, bool)> {
+        e.iter().map(|(n, d)| (n.to_string(), *d)).collect()
+    };
+    assert_eq!(
+        client,
+        owned(&[
+            ("ClientHello", false),
+            ("Certificate", false),
+            ("ClientKeyExchange", false),
+            ("CertificateVerify", false),
+            ("Finished", true),
+        ]),
+        "{:#?}",
+        names(all)
+    );
+    assert_eq!(
+        server,
+        owned(&[
+            ("ServerHello", false),
+            ("Certificate", false),
+            ("ServerKeyExchange", false),
+            ("CertificateRequest", false),
+            ("ServerHelloDone", false),
+            ("Finished", true),
+        ]),
+        "{:#?}",
+        names(all)
+    );
+    let ccs = all
+        .iter()
+        .filter(|m| m.kind == MessageKind::ChangeCipherSpec)
+        .count();
+    assert_eq!(ccs, 2);
+}
+
+#[test]
+fn a_refusal_is_decrypted_too() {
+    let workshop = workshop(Settings::default());
+    let run = lab::run(&workshop, LabScenario::NoClientCertificate, unix_now()).unwrap();
+    let all = &run.outcome.messages;
+    let empty = all
+        .iter()
+        .find(|m| m.direction == Direction::ClientToServer && m.is_handshake(11))
+        .unwrap();
+    assert!(empty.decrypted);
+    let alert = all
+        .iter()
+        .find(|m| matches!(m.kind, MessageKind::Alert { .. }))
+        .unwrap();
+    assert_eq!(alert.direction, Direction::ServerToClient);
+    assert!(alert.decrypted);
+    assert_eq!(alert.name(), "Alert: certificate_required (fatal)");
+}
+
+#[test]
+fn verdict_labels_read_well() {
+    assert_eq!(Verdict::Accepted.label(), "accepted");
+    assert_eq!(
+        Verdict::RefusedBy(Side::Server).label(),
+        "refused by Client C"
+    );
+}
+
+#[test]
+fn the_diagram_draws_one_arrow_per_flight_and_says_who_refused() {
+    let workshop = workshop(Settings::default());
+    let good = lab::run(&workshop, LabScenario::GoodRun, unix_now()).unwrap();
+    let flights = diagram::flights(&good.outcome.messages);
+    // B's hello; C's whole first flight; B's CCS, certificate, proof and Finished; C's
+    // tickets; then the data each way.
+    let directions: Vec<Direction> = flights.iter().map(|f| f.direction).collect();
+    assert_eq!(directions.first(), Some(&Direction::ClientToServer));
+    assert!(directions.windows(2).all(|w| w[0] != w[1]), "{flights:#?}");
+    let svg = diagram::svg(&good.outcome, "The good run");
+    assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+    assert_eq!(svg.matches("<polygon").count(), flights.len());
+    assert!(svg.contains("B proves it holds its key"));
+    assert!(svg.contains("CertificateRequest (encrypted)"));
+    assert!(svg.contains("Handshake succeeded"));
+
+    let refused = lab::run(&workshop, LabScenario::WrongServerName, unix_now()).unwrap();
+    let svg = diagram::svg(&refused.outcome, "Wrong <name> & \"quotes\"");
+    assert!(svg.contains("Client B refused"), "{svg}");
+    assert!(svg.contains("Wrong &lt;name&gt; &amp; &quot;quotes&quot;"));
+    let last = diagram::flights(&refused.outcome.messages).pop().unwrap();
+    assert!(last.alert && last.direction == Direction::ClientToServer);
+}
+
+#[test]
+fn the_capture_and_key_log_of_a_run_belong_together() {
+    let workshop = workshop(Settings::default());
+    let run = lab::run(&workshop, LabScenario::GoodRun, unix_now()).unwrap();
+    let keylog = run.outcome.keys.to_sslkeylogfile();
+    for label in [
+        "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
+        "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+        "CLIENT_TRAFFIC_SECRET_0",
+        "SERVER_TRAFFIC_SECRET_0",
+    ] {
+        assert_eq!(keylog.matches(&format!("{label} ")).count(), 1, "{keylog}");
+    }
+    // Every line names this session's ClientHello random.
+    let hello = &run.outcome.messages[0];
+    let random: String = hello.bytes[6..38]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert!(keylog
+        .lines()
+        .all(|l| l.split(' ').nth(1) == Some(random.as_str())));
+}
