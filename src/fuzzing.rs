@@ -3,7 +3,8 @@
 #![doc(hidden)]
 
 use crate::pki::{self, inspect, verify, Certificate, Csr, PrivateKey, San, Subject};
-use crate::tls::{trace::RecordReader, Direction};
+use crate::tls::keylog::{Secret, SessionKeys};
+use crate::tls::{self, decrypt, diagram, pcapng, trace::RecordReader, Direction, TlsVersion};
 use crate::workshop::saved::Saved;
 
 /// A fixed clock keeps runs reproducible.
@@ -51,15 +52,47 @@ pub fn encrypted_key(data: &[u8]) {
     let _ = PrivateKey::from_pkcs8_der(file);
 }
 
-/// Bytes as the wire would deliver them, in chunks whose sizes the input picks.
+/// Bytes as the wire would deliver them, in chunks whose sizes the input picks, then
+/// everything made from records: decryption, message fields, the diagram and the capture.
 pub fn trace_records(data: &[u8]) {
     let Some((&chunk, rest)) = data.split_first() else {
         return;
     };
-    let mut reader = RecordReader::new(Direction::ClientToServer);
-    for piece in rest.chunks(usize::from(chunk).max(1)) {
-        let _ = reader.push(piece);
+    let mut client = RecordReader::new(Direction::ClientToServer);
+    let mut server = RecordReader::new(Direction::ServerToClient);
+    let mut records = Vec::new();
+    for (i, piece) in rest.chunks(usize::from(chunk).max(1)).enumerate() {
+        let reader = if i % 2 == 0 { &mut client } else { &mut server };
+        records.extend(reader.push(piece));
     }
+    // Secrets for whatever ClientHello random the input carries, so decryption is tried.
+    let random = records
+        .first()
+        .and_then(|r| r.bytes.get(11..43))
+        .unwrap_or_default()
+        .to_vec();
+    let keys = SessionKeys {
+        secrets: [
+            "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
+            "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+            "CLIENT_RANDOM",
+        ]
+        .iter()
+        .map(|label| Secret {
+            label: label.to_string(),
+            client_random: random.clone(),
+            secret: vec![7; 48],
+        })
+        .collect(),
+    };
+    for version in [TlsVersion::Tls13, TlsVersion::Tls12] {
+        let messages = decrypt::messages(&records, &keys, version);
+        for message in &messages {
+            let _ = tls::messages::decode(&message.bytes, version == TlsVersion::Tls13);
+        }
+        let _ = diagram::flights(&messages);
+    }
+    let _ = pcapng::capture(&records, &keys.to_sslkeylogfile());
 }
 
 /// The saved form and every file in it; rebuilding the workshop from them only adds work

@@ -1,6 +1,7 @@
 //! The browser UI: a thin Yew layer over the workshop core. One section per seed step.
 
 pub mod browser;
+mod lab_view;
 mod state;
 mod view;
 

@@ -2,6 +2,7 @@
 
 use crate::pki::{self, KeyAlgorithm, PrivateKey, San};
 use crate::tls::TlsVersion;
+use crate::workshop::lab::{LabRun, LabScenario};
 use crate::workshop::{export::KeyProtection, Party, Settings, StepId, Workshop, ARTIFACTS};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -34,6 +35,25 @@ pub struct P12File {
     pub generation: u64,
     pub passphrase: String,
     pub bytes: Vec<u8>,
+}
+
+/// The handshake lab's runs, made for one workshop generation.
+#[derive(Clone, Debug, Default)]
+pub struct LabState {
+    pub generation: u64,
+    pub runs: Vec<(LabScenario, Result<Rc<LabRun>, String>)>,
+    pub running: bool,
+    /// The run whose messages and diagram are shown.
+    pub selected: Option<LabScenario>,
+}
+
+impl LabState {
+    pub fn run(&self, scenario: LabScenario) -> Option<&Result<Rc<LabRun>, String>> {
+        self.runs
+            .iter()
+            .find(|(s, _)| *s == scenario)
+            .map(|(_, result)| result)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -74,6 +94,7 @@ pub struct AppState {
     pub pending_restore: Option<String>,
     /// Whether the last save reached the browser's storage, and why not.
     pub saved_note: String,
+    pub lab: LabState,
 }
 
 impl Default for AppState {
@@ -102,6 +123,7 @@ impl Default for AppState {
             check: None,
             pending_restore: None,
             saved_note: String::new(),
+            lab: LabState::default(),
         }
     }
 }
@@ -133,6 +155,19 @@ pub const CHECK_CERT_INPUT: &str = "check-cert";
 pub const PASSPHRASE_INPUT: &str = "passphrase";
 
 pub enum Action {
+    /// The lab starts over for this workshop generation; its results arrive one by one.
+    LabBegin {
+        generation: u64,
+    },
+    LabResult {
+        generation: u64,
+        scenario: LabScenario,
+        result: Result<LabRun, String>,
+    },
+    LabDone {
+        generation: u64,
+    },
+    LabSelect(LabScenario),
     SetPassphrase(String),
     SetPlainKeys(bool),
     SetIntermediates(bool),
@@ -467,6 +502,30 @@ impl Reducible for AppState {
                     state.busy = None;
                 }
             }
+            Action::LabBegin { generation } => {
+                state.lab = LabState {
+                    generation,
+                    runs: Vec::new(),
+                    running: true,
+                    selected: state.lab.selected,
+                };
+            }
+            Action::LabResult {
+                generation,
+                scenario,
+                result,
+            } => {
+                if generation == state.lab.generation {
+                    state.lab.runs.push((scenario, result.map(Rc::new)));
+                }
+            }
+            Action::LabDone { generation } => {
+                if generation == state.lab.generation {
+                    state.lab.running = false;
+                    state.lab.selected.get_or_insert(LabScenario::GoodRun);
+                }
+            }
+            Action::LabSelect(scenario) => state.lab.selected = Some(scenario),
             Action::KeyReady { path, file } => {
                 // Only keep it if it still matches the key and the passphrase choice.
                 if state.protection() == file.protection

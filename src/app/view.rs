@@ -330,6 +330,7 @@ pub fn app() -> Html {
             { concept() }
             { controls(s, &dispatch, &cancelled, made.1.clone()) }
             { for StepId::ALL.iter().zip(made.0.iter()).map(|(step, result)| step_section(s, &dispatch, *step, &cancelled, result.clone())) }
+            { super::lab_view::lab_section(s, &dispatch) }
             <section class="verification" id="verification" aria-labelledby="verification-title">
                 <h2 id="verification-title">{"Verification"}</h2>
                 <p class="why">{"The seed's closing checks, computed from the files above. The Commands tab of step 8 runs the same checks with openssl."}</p>
@@ -1231,6 +1232,14 @@ fn handshake_view(s: &AppState) -> Html {
     }
 }
 
+fn scenario_stem(scenario: Scenario) -> &'static str {
+    match scenario {
+        Scenario::Mutual => "mutual",
+        Scenario::NoClientCertificate => "no-client-cert",
+        Scenario::WrongClientCertificate => "wrong-client-cert",
+    }
+}
+
 fn scenario_view(scenario: Scenario, outcome: &Outcome) -> Html {
     let as_expected = outcome.result.is_ok() == scenario.should_succeed();
     let detail = match &outcome.result {
@@ -1253,6 +1262,10 @@ fn scenario_view(scenario: Scenario, outcome: &Outcome) -> Html {
             <p class="verdict">{ outcome.headline() }</p>
             <p class="muted">{ format!("{} · expected: {} · {}", outcome.version.label(), if scenario.should_succeed() { "success" } else { "refusal" }, if as_expected { "as expected" } else { "NOT as expected" }) }</p>
             <p>{ detail }</p>
+            <details>
+                <summary>{ format!("Messages and diagram ({} messages)", outcome.messages.len()) }</summary>
+                { super::lab_view::handshake_detail(outcome, scenario.title(), &format!("step8-{}", scenario_stem(scenario))) }
+            </details>
             <details>
                 <summary>{ format!("Record trace ({} records)", outcome.records.len()) }</summary>
                 <div class="table-scroll" tabindex="0" role="region" aria-label="Record trace"><table class="trace">

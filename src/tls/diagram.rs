@@ -148,36 +148,37 @@ pub fn svg(outcome: &Outcome, title: &str) -> String {
         y += 12;
     }
     y += 14;
-    let (verdict, colour, at) = match &outcome.result {
+    let (verdict, colour, refused_at) = match &outcome.result {
         Ok(_) => (
             "Handshake succeeded; data went both ways.".to_string(),
             ACCEPTED,
-            (CLIENT_X + SERVER_X) / 2,
+            None,
         ),
         Err(failure) => {
-            let who = match failure.side {
-                Side::Client => "Client B refused",
-                Side::Server => "Client C refused",
-                Side::Setup => "Refused before connecting",
+            let (who, x) = match failure.side {
+                Side::Client => ("Client B refused", Some(CLIENT_X)),
+                Side::Server => ("Client C refused", Some(SERVER_X)),
+                Side::Setup => ("Refused before connecting", None),
             };
-            let x = match failure.side {
-                Side::Client => CLIENT_X,
-                Side::Server => SERVER_X,
-                Side::Setup => (CLIENT_X + SERVER_X) / 2,
-            };
-            (format!("✗ {who}: {}", failure.error), REFUSED, x)
+            (format!("{who}: {}", failure.error), REFUSED, x)
         }
     };
-    let lines = wrap(&verdict, 70);
-    let anchor_x = at.clamp(WIDTH / 4 + 10, WIDTH * 3 / 4 - 10);
-    for line in &lines {
+    if let Some(x) = refused_at {
+        // A cross on the lifeline of the side that said no.
+        body.push(format!(
+            "<path d=\"M{} {} l12 12 m0 -12 l-12 12\" stroke=\"{REFUSED}\" stroke-width=\"3\"/>",
+            x - 6,
+            y - 18
+        ));
+    }
+    for line in wrap(&verdict, 64) {
         body.push(text(
-            anchor_x,
+            (CLIENT_X + SERVER_X) / 2,
             y,
             "middle",
             colour,
             " font-weight=\"600\"",
-            line,
+            &line,
         ));
         y += LINE;
     }

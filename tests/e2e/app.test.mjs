@@ -366,3 +366,72 @@ test('the workshop survives a reload, its keys behind the passphrase, and Reset 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('The handshake lab runs every scenario, shows each verdict, and its capture decodes in tshark', async () => {
+  const { page, context, requests, problems } = await openApp();
+  await runAll(page);
+  await page.getByRole('button', { name: 'Run every scenario' }).click();
+  await page.getByText('14 of 14 scenarios ended as expected.').waitFor({ timeout: 120000 });
+  const rows = page.locator('#lab tr[data-scenario]');
+  assert.equal(await rows.count(), 14);
+  const verdicts = {};
+  for (const row of await rows.all()) {
+    const id = await row.getAttribute('data-scenario');
+    assert.equal(await row.getAttribute('data-as-expected'), 'true', id);
+    verdicts[id] = {
+      expected: await row.locator('.expected-verdict').textContent(),
+      actual: await row.locator('.actual-verdict').textContent(),
+      error: await row.locator('.rustls-error').textContent(),
+    };
+  }
+  assert.equal(verdicts['good-tls13'].expected, 'accepted');
+  assert.match(verdicts['good-tls13'].actual, /^accepted ✓ as expected$/);
+  assert.match(verdicts['good-tls12'].actual, /^accepted/);
+  assert.match(verdicts['federated'].actual, /^accepted/);
+  assert.match(verdicts['wrong-server-name'].actual, /^refused by Client B ✓/);
+  assert.match(verdicts['wrong-server-name'].error, /not valid for name/);
+  assert.match(verdicts['no-client-cert'].error, /peer sent no certificates/);
+  assert.match(verdicts['expired'].error, /certificate expired/);
+  assert.match(verdicts['not-yet-valid'].error, /not valid yet/);
+  assert.match(verdicts['server-cert-as-client'].error, /extended key usage/);
+  assert.match(verdicts['pathlen-exceeded'].error, /PathLenConstraintViolated/);
+  assert.match(verdicts['issued-by-non-ca'].error, /EndEntityUsedAsCa/);
+  assert.match(verdicts['mismatched-key'].error, /BadSignature/);
+  for (const id of ['no-client-cert', 'client-root-as-cert', 'untrusted-client-ca', 'expired', 'not-yet-valid',
+    'server-cert-as-client', 'missing-intermediate', 'issued-by-non-ca', 'pathlen-exceeded', 'mismatched-key']) {
+    assert.match(verdicts[id].actual, /^refused by Client C ✓/, id);
+  }
+
+  // The good run opens by itself: every TLS 1.3 message, from the right side, decrypted.
+  const detail = page.locator('#lab-detail');
+  const shown = await detail.locator('li.message').evaluateAll((items) => items.map((li) => [
+    li.dataset.direction, li.dataset.message, li.querySelector('.badge') !== null]));
+  const fromClient = shown.filter(([d]) => d === 'B → C').map(([, m, dec]) => `${m}${dec ? '*' : ''}`);
+  const fromServer = shown.filter(([d]) => d === 'C → B').map(([, m, dec]) => `${m}${dec ? '*' : ''}`);
+  assert.deepEqual(fromClient.filter((m) => !m.startsWith('ChangeCipherSpec')),
+    ['ClientHello', 'Certificate*', 'CertificateVerify*', 'Finished*', 'Application data*']);
+  assert.deepEqual(fromServer.filter((m) => !m.startsWith('ChangeCipherSpec')).slice(0, 6),
+    ['ServerHello', 'EncryptedExtensions*', 'CertificateRequest*', 'Certificate*', 'CertificateVerify*', 'Finished*']);
+  const request = detail.locator('li.message[data-message="CertificateRequest"]');
+  await request.locator('summary').click();
+  assert.match(await request.locator('dl.fields').textContent(), /CA names the server asks for.*Client C Root CA/);
+  assert.match(await detail.locator('.diagram svg').textContent(), /B proves it holds its key/);
+
+  // The capture, as downloaded, decodes in tshark with the secrets it carries.
+  const dir = await tempDir('lab');
+  const capture = await download(page, detail.getByRole('link', { name: /Capture \(pcapng/ }), dir);
+  assert.equal(capture.name, 'handshake-good-tls13.pcapng');
+  const decoded = sh(dir, `tshark -r ${capture.target} -V`);
+  assert.match(decoded, /Handshake Type: Certificate Request/);
+  assert.match(decoded, /Handshake Type: Certificate Verify/);
+
+  // Another row's messages: the refusal is drawn on B's side.
+  await page.locator('#lab tr[data-scenario="wrong-server-name"]').getByRole('button', { name: 'Show messages' }).click();
+  assert.match(await detail.locator('h3').textContent(), /not in the server's SANs — refused by Client B/);
+  assert.match(await detail.locator('.diagram svg').textContent(), /Client B refused/);
+  assert.ok(await detail.locator('li.message[data-message^="Alert: bad_certificate"]').count() > 0);
+
+  assert.deepEqual(requests.filter((u) => !u.startsWith(shared.origin) && !u.startsWith('data:')), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

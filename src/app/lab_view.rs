@@ -1,0 +1,267 @@
+//! The handshake lab and the decoded view of one run: messages, fields, bytes, diagram and
+//! capture downloads.
+
+use super::browser;
+use super::state::{Action, AppState};
+use crate::clock::unix_now;
+use crate::tls::decrypt::{Message, MessageKind};
+use crate::tls::{diagram, messages, pcapng, Direction, Outcome, TlsVersion};
+use crate::workshop::lab::{self, LabScenario, Verdict};
+use crate::workshop::Party;
+use yew::prelude::*;
+
+type Dispatch = UseReducerDispatcher<AppState>;
+
+/// Runs every scenario, one per turn of the event loop so the page keeps answering.
+fn run_lab(s: &AppState, dispatch: Dispatch) {
+    if s.lab.running || s.busy.is_some() {
+        return;
+    }
+    let workshop = s.workshop.clone();
+    let generation = workshop.generation();
+    dispatch.dispatch(Action::LabBegin { generation });
+    yew::platform::spawn_local(async move {
+        for scenario in LabScenario::ALL {
+            browser::yield_to_browser().await;
+            let result = lab::run(&workshop, scenario, unix_now()).map_err(|e| e.to_string());
+            dispatch.dispatch(Action::LabResult {
+                generation,
+                scenario,
+                result,
+            });
+        }
+        dispatch.dispatch(Action::LabDone { generation });
+    });
+}
+
+pub fn lab_section(s: &AppState, dispatch: &Dispatch) -> Html {
+    let ready = [Party::BClient, Party::CServer]
+        .iter()
+        .all(|p| s.workshop.certificate(*p).is_some());
+    let stale = !s.lab.runs.is_empty() && s.lab.generation != s.workshop.generation();
+    let onclick = {
+        let (snapshot, dispatch) = (s.clone(), dispatch.clone());
+        Callback::from(move |_| run_lab(&snapshot, dispatch.clone()))
+    };
+    let progress = if s.lab.running {
+        format!(
+            "Running scenario {} of {}…",
+            (s.lab.runs.len() + 1).min(LabScenario::ALL.len()),
+            LabScenario::ALL.len()
+        )
+    } else if stale {
+        "The steps changed since this lab ran; run it again to use the new files.".into()
+    } else if !s.lab.runs.is_empty() {
+        let as_expected = s
+            .lab
+            .runs
+            .iter()
+            .filter(|(_, r)| r.as_ref().is_ok_and(|run| run.as_expected()))
+            .count();
+        format!(
+            "{as_expected} of {} scenarios ended as expected.",
+            s.lab.runs.len()
+        )
+    } else {
+        String::new()
+    };
+    html! {
+        <section class="lab" id="lab" aria-labelledby="lab-title">
+            <h2 id="lab-title">{"Handshake lab: break it on purpose"}</h2>
+            <p class="why">{"Each scenario changes one thing in step 8's handshake, the way it goes wrong in production, and runs it with the same rustls client and server. Fresh certificates are made with your CAs and keys where a scenario needs one. Every row was also checked against openssl s_server -Verify 2 -verify_return_error and s_client -verify_return_error -verify_hostname, which agree on each verdict."}</p>
+            <p>
+                <button class="primary" {onclick} disabled={!ready || s.lab.running || s.busy.is_some()}>{"Run every scenario"}</button>
+                if !ready { <span class="muted">{" Run the steps first: the lab uses their files."}</span> }
+            </p>
+            <p class="lab-progress" role="status" aria-live="polite">{ progress }</p>
+            if !s.lab.runs.is_empty() {
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Scenario results">
+                    <table class="lab-table">
+                        <thead><tr>
+                            <th scope="col">{"Scenario"}</th>
+                            <th scope="col">{"Expected"}</th>
+                            <th scope="col">{"Actual"}</th>
+                            <th scope="col">{"What rustls said"}</th>
+                            <th scope="col">{"Why, and the fix"}</th>
+                            <th scope="col"><span class="visually-hidden">{"Messages"}</span></th>
+                        </tr></thead>
+                        <tbody>
+                            { for s.lab.runs.iter().map(|(scenario, result)| lab_row(s, dispatch, *scenario, result)) }
+                        </tbody>
+                    </table>
+                </div>
+            }
+            { selected_run(s) }
+        </section>
+    }
+}
+
+fn lab_row(
+    s: &AppState,
+    dispatch: &Dispatch,
+    scenario: LabScenario,
+    result: &Result<std::rc::Rc<lab::LabRun>, String>,
+) -> Html {
+    let (why, fix) = scenario.explanation();
+    let expected = scenario.expected();
+    let (actual, error, as_expected) = match result {
+        Ok(run) => (
+            run.verdict().label(),
+            run.outcome
+                .result
+                .as_ref()
+                .err()
+                .map(|f| f.error.clone())
+                .unwrap_or_else(|| "—".into()),
+            run.as_expected(),
+        ),
+        Err(message) => ("not run".to_string(), message.clone(), false),
+    };
+    let show = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_| dispatch.dispatch(Action::LabSelect(scenario)))
+    };
+    let selected = s.lab.selected == Some(scenario);
+    html! {
+        <tr data-scenario={scenario.id()} data-as-expected={as_expected.to_string()} class={classes!(if as_expected { "expected" } else { "unexpected" }, selected.then_some("selected"))}>
+            <th scope="row">
+                { scenario.title() }
+                <span class="muted model">{ scenario.model().label() }</span>
+            </th>
+            <td class="expected-verdict">{ expected.label() }</td>
+            <td class="actual-verdict">
+                { actual }
+                <span class="mark">{ if as_expected { " ✓ as expected" } else { " ✗ not as expected" } }</span>
+            </td>
+            <td class="rustls-error"><code>{ error }</code></td>
+            <td>
+                <p>{ why }</p>
+                <p><strong>{"Fix: "}</strong>{ fix }</p>
+                if let Some(note) = scenario.openssl_note() { <p class="muted">{"openssl: "}{ note }</p> }
+            </td>
+            <td>
+                if result.is_ok() {
+                    <button onclick={show} aria-pressed={selected.to_string()}>{"Show messages"}</button>
+                }
+            </td>
+        </tr>
+    }
+}
+
+fn selected_run(s: &AppState) -> Html {
+    let Some(scenario) = s.lab.selected else {
+        return html! {};
+    };
+    let Some(Ok(run)) = s.lab.run(scenario) else {
+        return html! {};
+    };
+    let verdict = match run.verdict() {
+        Verdict::Accepted => "accepted".to_string(),
+        other => other.label(),
+    };
+    html! {
+        <div class="lab-detail" id="lab-detail">
+            <h3>{ format!("{} — {}", scenario.title(), verdict) }</h3>
+            { handshake_detail(&run.outcome, scenario.title(), scenario.id()) }
+        </div>
+    }
+}
+
+/// The decoded view of one run: diagram, then every message with its fields and bytes.
+pub fn handshake_detail(outcome: &Outcome, title: &str, file_stem: &str) -> Html {
+    let svg = diagram::svg(outcome, title);
+    let keylog = outcome.keys.to_sslkeylogfile();
+    let capture = pcapng::capture(&outcome.records, &keylog);
+    let tls13 = outcome.version == TlsVersion::Tls13;
+    html! {
+        <div class="handshake-detail">
+            <div class="diagram" role="figure" aria-label={format!("Sequence diagram: {title}")}>
+                { Html::from_html_unchecked(AttrValue::from(svg.clone())) }
+            </div>
+            <p class="downloads">
+                <a download={format!("handshake-{file_stem}.pcapng")} href={browser::data_url("application/octet-stream", &capture)}>{"Capture (pcapng, secrets inside)"}</a>
+                if !keylog.is_empty() {
+                    <a download={format!("handshake-{file_stem}.keylog")} href={browser::data_url("text/plain", keylog.as_bytes())}>{"SSLKEYLOGFILE"}</a>
+                }
+                <a download={format!("handshake-{file_stem}.svg")} href={browser::data_url("image/svg+xml", svg.as_bytes())}>{"Diagram (SVG)"}</a>
+            </p>
+            <p class="muted">{"Open the capture in Wireshark or run tshark -r on it: the session's secrets travel inside, so the encrypted messages decode with no setup. They are this run's secrets only, not your keys."}</p>
+            <ol class="messages" aria-label="Messages in order">
+                { for outcome.messages.iter().map(|m| message_item(m, tls13)) }
+            </ol>
+        </div>
+    }
+}
+
+fn message_item(message: &Message, tls13: bool) -> Html {
+    let fields: Vec<messages::Field> = match &message.kind {
+        MessageKind::Handshake(_) => messages::decode(&message.bytes, tls13),
+        MessageKind::Alert { fatal, description } => vec![
+            field("level", if *fatal { "fatal (2)" } else { "warning (1)" }),
+            field(
+                "description",
+                &format!(
+                    "{} ({description})",
+                    crate::tls::trace::alert_name(*description)
+                ),
+            ),
+        ],
+        MessageKind::ApplicationData => {
+            vec![field("text", &String::from_utf8_lossy(&message.bytes))]
+        }
+        MessageKind::ChangeCipherSpec => vec![field(
+            "meaning",
+            if tls13 {
+                "none: sent only so that middleboxes let TLS 1.3 through"
+            } else {
+                "from now on this side encrypts"
+            },
+        )],
+        MessageKind::Unreadable => vec![field("length", &format!("{} bytes", message.bytes.len()))],
+    };
+    let (arrow, side) = match message.direction {
+        Direction::ClientToServer => ("B → C", "from-client"),
+        Direction::ServerToClient => ("C → B", "from-server"),
+    };
+    html! {
+        <li class={classes!("message", side)} data-message={message.name()} data-direction={arrow}>
+            <details>
+                <summary>
+                    <span class="arrow">{ arrow }</span>
+                    <strong>{ message.name() }</strong>
+                    if message.decrypted { <span class="badge">{"decrypted"}</span> }
+                    <span class="muted">{ format!(" · record {}", message.record + 1) }</span>
+                </summary>
+                <dl class="fields">
+                    { for fields.iter().map(|f| html! { <><dt>{ &f.label }</dt><dd>{ &f.value }</dd></> }) }
+                </dl>
+                <pre class="hex" aria-label="Raw bytes">{ hex_dump(&message.bytes) }</pre>
+            </details>
+        </li>
+    }
+}
+
+fn field(label: &str, value: &str) -> messages::Field {
+    messages::Field {
+        label: label.into(),
+        value: value.into(),
+    }
+}
+
+/// Offset, sixteen bytes in hex, as `xxd` lays them out; long messages are cut.
+fn hex_dump(bytes: &[u8]) -> String {
+    const SHOWN: usize = 4096;
+    let mut out: String = bytes
+        .chunks(16)
+        .take(SHOWN / 16)
+        .enumerate()
+        .map(|(row, chunk)| {
+            let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+            format!("{:06x}  {}\n", row * 16, hex.join(" "))
+        })
+        .collect();
+    if bytes.len() > SHOWN {
+        out.push_str(&format!("… {} more bytes\n", bytes.len() - SHOWN));
+    }
+    out
+}
