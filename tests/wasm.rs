@@ -49,6 +49,35 @@ fn the_whole_hierarchy_and_its_handshakes_run_in_wasm() {
 }
 
 #[wasm_bindgen_test]
+fn every_lab_scenario_gets_its_verdict_and_decrypts_in_wasm() {
+    use mtls_lab::tls::decrypt::MessageKind;
+    use mtls_lab::workshop::lab::{self, LabScenario};
+    let mut workshop = Workshop::new(Settings::default());
+    workshop.run_all(unix_now()).unwrap();
+    for scenario in LabScenario::ALL {
+        let run = lab::run(&workshop, scenario, unix_now()).unwrap();
+        assert!(
+            run.as_expected(),
+            "{scenario:?}: {}",
+            run.outcome.headline()
+        );
+        let decrypted = run.outcome.messages.iter().filter(|m| m.decrypted).count();
+        assert!(decrypted > 0, "{scenario:?}");
+    }
+    let good = lab::run(&workshop, LabScenario::GoodRun, unix_now()).unwrap();
+    assert!(good
+        .outcome
+        .messages
+        .iter()
+        .any(|m| m.kind == MessageKind::Handshake(15) && m.decrypted));
+    let capture = mtls_lab::tls::pcapng::capture(
+        &good.outcome.records,
+        &good.outcome.keys.to_sslkeylogfile(),
+    );
+    assert!(capture.len() > 1000);
+}
+
+#[wasm_bindgen_test]
 fn an_rsa_key_from_outside_signs_in_wasm() {
     // The browser app loads WebCrypto's PKCS#8 the same way.
     let key = PrivateKey::generate(KeyAlgorithm::Rsa2048).unwrap();
