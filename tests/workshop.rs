@@ -356,3 +356,51 @@ fn a_saved_workshop_restores_with_its_passphrase() {
         Saved::parse(&text.replace("setting tls=1.3", "setting CRoot.algorithm=rsa1")).is_err()
     );
 }
+
+/// The browser sends signing steps to a worker as text; the tree must come out the same.
+#[test]
+fn steps_run_as_jobs_elsewhere_build_the_same_tree() {
+    use mtls_lab::workshop::job::{StepJob, StepProducts};
+    for use_intermediates in [true, false] {
+        let settings = Settings {
+            use_intermediates,
+            ..Settings::default()
+        };
+        let mut workshop = Workshop::new(settings.clone());
+        for step in StepId::ALL.into_iter().filter(|s| settings.includes(*s)) {
+            if step == StepId::Handshake {
+                let outcomes = workshop.connect_all().unwrap();
+                workshop.set_handshakes(outcomes).unwrap();
+                continue;
+            }
+            let job = workshop.job(step, None, unix_now()).unwrap();
+            let sent = job.encode();
+            let made = StepJob::decode(&sent).unwrap().run().unwrap().encode();
+            let products = StepProducts::decode(&made, &job).unwrap();
+            workshop.commit(products).unwrap();
+            assert_eq!(workshop.status(step), StepStatus::Fresh);
+        }
+        assert_seed_verdicts(&workshop);
+        assert!(workshop.verification(unix_now()).unwrap().keys_match());
+    }
+}
+
+#[test]
+fn a_garbled_job_or_answer_is_refused_without_panic() {
+    use mtls_lab::workshop::job::{StepJob, StepProducts};
+    let mut workshop = Workshop::new(Settings::default());
+    workshop.run_step(StepId::CRoot, None, unix_now()).unwrap();
+    workshop.run_step(StepId::BRoot, None, unix_now()).unwrap();
+    let job = workshop.job(StepId::CIntermediate, None, unix_now()).unwrap();
+    let text = job.encode();
+    for cut in (0..text.len()).step_by(97) {
+        let _ = StepJob::decode(&text[..cut]);
+    }
+    assert!(StepJob::decode("mtls-lab step job v1\nstep 9").is_err());
+    assert!(StepJob::decode("mtls-lab step job v1\nkey 0g").is_err());
+    assert!(StepProducts::decode("nonsense", &job).is_err());
+    assert!(StepProducts::decode("mtls-lab step products v1\nstep 6", &job).is_err());
+    // A job for a step whose inputs are missing is refused before it is sent.
+    let early = Workshop::new(Settings::default());
+    assert!(early.job(StepId::CSignsB, None, unix_now()).is_err());
+}

@@ -3,6 +3,7 @@
 
 pub mod commands;
 pub mod export;
+pub mod job;
 pub mod lab;
 mod model;
 pub mod saved;

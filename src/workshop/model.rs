@@ -1,5 +1,6 @@
 //! The workshop's state: what each step made, and which results are stale.
 
+use super::job::{self, StepJob, StepProducts};
 use super::steps::{ArtifactKind, ArtifactSpec, Party, Settings, StepId, ARTIFACTS};
 use crate::pki::{self, cert::Template, Certificate, Csr, PkiError, PrivateKey};
 use crate::tls::{self, ClientSide, Outcome, ServerSide};
@@ -247,6 +248,23 @@ impl Workshop {
         key: Option<PrivateKey>,
         now: u64,
     ) -> Result<(), StepError> {
+        if step == StepId::Handshake {
+            self.validate(step)?;
+            let outcomes = self.connect_all().map_err(|e| StepError::new(step, e))?;
+            return self.set_handshakes(outcomes);
+        }
+        let job = self.job(step, key, now)?;
+        let products = job.run().map_err(|e| StepError::new(step, e))?;
+        self.commit(products)
+    }
+
+    /// Copies out what a signing step (1 to 7) reads, so the signing can happen elsewhere.
+    pub fn job(
+        &self,
+        step: StepId,
+        key: Option<PrivateKey>,
+        now: u64,
+    ) -> Result<StepJob, StepError> {
         self.validate(step)?;
         let fail = |e| StepError::new(step, e);
         let key = match (step.party(), key) {
@@ -265,67 +283,82 @@ impl Workshop {
                 Some(PrivateKey::generate(self.settings.cert(party).algorithm).map_err(fail)?)
             }
         };
-        let settings = self.settings.clone();
-        let template = |party: Party| Template {
-            profile: party.profile(),
-            days: settings.cert(party).days,
-            sans: if party == Party::CServer {
-                &settings.server_sans
-            } else {
-                &[]
-            },
-            now,
+        let party = job::target_party(step);
+        let issuer = match step {
+            StepId::CIntermediate => Some(Party::CRoot),
+            StepId::BIntermediate => Some(Party::BRoot),
+            StepId::CServer | StepId::CSignsB => Some(self.settings.c_issuer()),
+            _ => None,
         };
-        match step {
-            StepId::CRoot | StepId::BRoot => {
-                let party = step.party().expect("root steps make a key");
-                let key = key.expect("root steps make a key");
-                let cert =
-                    pki::cert::self_signed(&settings.cert(party).subject, &key, &template(party))
-                        .map_err(fail)?;
-                self.keys.insert(party, key);
-                self.certs.insert(party, cert);
-            }
-            StepId::CIntermediate | StepId::BIntermediate | StepId::CServer => {
-                let party = step.party().expect("these steps make a key");
-                let key = key.expect("these steps make a key");
-                let issuer = match step {
-                    StepId::CIntermediate => Party::CRoot,
-                    StepId::BIntermediate => Party::BRoot,
-                    _ => settings.c_issuer(),
-                };
-                let csr = pki::csr::build(&settings.cert(party).subject, &key).map_err(fail)?;
-                let cert = self.sign(&csr, &template(party), issuer).map_err(fail)?;
-                self.keys.insert(party, key);
-                self.csrs.insert(party, csr);
-                self.certs.insert(party, cert);
-            }
-            StepId::BCsr => {
-                let key = key.expect("step 5 makes a key");
-                let csr = pki::csr::build(&settings.b_client.subject, &key).map_err(fail)?;
-                self.keys.insert(Party::BClient, key);
-                self.csrs.insert(Party::BClient, csr);
-            }
-            StepId::CSignsB => {
-                let csr = self
-                    .csrs
+        let issuer = match issuer {
+            Some(p) => Some((
+                self.certs
+                    .get(&p)
+                    .cloned()
+                    .ok_or_else(|| fail(missing(p.label())))?,
+                self.keys
+                    .get(&p)
+                    .cloned()
+                    .ok_or_else(|| fail(missing(p.label())))?,
+            )),
+            None => None,
+        };
+        let csr = match step {
+            StepId::CSignsB => Some(
+                self.csrs
                     .get(&Party::BClient)
                     .cloned()
-                    .ok_or_else(|| fail(missing("B's CSR")))?;
-                let cert = self
-                    .sign(&csr, &template(Party::BClient), settings.c_issuer())
-                    .map_err(fail)?;
-                self.certs.insert(Party::BClient, cert);
-            }
-            StepId::Handshake => {
-                self.handshakes = Scenario::ALL
-                    .iter()
-                    .map(|s| self.connect(*s).map(|o| (*s, o)))
-                    .collect::<Result<_, _>>()
-                    .map_err(fail)?;
-            }
+                    .ok_or_else(|| fail(missing("B's CSR")))?,
+            ),
+            _ => None,
+        };
+        Ok(StepJob {
+            step,
+            key,
+            subject: self.settings.cert(party).subject.clone(),
+            days: self.settings.cert(party).days,
+            sans: if party == Party::CServer {
+                self.settings.server_sans.clone()
+            } else {
+                Vec::new()
+            },
+            now,
+            issuer,
+            csr,
+        })
+    }
+
+    /// Stores what a step's job made, wherever it ran.
+    pub fn commit(&mut self, products: StepProducts) -> Result<(), StepError> {
+        let step = products.step;
+        self.validate(step)?;
+        let party = job::target_party(step);
+        if let Some(key) = products.key {
+            self.keys.insert(party, key);
+        }
+        if let Some(csr) = products.csr {
+            self.csrs.insert(party, csr);
+        }
+        if let Some(cert) = products.cert {
+            self.certs.insert(party, cert);
         }
         self.record_run(step);
+        Ok(())
+    }
+
+    /// Step 8's three runs, each judged in memory.
+    pub fn connect_all(&self) -> Result<Vec<(Scenario, Outcome)>, PkiError> {
+        Scenario::ALL
+            .iter()
+            .map(|s| self.connect(*s).map(|o| (*s, o)))
+            .collect()
+    }
+
+    /// Stores step 8's runs, made here or one at a time by the caller.
+    pub fn set_handshakes(&mut self, outcomes: Vec<(Scenario, Outcome)>) -> Result<(), StepError> {
+        self.validate(StepId::Handshake)?;
+        self.handshakes = outcomes;
+        self.record_run(StepId::Handshake);
         Ok(())
     }
 
