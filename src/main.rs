@@ -2,7 +2,7 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    // The same module also loads in rsa-worker.js, where there is no window to render into.
+    // The same module also loads in core-worker.js, where there is no window to render into.
     if web_sys::window().is_some() {
         mtls_lab::app::start();
     }

@@ -391,7 +391,9 @@ fn a_garbled_job_or_answer_is_refused_without_panic() {
     let mut workshop = Workshop::new(Settings::default());
     workshop.run_step(StepId::CRoot, None, unix_now()).unwrap();
     workshop.run_step(StepId::BRoot, None, unix_now()).unwrap();
-    let job = workshop.job(StepId::CIntermediate, None, unix_now()).unwrap();
+    let job = workshop
+        .job(StepId::CIntermediate, None, unix_now())
+        .unwrap();
     let text = job.encode();
     for cut in (0..text.len()).step_by(97) {
         let _ = StepJob::decode(&text[..cut]);

@@ -2,6 +2,7 @@
 //! clock, yielding to the event loop, and download URLs.
 
 use crate::pki::{KeyAlgorithm, PrivateKey};
+use crate::workshop::job::{StepJob, StepProducts};
 use base64::Engine;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -82,33 +83,86 @@ pub async fn generate_key(algorithm: KeyAlgorithm) -> Result<(PrivateKey, KeySou
         .map_err(|e| e.to_string())
 }
 
-/// Asks `rsa-worker.js`, which loads this same wasm in a worker, for one RSA key.
-async fn rsa_in_worker(bits: usize) -> Result<PrivateKey, String> {
+fn new_worker() -> Result<web_sys::Worker, String> {
     let options = web_sys::WorkerOptions::new();
     options.set_type(web_sys::WorkerType::Module);
-    let worker = web_sys::Worker::new_with_options("rsa-worker.js", &options).map_err(js_err)?;
+    web_sys::Worker::new_with_options("core-worker.js", &options).map_err(js_err)
+}
+
+/// Posts one request to a worker and waits for its one reply; an `error` field is refused.
+async fn ask(worker: &web_sys::Worker, request: &JsValue) -> Result<JsValue, String> {
     let reply = js_sys::Promise::new(&mut |resolve, reject| {
         worker.set_onmessage(Some(&resolve));
         worker.set_onerror(Some(&reject));
     });
-    worker
-        .post_message(&JsValue::from(bits as u32))
-        .map_err(js_err)?;
-    let message = JsFuture::from(reply).await;
-    worker.terminate();
-    let data = message
-        .map_err(|e| format!("the key worker failed: {e:?}"))?
+    worker.post_message(request).map_err(js_err)?;
+    let data = JsFuture::from(reply)
+        .await
+        .map_err(|e| format!("the worker failed: {e:?}"))?
         .dyn_into::<web_sys::MessageEvent>()
         .map_err(js_err)?
         .data();
-    if let Some(text) = Reflect::get(&data, &"error".into())
+    match Reflect::get(&data, &"error".into())
         .ok()
         .and_then(|e| e.as_string())
     {
-        return Err(text);
+        Some(text) => Err(text),
+        None => Ok(data),
     }
-    let der = Reflect::get(&data, &"der".into()).map_err(js_err)?;
+}
+
+/// Asks a fresh worker, which loads this same wasm, for one RSA key.
+async fn rsa_in_worker(bits: usize) -> Result<PrivateKey, String> {
+    let worker = new_worker()?;
+    let request = dictionary(&[("rsaBits", JsValue::from(bits as u32))])?;
+    let reply = ask(&worker, &request).await;
+    worker.terminate();
+    let der = Reflect::get(&reply?, &"der".into()).map_err(js_err)?;
     PrivateKey::from_pkcs8_der(&Uint8Array::new(&der).to_vec()).map_err(|e| e.to_string())
+}
+
+thread_local! {
+    /// One worker for step jobs, started early so its wasm is ready when the first job comes.
+    static STEP_WORKER: std::cell::RefCell<Option<web_sys::Worker>> = const { std::cell::RefCell::new(None) };
+}
+
+fn step_worker() -> Result<web_sys::Worker, String> {
+    STEP_WORKER.with(|slot| {
+        if let Some(worker) = slot.borrow().as_ref() {
+            return Ok(worker.clone());
+        }
+        let worker = new_worker()?;
+        *slot.borrow_mut() = Some(worker.clone());
+        Ok(worker)
+    })
+}
+
+/// Starts the step worker loading, so a run does not wait for it later.
+pub fn warm_step_worker() {
+    let _ = step_worker();
+}
+
+/// Runs a step's signing in the worker, one job at a time. Where no worker can run the job,
+/// it runs here instead: slower for the page, but the step still happens.
+pub async fn run_job(job: &StepJob) -> Result<StepProducts, String> {
+    let in_worker = async {
+        let worker = step_worker()?;
+        let request = dictionary(&[("job", JsValue::from(job.encode()))])?;
+        let reply = ask(&worker, &request).await?;
+        let text = Reflect::get(&reply, &"products".into())
+            .ok()
+            .and_then(|p| p.as_string())
+            .ok_or("the worker sent no products")?;
+        StepProducts::decode(&text, job).map_err(|e| e.to_string())
+    };
+    match in_worker.await {
+        Ok(products) => Ok(products),
+        Err(e) => {
+            web_sys::console::warn_1(&format!("step worker: {e}; signing in the page").into());
+            STEP_WORKER.with(|slot| slot.borrow_mut().take().map(|w| w.terminate()));
+            job.run().map_err(|e| e.to_string())
+        }
+    }
 }
 
 /// Encrypts a key for download: PBKDF2 and AES-256-CBC run in WebCrypto (native, off the main

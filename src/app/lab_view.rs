@@ -167,6 +167,41 @@ fn selected_run(s: &AppState) -> Html {
     }
 }
 
+#[derive(Properties, Clone)]
+pub struct CollapsedDetailProps {
+    pub outcome: std::rc::Rc<Outcome>,
+    pub title: AttrValue,
+    pub file_stem: AttrValue,
+}
+
+impl PartialEq for CollapsedDetailProps {
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.outcome, &other.outcome)
+            && self.title == other.title
+            && self.file_stem == other.file_stem
+    }
+}
+
+/// A run's decoded view behind a disclosure, built only once opened: decoding, the capture
+/// and the diagram cost time that a closed section should not.
+#[function_component(CollapsedDetail)]
+pub fn collapsed_detail(props: &CollapsedDetailProps) -> Html {
+    let open = use_state(|| false);
+    let ontoggle = {
+        let open = open.clone();
+        Callback::from(move |e: Event| {
+            let details: web_sys::HtmlDetailsElement = e.target_unchecked_into();
+            open.set(details.open());
+        })
+    };
+    html! {
+        <details {ontoggle}>
+            <summary>{ format!("Messages and diagram ({} messages)", props.outcome.messages.len()) }</summary>
+            if *open { { handshake_detail(&props.outcome, &props.title, &props.file_stem) } }
+        </details>
+    }
+}
+
 /// The decoded view of one run: diagram, then every message with its fields and bytes.
 pub fn handshake_detail(outcome: &Outcome, title: &str, file_stem: &str) -> Html {
     let svg = diagram::svg(outcome, title);

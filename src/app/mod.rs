@@ -21,7 +21,7 @@ pub fn start() {
     yew::Renderer::<App>::new().render();
 }
 
-/// One RSA key as PKCS#8 DER, made by the rsa crate. `rsa-worker.js` calls this inside a Web
+/// One RSA key as PKCS#8 DER, made by the rsa crate. `core-worker.js` calls this inside a Web
 /// Worker when WebCrypto cannot make the key, so the page's thread stays free.
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn generate_rsa_pkcs8(bits: u32) -> Result<Vec<u8>, wasm_bindgen::JsError> {
@@ -33,5 +33,15 @@ pub fn generate_rsa_pkcs8(bits: u32) -> Result<Vec<u8>, wasm_bindgen::JsError> {
     };
     crate::pki::PrivateKey::generate(algorithm)
         .map(|key| key.pkcs8_der().to_vec())
+        .map_err(|e| wasm_bindgen::JsError::new(&e.to_string()))
+}
+
+/// Runs one step's signing job, sent as text by the page. `core-worker.js` calls this inside a
+/// Web Worker, so RSA-4096 signatures never hold up the page.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn run_step_job(job: String) -> Result<String, wasm_bindgen::JsError> {
+    crate::workshop::job::StepJob::decode(&job)
+        .and_then(|job| job.run())
+        .map(|products| products.encode())
         .map_err(|e| wasm_bindgen::JsError::new(&e.to_string()))
 }

@@ -1,8 +1,11 @@
 //! The app's state and every change a user can make to it. The core does all the work.
 
 use crate::pki::{self, KeyAlgorithm, PrivateKey, San};
+use crate::tls::Outcome;
 use crate::tls::TlsVersion;
+use crate::workshop::job::StepProducts;
 use crate::workshop::lab::{LabRun, LabScenario};
+use crate::workshop::Scenario;
 use crate::workshop::{export::KeyProtection, Party, Settings, StepId, Workshop, ARTIFACTS};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -128,6 +131,25 @@ impl Default for AppState {
     }
 }
 
+impl AppState {
+    /// Counts a finished step, or stops the run at it with its error shown.
+    fn step_done(&mut self, step: StepId, result: Result<(), crate::workshop::StepError>) {
+        match result {
+            Ok(()) => {
+                self.errors.remove(&step.id());
+                if let Some(busy) = self.busy.as_mut() {
+                    busy.done += 1;
+                }
+            }
+            Err(e) => {
+                self.errors.insert(step.id(), e.to_string());
+                self.notice = Some(format!("Stopped at step {}.", step.number()));
+                self.busy = None;
+            }
+        }
+    }
+}
+
 impl PartialEq for AppState {
     fn eq(&self, _: &Self) -> bool {
         // Every dispatch yields a new state; Yew re-renders on each.
@@ -204,6 +226,16 @@ pub enum Action {
         run: u64,
         steps: Vec<(StepId, Option<PrivateKey>)>,
         now: u64,
+    },
+    /// One signing step's products, made in the worker.
+    Commit {
+        run: u64,
+        products: StepProducts,
+    },
+    /// Step 8's runs, made one per turn.
+    SetHandshakes {
+        run: u64,
+        outcomes: Vec<(Scenario, Outcome)>,
     },
     Fail {
         run: u64,
@@ -470,19 +502,21 @@ impl Reducible for AppState {
                     if state.busy.as_ref().is_none_or(|b| b.run != run) {
                         break;
                     }
-                    match state.workshop.run_step(step, key, now) {
-                        Ok(()) => {
-                            state.errors.remove(&step.id());
-                            if let Some(busy) = state.busy.as_mut() {
-                                busy.done += 1;
-                            }
-                        }
-                        Err(e) => {
-                            state.errors.insert(step.id(), e.to_string());
-                            state.notice = Some(format!("Stopped at step {}.", step.number()));
-                            state.busy = None;
-                        }
-                    }
+                    let result = state.workshop.run_step(step, key, now);
+                    state.step_done(step, result);
+                }
+            }
+            Action::Commit { run, products } => {
+                let step = products.step;
+                if state.busy.as_ref().is_some_and(|b| b.run == run) {
+                    let result = state.workshop.commit(products);
+                    state.step_done(step, result);
+                }
+            }
+            Action::SetHandshakes { run, outcomes } => {
+                if state.busy.as_ref().is_some_and(|b| b.run == run) {
+                    let result = state.workshop.set_handshakes(outcomes);
+                    state.step_done(StepId::Handshake, result);
                 }
             }
             Action::Fail { run, step, message } => {

@@ -35,6 +35,8 @@ fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>, cancelled
     }
     let run = state.next_run_id();
     let settings = state.workshop.settings.clone();
+    let start = state.workshop.clone();
+    browser::warm_step_worker();
     let total = steps.len();
     dispatch.dispatch(Action::Begin {
         run,
@@ -124,6 +126,10 @@ fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>, cancelled
                 });
             }
         } else {
+            // RSA steps sign with big keys: the signing runs in the worker and step 8's
+            // runs go one per turn, so the page keeps painting. A copy of the workshop here
+            // tracks what the page's own copy will hold after each commit.
+            let mut local = start;
             for (index, step) in steps.into_iter().enumerate() {
                 if cancelled.get() == run {
                     break;
@@ -136,11 +142,41 @@ fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>, cancelled
                 );
                 dispatch.dispatch(Action::Progress { run, label });
                 browser::yield_to_browser().await;
-                dispatch.dispatch(Action::Apply {
-                    run,
-                    steps: vec![(step, keys.remove(&step))],
-                    now: unix_now(),
+                if step == StepId::Handshake {
+                    let mut outcomes = Vec::new();
+                    for scenario in Scenario::ALL {
+                        match local.connect(scenario) {
+                            Ok(outcome) => outcomes.push((scenario, outcome)),
+                            Err(e) => {
+                                let message = e.to_string();
+                                dispatch.dispatch(Action::Fail { run, step, message });
+                                finished.set(true);
+                                return;
+                            }
+                        }
+                        browser::yield_to_browser().await;
+                    }
+                    dispatch.dispatch(Action::SetHandshakes { run, outcomes });
+                    continue;
+                }
+                let products = match local.job(step, keys.remove(&step), unix_now()) {
+                    Ok(job) => browser::run_job(&job).await,
+                    Err(e) => Err(e.to_string()),
+                };
+                let committed = products.and_then(|products| {
+                    local
+                        .commit(products.clone())
+                        .map(|()| products)
+                        .map_err(|e| e.to_string())
                 });
+                match committed {
+                    Ok(products) => dispatch.dispatch(Action::Commit { run, products }),
+                    Err(message) => {
+                        dispatch.dispatch(Action::Fail { run, step, message });
+                        finished.set(true);
+                        return;
+                    }
+                }
             }
         }
         let keys_made = sources
@@ -1262,10 +1298,7 @@ fn scenario_view(scenario: Scenario, outcome: &Outcome) -> Html {
             <p class="verdict">{ outcome.headline() }</p>
             <p class="muted">{ format!("{} · expected: {} · {}", outcome.version.label(), if scenario.should_succeed() { "success" } else { "refusal" }, if as_expected { "as expected" } else { "NOT as expected" }) }</p>
             <p>{ detail }</p>
-            <details>
-                <summary>{ format!("Messages and diagram ({} messages)", outcome.messages.len()) }</summary>
-                { super::lab_view::handshake_detail(outcome, scenario.title(), &format!("step8-{}", scenario_stem(scenario))) }
-            </details>
+            <super::lab_view::CollapsedDetail outcome={std::rc::Rc::new(outcome.clone())} title={scenario.title()} file_stem={format!("step8-{}", scenario_stem(scenario))} />
             <details>
                 <summary>{ format!("Record trace ({} records)", outcome.records.len()) }</summary>
                 <div class="table-scroll" tabindex="0" role="region" aria-label="Record trace"><table class="trace">
