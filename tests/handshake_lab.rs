@@ -317,3 +317,38 @@ fn the_capture_and_key_log_of_a_run_belong_together() {
         .lines()
         .all(|l| l.split(' ').nth(1) == Some(random.as_str())));
 }
+
+/// The browser runs the lab and step 8 in a worker, sending text both ways; nothing may be
+/// lost on the way.
+#[test]
+fn lab_runs_and_handshakes_survive_the_trip_to_a_worker_and_back() {
+    use mtls_lab::tls::transfer::{decode_outcome, encode_outcome, HandshakeJob};
+    use mtls_lab::workshop::lab::LabInputs;
+    use mtls_lab::workshop::Scenario;
+    let workshop = workshop(Settings::default());
+    let inputs = LabInputs::of(&workshop);
+    for scenario in LabScenario::ALL {
+        let sent = inputs.encode(scenario, unix_now());
+        let (received, got_scenario, now) = LabInputs::decode(&sent).unwrap();
+        assert_eq!(got_scenario, scenario);
+        let run = lab::run_with(&received, scenario, now).unwrap();
+        let back = decode_outcome(&encode_outcome(&run.outcome)).unwrap();
+        assert_eq!(back, run.outcome, "{scenario:?}");
+        assert_eq!(lab::Verdict::of(&back), scenario.expected());
+    }
+    for scenario in Scenario::ALL {
+        let job = workshop.connection(scenario).unwrap();
+        let outcome = HandshakeJob::decode(&job.encode()).unwrap().run();
+        assert_eq!(outcome.result.is_ok(), scenario.should_succeed());
+        assert_eq!(decode_outcome(&encode_outcome(&outcome)).unwrap(), outcome);
+    }
+    for garbage in [
+        "",
+        "mtls-lab outcome v1",
+        "mtls-lab outcome v1\nrecord b-to-c 1",
+        "mtls-lab lab v1\nscenario nope",
+    ] {
+        assert!(decode_outcome(garbage).is_err() || LabInputs::decode(garbage).is_err());
+        assert!(HandshakeJob::decode(garbage).is_err());
+    }
+}

@@ -8,7 +8,7 @@ mod support;
 use mtls_lab::clock::unix_now;
 use mtls_lab::pki::Certificate;
 use mtls_lab::tls::TlsVersion;
-use mtls_lab::workshop::lab::{self, LabScenario, Setup, Verdict};
+use mtls_lab::workshop::lab::{self, LabInputs, LabScenario, Setup, Verdict};
 use mtls_lab::workshop::{Settings, Workshop};
 use support::{bash, free_port, text, Server, TempDir};
 
@@ -66,7 +66,7 @@ fn agree_on_every_scenario(settings: Settings) {
     let mut workshop = Workshop::new(settings);
     workshop.run_all(unix_now()).unwrap();
     for scenario in LabScenario::ALL {
-        let setup = lab::setup(&workshop, scenario, unix_now()).unwrap();
+        let setup = lab::setup(&LabInputs::of(&workshop), scenario, unix_now()).unwrap();
         let ours = lab::run(&workshop, scenario, unix_now()).unwrap().verdict();
         let dir = TempDir::new("lab");
         let port = free_port();

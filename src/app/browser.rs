@@ -2,7 +2,10 @@
 //! clock, yielding to the event loop, and download URLs.
 
 use crate::pki::{KeyAlgorithm, PrivateKey};
+use crate::tls::transfer::{decode_outcome, HandshakeJob};
+use crate::tls::Outcome;
 use crate::workshop::job::{StepJob, StepProducts};
+use crate::workshop::lab::{self, LabInputs, LabRun, LabScenario};
 use base64::Engine;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -142,28 +145,86 @@ pub fn warm_step_worker() {
     let _ = step_worker();
 }
 
-/// Runs a step's signing in the worker, one job at a time. Where no worker can run the job,
-/// it runs here instead: slower for the page, but the step still happens.
+thread_local! {
+    /// Whether a request to the step worker awaits its reply; the worker answers one at a time.
+    static STEP_WORKER_BUSY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Frees the step worker for the next request, however the request ended.
+struct StepWorkerTurn;
+
+impl Drop for StepWorkerTurn {
+    fn drop(&mut self) {
+        STEP_WORKER_BUSY.with(|busy| busy.set(false));
+    }
+}
+
+/// Sends text to the step worker under `field` and returns its text reply. A run and the lab
+/// may both want it; each request waits its turn, since a reply carries no request id.
+async fn ask_worker(field: &str, text: String) -> Result<String, String> {
+    while STEP_WORKER_BUSY.with(|busy| busy.replace(true)) {
+        yew::platform::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let _turn = StepWorkerTurn;
+    let worker = step_worker()?;
+    let request = dictionary(&[(field, JsValue::from(text))])?;
+    let reply = ask(&worker, &request).await?;
+    Reflect::get(&reply, &"reply".into())
+        .ok()
+        .and_then(|p| p.as_string())
+        .ok_or_else(|| "the worker sent nothing back".to_string())
+}
+
+/// Where no worker can do the work, it happens here: slower for the page, but it happens.
+fn worker_failed(e: &str) {
+    web_sys::console::warn_1(&format!("worker: {e}; working in the page").into());
+    STEP_WORKER.with(|slot| slot.borrow_mut().take().map(|w| w.terminate()));
+}
+
+/// Runs a step's signing in the worker.
 pub async fn run_job(job: &StepJob) -> Result<StepProducts, String> {
-    let in_worker = async {
-        let worker = step_worker()?;
-        let request = dictionary(&[("job", JsValue::from(job.encode()))])?;
-        let reply = ask(&worker, &request).await?;
-        let text = Reflect::get(&reply, &"products".into())
-            .ok()
-            .and_then(|p| p.as_string())
-            .ok_or("the worker sent no products")?;
-        StepProducts::decode(&text, job).map_err(|e| e.to_string())
-    };
-    match in_worker.await {
-        Ok(products) => Ok(products),
+    match ask_worker("job", job.encode()).await {
+        Ok(text) => StepProducts::decode(&text, job).map_err(|e| e.to_string()),
         Err(e) => {
-            web_sys::console::warn_1(&format!("step worker: {e}; signing in the page").into());
-            STEP_WORKER.with(|slot| slot.borrow_mut().take().map(|w| w.terminate()));
+            worker_failed(&e);
             job.run().map_err(|e| e.to_string())
         }
     }
 }
+
+/// Runs one handshake in the worker.
+pub async fn run_handshake(job: &HandshakeJob) -> Result<Outcome, String> {
+    match ask_worker("handshake", job.encode()).await {
+        Ok(text) => decode_outcome(&text).map_err(|e| e.to_string()),
+        Err(e) => {
+            worker_failed(&e);
+            Ok(job.run())
+        }
+    }
+}
+
+/// Builds and runs one lab scenario in the worker.
+pub async fn run_lab(
+    inputs: &LabInputs,
+    scenario: LabScenario,
+    now: u64,
+) -> Result<LabRun, String> {
+    match ask_worker("lab", inputs.encode(scenario, now)).await {
+        Ok(text) => decode_outcome(&text)
+            .map(|outcome| LabRun { scenario, outcome })
+            .map_err(|e| e.to_string()),
+        Err(e) => match e.split_once(LAB_REFUSAL) {
+            Some((_, refusal)) => Err(refusal.to_string()),
+            None => {
+                worker_failed(&e);
+                lab::run_with(inputs, scenario, now).map_err(|e| e.to_string())
+            }
+        },
+    }
+}
+
+/// Marks a scenario the lab itself refused (not a worker failure), so it is not retried.
+pub const LAB_REFUSAL: &str = "lab: ";
 
 /// Encrypts a key for download: PBKDF2 and AES-256-CBC run in WebCrypto (native, off the main
 /// thread) and the core wraps the result. Falls back to the core's own PBES2 in wasm.

@@ -12,18 +12,17 @@ use yew::prelude::*;
 
 type Dispatch = UseReducerDispatcher<AppState>;
 
-/// Runs every scenario, one per turn of the event loop so the page keeps answering.
+/// Runs every scenario in the worker, one after the other, so the page keeps answering.
 fn run_lab(s: &AppState, dispatch: Dispatch) {
     if s.lab.running || s.busy.is_some() {
         return;
     }
-    let workshop = s.workshop.clone();
-    let generation = workshop.generation();
+    let inputs = lab::LabInputs::of(&s.workshop);
+    let generation = s.workshop.generation();
     dispatch.dispatch(Action::LabBegin { generation });
     yew::platform::spawn_local(async move {
         for scenario in LabScenario::ALL {
-            browser::yield_to_browser().await;
-            let result = lab::run(&workshop, scenario, unix_now()).map_err(|e| e.to_string());
+            let result = browser::run_lab(&inputs, scenario, unix_now()).await;
             dispatch.dispatch(Action::LabResult {
                 generation,
                 scenario,

@@ -36,12 +36,33 @@ pub fn generate_rsa_pkcs8(bits: u32) -> Result<Vec<u8>, wasm_bindgen::JsError> {
         .map_err(|e| wasm_bindgen::JsError::new(&e.to_string()))
 }
 
-/// Runs one step's signing job, sent as text by the page. `core-worker.js` calls this inside a
-/// Web Worker, so RSA-4096 signatures never hold up the page.
+/// The page's heavy work, sent as text: a step's signing (`job`), one handshake
+/// (`handshake`) or one lab scenario (`lab`). `core-worker.js` calls this inside a Web Worker,
+/// so RSA-4096 signatures never hold up the page. The reply is text too.
 #[wasm_bindgen::prelude::wasm_bindgen]
-pub fn run_step_job(job: String) -> Result<String, wasm_bindgen::JsError> {
-    crate::workshop::job::StepJob::decode(&job)
-        .and_then(|job| job.run())
-        .map(|products| products.encode())
-        .map_err(|e| wasm_bindgen::JsError::new(&e.to_string()))
+pub fn run_in_worker(kind: &str, text: &str) -> Result<String, wasm_bindgen::JsError> {
+    use crate::tls::transfer::{encode_outcome, HandshakeJob};
+    use crate::workshop::{job::StepJob, lab};
+    let reply = match kind {
+        "job" => StepJob::decode(text)
+            .and_then(|job| job.run())
+            .map(|products| products.encode()),
+        "handshake" => HandshakeJob::decode(text).map(|job| encode_outcome(&job.run())),
+        "lab" => {
+            // A scenario the lab refuses is an answer, not a worker failure.
+            let (inputs, scenario, now) = lab::LabInputs::decode(text)
+                .map_err(|e| wasm_bindgen::JsError::new(&e.to_string()))?;
+            lab::run_with(&inputs, scenario, now)
+                .map(|run| encode_outcome(&run.outcome))
+                .map_err(|e| {
+                    crate::pki::PkiError::input("lab", format!("{}{e}", browser::LAB_REFUSAL))
+                })
+        }
+        other => {
+            return Err(wasm_bindgen::JsError::new(&format!(
+                "no work called {other}"
+            )))
+        }
+    };
+    reply.map_err(|e| wasm_bindgen::JsError::new(&e.to_string()))
 }

@@ -126,8 +126,8 @@ fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>, cancelled
                 });
             }
         } else {
-            // RSA steps sign with big keys: the signing runs in the worker and step 8's
-            // runs go one per turn, so the page keeps painting. A copy of the workshop here
+            // RSA steps sign with big keys: the signing and step 8's runs happen in the
+            // worker, so the page keeps painting. A copy of the workshop here
             // tracks what the page's own copy will hold after each commit.
             let mut local = start;
             for (index, step) in steps.into_iter().enumerate() {
@@ -145,16 +145,18 @@ fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>, cancelled
                 if step == StepId::Handshake {
                     let mut outcomes = Vec::new();
                     for scenario in Scenario::ALL {
-                        match local.connect(scenario) {
+                        let outcome = match local.connection(scenario) {
+                            Ok(job) => browser::run_handshake(&job).await,
+                            Err(e) => Err(e.to_string()),
+                        };
+                        match outcome {
                             Ok(outcome) => outcomes.push((scenario, outcome)),
-                            Err(e) => {
-                                let message = e.to_string();
+                            Err(message) => {
                                 dispatch.dispatch(Action::Fail { run, step, message });
                                 finished.set(true);
                                 return;
                             }
                         }
-                        browser::yield_to_browser().await;
                     }
                     dispatch.dispatch(Action::SetHandshakes { run, outcomes });
                     continue;

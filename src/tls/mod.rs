@@ -7,6 +7,7 @@ pub mod keylog;
 pub mod messages;
 pub mod pcapng;
 pub mod trace;
+pub mod transfer;
 
 pub use handshake::{run, ClientSide, Established, Failure, Outcome, ServerSide, Side, TlsVersion};
 pub use keylog::SessionKeys;

@@ -231,15 +231,5 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex(text: &str) -> Result<Vec<u8>, PkiError> {
-    if !text.len().is_multiple_of(2) {
-        return Err(bad("hex"));
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| {
-            text.get(i..i + 2)
-                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
-                .ok_or_else(|| bad("hex"))
-        })
-        .collect()
+    crate::tls::transfer::unhex(text).map_err(|_| bad("hex"))
 }

@@ -4,7 +4,10 @@
 use super::{Party, Workshop};
 use crate::pki::profile::{self, Profile};
 use crate::pki::{cert, Certificate, PkiError, PrivateKey, Subject};
+use crate::tls::keylog::hex;
+use crate::tls::transfer::unhex;
 use crate::tls::{self, ClientSide, Outcome, ServerSide, Side, TlsVersion};
+use std::collections::BTreeMap;
 
 const DAY: u64 = 86_400;
 
@@ -265,7 +268,12 @@ impl LabRun {
 
 /// Builds and runs one scenario.
 pub fn run(workshop: &Workshop, scenario: LabScenario, now: u64) -> Result<LabRun, PkiError> {
-    let setup = setup(workshop, scenario, now)?;
+    run_with(&LabInputs::of(workshop), scenario, now)
+}
+
+/// Builds and runs one scenario from the workshop's files, wherever they were copied to.
+pub fn run_with(inputs: &LabInputs, scenario: LabScenario, now: u64) -> Result<LabRun, PkiError> {
+    let setup = setup(inputs, scenario, now)?;
     Ok(LabRun {
         scenario,
         outcome: tls::run(&setup.server, &setup.client, setup.version),
@@ -274,15 +282,15 @@ pub fn run(workshop: &Workshop, scenario: LabScenario, now: u64) -> Result<LabRu
 
 /// The certificates, keys and trust stores a scenario uses, fresh ones made with the
 /// workshop's own CAs and keys.
-pub fn setup(workshop: &Workshop, scenario: LabScenario, now: u64) -> Result<Setup, PkiError> {
-    let parts = Parts::of(workshop)?;
-    if scenario.needs_intermediates() && !workshop.settings.use_intermediates {
+pub fn setup(inputs: &LabInputs, scenario: LabScenario, now: u64) -> Result<Setup, PkiError> {
+    let parts = Parts::of(inputs)?;
+    if scenario.needs_intermediates() && !inputs.use_intermediates {
         return Err(PkiError::input(
             "lab",
             "This scenario needs the intermediate CAs; switch them on and run the steps.",
         ));
     }
-    let c_chain = workshop.chain();
+    let c_chain = inputs.chain();
     let c_intermediates = &c_chain[..c_chain.len().saturating_sub(1)];
     let with_c_intermediates = |leaf: Certificate| {
         std::iter::once(leaf)
@@ -300,15 +308,15 @@ pub fn setup(workshop: &Workshop, scenario: LabScenario, now: u64) -> Result<Set
             parts.b_client_key.clone(),
         )),
         trusted_server_cas: c_chain.clone(),
-        server_name: workshop.settings.server_name(),
+        server_name: inputs.server_name.clone(),
         skip_key_check: false,
     };
     let version = match scenario {
         LabScenario::GoodRun => TlsVersion::Tls13,
         LabScenario::GoodRunTls12 => TlsVersion::Tls12,
-        _ => workshop.settings.tls_version,
+        _ => inputs.tls_version,
     };
-    let b_subject = &workshop.settings.b_client.subject;
+    let b_subject = &inputs.b_subject;
     // A client certificate for B's key, issued by `issuer` with `profile`, valid from `start`.
     let client_cert = |issuer: (&Certificate, &PrivateKey), start: u64, days: u32, p: &Profile| {
         issue_for(b_subject, &parts.b_client_key, issuer, start, days, p)
@@ -323,9 +331,9 @@ pub fn setup(workshop: &Workshop, scenario: LabScenario, now: u64) -> Result<Set
         LabScenario::UntrustedClientCa | LabScenario::FederatedGoodRun => {
             let (issuer, issuer_key) = parts.b_issuer();
             let leaf = client_cert((issuer, issuer_key), now, 365, &profile::CLIENT)?;
-            client.identity = Some((workshop_b_chain(workshop, leaf), parts.b_client_key.clone()));
+            client.identity = Some((b_chain(inputs, leaf), parts.b_client_key.clone()));
             if scenario == LabScenario::FederatedGoodRun {
-                server.trusted_client_cas = workshop_b_chain_cas(workshop);
+                server.trusted_client_cas = b_chain_cas(inputs);
             }
         }
         LabScenario::ExpiredClientCertificate => {
@@ -367,7 +375,7 @@ pub fn setup(workshop: &Workshop, scenario: LabScenario, now: u64) -> Result<Set
         }
         LabScenario::PathLengthExceeded => {
             let sub_ca_subject = Subject::seed(
-                workshop.settings.c_intermediate.subject.get("O"),
+                &inputs.c_organization,
                 "Extra CA",
                 "Client C Sub-CA (below pathlen:0)",
             );
@@ -412,21 +420,21 @@ const SUB_CA: Profile = Profile {
 };
 
 /// B's chain as B's own CA issues it: leaf, then B's intermediate if there is one.
-fn workshop_b_chain(workshop: &Workshop, leaf: Certificate) -> Vec<Certificate> {
+fn b_chain(inputs: &LabInputs, leaf: Certificate) -> Vec<Certificate> {
     let mut chain = vec![leaf];
-    if workshop.settings.use_intermediates {
-        chain.extend(workshop.certificate(Party::BIntermediate).cloned());
+    if inputs.use_intermediates {
+        chain.extend(inputs.certificate(Party::BIntermediate).cloned());
     }
     chain
 }
 
 /// B's CA chain as C would load it: intermediate (if any), then root.
-fn workshop_b_chain_cas(workshop: &Workshop) -> Vec<Certificate> {
+fn b_chain_cas(inputs: &LabInputs) -> Vec<Certificate> {
     let mut cas = Vec::new();
-    if workshop.settings.use_intermediates {
-        cas.extend(workshop.certificate(Party::BIntermediate).cloned());
+    if inputs.use_intermediates {
+        cas.extend(inputs.certificate(Party::BIntermediate).cloned());
     }
-    cas.extend(workshop.certificate(Party::BRoot).cloned());
+    cas.extend(inputs.certificate(Party::BRoot).cloned());
     cas
 }
 
@@ -466,9 +474,9 @@ struct Parts {
 }
 
 impl Parts {
-    fn of(workshop: &Workshop) -> Result<Self, PkiError> {
+    fn of(inputs: &LabInputs) -> Result<Self, PkiError> {
         let cert = |p: Party| {
-            workshop.certificate(p).cloned().ok_or_else(|| {
+            inputs.certificate(p).cloned().ok_or_else(|| {
                 PkiError::input(
                     "lab",
                     format!("{} does not exist yet; run all steps first.", p.label()),
@@ -476,7 +484,7 @@ impl Parts {
             })
         };
         let key = |p: Party| {
-            workshop.key(p).cloned().ok_or_else(|| {
+            inputs.key(p).cloned().ok_or_else(|| {
                 PkiError::input(
                     "lab",
                     format!(
@@ -486,7 +494,7 @@ impl Parts {
                 )
             })
         };
-        let (b_issuer, c_issuer) = if workshop.settings.use_intermediates {
+        let (b_issuer, c_issuer) = if inputs.use_intermediates {
             (
                 Some((cert(Party::BIntermediate)?, key(Party::BIntermediate)?)),
                 (cert(Party::CIntermediate)?, key(Party::CIntermediate)?),
@@ -519,3 +527,150 @@ impl Parts {
         }
     }
 }
+
+/// The workshop files and settings the lab reads, in a form a Web Worker can receive.
+#[derive(Clone, Debug)]
+pub struct LabInputs {
+    pub use_intermediates: bool,
+    pub tls_version: TlsVersion,
+    pub server_name: String,
+    pub b_subject: Subject,
+    /// C's organisation, for the extra CA of the pathlen scenario.
+    pub c_organization: String,
+    pub certs: BTreeMap<Party, Certificate>,
+    pub keys: BTreeMap<Party, PrivateKey>,
+}
+
+impl LabInputs {
+    pub fn of(workshop: &Workshop) -> Self {
+        let settings = &workshop.settings;
+        LabInputs {
+            use_intermediates: settings.use_intermediates,
+            tls_version: settings.tls_version,
+            server_name: settings.server_name(),
+            b_subject: settings.b_client.subject.clone(),
+            c_organization: settings.c_intermediate.subject.get("O").to_string(),
+            certs: Party::ALL
+                .iter()
+                .filter_map(|p| workshop.certificate(*p).map(|c| (*p, c.clone())))
+                .collect(),
+            keys: Party::ALL
+                .iter()
+                .filter_map(|p| workshop.key(*p).map(|k| (*p, k.clone())))
+                .collect(),
+        }
+    }
+
+    fn certificate(&self, party: Party) -> Option<&Certificate> {
+        self.certs.get(&party)
+    }
+
+    fn key(&self, party: Party) -> Option<&PrivateKey> {
+        self.keys.get(&party)
+    }
+
+    /// C's CA chain, intermediate first, as the seed's chain file.
+    fn chain(&self) -> Vec<Certificate> {
+        let mut chain = Vec::new();
+        if self.use_intermediates {
+            chain.extend(self.certificate(Party::CIntermediate).cloned());
+        }
+        chain.extend(self.certificate(Party::CRoot).cloned());
+        chain
+    }
+
+    /// A text form for a worker, with the scenario to run and the time to run it at.
+    pub fn encode(&self, scenario: LabScenario, now: u64) -> String {
+        let mut lines = vec![
+            LAB_HEADER.to_string(),
+            format!("scenario {}", scenario.id()),
+            format!("now {now}"),
+            format!("intermediates {}", self.use_intermediates),
+            format!(
+                "version {}",
+                if self.tls_version == TlsVersion::Tls12 {
+                    "1.2"
+                } else {
+                    "1.3"
+                }
+            ),
+            format!("server-name {}", hex(self.server_name.as_bytes())),
+            format!("c-organization {}", hex(self.c_organization.as_bytes())),
+        ];
+        for field in crate::pki::name::SUBJECT_FIELDS {
+            lines.push(format!(
+                "b-subject {} {}",
+                field.short,
+                hex(self.b_subject.get(field.short).as_bytes())
+            ));
+        }
+        for (party, cert) in &self.certs {
+            lines.push(format!("cert {party:?} {}", hex(cert.der())));
+        }
+        for (party, key) in &self.keys {
+            lines.push(format!("key {party:?} {}", hex(key.pkcs8_der())));
+        }
+        lines.join("\n")
+    }
+
+    pub fn decode(text: &str) -> Result<(Self, LabScenario, u64), PkiError> {
+        let bad =
+            |what: &str| PkiError::input("lab", format!("The lab's data is unreadable ({what})."));
+        let mut lines = text.lines();
+        if lines.next() != Some(LAB_HEADER) {
+            return Err(bad("header"));
+        }
+        let mut inputs = LabInputs {
+            use_intermediates: true,
+            tls_version: TlsVersion::Tls13,
+            server_name: String::new(),
+            b_subject: Subject::default(),
+            c_organization: String::new(),
+            certs: BTreeMap::new(),
+            keys: BTreeMap::new(),
+        };
+        let (mut scenario, mut now) = (None, 0);
+        let text_of = |value: &str| String::from_utf8(unhex(value)?).map_err(|_| bad("text"));
+        let party = |id: &str| {
+            Party::ALL
+                .into_iter()
+                .find(|p| format!("{p:?}") == id)
+                .ok_or_else(|| bad("party"))
+        };
+        for line in lines {
+            let parts: Vec<&str> = line.split(' ').collect();
+            match parts.as_slice() {
+                ["scenario", id] => {
+                    scenario = LabScenario::ALL.into_iter().find(|s| s.id() == *id);
+                }
+                ["now", value] => now = value.parse().map_err(|_| bad("now"))?,
+                ["intermediates", value] => inputs.use_intermediates = *value == "true",
+                ["version", "1.2"] => inputs.tls_version = TlsVersion::Tls12,
+                ["version", _] => inputs.tls_version = TlsVersion::Tls13,
+                ["server-name", value] => inputs.server_name = text_of(value)?,
+                ["c-organization", value] => inputs.c_organization = text_of(value)?,
+                ["b-subject", short, value] => {
+                    let field = crate::pki::name::SUBJECT_FIELDS
+                        .iter()
+                        .find(|f| f.short == *short)
+                        .ok_or_else(|| bad("subject"))?;
+                    inputs.b_subject.set(field.short, text_of(value)?);
+                }
+                ["cert", id, value] => {
+                    inputs
+                        .certs
+                        .insert(party(id)?, Certificate::from_der(unhex(value)?)?);
+                }
+                ["key", id, value] => {
+                    inputs
+                        .keys
+                        .insert(party(id)?, PrivateKey::from_pkcs8_der(&unhex(value)?)?);
+                }
+                _ => return Err(bad(parts.first().copied().unwrap_or_default())),
+            }
+        }
+        Ok((inputs, scenario.ok_or_else(|| bad("scenario"))?, now))
+    }
+}
+
+const LAB_HEADER: &str = "mtls-lab lab v1";

@@ -3,7 +3,8 @@
 use super::job::{self, StepJob, StepProducts};
 use super::steps::{ArtifactKind, ArtifactSpec, Party, Settings, StepId, ARTIFACTS};
 use crate::pki::{self, cert::Template, Certificate, Csr, PkiError, PrivateKey};
-use crate::tls::{self, ClientSide, Outcome, ServerSide};
+use crate::tls::transfer::HandshakeJob;
+use crate::tls::{ClientSide, Outcome, ServerSide};
 use std::collections::BTreeMap;
 
 /// A refusal, tied to the step and (when there is one) the input that caused it.
@@ -523,6 +524,11 @@ impl Workshop {
 
     /// One of the seed's connection runs, over memory.
     pub fn connect(&self, scenario: Scenario) -> Result<Outcome, PkiError> {
+        self.connection(scenario).map(|job| job.run())
+    }
+
+    /// What one of the seed's connection runs reads, to run here or in a worker.
+    pub fn connection(&self, scenario: Scenario) -> Result<HandshakeJob, PkiError> {
         let need_cert = |p: Party| {
             self.certs
                 .get(&p)
@@ -562,7 +568,11 @@ impl Workshop {
             server_name: self.settings.server_name(),
             skip_key_check: false,
         };
-        Ok(tls::run(&server, &client, self.settings.tls_version))
+        Ok(HandshakeJob {
+            server,
+            client,
+            version: self.settings.tls_version,
+        })
     }
 
     /// Bumped by every step run: what was made can only have changed when this did.
