@@ -129,12 +129,29 @@ thread_local! {
     static STEP_WORKER: std::cell::RefCell<Option<web_sys::Worker>> = const { std::cell::RefCell::new(None) };
 }
 
+thread_local! {
+    /// Set once the step worker failed (say its script could not load): from then on the
+    /// work happens in the page without trying again.
+    static NO_STEP_WORKER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 fn step_worker() -> Result<web_sys::Worker, String> {
+    if NO_STEP_WORKER.with(|no| no.get()) {
+        return Err("no worker could start".into());
+    }
     STEP_WORKER.with(|slot| {
         if let Some(worker) = slot.borrow().as_ref() {
             return Ok(worker.clone());
         }
         let worker = new_worker()?;
+        // A failure before anyone asks must still be seen by the first request.
+        let failed = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(|| {
+            NO_STEP_WORKER.with(|no| no.set(true));
+        });
+        worker
+            .add_event_listener_with_callback("error", failed.as_ref().unchecked_ref())
+            .map_err(js_err)?;
+        failed.forget();
         *slot.borrow_mut() = Some(worker.clone());
         Ok(worker)
     })
@@ -167,6 +184,9 @@ async fn ask_worker(field: &str, text: String) -> Result<String, String> {
     }
     let _turn = StepWorkerTurn;
     let worker = step_worker()?;
+    if NO_STEP_WORKER.with(|no| no.get()) {
+        return Err("the worker failed to start".into());
+    }
     let request = dictionary(&[(field, JsValue::from(text))])?;
     let reply = ask(&worker, &request).await?;
     Reflect::get(&reply, &"reply".into())
@@ -178,28 +198,25 @@ async fn ask_worker(field: &str, text: String) -> Result<String, String> {
 /// Where no worker can do the work, it happens here: slower for the page, but it happens.
 fn worker_failed(e: &str) {
     web_sys::console::warn_1(&format!("worker: {e}; working in the page").into());
+    NO_STEP_WORKER.with(|no| no.set(true));
     STEP_WORKER.with(|slot| slot.borrow_mut().take().map(|w| w.terminate()));
 }
 
 /// Runs a step's signing in the worker.
 pub async fn run_job(job: &StepJob) -> Result<StepProducts, String> {
-    match ask_worker("job", job.encode()).await {
-        Ok(text) => StepProducts::decode(&text, job).map_err(|e| e.to_string()),
-        Err(e) => {
-            worker_failed(&e);
-            job.run().map_err(|e| e.to_string())
-        }
+    match ask_or_fail("job", job.encode()).await {
+        Some(Answer::Reply(text)) => StepProducts::decode(&text, job).map_err(|e| e.to_string()),
+        Some(Answer::Refused(reason)) => Err(reason),
+        None => job.run().map_err(|e| e.to_string()),
     }
 }
 
 /// Runs one handshake in the worker.
 pub async fn run_handshake(job: &HandshakeJob) -> Result<Outcome, String> {
-    match ask_worker("handshake", job.encode()).await {
-        Ok(text) => decode_outcome(&text).map_err(|e| e.to_string()),
-        Err(e) => {
-            worker_failed(&e);
-            Ok(job.run())
-        }
+    match ask_or_fail("handshake", job.encode()).await {
+        Some(Answer::Reply(text)) => decode_outcome(&text).map_err(|e| e.to_string()),
+        Some(Answer::Refused(reason)) => Err(reason),
+        None => Ok(job.run()),
     }
 }
 
@@ -209,22 +226,38 @@ pub async fn run_lab(
     scenario: LabScenario,
     now: u64,
 ) -> Result<LabRun, String> {
-    match ask_worker("lab", inputs.encode(scenario, now)).await {
-        Ok(text) => decode_outcome(&text)
+    match ask_or_fail("lab", inputs.encode(scenario, now)).await {
+        Some(Answer::Reply(text)) => decode_outcome(&text)
             .map(|outcome| LabRun { scenario, outcome })
             .map_err(|e| e.to_string()),
-        Err(e) => match e.split_once(LAB_REFUSAL) {
-            Some((_, refusal)) => Err(refusal.to_string()),
+        Some(Answer::Refused(reason)) => Err(reason),
+        None => lab::run_with(inputs, scenario, now).map_err(|e| e.to_string()),
+    }
+}
+
+/// Marks work the core refused in the worker, as opposed to a worker that failed; refused
+/// work is not tried again in the page.
+pub const WORK_REFUSED: &str = "refused: ";
+
+/// The worker's answer, or where the core refused the work, its reason.
+enum Answer {
+    Reply(String),
+    Refused(String),
+}
+
+/// Asks the worker; `None` means the worker failed and the page must do the work itself.
+async fn ask_or_fail(field: &str, text: String) -> Option<Answer> {
+    match ask_worker(field, text).await {
+        Ok(reply) => Some(Answer::Reply(reply)),
+        Err(e) => match e.split_once(WORK_REFUSED) {
+            Some((_, reason)) => Some(Answer::Refused(reason.to_string())),
             None => {
                 worker_failed(&e);
-                lab::run_with(inputs, scenario, now).map_err(|e| e.to_string())
+                None
             }
         },
     }
 }
-
-/// Marks a scenario the lab itself refused (not a worker failure), so it is not retried.
-pub const LAB_REFUSAL: &str = "lab: ";
 
 /// Encrypts a key for download: PBKDF2 and AES-256-CBC run in WebCrypto (native, off the main
 /// thread) and the core wraps the result. Falls back to the core's own PBES2 in wasm.

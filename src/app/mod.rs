@@ -48,21 +48,15 @@ pub fn run_in_worker(kind: &str, text: &str) -> Result<String, wasm_bindgen::JsE
             .and_then(|job| job.run())
             .map(|products| products.encode()),
         "handshake" => HandshakeJob::decode(text).map(|job| encode_outcome(&job.run())),
-        "lab" => {
-            // A scenario the lab refuses is an answer, not a worker failure.
-            let (inputs, scenario, now) = lab::LabInputs::decode(text)
-                .map_err(|e| wasm_bindgen::JsError::new(&e.to_string()))?;
-            lab::run_with(&inputs, scenario, now)
-                .map(|run| encode_outcome(&run.outcome))
-                .map_err(|e| {
-                    crate::pki::PkiError::input("lab", format!("{}{e}", browser::LAB_REFUSAL))
-                })
-        }
+        "lab" => lab::LabInputs::decode(text)
+            .and_then(|(inputs, scenario, now)| lab::run_with(&inputs, scenario, now))
+            .map(|run| encode_outcome(&run.outcome)),
         other => {
             return Err(wasm_bindgen::JsError::new(&format!(
                 "no work called {other}"
             )))
         }
     };
-    reply.map_err(|e| wasm_bindgen::JsError::new(&e.to_string()))
+    // The core refused its input: an answer for the page to show, not a failed worker.
+    reply.map_err(|e| wasm_bindgen::JsError::new(&format!("{}{e}", browser::WORK_REFUSED)))
 }

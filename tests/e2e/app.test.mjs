@@ -193,7 +193,7 @@ test('bad input is refused by its field and changes nothing else', async () => {
 });
 
 test('RSA keys come from WebCrypto, in parallel, with progress, and the page keeps answering', async () => {
-  const { page, context, problems } = await openApp();
+  const { page, context, problems, requests } = await openApp();
   await page.getByRole('button', { name: /The seed's keys/ }).click();
   await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
   await page.getByRole('button', { name: 'Run all steps' }).click();
@@ -206,6 +206,26 @@ test('RSA keys come from WebCrypto, in parallel, with progress, and the page kee
   await page.getByText(/Keys: 2 × RSA 2048 from WebCrypto, 4 × RSA 4096 from WebCrypto\./).waitFor();
   const key = await page.locator('#step-1 .cert dd').filter({ hasText: 'RSA' }).first().textContent();
   assert.equal(key, 'RSA (4096 bit)');
+  // The signing ran in the worker, which loads the app's own wasm.
+  assert.ok(requests.some((u) => u.endsWith('/core-worker.js')), requests.join('\n'));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('where no worker can start, signing, handshakes and the lab run in the page instead', async () => {
+  const context = await shared.browser.newContext();
+  await context.route('**/core-worker.js', (route) => route.abort());
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(shared.origin);
+  await page.getByRole('button', { name: 'Run all steps' }).waitFor();
+  await page.getByRole('button', { name: /The seed's keys/ }).click();
+  await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Run all steps' }).click();
+  await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 180000 });
+  await page.getByRole('button', { name: 'Run every scenario' }).click();
+  await page.getByText('14 of 14 scenarios ended as expected.').waitFor({ timeout: 120000 });
   assert.deepEqual(problems, []);
   await context.close();
 });
