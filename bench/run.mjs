@@ -12,6 +12,8 @@ const RSA_RUNS = Number(process.env.BENCH_RSA_RUNS ?? 5);
 const OPENSSL_RUNS = Number(process.env.BENCH_OPENSSL_RUNS ?? 3);
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+// The Long Tasks API reports only tasks over 50 ms, so "0" means none was that long.
+const longTask = (ms) => (ms === 0 ? 'none over 50 ms' : `${ms.toFixed(0)} ms`);
 const spread = (xs) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
 
 const site = await serveDist();
@@ -98,7 +100,7 @@ const table = `| figure | median | spread (min–max) | runs | target | |
 | (b) Run all steps, the seed's RSA (4× RSA-4096, 2× RSA-2048) | ${median(rsa).toFixed(0)} ms | ${spread(rsa)} ms | ${RSA_RUNS} | ≤ 1.0× openssl | ${verdict(ratio <= 1)} |
 | the seed's openssl commands, same tree | ${median(openssl).toFixed(0)} ms | ${spread(openssl)} ms | ${OPENSSL_RUNS} | | |
 | (b) / openssl | ${ratio.toFixed(2)}× | | | ≤ 1.0× | ${verdict(ratio <= 1)} |
-| (c) longest main-thread task during (b) | ${median(rsaLongest).toFixed(0)} ms | ${spread(rsaLongest)} ms | ${RSA_RUNS} | ≤ 50 ms | ${verdict(median(rsaLongest) <= 50)} |
+| (c) longest main-thread task during (b) | ${longTask(median(rsaLongest))} | ${Math.max(...rsaLongest) === 0 ? 'none in any run' : `${spread(rsaLongest)} ms`} | ${RSA_RUNS} | ≤ 50 ms | ${verdict(median(rsaLongest) <= 50)} |
 | (d) first load to interactive, localhost | ${median(load).toFixed(0)} ms | ${spread(load)} ms | ${RUNS} | < 1000 ms | ${verdict(median(load) < 1000)} |
 | wasm size: raw / gzip -9 / brotli -11 | ${kb(wasm.length)} / ${kb(gz)} / ${kb(br)} | | | < 900 KB gzip | ${verdict(gz < 900 * 1024)} |
 | JS glue: raw / gzip | ${kb(js.length)} / ${kb(gzipSync(js, { level: 9 }).length)} | | | | |`;

@@ -36,7 +36,14 @@ fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>, cancelled
     let run = state.next_run_id();
     let settings = state.workshop.settings.clone();
     let start = state.workshop.clone();
-    browser::warm_step_worker();
+    // EC steps take milliseconds and stay on the page; RSA steps go to the worker, which
+    // starts loading now. Loading it for EC runs would only compete with them for the CPU.
+    let all_fast = Party::ALL
+        .iter()
+        .all(|party| settings.cert(*party).algorithm.rsa_bits().is_none());
+    if !all_fast {
+        browser::warm_step_worker();
+    }
     let total = steps.len();
     dispatch.dispatch(Action::Begin {
         run,
@@ -108,11 +115,7 @@ fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>, cancelled
                 }
             }
         }
-        // EC steps take well under a millisecond each: one action, one render. RSA steps sign
-        // with big keys in wasm, so they go one at a time with the page painting in between.
-        let all_fast = Party::ALL
-            .iter()
-            .all(|party| settings.cert(*party).algorithm.rsa_bits().is_none());
+        // EC steps take well under a millisecond each: one action, one render.
         if all_fast {
             if cancelled.get() != run {
                 let batch = steps
