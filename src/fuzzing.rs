@@ -90,7 +90,7 @@ pub fn trace_records(data: &[u8]) {
         for message in &messages {
             let _ = tls::messages::decode(&message.bytes, version == TlsVersion::Tls13);
         }
-        let _ = diagram::flights(&messages);
+        let _ = diagram::flights(&messages, version == TlsVersion::Tls13);
     }
     let _ = pcapng::capture(&records, &keys.to_sslkeylogfile());
 }

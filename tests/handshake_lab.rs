@@ -273,7 +273,7 @@ fn verdict_labels_read_well() {
 fn the_diagram_draws_one_arrow_per_flight_and_says_who_refused() {
     let workshop = workshop(Settings::default());
     let good = lab::run(&workshop, LabScenario::GoodRun, unix_now()).unwrap();
-    let flights = diagram::flights(&good.outcome.messages);
+    let flights = diagram::flights(&good.outcome.messages, true);
     // B's hello; C's whole first flight; B's CCS, certificate, proof and Finished; C's
     // tickets; then the data each way.
     let directions: Vec<Direction> = flights.iter().map(|f| f.direction).collect();
@@ -282,7 +282,16 @@ fn the_diagram_draws_one_arrow_per_flight_and_says_who_refused() {
     let svg = diagram::svg(&good.outcome, "The good run");
     assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
     assert_eq!(svg.matches("<polygon").count(), flights.len());
-    assert!(svg.contains("B proves it holds its key"));
+    assert!(svg.contains("B proves it holds its private key"));
+    assert!(
+        svg.contains("B&#39;s chain: client-b.local ← Client C Intermediate CA")
+            || svg.contains("B's chain: client-b.local ← Client C Intermediate CA"),
+        "{svg}"
+    );
+    assert!(
+        svg.contains("C's chain: client-c.local ← Client C Intermediate CA"),
+        "{svg}"
+    );
     assert!(svg.contains("CertificateRequest (encrypted)"));
     assert!(svg.contains("Handshake succeeded"));
 
@@ -290,7 +299,9 @@ fn the_diagram_draws_one_arrow_per_flight_and_says_who_refused() {
     let svg = diagram::svg(&refused.outcome, "Wrong <name> & \"quotes\"");
     assert!(svg.contains("Client B refused"), "{svg}");
     assert!(svg.contains("Wrong &lt;name&gt; &amp; &quot;quotes&quot;"));
-    let last = diagram::flights(&refused.outcome.messages).pop().unwrap();
+    let last = diagram::flights(&refused.outcome.messages, true)
+        .pop()
+        .unwrap();
     assert!(last.alert && last.direction == Direction::ClientToServer);
 }
 

@@ -1,7 +1,7 @@
 //! A sequence diagram of one run, drawn from its decoded messages as standalone SVG.
 
 use super::decrypt::{Message, MessageKind};
-use super::handshake::{Outcome, Side};
+use super::handshake::{Outcome, Side, TlsVersion};
 use super::trace::Direction;
 
 const WIDTH: u32 = 720;
@@ -19,17 +19,17 @@ const ACCEPTED: &str = "#1b7f3b";
 pub struct Flight {
     pub direction: Direction,
     /// One line per message: its name, and what it means for the mutual handshake.
-    pub lines: Vec<(String, Option<&'static str>)>,
+    pub lines: Vec<(String, Option<String>)>,
     pub encrypted: bool,
     pub alert: bool,
 }
 
-/// The flights of a run, in order.
-pub fn flights(messages: &[Message]) -> Vec<Flight> {
+/// The flights of a run, in order. `tls13` says how to read certificate messages.
+pub fn flights(messages: &[Message], tls13: bool) -> Vec<Flight> {
     let mut flights: Vec<Flight> = Vec::new();
     for message in messages {
         let alert = matches!(message.kind, MessageKind::Alert { .. });
-        let line = (label(message), note(message));
+        let line = (label(message), note(message, tls13));
         match flights.last_mut() {
             Some(f) if f.direction == message.direction && !f.alert && !alert => {
                 f.lines.push(line);
@@ -60,20 +60,35 @@ fn label(message: &Message) -> String {
     }
 }
 
-fn note(message: &Message) -> Option<&'static str> {
+fn note(message: &Message, tls13: bool) -> Option<String> {
     let from_client = message.direction == Direction::ClientToServer;
-    match (&message.kind, from_client) {
-        (MessageKind::Handshake(13), _) => Some("C asks for a client certificate"),
-        (MessageKind::Handshake(11), false) => Some("C's chain"),
-        (MessageKind::Handshake(11), true) if message.bytes.len() <= 8 => {
-            Some("empty: B has no certificate")
+    let who = if from_client { "B" } else { "C" };
+    match message.kind {
+        MessageKind::Handshake(13) => Some("C asks for a client certificate".into()),
+        MessageKind::Handshake(11) => {
+            let names = chain_names(message, tls13);
+            Some(if names.is_empty() {
+                format!("empty: {who} sends no certificate")
+            } else {
+                format!("{who}'s chain: {}", names.join(" ← "))
+            })
         }
-        (MessageKind::Handshake(11), true) => Some("B's chain"),
-        (MessageKind::Handshake(15), false) => Some("C proves it holds its key"),
-        (MessageKind::Handshake(15), true) => Some("B proves it holds its key"),
-        (MessageKind::Handshake(20), _) => Some("MAC over the whole handshake"),
+        MessageKind::Handshake(15) => Some(format!("{who} proves it holds its private key")),
+        MessageKind::Handshake(20) => Some("MAC over the whole handshake".into()),
         _ => None,
     }
+}
+
+/// The common names in a Certificate message, leaf first, as the seed's notes name files.
+fn chain_names(message: &Message, tls13: bool) -> Vec<String> {
+    super::messages::decode(&message.bytes, tls13)
+        .iter()
+        .filter(|f| f.label.starts_with("certificate ") && f.label.ends_with(" subject"))
+        .map(|f| match f.value.rsplit_once("CN = ") {
+            Some((_, cn)) => cn.split(", ").next().unwrap_or(cn).to_string(),
+            None => f.value.clone(),
+        })
+        .collect()
 }
 
 fn escape(text: &str) -> String {
@@ -109,7 +124,7 @@ fn text(x: u32, y: u32, anchor: &str, fill: &str, extra: &str, content: &str) ->
 
 /// The whole diagram as an SVG document, with its own colours so it reads anywhere.
 pub fn svg(outcome: &Outcome, title: &str) -> String {
-    let flights = flights(&outcome.messages);
+    let flights = flights(&outcome.messages, outcome.version == TlsVersion::Tls13);
     let mut body = Vec::new();
     let mut y = TOP;
     for flight in &flights {

@@ -435,7 +435,7 @@ test('The handshake lab runs every scenario, shows each verdict, and its capture
   const request = detail.locator('li.message[data-message="CertificateRequest"]');
   await request.locator('summary').click();
   assert.match(await request.locator('dl.fields').textContent(), /CA names the server asks for.*Client C Root CA/);
-  assert.match(await detail.locator('.diagram svg').textContent(), /B proves it holds its key/);
+  assert.match(await detail.locator('.diagram svg').textContent(), /B proves it holds its private key/);
 
   // The capture, as downloaded, decodes in tshark with the secrets it carries.
   const dir = await tempDir('lab');
