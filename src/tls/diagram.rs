@@ -133,20 +133,15 @@ pub fn svg(outcome: &Outcome, title: &str) -> String {
             Direction::ServerToClient => (SERVER_X, CLIENT_X),
         };
         let colour = if flight.alert { REFUSED } else { INK };
+        let middle = (CLIENT_X + SERVER_X) / 2;
         for (name, note) in &flight.lines {
             y += LINE;
-            let line = match note {
-                Some(n) => format!(
-                    "{}<tspan fill=\"{MUTED}\"> · {}</tspan>",
-                    escape(name),
-                    escape(n)
-                ),
-                None => escape(name),
-            };
-            body.push(format!(
-                "<text x=\"{}\" y=\"{y}\" text-anchor=\"middle\" fill=\"{colour}\">{line}</text>",
-                (CLIENT_X + SERVER_X) / 2
-            ));
+            body.push(text(middle, y, "middle", colour, "", name));
+            // The note goes on its own line, smaller, so long chains stay between the lifelines.
+            if let Some(note) = note {
+                y += LINE - 2;
+                body.push(text(middle, y, "middle", MUTED, " font-size=\"12\"", note));
+            }
         }
         y += 10;
         let head = if to > from { to - 10 } else { to + 10 };
