@@ -78,6 +78,34 @@ fn main() {
             &format!("{tag}.txt"),
             text.as_bytes(),
         );
+        // The text forms the page and its worker exchange.
+        let job = Workshop::new(workshop.settings.clone())
+            .job(mtls_lab::workshop::StepId::CRoot, None, unix_now())
+            .expect("job");
+        let lab_inputs = mtls_lab::workshop::lab::LabInputs::of(&workshop);
+        let connection = workshop
+            .connection(mtls_lab::workshop::Scenario::Mutual)
+            .expect("connection");
+        let outcome = mtls_lab::tls::transfer::encode_outcome(&connection.run());
+        for (name, text) in [
+            ("job", job.encode()),
+            (
+                "lab",
+                lab_inputs.encode(
+                    mtls_lab::workshop::lab::LabScenario::ExpiredClientCertificate,
+                    unix_now(),
+                ),
+            ),
+            ("handshake", connection.encode()),
+            ("outcome", outcome),
+        ] {
+            write(
+                root,
+                "saved_workshop",
+                &format!("{tag}-{name}.txt"),
+                text.as_bytes(),
+            );
+        }
     }
     // A ClientHello header, a ChangeCipherSpec, a fatal alert and an encrypted record.
     let records: &[u8] = &[

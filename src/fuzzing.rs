@@ -95,12 +95,17 @@ pub fn trace_records(data: &[u8]) {
     let _ = pcapng::capture(&records, &keys.to_sslkeylogfile());
 }
 
-/// The saved form and every file in it; rebuilding the workshop from them only adds work
-/// the other targets already cover.
+/// The saved form and every file in it, then the text forms the page reads back from its
+/// worker; rebuilding the workshop from them only adds work the other targets already cover.
 pub fn saved_workshop(data: &[u8]) {
-    if let Ok(saved) = Saved::parse(&String::from_utf8_lossy(data)) {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(saved) = Saved::parse(&text) {
         let _ = saved.open("fuzz");
     }
+    let _ = crate::workshop::job::StepJob::decode(&text);
+    let _ = crate::workshop::lab::LabInputs::decode(&text);
+    let _ = tls::transfer::HandshakeJob::decode(&text);
+    let _ = tls::transfer::decode_outcome(&text);
 }
 
 /// Form fields, split at NUL: a subject's six fields, then SANs, then days.
