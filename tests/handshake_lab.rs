@@ -122,6 +122,10 @@ fn handshake_from(messages: &[Message], direction: Direction) -> Vec<(String, bo
         .collect()
 }
 
+fn owned(expected: &[(&str, bool)]) -> Vec<(String, bool)> {
+    expected.iter().map(|(n, d)| (n.to_string(), *d)).collect()
+}
+
 fn field<'a>(fields: &'a [messages::Field], label: &str) -> &'a str {
     fields
         .iter()
@@ -151,14 +155,11 @@ fn tls13_good_run_decrypts_every_message_from_the_right_side() {
         ("CertificateVerify", true),
         ("Finished", true),
     ];
-    let as_owned = |e: &[(&str, bool)]| -> Vec<(String, bool)> {
-        e.iter().map(|(n, d)| (n.to_string(), *d)).collect()
-    };
-    assert_eq!(client, as_owned(&expected_client), "{:#?}", names(all));
+    assert_eq!(client, owned(&expected_client), "{:#?}", names(all));
     // rustls's server ends with session tickets, also decrypted.
     assert_eq!(
         server[..6],
-        as_owned(&expected_server)[..],
+        owned(&expected_server)[..],
         "{:#?}",
         names(all)
     );
@@ -206,9 +207,6 @@ fn tls12_good_run_shows_the_classic_flights_and_opens_finished() {
     let all = &run.outcome.messages;
     let client = handshake_from(all, Direction::ClientToServer);
     let server = handshake_from(all, Direction::ServerToClient);
-    let owned = |e: &[(&str, bool)]| -> Vec<(String, bool)> {
-        e.iter().map(|(n, d)| (n.to_string(), *d)).collect()
-    };
     assert_eq!(
         client,
         owned(&[
