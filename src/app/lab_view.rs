@@ -12,16 +12,19 @@ use yew::prelude::*;
 
 type Dispatch = UseReducerDispatcher<AppState>;
 
-/// Runs every scenario in the worker, one after the other, so the page keeps answering.
-fn run_lab(s: &AppState, dispatch: Dispatch) {
-    if s.lab.running || s.busy.is_some() {
+/// Runs scenarios in the worker, one after the other, so the page keeps answering.
+fn run_lab(s: &AppState, dispatch: Dispatch, scenarios: Vec<LabScenario>) {
+    if s.lab.running.is_some() || s.busy.is_some() {
         return;
     }
     let inputs = lab::LabInputs::of(&s.workshop);
     let generation = s.workshop.generation();
-    dispatch.dispatch(Action::LabBegin { generation });
+    dispatch.dispatch(Action::LabBegin {
+        generation,
+        scenarios: scenarios.clone(),
+    });
     yew::platform::spawn_local(async move {
-        for scenario in LabScenario::ALL {
+        for scenario in scenarios {
             let result = browser::run_lab(&inputs, scenario, unix_now()).await;
             dispatch.dispatch(Action::LabResult {
                 generation,
@@ -40,14 +43,11 @@ pub fn lab_section(s: &AppState, dispatch: &Dispatch) -> Html {
     let stale = !s.lab.runs.is_empty() && s.lab.generation != s.workshop.generation();
     let onclick = {
         let (snapshot, dispatch) = (s.clone(), dispatch.clone());
-        Callback::from(move |_| run_lab(&snapshot, dispatch.clone()))
+        Callback::from(move |_| run_lab(&snapshot, dispatch.clone(), LabScenario::ALL.to_vec()))
     };
-    let progress = if s.lab.running {
-        format!(
-            "Running scenario {} of {}…",
-            (s.lab.runs.len() + 1).min(LabScenario::ALL.len()),
-            LabScenario::ALL.len()
-        )
+    let can_run = ready && s.lab.running.is_none() && s.busy.is_none();
+    let progress = if let Some((done, total)) = s.lab.running {
+        format!("Running scenario {} of {total}…", (done + 1).min(total))
     } else if stale {
         "The steps changed since this lab ran; run it again to use the new files.".into()
     } else if !s.lab.runs.is_empty() {
@@ -69,11 +69,11 @@ pub fn lab_section(s: &AppState, dispatch: &Dispatch) -> Html {
             <h2 id="lab-title">{"Handshake lab: break it on purpose"}</h2>
             <p class="why">{"Each scenario changes one thing in step 8's handshake, the way it goes wrong in production, and runs it with the same rustls client and server. Fresh certificates are made with your CAs and keys where a scenario needs one. Every row was also checked against openssl s_server -Verify 2 -verify_return_error and s_client -verify_return_error -verify_hostname, which agree on each verdict."}</p>
             <p>
-                <button class="primary" {onclick} disabled={!ready || s.lab.running || s.busy.is_some()}>{"Run every scenario"}</button>
+                <button class="primary" {onclick} disabled={!can_run}>{"Run every scenario"}</button>
                 if !ready { <span class="muted">{" Run the steps first: the lab uses their files."}</span> }
             </p>
             <p class="lab-progress" role="status" aria-live="polite">{ progress }</p>
-            if !s.lab.runs.is_empty() {
+            if ready {
                 <div class="table-scroll" tabindex="0" role="region" aria-label="Scenario results">
                     <table class="lab-table">
                         <thead><tr>
@@ -85,7 +85,7 @@ pub fn lab_section(s: &AppState, dispatch: &Dispatch) -> Html {
                             <th scope="col"><span class="visually-hidden">{"Messages"}</span></th>
                         </tr></thead>
                         <tbody>
-                            { for s.lab.runs.iter().map(|(scenario, result)| lab_row(s, dispatch, *scenario, result)) }
+                            { for LabScenario::ALL.iter().map(|scenario| lab_row(s, dispatch, *scenario, s.lab.run(*scenario), can_run)) }
                         </tbody>
                     </table>
                 </div>
@@ -99,12 +99,12 @@ fn lab_row(
     s: &AppState,
     dispatch: &Dispatch,
     scenario: LabScenario,
-    result: &Result<std::rc::Rc<lab::LabRun>, String>,
+    result: Option<&Result<std::rc::Rc<lab::LabRun>, String>>,
+    can_run: bool,
 ) -> Html {
     let (why, fix) = scenario.explanation();
-    let expected = scenario.expected();
-    let (actual, error, as_expected) = match result {
-        Ok(run) => (
+    let (actual, error, state) = match result {
+        Some(Ok(run)) => (
             run.verdict().label(),
             run.outcome
                 .result
@@ -112,25 +112,35 @@ fn lab_row(
                 .err()
                 .map(|f| f.error.clone())
                 .unwrap_or_else(|| "—".into()),
-            run.as_expected(),
+            if run.as_expected() { "true" } else { "false" },
         ),
-        Err(message) => ("not run".to_string(), message.clone(), false),
+        Some(Err(message)) => ("not run".to_string(), message.clone(), "false"),
+        None => ("not run yet".to_string(), String::new(), "not-run"),
+    };
+    let (mark, class) = match state {
+        "true" => (" ✓ as expected", "expected"),
+        "false" => (" ✗ not as expected", "unexpected"),
+        _ => ("", "not-run"),
     };
     let show = {
         let dispatch = dispatch.clone();
         Callback::from(move |_| dispatch.dispatch(Action::LabSelect(scenario)))
     };
+    let run_one = {
+        let (snapshot, dispatch) = (s.clone(), dispatch.clone());
+        Callback::from(move |_| run_lab(&snapshot, dispatch.clone(), vec![scenario]))
+    };
     let selected = s.lab.selected == Some(scenario);
     html! {
-        <tr data-scenario={scenario.id()} data-as-expected={as_expected.to_string()} class={classes!(if as_expected { "expected" } else { "unexpected" }, selected.then_some("selected"))}>
+        <tr data-scenario={scenario.id()} data-as-expected={state} class={classes!(class, selected.then_some("selected"))}>
             <th scope="row">
                 { scenario.title() }
                 <span class="muted model">{ scenario.model().label() }</span>
             </th>
-            <td class="expected-verdict">{ expected.label() }</td>
+            <td class="expected-verdict">{ scenario.expected().label() }</td>
             <td class="actual-verdict">
                 { actual }
-                <span class="mark">{ if as_expected { " ✓ as expected" } else { " ✗ not as expected" } }</span>
+                <span class="mark">{ mark }</span>
             </td>
             <td class="rustls-error"><code>{ error }</code></td>
             <td>
@@ -138,11 +148,12 @@ fn lab_row(
                 <p><strong>{"Fix: "}</strong>{ fix }</p>
                 if let Some(note) = scenario.openssl_note() { <p class="muted">{"openssl: "}{ note }</p> }
             </td>
-            <td>
-                if result.is_ok() {
+            <td><div class="row-actions">
+                <button onclick={run_one} disabled={!can_run} aria-label={format!("Run: {}", scenario.title())}>{"Run"}</button>
+                if matches!(result, Some(Ok(_))) {
                     <button onclick={show} aria-pressed={selected.to_string()}>{"Show messages"}</button>
                 }
-            </td>
+            </div></td>
         </tr>
     }
 }

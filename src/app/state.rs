@@ -45,7 +45,8 @@ pub struct P12File {
 pub struct LabState {
     pub generation: u64,
     pub runs: Vec<(LabScenario, Result<Rc<LabRun>, String>)>,
-    pub running: bool,
+    /// Scenarios done and in all, while some run.
+    pub running: Option<(usize, usize)>,
     /// The run whose messages and diagram are shown.
     pub selected: Option<LabScenario>,
 }
@@ -178,8 +179,10 @@ pub const PASSPHRASE_INPUT: &str = "passphrase";
 
 pub enum Action {
     /// The lab starts over for this workshop generation; its results arrive one by one.
+    /// These scenarios run now; results from another workshop generation are dropped.
     LabBegin {
         generation: u64,
+        scenarios: Vec<LabScenario>,
     },
     LabResult {
         generation: u64,
@@ -536,13 +539,16 @@ impl Reducible for AppState {
                     state.busy = None;
                 }
             }
-            Action::LabBegin { generation } => {
-                state.lab = LabState {
-                    generation,
-                    runs: Vec::new(),
-                    running: true,
-                    selected: state.lab.selected,
-                };
+            Action::LabBegin {
+                generation,
+                scenarios,
+            } => {
+                if generation != state.lab.generation {
+                    state.lab.runs.clear();
+                    state.lab.generation = generation;
+                }
+                state.lab.runs.retain(|(s, _)| !scenarios.contains(s));
+                state.lab.running = Some((0, scenarios.len()));
             }
             Action::LabResult {
                 generation,
@@ -551,12 +557,22 @@ impl Reducible for AppState {
             } => {
                 if generation == state.lab.generation {
                     state.lab.runs.push((scenario, result.map(Rc::new)));
+                    // Shown in the scenarios' own order, whichever ran last.
+                    state
+                        .lab
+                        .runs
+                        .sort_by_key(|(s, _)| LabScenario::ALL.iter().position(|a| a == s));
+                    if let Some((done, _)) = state.lab.running.as_mut() {
+                        *done += 1;
+                    }
                 }
             }
             Action::LabDone { generation } => {
                 if generation == state.lab.generation {
-                    state.lab.running = false;
-                    state.lab.selected.get_or_insert(LabScenario::GoodRun);
+                    state.lab.running = None;
+                    if state.lab.selected.is_none() {
+                        state.lab.selected = state.lab.runs.first().map(|(s, _)| *s);
+                    }
                 }
             }
             Action::LabSelect(scenario) => state.lab.selected = Some(scenario),

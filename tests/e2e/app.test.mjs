@@ -390,9 +390,15 @@ test('the workshop survives a reload, its keys behind the passphrase, and Reset 
 test('The handshake lab runs every scenario, shows each verdict, and its capture decodes in tshark', async () => {
   const { page, context, requests, problems } = await openApp();
   await runAll(page);
+  // One row alone first: the others wait, marked as not run.
+  const rows = page.locator('#lab tr[data-scenario]');
+  assert.equal(await rows.count(), 14);
+  await page.getByRole('button', { name: 'Run: B\'s certificate with another private key' }).click();
+  await page.getByText('1 of 1 scenarios ended as expected.').waitFor({ timeout: 60000 });
+  assert.equal(await page.locator('#lab tr[data-as-expected="not-run"]').count(), 13);
+  assert.match(await page.locator('#lab tr[data-scenario="mismatched-key"] .rustls-error').textContent(), /BadSignature/);
   await page.getByRole('button', { name: 'Run every scenario' }).click();
   await page.getByText('14 of 14 scenarios ended as expected.').waitFor({ timeout: 120000 });
-  const rows = page.locator('#lab tr[data-scenario]');
   assert.equal(await rows.count(), 14);
   const verdicts = {};
   for (const row of await rows.all()) {
@@ -422,8 +428,10 @@ test('The handshake lab runs every scenario, shows each verdict, and its capture
     assert.match(verdicts[id].actual, /^refused by Client C ✓/, id);
   }
 
-  // The good run opens by itself: every TLS 1.3 message, from the right side, decrypted.
+  // The good run: every TLS 1.3 message, from the right side, decrypted.
+  await page.locator('#lab tr[data-scenario="good-tls13"]').getByRole('button', { name: 'Show messages' }).click();
   const detail = page.locator('#lab-detail');
+  assert.match(await detail.locator('h3').textContent(), /The seed's good run, TLS 1.3 — accepted/);
   const shown = await detail.locator('li.message').evaluateAll((items) => items.map((li) => [
     li.dataset.direction, li.dataset.message, li.querySelector('.badge') !== null]));
   const fromClient = shown.filter(([d]) => d === 'B → C').map(([, m, dec]) => `${m}${dec ? '*' : ''}`);
