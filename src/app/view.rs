@@ -324,8 +324,9 @@ pub fn app() -> Html {
     // Results, downloads and the archive only change when a step runs or a key file lands;
     // rebuilding them on every keystroke would make typing slow. During a run they are rebuilt
     // once, at its end, so each step's task stays short.
+    let memo_version = use_mut_ref(|| 0u64);
     let made = {
-        let handle = state.clone();
+        let (handle, memo_version) = (state.clone(), memo_version.clone());
         let shown_generation = state
             .busy
             .as_ref()
@@ -343,7 +344,13 @@ pub fn app() -> Html {
                 .map(|step| step_result(s, *step))
                 .collect();
             results.push(verification_view(s));
-            (results, zip_link(s))
+            *memo_version.borrow_mut() += 1;
+            let version = *memo_version.borrow();
+            let frozen = |content: Html| html! { <Frozen {version} {content} /> };
+            (
+                results.into_iter().map(frozen).collect::<Vec<_>>(),
+                frozen(zip_link(s)),
+            )
         })
     };
     {
@@ -387,6 +394,25 @@ pub fn app() -> Html {
         <footer><p>{"Keys are made in this page (WebCrypto for RSA, Rust compiled to WebAssembly for the rest) and kept in memory only. The app makes no network request."}</p></footer>
         </>
     }
+}
+
+#[derive(Properties, Clone)]
+struct FrozenProps {
+    version: u64,
+    content: Html,
+}
+
+impl PartialEq for FrozenProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version
+    }
+}
+
+/// Html made once per `version`. While the version stays, Yew does not even compare it, so
+/// the page's other renders (a keystroke, a lab result) stay cheap however big the results.
+#[function_component(Frozen)]
+fn frozen(props: &FrozenProps) -> Html {
+    props.content.clone()
 }
 
 fn concept() -> Html {
