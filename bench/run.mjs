@@ -72,6 +72,7 @@ const p256 = [];
 const rsa = [];
 const rsaLongest = [];
 const lab = [];
+const restoreLongest = [];
 const labLongest = [];
 for (let i = 0; i < RUNS; i++) {
   const { page, context } = await freshPage();
@@ -91,6 +92,22 @@ for (let i = 0; i < RSA_RUNS; i++) {
   const labResult = await timeLab(page);
   lab.push(labResult.ms);
   labLongest.push(labResult.longest);
+  // Reload and restore the saved workshop: six keys behind 100,000 PBKDF2 rounds each.
+  await page.waitForFunction(() => (localStorage.getItem('mtls-lab.workshop') ?? '').split('ENCRYPTED PRIVATE KEY-----').length === 13, null, { timeout: 60000 });
+  await page.reload();
+  await page.getByRole('button', { name: 'Restore saved workshop' }).waitFor();
+  await page.getByLabel('Key passphrase', { exact: true }).fill('benchmark');
+  restoreLongest.push(await page.evaluate(() => new Promise((resolve) => {
+    window.__longTasks = [];
+    const observer = new MutationObserver(() => {
+      if (document.querySelector('.scenario .verdict')?.textContent === 'Handshake succeeded') {
+        observer.disconnect();
+        resolve(Math.max(0, ...window.__longTasks));
+      }
+    });
+    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+    document.getElementById('restore-saved').click();
+  })));
   await context.close();
 }
 await browser.close();
@@ -125,6 +142,7 @@ const table = `| figure | median | spread (min–max) | runs | target | |
 | (c) longest main-thread task during (b) | ${longTask(median(rsaLongest))} | ${Math.max(...rsaLongest) === 0 ? 'none in any run' : `${spread(rsaLongest)} ms`} | ${RSA_RUNS} | ≤ 50 ms | ${verdict(median(rsaLongest) <= 50)} |
 | handshake lab, all 14 scenarios, the seed's RSA | ${median(lab).toFixed(0)} ms | ${spread(lab)} ms | ${RSA_RUNS} | | |
 | longest main-thread task during the lab | ${longTask(median(labLongest))} | ${Math.max(...labLongest) === 0 ? 'none in any run' : `${spread(labLongest)} ms`} | ${RSA_RUNS} | ≤ 50 ms | ${verdict(median(labLongest) <= 50)} |
+| longest main-thread task restoring the saved RSA workshop | ${longTask(median(restoreLongest))} | ${Math.max(...restoreLongest) === 0 ? 'none in any run' : `${spread(restoreLongest)} ms`} | ${RSA_RUNS} | ≤ 50 ms | ${verdict(median(restoreLongest) <= 50)} |
 | (d) first load to interactive, localhost | ${median(load).toFixed(0)} ms | ${spread(load)} ms | ${RUNS} | < 1000 ms | ${verdict(median(load) < 1000)} |
 | wasm size: raw / gzip -9 / brotli -11 | ${kb(wasm.length)} / ${kb(gz)} / ${kb(br)} | | | < 900 KB gzip | ${verdict(gz < 900 * 1024)} |
 | JS glue: raw / gzip | ${kb(js.length)} / ${kb(gzipSync(js, { level: 9 }).length)} | | | | |`;

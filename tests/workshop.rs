@@ -406,3 +406,42 @@ fn a_garbled_job_or_answer_is_refused_without_panic() {
     let early = Workshop::new(Settings::default());
     assert!(early.job(StepId::CSignsB, None, unix_now()).is_err());
 }
+
+/// The browser opens saved keys in a worker: the request and the answer travel as text.
+#[test]
+fn saved_keys_open_elsewhere_and_rebuild_the_same_workshop() {
+    use mtls_lab::pki::PkiError;
+    use mtls_lab::workshop::saved::{self, Saved};
+    let mut workshop = Workshop::new(Settings::default());
+    workshop.run_all(unix_now()).unwrap();
+    let protection = export::KeyProtection {
+        iterations: 1000,
+        ..export::KeyProtection::encrypted("saved pass")
+    };
+    let text = saved::save(&workshop, &protection, |p| {
+        workshop
+            .key(p)
+            .map(|k| k.to_encrypted_pem("saved pass", 1000).unwrap())
+    });
+    let parsed = Saved::parse(&text).unwrap();
+    let answer = saved::answer_open_keys(&saved::open_keys_request(&text, "saved pass")).unwrap();
+    let keys = saved::read_opened_keys(&answer).unwrap();
+    assert_eq!(keys.len(), 6);
+    let mut restored = parsed.restore_with_keys(keys).unwrap();
+    // Step 8 is left for the caller, who may run it elsewhere.
+    assert_eq!(restored.status(StepId::Handshake), StepStatus::NotRun);
+    let outcomes = restored.connect_all().unwrap();
+    restored.set_handshakes(outcomes).unwrap();
+    for step in StepId::ALL {
+        assert_eq!(restored.status(step), StepStatus::Fresh, "{step:?}");
+    }
+    for party in Party::ALL {
+        assert_eq!(restored.certificate(party), workshop.certificate(party));
+        assert_eq!(restored.key(party), workshop.key(party));
+    }
+    // A wrong passphrase is told apart, so the page can say so by the field.
+    let wrong = saved::answer_open_keys(&saved::open_keys_request(&text, "not it")).unwrap_err();
+    assert_eq!(wrong, PkiError::WrongPassphrase);
+    assert!(saved::answer_open_keys("no newline").is_err());
+    assert!(saved::read_opened_keys("CRoot zz").is_err());
+}

@@ -4,7 +4,7 @@
 import init, { generate_rsa_pkcs8, run_in_worker } from './mtls-lab.js';
 
 const ready = init();
-const KINDS = ['job', 'handshake', 'lab'];
+const KINDS = ['job', 'handshake', 'lab', 'open-keys'];
 
 self.onmessage = async (event) => {
   await ready;

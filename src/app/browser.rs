@@ -1,13 +1,16 @@
 //! The few browser facilities the app needs, kept out of the core: WebCrypto RSA keys, the
 //! clock, yielding to the event loop, and download URLs.
 
-use crate::pki::{KeyAlgorithm, PrivateKey};
+use crate::pki::{KeyAlgorithm, PkiError, PrivateKey};
 use crate::tls::transfer::{decode_outcome, HandshakeJob};
 use crate::tls::Outcome;
 use crate::workshop::job::{StepJob, StepProducts};
 use crate::workshop::lab::{self, LabInputs, LabRun, LabScenario};
+use crate::workshop::saved::{self, Saved};
+use crate::workshop::Party;
 use base64::Engine;
 use js_sys::{Array, Object, Reflect, Uint8Array};
+use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -232,6 +235,23 @@ pub async fn run_lab(
             .map_err(|e| e.to_string()),
         Some(Answer::Refused(reason)) => Err(reason),
         None => lab::run_with(inputs, scenario, now).map_err(|e| e.to_string()),
+    }
+}
+
+/// Opens the saved workshop's keys in the worker: 100,000 PBKDF2 rounds a key.
+pub async fn open_saved_keys(
+    saved: &Saved,
+    saved_text: &str,
+    passphrase: &str,
+) -> Result<BTreeMap<Party, PrivateKey>, PkiError> {
+    let request = saved::open_keys_request(saved_text, passphrase);
+    match ask_or_fail("open-keys", request).await {
+        Some(Answer::Reply(text)) => saved::read_opened_keys(&text),
+        Some(Answer::Refused(reason)) if reason == PkiError::WrongPassphrase.to_string() => {
+            Err(PkiError::WrongPassphrase)
+        }
+        Some(Answer::Refused(reason)) => Err(PkiError::Pem(reason)),
+        None => saved.open_keys(passphrase),
     }
 }
 

@@ -99,6 +99,8 @@ pub struct AppState {
     /// Whether the last save reached the browser's storage, and why not.
     pub saved_note: String,
     pub lab: LabState,
+    /// The saved keys are being opened in the worker.
+    pub restoring: bool,
 }
 
 impl Default for AppState {
@@ -128,6 +130,7 @@ impl Default for AppState {
             pending_restore: None,
             saved_note: String::new(),
             lab: LabState::default(),
+            restoring: false,
         }
     }
 }
@@ -273,10 +276,10 @@ pub enum Action {
     },
     /// A file's text, read for the input with this id.
     Uploaded(&'static str, String),
-    /// Restores the pending saved workshop with the passphrase typed above.
-    Restore {
-        now: u64,
-    },
+    /// The saved keys are being opened.
+    RestoreBegin,
+    /// The saved workshop, opened and reconnected, or why not.
+    Restored(Result<Box<Workshop>, pki::PkiError>),
     DiscardSaved,
     Saved(String),
     /// Starts over with nothing (the caller has asked for confirmation and cleared storage).
@@ -653,30 +656,27 @@ impl Reducible for AppState {
                     }
                 }
             }
-            Action::Restore { now } => {
-                if let Some(text) = state.pending_restore.clone() {
-                    let restored = crate::workshop::saved::Saved::parse(&text)
-                        .and_then(|saved| saved.restore(&state.passphrase, now));
-                    match restored {
-                        Ok(workshop) => {
-                            state.workshop = workshop;
-                            state.pending_restore = None;
-                            state.errors.remove(PASSPHRASE_INPUT);
-                            state.notice =
-                                Some("Restored the workshop saved in this browser.".into());
-                        }
-                        Err(pki::PkiError::WrongPassphrase) => {
-                            state.errors.insert(
-                                PASSPHRASE_INPUT.into(),
-                                "This passphrase does not open the saved keys.".into(),
-                            );
-                        }
-                        Err(e) => {
-                            state.errors.insert(
-                                PASSPHRASE_INPUT.into(),
-                                format!("The saved workshop could not be restored: {e}"),
-                            );
-                        }
+            Action::RestoreBegin => state.restoring = true,
+            Action::Restored(result) => {
+                state.restoring = false;
+                match result {
+                    Ok(workshop) => {
+                        state.workshop = *workshop;
+                        state.pending_restore = None;
+                        state.errors.remove(PASSPHRASE_INPUT);
+                        state.notice = Some("Restored the workshop saved in this browser.".into());
+                    }
+                    Err(pki::PkiError::WrongPassphrase) => {
+                        state.errors.insert(
+                            PASSPHRASE_INPUT.into(),
+                            "This passphrase does not open the saved keys.".into(),
+                        );
+                    }
+                    Err(e) => {
+                        state.errors.insert(
+                            PASSPHRASE_INPUT.into(),
+                            format!("The saved workshop could not be restored: {e}"),
+                        );
                     }
                 }
             }

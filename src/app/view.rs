@@ -3,8 +3,9 @@
 use super::browser;
 use super::state::{self, Action, AppState};
 use crate::clock::unix_now;
-use crate::pki::{inspect, name::SUBJECT_FIELDS, KeyAlgorithm, San};
+use crate::pki::{inspect, name::SUBJECT_FIELDS, KeyAlgorithm, PkiError, San};
 use crate::tls::{Outcome, TlsVersion};
+use crate::workshop::saved::Saved;
 use crate::workshop::{
     commands, export, ArtifactKind, ArtifactSpec, Party, Scenario, StepId, StepStatus,
 };
@@ -535,9 +536,41 @@ fn controls(s: &AppState, dispatch: &Dispatch, cancelled: &CancelledRun, zip: Ht
     }
 }
 
+/// Opens the saved keys in the worker (PBKDF2 would hold up the page), rebuilds the
+/// workshop, and runs step 8 in the worker too before showing it.
+fn restore_saved(s: &AppState, dispatch: Dispatch) {
+    let Some(text) = s.pending_restore.clone() else {
+        return;
+    };
+    if s.restoring {
+        return;
+    }
+    let passphrase = s.passphrase.clone();
+    dispatch.dispatch(Action::RestoreBegin);
+    yew::platform::spawn_local(async move {
+        let restored = async {
+            let saved = Saved::parse(&text)?;
+            let keys = browser::open_saved_keys(&saved, &text, &passphrase).await?;
+            let mut workshop = saved.restore_with_keys(keys)?;
+            if workshop.validate(StepId::Handshake).is_ok() {
+                let mut outcomes = Vec::new();
+                for scenario in Scenario::ALL {
+                    let job = workshop.connection(scenario)?;
+                    let outcome = browser::run_handshake(&job).await.map_err(PkiError::Pem)?;
+                    outcomes.push((scenario, outcome));
+                }
+                workshop.set_handshakes(outcomes).map_err(|e| e.error)?;
+            }
+            Ok(Box::new(workshop))
+        };
+        dispatch.dispatch(Action::Restored(restored.await));
+    });
+}
+
 fn storage_view(s: &AppState, dispatch: &Dispatch) -> Html {
     let d = dispatch.clone();
-    let on_restore = Callback::from(move |_| d.dispatch(Action::Restore { now: unix_now() }));
+    let snapshot = s.clone();
+    let on_restore = Callback::from(move |_| restore_saved(&snapshot, d.clone()));
     let d = dispatch.clone();
     let on_discard = Callback::from(move |_| {
         if browser::confirm("Delete the saved workshop from this browser?") {
@@ -559,7 +592,8 @@ fn storage_view(s: &AppState, dispatch: &Dispatch) -> Html {
                 <div class="restore" role="region" aria-label="Saved workshop">
                     <p>{"A workshop saved earlier is in this browser. Its private keys are encrypted: type their key passphrase above, then restore it."}</p>
                     <div class="buttons">
-                        <button type="button" id="restore-saved" onclick={on_restore}>{"Restore saved workshop"}</button>
+                        <button type="button" id="restore-saved" onclick={on_restore} disabled={s.restoring}>{"Restore saved workshop"}</button>
+                        if s.restoring { <span role="status">{"Opening the saved keys…"}</span> }
                         <button type="button" onclick={on_discard}>{"Discard it"}</button>
                     </div>
                 </div>

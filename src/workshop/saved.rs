@@ -3,12 +3,16 @@
 
 use super::export::KeyProtection;
 use super::model::Workshop;
-use super::steps::{Party, Settings};
+use super::steps::{Party, Settings, StepId};
 use crate::pki::{Certificate, Csr, KeyAlgorithm, PkiError, PrivateKey, San, Subject};
 use crate::tls::TlsVersion;
 use std::collections::BTreeMap;
 
 const HEADER: &str = "mtls-lab workshop v1";
+
+fn bad(what: &str) -> PkiError {
+    PkiError::Pem(format!("the saved workshop is damaged ({what})"))
+}
 
 fn party_id(party: Party) -> String {
     format!("{party:?}")
@@ -107,7 +111,6 @@ pub struct Saved {
 
 impl Saved {
     pub fn parse(text: &str) -> Result<Saved, PkiError> {
-        let bad = |what: &str| PkiError::Pem(format!("the saved workshop is damaged ({what})"));
         let mut lines = text.lines();
         if lines.next() != Some(HEADER) {
             return Err(bad("unknown format"));
@@ -186,22 +189,42 @@ impl Saved {
     /// Opens the keys (with `passphrase` when they are encrypted) and rebuilds the workshop:
     /// every step whose files are all there counts as run, and the handshakes run again.
     pub fn restore(&self, passphrase: &str, now: u64) -> Result<Workshop, PkiError> {
-        let files = self.open(passphrase)?;
+        let mut workshop = self.restore_with_keys(self.open_keys(passphrase)?)?;
+        if workshop.validate(StepId::Handshake).is_ok() {
+            let _ = workshop.run_step(StepId::Handshake, None, now);
+        }
+        Ok(workshop)
+    }
+
+    /// Rebuilds the workshop around keys opened elsewhere (the browser opens them in a
+    /// worker: 100,000 PBKDF2 rounds a key would hold up the page). Step 8 is left to run.
+    pub fn restore_with_keys(
+        &self,
+        keys: BTreeMap<Party, PrivateKey>,
+    ) -> Result<Workshop, PkiError> {
+        let files = self.open_files(keys)?;
         Ok(Workshop::restored(
             self.settings.clone(),
             files.keys,
             files.csrs,
             files.certs,
-            now,
         ))
+    }
+
+    /// Decrypts the stored keys with `passphrase` (ignored for plain keys).
+    pub fn open_keys(&self, passphrase: &str) -> Result<BTreeMap<Party, PrivateKey>, PkiError> {
+        self.keys
+            .iter()
+            .map(|(party, pem)| Ok((*party, PrivateKey::from_pem(pem, passphrase)?)))
+            .collect()
     }
 
     /// Reads every stored file, opening the keys with `passphrase`.
     pub fn open(&self, passphrase: &str) -> Result<SavedFiles, PkiError> {
-        let mut keys = BTreeMap::new();
-        for (party, pem) in &self.keys {
-            keys.insert(*party, PrivateKey::from_pem(pem, passphrase)?);
-        }
+        self.open_files(self.open_keys(passphrase)?)
+    }
+
+    fn open_files(&self, keys: BTreeMap<Party, PrivateKey>) -> Result<SavedFiles, PkiError> {
         let mut csrs = BTreeMap::new();
         for (party, pem) in &self.csrs {
             csrs.insert(*party, Csr::from_pem(pem)?);
@@ -212,4 +235,43 @@ impl Saved {
         }
         Ok(SavedFiles { keys, csrs, certs })
     }
+}
+
+/// A request for a worker to open the saved keys: the passphrase, then the saved text.
+pub fn open_keys_request(saved_text: &str, passphrase: &str) -> String {
+    format!(
+        "{}\n{saved_text}",
+        crate::tls::keylog::hex(passphrase.as_bytes())
+    )
+}
+
+/// Runs in the worker: opens the keys and answers with each one as plain PKCS#8, in hex.
+pub fn answer_open_keys(request: &str) -> Result<String, PkiError> {
+    let (passphrase, text) = request.split_once('\n').ok_or_else(|| bad("the request"))?;
+    let passphrase = String::from_utf8(crate::tls::transfer::unhex(passphrase)?)
+        .map_err(|_| bad("the passphrase"))?;
+    let keys = Saved::parse(text)?.open_keys(&passphrase)?;
+    Ok(keys
+        .iter()
+        .map(|(party, key)| {
+            format!(
+                "{} {}\n",
+                party_id(*party),
+                crate::tls::keylog::hex(key.pkcs8_der())
+            )
+        })
+        .collect())
+}
+
+/// Reads the worker's answer back into keys.
+pub fn read_opened_keys(answer: &str) -> Result<BTreeMap<Party, PrivateKey>, PkiError> {
+    answer
+        .lines()
+        .map(|line| {
+            let (party, der) = line.split_once(' ').ok_or_else(|| bad("a key line"))?;
+            let party = party_from_id(party).ok_or_else(|| bad("an unknown owner"))?;
+            let der = crate::tls::transfer::unhex(der)?;
+            Ok((party, PrivateKey::from_pkcs8_der(&der)?))
+        })
+        .collect()
 }
