@@ -413,13 +413,10 @@ fn tls13_keys(
         (Direction::ServerToClient, false) => "SERVER_TRAFFIC_SECRET_0",
     };
     let client_random = hellos.client_random.as_deref()?;
-    let secret = keys
-        .secrets
-        .iter()
-        .find(|s| s.label == label && s.client_random == client_random)?;
+    let secret = keys.secret(label, client_random)?;
     let key_len = params.aead.key_len();
-    let key = expand_label(params.hkdf, &secret.secret, "key", key_len)?;
-    let iv = expand_label(params.hkdf, &secret.secret, "iv", 12)?;
+    let key = expand_label(params.hkdf, secret, "key", key_len)?;
+    let iv = expand_label(params.hkdf, secret, "iv", 12)?;
     RecordKeys::new(params, &key, iv)
 }
 
@@ -443,16 +440,13 @@ fn tls12_keys(direction: Direction, hellos: &Hellos, keys: &SessionKeys) -> Opti
     let params = suite_params(hellos.suite?)?;
     let client_random = hellos.client_random.as_deref()?;
     let server_random = hellos.server_random.as_deref()?;
-    let master = keys
-        .secrets
-        .iter()
-        .find(|s| s.label == "CLIENT_RANDOM" && s.client_random == client_random)?;
+    let master = keys.secret("CLIENT_RANDOM", client_random)?;
     let key_len = params.aead.key_len();
     let iv_len = params.fixed_iv_len;
     let mut seed = b"key expansion".to_vec();
     seed.extend_from_slice(server_random);
     seed.extend_from_slice(client_random);
-    let block = p_hash(params.prf, &master.secret, &seed, 2 * (key_len + iv_len));
+    let block = p_hash(params.prf, master, &seed, 2 * (key_len + iv_len));
     let (client_key, rest) = block.split_at(key_len);
     let (server_key, rest) = rest.split_at(key_len);
     let (client_iv, server_iv) = rest.split_at(iv_len);

@@ -18,8 +18,12 @@ pub struct SessionKeys {
 }
 
 impl SessionKeys {
-    pub fn find(&self, label: &str) -> Option<&Secret> {
-        self.secrets.iter().find(|s| s.label == label)
+    /// The secret with this label for the session that sent this ClientHello random.
+    pub fn secret(&self, label: &str, client_random: &[u8]) -> Option<&[u8]> {
+        self.secrets
+            .iter()
+            .find(|s| s.label == label && s.client_random == client_random)
+            .map(|s| s.secret.as_slice())
     }
 
     /// The NSS key log format that Wireshark, tshark and curl's `SSLKEYLOGFILE` use.

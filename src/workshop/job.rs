@@ -3,6 +3,7 @@
 
 use super::steps::{Party, StepId};
 use crate::pki::{self, cert::Template, Certificate, Csr, PkiError, PrivateKey, San, Subject};
+use crate::tls::keylog::hex;
 
 /// Everything a step reads, copied out of the workshop.
 #[derive(Clone, Debug)]
@@ -224,10 +225,6 @@ fn bad(what: &str) -> PkiError {
         "run",
         format!("The step's work came back unreadable ({what})."),
     )
-}
-
-fn hex(bytes: &[u8]) -> String {
-    crate::tls::keylog::hex(bytes)
 }
 
 fn unhex(text: &str) -> Result<Vec<u8>, PkiError> {
