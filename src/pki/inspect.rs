@@ -15,6 +15,8 @@ pub struct ExtensionView {
     pub critical: bool,
     /// openssl's one-line rendering, e.g. "CA:TRUE, pathlen:0".
     pub value: String,
+    /// What the decoded extension means, one plain-English line per fact (RFC 5280 4.2).
+    pub explanation: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -209,21 +211,25 @@ fn extension_view(oid: &str, critical: bool, value: &[u8]) -> ExtensionView {
         ),
         _ => ("", Ok(String::new())),
     };
+    let explanation = explain(oid, critical, value);
     match (name, text) {
         ("", _) => ExtensionView {
             name: oid.to_string(),
             critical,
             value: hex_colon(value),
+            explanation,
         },
         (name, Ok(text)) => ExtensionView {
             name: name.into(),
             critical,
             value: text,
+            explanation,
         },
         (name, Err(e)) => ExtensionView {
             name: name.into(),
             critical,
             value: format!("(cannot decode: {e})"),
+            explanation,
         },
     }
 }
@@ -252,8 +258,264 @@ fn eku_name(oid: &str) -> String {
     match oid {
         "1.3.6.1.5.5.7.3.1" => "TLS Web Server Authentication".into(),
         "1.3.6.1.5.5.7.3.2" => "TLS Web Client Authentication".into(),
+        "1.3.6.1.5.5.7.3.3" => "Code Signing".into(),
+        "1.3.6.1.5.5.7.3.4" => "E-mail Protection".into(),
+        "1.3.6.1.5.5.7.3.8" => "Time Stamping".into(),
+        "1.3.6.1.5.5.7.3.9" => "OCSP Signing".into(),
+        "2.5.29.37.0" => "Any Extended Key Usage".into(),
         other => other.into(),
     }
+}
+
+const CRITICAL: &str = "Critical: a verifier must reject the certificate if it does not recognise \
+     this extension or cannot process what it contains (RFC 5280 4.2).";
+const NOT_CRITICAL: &str = "Not critical: a verifier that does not recognise this extension may \
+     ignore it; one that recognises it must process it (RFC 5280 4.2).";
+
+/// The explanation lines of one extension, from its decoded value: what it says, then what its
+/// critical flag means.
+fn explain(oid: &str, critical: bool, value: &[u8]) -> Vec<String> {
+    let decoded = match oid {
+        "2.5.29.19" => BasicConstraints::from_der(value).map(|bc| explain_basic_constraints(&bc)),
+        "2.5.29.15" => KeyUsage::from_der(value).map(|ku| explain_key_usage(&ku)),
+        "2.5.29.37" => ExtendedKeyUsage::from_der(value).map(|eku| explain_eku(&eku)),
+        "2.5.29.17" => SubjectAltName::from_der(value).map(|san| explain_san(&san)),
+        "2.5.29.14" => SubjectKeyIdentifier::from_der(value).map(|_| {
+            vec![
+                "Subject key identifier: a short identifier of this certificate's public key. \
+                 Certificates signed with this key carry the same value as the keyid of their \
+                 authority key identifier, which helps a verifier find their issuer \
+                 (RFC 5280 4.2.1.2)."
+                    .to_string(),
+            ]
+        }),
+        "2.5.29.35" => AuthorityKeyIdentifier::from_der(value).map(|aki| explain_aki(&aki)),
+        _ => {
+            let mut lines = vec![format!(
+                "This page does not recognise this extension (OID {oid}), so it shows the raw bytes."
+            )];
+            lines.push(if critical {
+                "It is critical: a verifier that does not recognise it must reject the \
+                 certificate (RFC 5280 4.2)."
+                    .into()
+            } else {
+                "It is not critical: a verifier that does not recognise it may ignore it \
+                 (RFC 5280 4.2)."
+                    .into()
+            });
+            return lines;
+        }
+    };
+    let mut lines = match decoded {
+        Ok(lines) => lines,
+        Err(_) if critical => {
+            return vec![
+                "Its value cannot be decoded. It is critical, so a verifier that cannot process \
+                 it must reject the certificate (RFC 5280 4.2)."
+                    .into(),
+            ]
+        }
+        Err(_) => vec!["Its value cannot be decoded.".into()],
+    };
+    lines.push(if critical { CRITICAL } else { NOT_CRITICAL }.into());
+    lines
+}
+
+fn explain_basic_constraints(bc: &BasicConstraints) -> Vec<String> {
+    let mut lines = Vec::new();
+    if bc.ca {
+        lines.push(
+            "CA:TRUE: the subject is a certification authority: its public key may be used to \
+             verify the signatures on certificates (RFC 5280 4.2.1.9)."
+                .into(),
+        );
+        lines.push(match bc.path_len_constraint {
+            None => "No pathlen: this certificate sets no limit on how many intermediate CA \
+                     certificates may follow it in a chain (RFC 5280 4.2.1.9)."
+                .into(),
+            Some(0) => "pathlen:0: no intermediate CA certificate (self-issued ones aside) \
+                        may follow this one in a chain, so a certificate it signs can only be \
+                        the last one: in TLS, the peer's end-entity (leaf) certificate \
+                        (RFC 5280 4.2.1.9)."
+                .into(),
+            Some(1) => "pathlen:1: at most one intermediate CA certificate may follow this one \
+                        in a chain; the last certificate (usually the end entity) and \
+                        self-issued CA certificates are not counted (RFC 5280 4.2.1.9)."
+                .into(),
+            Some(n) => format!(
+                "pathlen:{n}: at most {n} intermediate CA certificates may follow this one in a \
+                 chain; the last certificate (usually the end entity) and self-issued CA \
+                 certificates are not counted (RFC 5280 4.2.1.9)."
+            ),
+        });
+    } else {
+        lines.push(
+            "CA:FALSE: the subject is an end entity, not a CA: a verifier must not accept this \
+             certificate as the issuer of another (RFC 5280 6.1.4 (k))."
+                .into(),
+        );
+        if let Some(n) = bc.path_len_constraint {
+            lines.push(format!(
+                "pathlen:{n} has no meaning without CA:TRUE; RFC 5280 4.2.1.9 forbids a CA to \
+                 include it here."
+            ));
+        }
+    }
+    lines
+}
+
+fn explain_key_usage(ku: &KeyUsage) -> Vec<String> {
+    let bits: [(bool, &str); 9] = [
+        (
+            ku.digital_signature(),
+            "digitalSignature: the key may make digital signatures other than on certificates \
+             and CRLs. In TLS these are the handshake signatures: CertificateVerify, and in \
+             TLS 1.2 also the server's signed (EC)DHE parameters in ServerKeyExchange.",
+        ),
+        (
+            ku.non_repudiation(),
+            "nonRepudiation (contentCommitment in recent X.509 editions): the key's signatures \
+             may serve as evidence against the signer falsely denying an action, such as \
+             signing a document. TLS handshakes do not use it.",
+        ),
+        (
+            ku.key_encipherment(),
+            "keyEncipherment: the key may encrypt secret keys to transport them. TLS uses it \
+             only in the RSA key exchange of TLS 1.2 and earlier, where the client encrypts the \
+             premaster secret to the server's RSA key (RFC 5246 7.4.7.1). It does nothing for an EC key \
+             (RFC 5480 section 3 leaves it out of an EC key's usages) and nothing in TLS 1.3, \
+             which has no RSA key exchange.",
+        ),
+        (
+            ku.data_encipherment(),
+            "dataEncipherment: the key may encrypt user data directly, without a symmetric \
+             cipher in between. TLS never does this.",
+        ),
+        (
+            ku.key_agreement(),
+            "keyAgreement: the certified key itself may take part in a key agreement such as \
+             Diffie-Hellman. In TLS only the static (EC)DH key exchanges of TLS 1.2 and earlier \
+             do this; \
+             ECDHE and TLS 1.3 agree on fresh ephemeral keys instead.",
+        ),
+        (
+            ku.key_cert_sign(),
+            "keyCertSign: the key may sign certificates. RFC 5280 4.2.1.3 requires CA:TRUE in \
+             basicConstraints whenever this bit is set.",
+        ),
+        (
+            ku.crl_sign(),
+            "cRLSign: the key may sign certificate revocation lists (CRLs).",
+        ),
+        (
+            ku.encipher_only(),
+            "encipherOnly: with keyAgreement, the key may be used only to encrypt data during \
+             key agreement; without keyAgreement its meaning is undefined.",
+        ),
+        (
+            ku.decipher_only(),
+            "decipherOnly: with keyAgreement, the key may be used only to decrypt data during \
+             key agreement; without keyAgreement its meaning is undefined.",
+        ),
+    ];
+    let mut lines = vec![
+        "Key usage: what the certified key may be used for; each bit set is one permitted use \
+         (RFC 5280 4.2.1.3)."
+            .to_string(),
+    ];
+    lines.extend(
+        bits.iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, l)| l.to_string()),
+    );
+    if lines.len() == 1 {
+        lines.push("No bit is set, which RFC 5280 4.2.1.3 forbids: at least one must be.".into());
+    }
+    lines
+}
+
+fn explain_eku(eku: &ExtendedKeyUsage) -> Vec<String> {
+    let mut lines = vec![
+        "Extended key usage: the certificate may be used only for the purposes listed \
+         (RFC 5280 4.2.1.12)."
+            .to_string(),
+    ];
+    for oid in &eku.0 {
+        lines.push(match oid.to_string().as_str() {
+            "1.3.6.1.5.5.7.3.1" => "serverAuth: the certificate may identify a TLS server; a \
+                                    TLS client that checks purposes requires it on the \
+                                    server's certificate."
+                .into(),
+            "1.3.6.1.5.5.7.3.2" => "clientAuth: the certificate may identify a TLS client, as \
+                                    in mutual TLS; a server that checks purposes requires it \
+                                    on the client's certificate."
+                .into(),
+            "1.3.6.1.5.5.7.3.3" => {
+                "codeSigning: the certificate may sign downloadable executable code.".into()
+            }
+            "1.3.6.1.5.5.7.3.4" => "emailProtection: the certificate may protect email \
+                                    (S/MIME signing and encryption)."
+                .into(),
+            "1.3.6.1.5.5.7.3.8" => "timeStamping: the certificate may bind the hash of an \
+                                    object to a time, as a time-stamping authority does \
+                                    (RFC 3161)."
+                .into(),
+            "1.3.6.1.5.5.7.3.9" => "OCSPSigning: the certificate may sign OCSP responses (the \
+                                    revocation status of certificates) on behalf of the CA \
+                                    that issued it (RFC 6960)."
+                .into(),
+            "2.5.29.37.0" => "anyExtendedKeyUsage: any purpose; an application that needs a \
+                              particular purpose may still reject a certificate that lists \
+                              this but not that purpose (RFC 5280 4.2.1.12)."
+                .into(),
+            other => format!("{other}: a purpose this page does not recognise."),
+        });
+    }
+    lines
+}
+
+fn explain_san(san: &SubjectAltName) -> Vec<String> {
+    let mut lines = vec![
+        "Subject alternative names: further names of the subject, bound to this certificate's \
+         key (RFC 5280 4.2.1.6). A TLS client checks the host name or IP address it connected \
+         to against them (RFC 6125 section 6, RFC 2818 3.1)."
+            .to_string(),
+    ];
+    if san.0.iter().any(|n| matches!(n, GeneralName::DnsName(_))) {
+        lines.push(
+            "Because a DNS name is listed, the client must not use the subject's CN for that \
+             check (RFC 6125 6.4.4)."
+                .into(),
+        );
+    }
+    lines
+}
+
+fn explain_aki(aki: &AuthorityKeyIdentifier) -> Vec<String> {
+    let mut lines = Vec::new();
+    if aki.key_identifier.is_some() {
+        lines.push(
+            "Authority key identifier: points to the key that signed this certificate: its \
+             keyid equals the subject key identifier of the issuer's certificate, so a verifier \
+             can pick the right issuer even when several share a name (RFC 5280 4.2.1.1)."
+                .to_string(),
+        );
+    } else {
+        lines.push(
+            "Authority key identifier without a keyid: RFC 5280 4.2.1.1 requires a keyid in \
+             all certificates generated by conforming CAs, to help verifiers find the issuer."
+                .to_string(),
+        );
+    }
+    if aki.authority_cert_issuer.is_some() || aki.authority_cert_serial_number.is_some() {
+        lines.push(
+            "It also gives the issuer certificate's own issuer name and serial number \
+             (authorityCertIssuer, authorityCertSerialNumber), which single out one issuer \
+             certificate."
+                .into(),
+        );
+    }
+    lines
 }
 
 fn general_name_text(name: &GeneralName) -> String {
@@ -334,6 +596,238 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::workshop::{Party, Settings, Workshop};
+    use der::asn1::{Ia5String, ObjectIdentifier, OctetString};
+    use der::Encode;
+    use x509_cert::ext::pkix::KeyUsages;
+
+    fn explained(oid: &str, critical: bool, value: &impl Encode) -> Vec<String> {
+        extension_view(oid, critical, &value.to_der().unwrap()).explanation
+    }
+
+    fn workshop() -> Workshop {
+        let mut workshop = Workshop::new(Settings::default());
+        workshop
+            .run_all(crate::clock::unix_now())
+            .expect("the workshop runs");
+        workshop
+    }
+
+    #[test]
+    fn each_key_usage_bit_has_its_own_line() {
+        let bits = [
+            (KeyUsages::DigitalSignature, "digitalSignature:"),
+            (
+                KeyUsages::NonRepudiation,
+                "nonRepudiation (contentCommitment",
+            ),
+            (KeyUsages::KeyEncipherment, "keyEncipherment:"),
+            (KeyUsages::DataEncipherment, "dataEncipherment:"),
+            (KeyUsages::KeyAgreement, "keyAgreement:"),
+            (KeyUsages::KeyCertSign, "keyCertSign:"),
+            (KeyUsages::CRLSign, "cRLSign:"),
+            (KeyUsages::EncipherOnly, "encipherOnly:"),
+            (KeyUsages::DecipherOnly, "decipherOnly:"),
+        ];
+        for (bit, start) in bits {
+            let lines = explained("2.5.29.15", true, &KeyUsage(bit.into()));
+            assert_eq!(lines.len(), 3, "{lines:?}");
+            assert!(lines[0].starts_with("Key usage:"), "{lines:?}");
+            assert!(lines[1].starts_with(start), "{start}: {lines:?}");
+            assert_eq!(lines[2], CRITICAL);
+        }
+        let every = bits
+            .iter()
+            .fold(KeyUsage(None.into()).0, |set, (bit, _)| set | *bit);
+        let all = explained("2.5.29.15", false, &KeyUsage(every));
+        assert_eq!(all.len(), 1 + bits.len() + 1, "{all:?}");
+        for ((_, start), line) in bits.iter().zip(&all[1..]) {
+            assert!(line.starts_with(start), "{start}: {line}");
+        }
+    }
+
+    #[test]
+    fn key_usage_lines_say_what_tls_does_with_each_bit() {
+        let line = |bit: KeyUsages| explained("2.5.29.15", true, &KeyUsage(bit.into()))[1].clone();
+        let signature = line(KeyUsages::DigitalSignature);
+        assert!(signature.contains("CertificateVerify"), "{signature}");
+        let encipherment = line(KeyUsages::KeyEncipherment);
+        for needle in [
+            "RSA key exchange of TLS 1.2",
+            "nothing for an EC key",
+            "nothing in TLS 1.3",
+        ] {
+            assert!(encipherment.contains(needle), "{needle}: {encipherment}");
+        }
+        assert!(line(KeyUsages::KeyCertSign).contains("may sign certificates"));
+        assert!(line(KeyUsages::CRLSign).contains("may sign certificate revocation lists"));
+        assert!(line(KeyUsages::NonRepudiation).contains("TLS handshakes do not use it"));
+    }
+
+    #[test]
+    fn each_extended_key_usage_has_its_own_line() {
+        let purposes = [
+            ("1.3.6.1.5.5.7.3.1", "serverAuth:"),
+            ("1.3.6.1.5.5.7.3.2", "clientAuth:"),
+            ("1.3.6.1.5.5.7.3.3", "codeSigning:"),
+            ("1.3.6.1.5.5.7.3.4", "emailProtection:"),
+            ("1.3.6.1.5.5.7.3.8", "timeStamping:"),
+            ("1.3.6.1.5.5.7.3.9", "OCSPSigning:"),
+            ("2.5.29.37.0", "anyExtendedKeyUsage:"),
+            (
+                "1.2.3.4.5",
+                "1.2.3.4.5: a purpose this page does not recognise",
+            ),
+        ];
+        let oids = purposes
+            .iter()
+            .map(|(oid, _)| ObjectIdentifier::new(oid).unwrap())
+            .collect();
+        let lines = explained("2.5.29.37", false, &ExtendedKeyUsage(oids));
+        assert_eq!(lines.len(), 1 + purposes.len() + 1, "{lines:?}");
+        assert!(lines[0].starts_with("Extended key usage:"));
+        for ((_, start), line) in purposes.iter().zip(&lines[1..]) {
+            assert!(line.starts_with(start), "{start}: {line}");
+        }
+        assert_eq!(lines.last().unwrap(), NOT_CRITICAL);
+        let view = extension_view(
+            "2.5.29.37",
+            false,
+            &ExtendedKeyUsage(vec![ObjectIdentifier::new("1.3.6.1.5.5.7.3.9").unwrap()])
+                .to_der()
+                .unwrap(),
+        );
+        assert_eq!(view.value, "OCSP Signing");
+    }
+
+    #[test]
+    fn pathlen_zero_differs_from_no_pathlen() {
+        let bc = |ca, path_len_constraint| BasicConstraints {
+            ca,
+            path_len_constraint,
+        };
+        let zero = explained("2.5.29.19", true, &bc(true, Some(0)));
+        assert!(zero[0].starts_with("CA:TRUE:"), "{zero:?}");
+        assert!(
+            zero[1].starts_with("pathlen:0: no intermediate CA"),
+            "{zero:?}"
+        );
+        assert!(
+            zero[1].contains("end-entity (leaf) certificate"),
+            "{zero:?}"
+        );
+        let none = explained("2.5.29.19", true, &bc(true, None));
+        assert!(none[1].starts_with("No pathlen: "), "{none:?}");
+        assert!(none[1].contains("no limit"), "{none:?}");
+        let two = explained("2.5.29.19", true, &bc(true, Some(2)));
+        assert!(two[1].starts_with("pathlen:2: at most 2 intermediate CA certificates"));
+        let leaf = explained("2.5.29.19", false, &bc(false, None));
+        assert_eq!(leaf.len(), 2, "{leaf:?}");
+        assert!(leaf[0].starts_with("CA:FALSE:"), "{leaf:?}");
+        let odd = explained("2.5.29.19", false, &bc(false, Some(1)));
+        assert!(odd[1].contains("no meaning without CA:TRUE"), "{odd:?}");
+    }
+
+    #[test]
+    fn critical_and_not_critical_say_what_a_verifier_does() {
+        let bc = BasicConstraints {
+            ca: true,
+            path_len_constraint: None,
+        };
+        let critical = explained("2.5.29.19", true, &bc);
+        let not = explained("2.5.29.19", false, &bc);
+        assert_eq!(critical.last().unwrap(), CRITICAL);
+        assert_eq!(not.last().unwrap(), NOT_CRITICAL);
+        assert!(CRITICAL.contains("must reject the certificate"));
+        assert!(NOT_CRITICAL.contains("may ignore it"));
+        assert_eq!(critical[..critical.len() - 1], not[..not.len() - 1]);
+    }
+
+    #[test]
+    fn unknown_extensions_say_so() {
+        let raw = OctetString::new(vec![1, 2, 3]).unwrap();
+        let critical = extension_view("1.2.3.4", true, &raw.to_der().unwrap());
+        assert_eq!(critical.name, "1.2.3.4");
+        assert_eq!(critical.explanation.len(), 2);
+        assert!(critical.explanation[0].contains("does not recognise this extension (OID 1.2.3.4)"));
+        assert!(critical.explanation[1].contains("must reject the certificate"));
+        let plain = extension_view("1.2.3.4", false, &raw.to_der().unwrap());
+        assert!(plain.explanation[1].contains("may ignore it"));
+        let garbled = extension_view("2.5.29.19", true, &[0xff, 0x00]);
+        assert_eq!(garbled.explanation.len(), 1);
+        assert!(garbled.explanation[0].contains("must reject the certificate"));
+    }
+
+    #[test]
+    fn names_and_key_identifiers_are_explained() {
+        let dns = GeneralName::DnsName(Ia5String::new("server.example").unwrap());
+        let ip = GeneralName::IpAddress(OctetString::new(vec![127, 0, 0, 1]).unwrap());
+        let with_dns = explained("2.5.29.17", false, &SubjectAltName(vec![dns, ip.clone()]));
+        assert!(with_dns[0].contains("checks the host name or IP address"));
+        assert!(
+            with_dns[1].contains("must not use the subject's CN"),
+            "{with_dns:?}"
+        );
+        let ip_only = explained("2.5.29.17", false, &SubjectAltName(vec![ip]));
+        assert_eq!(ip_only.len(), 2, "{ip_only:?}");
+        let ski = explained(
+            "2.5.29.14",
+            false,
+            &SubjectKeyIdentifier(OctetString::new(vec![1; 20]).unwrap()),
+        );
+        assert!(ski[0].contains("authority key identifier"), "{ski:?}");
+        let aki = AuthorityKeyIdentifier {
+            key_identifier: Some(OctetString::new(vec![1; 20]).unwrap()),
+            authority_cert_issuer: None,
+            authority_cert_serial_number: None,
+        };
+        let aki = explained("2.5.29.35", false, &aki);
+        assert_eq!(aki.len(), 2, "{aki:?}");
+        assert!(aki[0].contains("equals the subject key identifier of the issuer's"));
+    }
+
+    #[test]
+    fn the_workshop_certificates_explain_every_extension() {
+        let workshop = workshop();
+        for party in Party::ALL {
+            let cert = workshop.certificate(party).expect("issued");
+            let view = certificate(cert).unwrap();
+            assert!(!view.extensions.is_empty());
+            for ext in &view.extensions {
+                assert!(ext.explanation.len() >= 2, "{party:?} {ext:?}");
+                let last = ext.explanation.last().unwrap();
+                assert_eq!(last, if ext.critical { CRITICAL } else { NOT_CRITICAL });
+                assert!(!ext.explanation[0].contains("does not recognise"));
+            }
+        }
+        let intermediate =
+            certificate(workshop.certificate(Party::CIntermediate).unwrap()).unwrap();
+        let bc = intermediate
+            .extensions
+            .iter()
+            .find(|e| e.name == "X509v3 Basic Constraints")
+            .unwrap();
+        assert!(bc.critical);
+        assert!(bc.explanation[1].starts_with("pathlen:0:"), "{bc:?}");
+        let client = certificate(workshop.certificate(Party::BClient).unwrap()).unwrap();
+        let ku = client
+            .extensions
+            .iter()
+            .find(|e| e.name == "X509v3 Key Usage")
+            .unwrap();
+        let starts: Vec<&str> = ku.explanation[1..4]
+            .iter()
+            .map(|l| l.split(':').next().unwrap())
+            .collect();
+        assert_eq!(
+            starts,
+            [
+                "digitalSignature",
+                "nonRepudiation (contentCommitment in recent X.509 editions)",
+                "keyEncipherment"
+            ]
+        );
+    }
 
     #[test]
     fn dates_read_like_openssl() {
