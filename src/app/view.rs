@@ -953,6 +953,7 @@ fn step_result(s: &AppState, step: StepId) -> Html {
                 { for artifacts.iter().map(|spec| download_item(s, spec)) }
             </ul>
             if step == StepId::CSignsB {
+                { chain_file_view(s) }
                 { pkcs12_links(s) }
             }
         </div>
@@ -1019,7 +1020,9 @@ fn certificate_view(s: &AppState, party: Party) -> Html {
             <h4>{"X509v3 extensions"}</h4>
             <ul class="extensions">
                 { for view.extensions.iter().map(|e| html! {
-                    <li><span class="ext-name">{ e.name.clone() }</span>{ if e.critical { " (critical)" } else { "" } }{": "}<span class="mono">{ e.value.clone() }</span></li>
+                    <li><span class="ext-name">{ e.name.clone() }</span>{ if e.critical { " (critical)" } else { "" } }{": "}<span class="mono">{ e.value.clone() }</span>
+                        <ul class="explain-ext">{ for e.explanation.iter().map(|line| html! { <li>{ line.clone() }</li> }) }</ul>
+                    </li>
                 }) }
             </ul>
             <details><summary>{"Signature value"}</summary><p class="mono signature">{ view.signature.clone() }</p></details>
@@ -1049,11 +1052,47 @@ fn csr_view(s: &AppState, party: Party) -> Html {
             } else {
                 <h4>{"Requested extensions (Client C ignores them: its profile decides)"}</h4>
                 <ul class="extensions">
-                    { for view.requested_extensions.iter().map(|e| html! { <li>{ format!("{}{}: {}", e.name, if e.critical { " (critical)" } else { "" }, e.value) }</li> }) }
+                    { for view.requested_extensions.iter().map(|e| html! { <li>{ format!("{}{}: {}", e.name, if e.critical { " (critical)" } else { "" }, e.value) }<ul class="explain-ext">{ for e.explanation.iter().map(|line| html! { <li>{ line.clone() }</li> }) }</ul></li> }) }
                 </ul>
             }
             <details><summary>{"Signature value"}</summary><p class="mono signature">{ view.signature.clone() }</p></details>
             <details><summary>{"PEM"}</summary><pre class="pem" tabindex="0">{ csr.to_pem() }</pre></details>
+        </div>
+    }
+}
+
+/// Step 6's chain file decoded in its order: each certificate, its issuer, and whether the next
+/// one issued it.
+fn chain_file_view(s: &AppState) -> Html {
+    let Some(pem) = s.workshop.public_pem(ArtifactKind::Chain) else {
+        return html! {};
+    };
+    let view = match crate::pki::Certificate::all_from_pem(&pem)
+        .and_then(|certs| inspect::chain_file(&certs))
+    {
+        Ok(view) => view,
+        Err(e) => return html! { <p class="error">{ e.to_string() }</p> },
+    };
+    html! {
+        <div class="chain-file">
+            <h3>{"The chain file, in order"}</h3>
+            <p class="help">{ match (view.entries.len(), view.in_order) {
+                (1, _) => "client_c_ca_chain.crt holds one certificate.".to_string(),
+                (n, true) => format!("client_c_ca_chain.crt holds {n} certificates, each issued by the one after it."),
+                (n, false) => format!("client_c_ca_chain.crt holds {n} certificates, NOT each issued by the one after it."),
+            } }</p>
+            <ol class="chain-file">
+                { for view.entries.iter().map(|e| html! {
+                    <li>
+                        <dl class="fields">
+                            <dt>{"Subject"}</dt><dd>{ e.subject.clone() }</dd>
+                            <dt>{"Issuer"}</dt><dd>{ e.issuer.clone() }{ if e.self_signed { " (self-signed)" } else { "" } }</dd>
+                        </dl>
+                        <p class={classes!("chain-link", match e.issued_by_next() { Some(false) => "bad", _ => "ok" })}>{ format!("{} {}", match e.issued_by_next() { Some(false) => "✗", _ => "✓" }, e.note) }</p>
+                    </li>
+                }) }
+            </ol>
+            <p class="help">{ inspect::CHAIN_ORDER_NOTE }</p>
         </div>
     }
 }
