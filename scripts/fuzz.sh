@@ -33,12 +33,20 @@ if [ ! -f "$corpus/.complete" ]; then
     openssl req -new -key rsa.key -subj "/C=FR/O=Elsewhere/CN=openssl.example" -out rsa.csr
     openssl req -x509 -key rsa.key -subj "/CN=openssl root" -days 30 -out rsa.crt
     openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -aes256 -pass pass:fuzz -out ec.key
+    openssl rsa -in rsa.key -traditional -out rsa-pkcs1.key 2>/dev/null
+    openssl rsa -in rsa.key -traditional -des3 -passout pass:fuzz -out rsa-legacy.key 2>/dev/null
+    openssl ecparam -name prime256v1 -genkey -out ec-sec1.key
+    openssl ec -in ec-sec1.key -aes128 -passout pass:fuzz -out ec-legacy.key 2>/dev/null
   )
   cp "$work/rsa.csr" "$corpus/csr/openssl-rsa.pem"
   openssl req -in "$work/rsa.csr" -outform DER -out "$corpus/csr/openssl-rsa.der"
   openssl x509 -in "$work/rsa.crt" -outform DER -out "$corpus/certificate/openssl-rsa.der"
   cp "$work/rsa.crt" "$corpus/pem_import/openssl-rsa.crt"
   { printf '\004fuzz'; cat "$work/ec.key"; } > "$corpus/encrypted_key/openssl-ec"
+  { printf '\000'; cat "$work/rsa-pkcs1.key"; } > "$corpus/encrypted_key/openssl-rsa-pkcs1"
+  { printf '\000'; cat "$work/ec-sec1.key"; } > "$corpus/encrypted_key/openssl-ec-sec1"
+  { printf '\004fuzz'; cat "$work/rsa-legacy.key"; } > "$corpus/encrypted_key/openssl-rsa-legacy"
+  { printf '\004fuzz'; cat "$work/ec-legacy.key"; } > "$corpus/encrypted_key/openssl-ec-legacy"
   rm -rf "$work"
   touch "$corpus/.complete"
 fi

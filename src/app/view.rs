@@ -874,7 +874,7 @@ fn import_view(s: &AppState, dispatch: &Dispatch, step: StepId) -> Html {
             html! {
                 <details class="import">
                     <summary>{"Use Client B's own key instead"}</summary>
-                    <p class="help">{"Paste a PKCS#8 private key (PRIVATE KEY or ENCRYPTED PRIVATE KEY), for example from openssl genpkey. It stays in this page; the CSR is made from it."}</p>
+                    <p class="help">{"Paste a private key: PKCS#8 (PRIVATE KEY or ENCRYPTED PRIVATE KEY, for example from openssl genpkey), or openssl's traditional RSA PRIVATE KEY or EC PRIVATE KEY (genrsa -traditional, ecparam -genkey), plain or encrypted with a passphrase. It stays in this page; the CSR is made from it."}</p>
                     <div class="field wide">
                         <label for={state::OWN_KEY_INPUT}>{"Client B's private key (PEM)"}</label>
                         <textarea id={state::OWN_KEY_INPUT} rows="4" value={s.own_key.clone()} oninput={on_key} aria-invalid={s.errors.contains_key(state::OWN_KEY_INPUT).to_string()} aria-describedby={format!("{}-error", state::OWN_KEY_INPUT)} />

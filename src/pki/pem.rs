@@ -9,6 +9,9 @@ pub const MAX_PEM_BYTES: usize = 256 * 1024;
 pub struct Block {
     pub label: String,
     pub der: Vec<u8>,
+    /// RFC 1421 headers between the BEGIN line and the data, as `(name, value)`: openssl's
+    /// legacy encrypted keys carry `Proc-Type` and `DEK-Info` here. Usually empty.
+    pub headers: Vec<(String, String)>,
 }
 
 /// Encodes DER as PEM with 64-column lines and LF endings, as openssl writes it.
@@ -47,6 +50,11 @@ pub fn parse_all(text: &str) -> Result<Vec<Block>, PkiError> {
         .into_iter()
         .map(|p| Block {
             label: p.tag().to_string(),
+            headers: p
+                .headers()
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.to_string()))
+                .collect(),
             der: p.into_contents(),
         })
         .collect())
@@ -54,7 +62,14 @@ pub fn parse_all(text: &str) -> Result<Vec<Block>, PkiError> {
 
 /// Reads exactly one block whose label is one of `labels`.
 pub fn parse_one(text: &str, labels: &[&str]) -> Result<Block, PkiError> {
-    let mut blocks = parse_all(text)?;
+    one_of(parse_all(text)?, labels)
+}
+
+/// Picks the single block of `blocks`, refusing several, or one whose label is not in `labels`.
+pub fn one_of(mut blocks: Vec<Block>, labels: &[&str]) -> Result<Block, PkiError> {
+    if blocks.is_empty() {
+        return Err(PkiError::Pem("no complete PEM block was found".into()));
+    }
     if blocks.len() > 1 {
         return Err(PkiError::Pem(format!(
             "found {} PEM blocks; paste just one",
@@ -91,6 +106,25 @@ mod tests {
             err.to_string().contains("expected \"CERTIFICATE\""),
             "{err}"
         );
+    }
+
+    #[test]
+    fn keeps_the_headers_of_a_block() {
+        let text = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00FF\n\nAQID\n-----END RSA PRIVATE KEY-----\n";
+        let block = parse_one(text, &["RSA PRIVATE KEY"]).unwrap();
+        assert_eq!(block.der, vec![1, 2, 3]);
+        assert_eq!(
+            block.headers,
+            vec![
+                ("Proc-Type".to_string(), "4,ENCRYPTED".to_string()),
+                ("DEK-Info".to_string(), "AES-128-CBC,00FF".to_string()),
+            ]
+        );
+        assert!(parse_one(&encode("X", &[1]), &["X"])
+            .unwrap()
+            .headers
+            .is_empty());
+        assert!(one_of(Vec::new(), &["X"]).is_err());
     }
 
     #[test]
