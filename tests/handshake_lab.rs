@@ -3,7 +3,7 @@
 
 use mtls_lab::clock::unix_now;
 use mtls_lab::tls::decrypt::{Message, MessageKind};
-use mtls_lab::tls::{diagram, messages, Direction, Side, TlsVersion};
+use mtls_lab::tls::{diagram, messages, Direction, RefusalKind, Side, TlsVersion};
 use mtls_lab::workshop::lab::{self, LabScenario, Verdict};
 use mtls_lab::workshop::{Settings, Workshop};
 
@@ -13,21 +13,25 @@ fn workshop(settings: Settings) -> Workshop {
     workshop
 }
 
-/// The rustls error each refusal must carry, so a row fails for its own reason.
-fn expected_error(scenario: LabScenario) -> &'static str {
-    match scenario {
-        LabScenario::NoClientCertificate => "peer sent no certificates",
-        LabScenario::ClientRootAsCertificate => "CaUsedAsEndEntity",
-        LabScenario::UntrustedClientCa | LabScenario::MissingIntermediate => "UnknownIssuer",
-        LabScenario::ExpiredClientCertificate => "certificate expired",
-        LabScenario::NotYetValidClientCertificate => "not valid yet",
-        LabScenario::ServerCertificateAsClient => "does not allow extended key usage for client",
-        LabScenario::WrongServerName => "not valid for name",
-        LabScenario::IssuedByNonCa => "EndEntityUsedAsCa",
-        LabScenario::PathLengthExceeded => "PathLenConstraintViolated",
-        LabScenario::MismatchedKey => "BadSignature",
-        LabScenario::GoodRun | LabScenario::GoodRunTls12 | LabScenario::FederatedGoodRun => "",
-    }
+/// The refusal each row must carry, so a row fails for its own reason.
+fn expected_refusal(scenario: LabScenario) -> Option<RefusalKind> {
+    Some(match scenario {
+        LabScenario::NoClientCertificate => RefusalKind::NoCertificate,
+        LabScenario::ClientRootAsCertificate => RefusalKind::CaUsedAsEndEntity,
+        LabScenario::UntrustedClientCa | LabScenario::MissingIntermediate => {
+            RefusalKind::UnknownIssuer
+        }
+        LabScenario::ExpiredClientCertificate => RefusalKind::Expired,
+        LabScenario::NotYetValidClientCertificate => RefusalKind::NotValidYet,
+        LabScenario::ServerCertificateAsClient => RefusalKind::WrongPurpose,
+        LabScenario::WrongServerName => RefusalKind::NameMismatch,
+        LabScenario::IssuedByNonCa => RefusalKind::EndEntityUsedAsCa,
+        LabScenario::PathLengthExceeded => RefusalKind::PathLenExceeded,
+        LabScenario::MismatchedKey => RefusalKind::BadSignature,
+        LabScenario::GoodRun | LabScenario::GoodRunTls12 | LabScenario::FederatedGoodRun => {
+            return None
+        }
+    })
 }
 
 #[test]
@@ -50,10 +54,23 @@ fn every_scenario_gets_its_verdict_for_its_reason() {
             );
             assert!(run.as_expected());
             if let Err(failure) = &run.outcome.result {
-                assert!(
-                    failure.error.contains(expected_error(scenario)),
+                assert_eq!(
+                    Some(&failure.error.kind),
+                    expected_refusal(scenario).as_ref(),
                     "{scenario:?}: {headline}"
                 );
+                // The other side learns it from the alert rustls maps the error to.
+                let alert = failure
+                    .error
+                    .alert_sent()
+                    .expect("a refusal sends an alert");
+                assert_eq!(
+                    failure.peer_error.as_ref().map(|p| &p.kind),
+                    Some(&RefusalKind::AlertReceived(alert)),
+                    "{scenario:?}: {headline}"
+                );
+                assert!(!headline.contains("Other("), "{headline}");
+                assert!(!headline.contains("Context"), "{headline}");
                 // The refusing side tells the other with an alert, which the trace shows.
                 let alert_from = match failure.side {
                     Side::Client => Direction::ClientToServer,

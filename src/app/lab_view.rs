@@ -5,7 +5,7 @@ use super::browser;
 use super::state::{Action, AppState};
 use crate::clock::unix_now;
 use crate::tls::decrypt::{Message, MessageKind};
-use crate::tls::{diagram, messages, pcapng, Direction, Outcome, TlsVersion};
+use crate::tls::{diagram, messages, pcapng, Direction, Failure, Outcome, TlsVersion};
 use crate::workshop::lab::{self, LabScenario, Verdict};
 use crate::workshop::Party;
 use yew::prelude::*;
@@ -80,7 +80,7 @@ pub fn lab_section(s: &AppState, dispatch: &Dispatch) -> Html {
                             <th scope="col">{"Scenario"}</th>
                             <th scope="col">{"Expected"}</th>
                             <th scope="col">{"Actual"}</th>
-                            <th scope="col">{"What rustls said"}</th>
+                            <th scope="col">{"Why it was refused"}</th>
                             <th scope="col">{"Why, and the fix"}</th>
                             <th scope="col"><span class="visually-hidden">{"Messages"}</span></th>
                         </tr></thead>
@@ -106,16 +106,18 @@ fn lab_row(
     let (actual, error, state) = match result {
         Some(Ok(run)) => (
             run.verdict().label(),
-            run.outcome
-                .result
-                .as_ref()
-                .err()
-                .map(|f| f.error.clone())
-                .unwrap_or_else(|| "—".into()),
+            match &run.outcome.result {
+                Err(f) => refusal_view(f),
+                Ok(_) => html! { {"—"} },
+            },
             if run.as_expected() { "true" } else { "false" },
         ),
-        Some(Err(message)) => ("not run".to_string(), message.clone(), "false"),
-        None => ("not run yet".to_string(), String::new(), "not-run"),
+        Some(Err(message)) => (
+            "not run".to_string(),
+            html! { { message.clone() } },
+            "false",
+        ),
+        None => ("not run yet".to_string(), html! {}, "not-run"),
     };
     let (mark, class) = match state {
         "true" => (" ✓ as expected", "expected"),
@@ -142,7 +144,7 @@ fn lab_row(
                 { actual }
                 <span class="mark">{ mark }</span>
             </td>
-            <td class="rustls-error"><code>{ error }</code></td>
+            <td class="rustls-error">{ error }</td>
             <td>
                 <p>{ why }</p>
                 <p><strong>{"Fix: "}</strong>{ fix }</p>
@@ -155,6 +157,18 @@ fn lab_row(
                 }
             </div></td>
         </tr>
+    }
+}
+
+/// A refusal in plain words, with rustls's own name for it in small type.
+pub fn refusal_view(failure: &Failure) -> Html {
+    html! {
+        <>
+            <span class="refusal">{ failure.error.sentence(failure.side) }</span>
+            if !failure.error.rustls_name.is_empty() {
+                <small class="rustls-name">{"rustls: "}<code>{ failure.error.rustls_name.clone() }</code></small>
+            }
+        </>
     }
 }
 

@@ -4,10 +4,10 @@ use super::browser;
 use super::state::{self, Action, AppState};
 use crate::clock::unix_now;
 use crate::pki::{inspect, name::SUBJECT_FIELDS, KeyAlgorithm, PkiError, San};
-use crate::tls::{Outcome, TlsVersion};
+use crate::tls::{Outcome, Side, TlsVersion};
 use crate::workshop::saved::Saved;
 use crate::workshop::{
-    commands, export, ArtifactKind, ArtifactSpec, Party, Scenario, StepId, StepStatus,
+    commands, export, walkthrough, ArtifactKind, ArtifactSpec, Party, Scenario, StepId, StepStatus,
 };
 use std::cell::Cell;
 use std::rc::Rc;
@@ -690,7 +690,7 @@ fn step_section(
         <section class={classes!("step", (status == StepStatus::Skipped).then_some("skipped"))} id={step.id()} aria-labelledby={format!("{}-title", step.id())}>
             <h2 id={format!("{}-title", step.id())}>{ format!("Step {}: {}", step.number(), step.title()) }</h2>
             { status_badge(status) }
-            <p class="why">{ step.why() }</p>
+            <p class="why">{ step.why(&s.workshop.settings) }</p>
             if status != StepStatus::Skipped {
                 { step_inputs(s, dispatch, step) }
                 <div class="buttons">
@@ -727,15 +727,14 @@ fn step_inputs(s: &AppState, dispatch: &Dispatch, step: StepId) -> Html {
             <>
             <p class="help">{ format!("Client B connects to \"{}\" over {}, trusting C's chain file; C requires a client certificate and trusts the same chain.", settings.server_name(), settings.tls_version.label()) }</p>
             <details class="explain">
-                <summary>{"How the mutual handshake goes"}</summary>
-                <ol>
-                    <li>{"B says hello: the TLS versions, cipher suites and key-exchange groups it supports."}</li>
-                    <li>{"C answers with its choices, then sends its certificate with the intermediate, and asks B for a certificate, naming the signature algorithms (and in TLS 1.2 the CAs) it accepts."}</li>
-                    <li>{"C signs the handshake so far with client_c_server.key (CertificateVerify): proof that it holds the key behind its certificate."}</li>
-                    <li>{"B checks C's chain up to the root in client_c_ca_chain.crt, and that the certificate names the server it called."}</li>
-                    <li>{"B sends client_b_signed_by_client_c.crt with the intermediate, and signs the handshake with client_b.key: its own proof of possession."}</li>
-                    <li>{"C checks B's chain against its CAs, requires the clientAuth usage, and checks B's signature. Without a certificate, or with one C did not issue, C stops here with an alert."}</li>
-                    <li>{"Both send Finished, a MAC over everything said. From then on the channel is encrypted and both ends know who is on the other side."}</li>
+                <summary>{ format!("How the mutual handshake goes, message by message ({})", settings.tls_version.label()) }</summary>
+                <ol class="walkthrough">
+                    { for walkthrough::mutual_handshake(settings).into_iter().map(|line| match line.message {
+                        Some((direction, name)) => html! {
+                            <li><span class="wire">{ format!("{} {name}", direction.arrow()) }</span>{" "}{ line.text }</li>
+                        },
+                        None => html! { <li class="check">{ line.text }</li> },
+                    }) }
                 </ol>
             </details>
             </>
@@ -1392,7 +1391,13 @@ fn scenario_view(scenario: Scenario, outcome: &Outcome) -> Html {
             est.client_received
         ),
         Err(f) => match &f.peer_error {
-            Some(peer) => format!("The other side then reported: {peer}"),
+            Some(peer) => {
+                let other = match f.side {
+                    Side::Client => Side::Server,
+                    _ => Side::Client,
+                };
+                peer.sentence(other)
+            }
             None => String::new(),
         },
     };
@@ -1400,6 +1405,11 @@ fn scenario_view(scenario: Scenario, outcome: &Outcome) -> Html {
         <div class={classes!("scenario", if as_expected { "expected" } else { "unexpected" })} data-scenario={format!("{scenario:?}")}>
             <h3>{ scenario.title() }</h3>
             <p class="verdict">{ outcome.headline() }</p>
+            if let Err(f) = &outcome.result {
+                if !f.error.rustls_name.is_empty() {
+                    <p><small class="rustls-name">{"rustls: "}<code>{ f.error.rustls_name.clone() }</code></small></p>
+                }
+            }
             <p class="muted">{ format!("{} · expected: {} · {}", outcome.version.label(), if scenario.should_succeed() { "success" } else { "refusal" }, if as_expected { "as expected" } else { "NOT as expected" }) }</p>
             <p>{ detail }</p>
             <super::lab_view::CollapsedDetail outcome={std::rc::Rc::new(outcome.clone())} title={scenario.title()} file_stem={format!("step8-{}", scenario_stem(scenario))} />

@@ -170,7 +170,11 @@ pub fn svg(outcome: &Outcome, title: &str) -> String {
                 Side::Server => ("Client C refused", Some(SERVER_X)),
                 Side::Setup => ("Refused before connecting", None),
             };
-            (format!("{who}: {}", failure.error), REFUSED, x)
+            (
+                format!("{who}: {}", failure.error.sentence(failure.side)),
+                REFUSED,
+                x,
+            )
         }
     };
     if let Some(x) = refused_at {

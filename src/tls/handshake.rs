@@ -2,6 +2,7 @@
 
 use super::decrypt::{messages, Message};
 use super::keylog::{Collector, SessionKeys};
+use super::refusal::Refusal;
 use super::trace::{Direction, Record, RecordReader};
 use crate::pki::{Certificate, PrivateKey};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
@@ -83,9 +84,9 @@ pub struct Failure {
     /// The side that refused first.
     pub side: Side,
     /// rustls's own error at that side.
-    pub error: String,
+    pub error: Refusal,
     /// What the other side then reported, usually the alert it received.
-    pub peer_error: Option<String>,
+    pub peer_error: Option<Refusal>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -111,11 +112,15 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// "Handshake succeeded", or "Handshake failed: " with the side and rustls's reason.
+    /// "Handshake succeeded", or "Handshake failed: " with the side and the reason in plain words.
     pub fn headline(&self) -> String {
         match &self.result {
             Ok(_) => "Handshake succeeded".to_string(),
-            Err(f) => format!("Handshake failed: {} refused: {}", f.side.label(), f.error),
+            Err(f) => format!(
+                "Handshake failed: {} refused: {}",
+                f.side.label(),
+                f.error.sentence(f.side)
+            ),
         }
     }
 }
@@ -125,12 +130,12 @@ const SERVER_MESSAGE: &[u8] = b"hello from Client C";
 
 /// Runs one mutual-TLS handshake and a round of application data.
 pub fn run(server: &ServerSide, client: &ClientSide, version: TlsVersion) -> Outcome {
-    let setup_failure = |error: String| Outcome {
+    let setup_failure = |error: rustls::Error| Outcome {
         version,
         records: Vec::new(),
         result: Err(Failure {
             side: Side::Setup,
-            error,
+            error: Refusal::from_rustls(&error),
             peer_error: None,
         }),
         keys: SessionKeys::default(),
@@ -138,12 +143,12 @@ pub fn run(server: &ServerSide, client: &ClientSide, version: TlsVersion) -> Out
     };
     let server_conn = match server_connection(server, version) {
         Ok(c) => c,
-        Err(e) => return setup_failure(format!("Client C: {e}")),
+        Err(e) => return setup_failure(e),
     };
     let collector = Collector::new();
-    let client_conn = match client_connection(client, version, collector.clone()) {
+    let client_conn = match client_connection_logged(client, version, collector.clone()) {
         Ok(c) => c,
-        Err(e) => return setup_failure(format!("Client B: {e}")),
+        Err(e) => return setup_failure(e),
     };
     let mut wire = Wire {
         client: Connection::Client(client_conn),
@@ -184,7 +189,7 @@ impl Wire {
         if self.client.is_handshaking() || self.server.is_handshaking() {
             return Err(Failure {
                 side: Side::Setup,
-                error: "the handshake stalled without an error".into(),
+                error: Refusal::other("the handshake stalled without an error"),
                 peer_error: None,
             });
         }
@@ -196,7 +201,7 @@ impl Wire {
     fn exchange_data(&mut self) -> Result<Established, Failure> {
         let write_failed = |side: Side, e: std::io::Error| Failure {
             side,
-            error: e.to_string(),
+            error: Refusal::other(e.to_string()),
             peer_error: None,
         };
         self.client
@@ -267,10 +272,12 @@ impl Wire {
                 Direction::ServerToClient => (&mut self.to_server, &mut self.server),
             };
             self.records.extend(back_reader.push(&back));
-            let peer_error = deliver(sender, &back).err().map(|e| e.to_string());
+            let peer_error = deliver(sender, &back)
+                .err()
+                .map(|e| Refusal::from_rustls(&e));
             return Err(Failure {
                 side: receiver,
-                error: error.to_string(),
+                error: Refusal::from_rustls(&error),
                 peer_error,
             });
         }
@@ -360,7 +367,15 @@ fn server_connection(
     ServerConnection::new(Arc::new(config))
 }
 
-fn client_connection(
+/// Client B's rustls connection, for use over a real socket (the tests reach openssl with it).
+pub fn client_connection(
+    client: &ClientSide,
+    version: TlsVersion,
+) -> Result<ClientConnection, rustls::Error> {
+    client_connection_logged(client, version, Collector::new())
+}
+
+fn client_connection_logged(
     client: &ClientSide,
     version: TlsVersion,
     key_log: Arc<Collector>,

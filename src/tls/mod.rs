@@ -6,9 +6,11 @@ pub mod handshake;
 pub mod keylog;
 pub mod messages;
 pub mod pcapng;
+pub mod refusal;
 pub mod trace;
 pub mod transfer;
 
 pub use handshake::{run, ClientSide, Established, Failure, Outcome, ServerSide, Side, TlsVersion};
 pub use keylog::SessionKeys;
+pub use refusal::{Refusal, RefusalKind};
 pub use trace::{Direction, Record};

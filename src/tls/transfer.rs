@@ -3,6 +3,7 @@
 
 use super::handshake::{ClientSide, Established, Failure, Outcome, ServerSide, Side, TlsVersion};
 use super::keylog::{hex, Secret, SessionKeys};
+use super::refusal::Refusal;
 use super::trace::{Direction, RecordReader};
 use crate::pki::{Certificate, PkiError, PrivateKey};
 
@@ -115,6 +116,12 @@ pub fn encode_outcome(outcome: &Outcome) -> String {
     }
     let optional =
         |text: &Option<String>| text.as_deref().map_or("-".into(), |t| hex(t.as_bytes()));
+    // A refusal travels as its id, its detail and rustls's name, each hex.
+    let refusal = |r: &Refusal| {
+        [r.id(), &r.detail(), &r.rustls_name]
+            .map(|part| hex(part.as_bytes()))
+            .join(":")
+    };
     lines.push(match &outcome.result {
         Ok(e) => format!(
             "established {} {} {} {} {}",
@@ -131,8 +138,8 @@ pub fn encode_outcome(outcome: &Outcome) -> String {
                 Side::Server => "server",
                 Side::Setup => "setup",
             },
-            hex(f.error.as_bytes()),
-            optional(&f.peer_error)
+            refusal(&f.error),
+            f.peer_error.as_ref().map_or("-".into(), refusal)
         ),
     });
     lines.join("\n")
@@ -174,6 +181,17 @@ pub fn decode_outcome(text: &str) -> Result<Outcome, PkiError> {
                 }))
             }
             ["failed", side, error, peer] => {
+                let refusal = |text: &str| -> Result<Refusal, PkiError> {
+                    let parts = text
+                        .split(':')
+                        .map(text_of)
+                        .collect::<Result<Vec<_>, _>>()?;
+                    match parts.as_slice() {
+                        [id, detail, name] => Refusal::from_parts(id, detail, name.clone())
+                            .ok_or_else(|| bad("refusal")),
+                        _ => Err(bad("refusal")),
+                    }
+                };
                 let side = match *side {
                     "client" => Side::Client,
                     "server" => Side::Server,
@@ -182,8 +200,11 @@ pub fn decode_outcome(text: &str) -> Result<Outcome, PkiError> {
                 };
                 result = Some(Err(Failure {
                     side,
-                    error: text_of(error)?,
-                    peer_error: optional(peer)?,
+                    error: refusal(error)?,
+                    peer_error: match *peer {
+                        "-" => None,
+                        peer => Some(refusal(peer)?),
+                    },
                 }))
             }
             _ => return Err(bad(parts.first().copied().unwrap_or_default())),

@@ -8,6 +8,7 @@ pub mod lab;
 mod model;
 pub mod saved;
 mod steps;
+pub mod walkthrough;
 
 pub use model::{
     CertificateCheck, ChainCheck, Scenario, StepError, StepStatus, Verification, Workshop,

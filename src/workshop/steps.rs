@@ -47,10 +47,11 @@ impl StepId {
         }
     }
 
-    /// Why the step exists, in a sentence or two.
-    pub fn why(self) -> &'static str {
+    /// Why the step exists, in a sentence or two, for these settings.
+    pub fn why(self, settings: &Settings) -> &'static str {
         match self {
-            StepId::CRoot => "Client C's root CA is the anchor of everything C will trust. Its key signs only the intermediate, so it can stay offline in real life.",
+            StepId::CRoot if settings.use_intermediates => "Client C's root CA is the anchor of everything C will trust. Its key signs only the intermediate, so it can stay offline in real life.",
+            StepId::CRoot => "Client C's root CA is the anchor of everything C will trust. With intermediates off, its key signs every certificate C issues: B's client certificate and C's server certificate.",
             StepId::BRoot => "Client B runs its own root CA too. In this workshop C does the signing, so B's root mainly serves the \"wrong certificate\" test: a CA certificate that C never agreed to trust.",
             StepId::CIntermediate => "An intermediate signs day-to-day certificates so the root key is rarely used. pathlen:0 forbids it from creating further CAs.",
             StepId::BIntermediate => "B's intermediate mirrors C's. Nothing below depends on it; it shows the same hierarchy on B's side.",

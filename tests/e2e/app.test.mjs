@@ -415,14 +415,16 @@ test('The handshake lab runs every scenario, shows each verdict, and its capture
   assert.match(verdicts['good-tls12'].actual, /^accepted/);
   assert.match(verdicts['federated'].actual, /^accepted/);
   assert.match(verdicts['wrong-server-name'].actual, /^refused by Client B ✓/);
-  assert.match(verdicts['wrong-server-name'].error, /not valid for name/);
-  assert.match(verdicts['no-client-cert'].error, /peer sent no certificates/);
-  assert.match(verdicts['expired'].error, /certificate expired/);
-  assert.match(verdicts['not-yet-valid'].error, /not valid yet/);
-  assert.match(verdicts['server-cert-as-client'].error, /extended key usage/);
-  assert.match(verdicts['pathlen-exceeded'].error, /PathLenConstraintViolated/);
-  assert.match(verdicts['issued-by-non-ca'].error, /EndEntityUsedAsCa/);
-  assert.match(verdicts['mismatched-key'].error, /BadSignature/);
+  // Plain words first, rustls's own name beside them in small type.
+  assert.match(verdicts['wrong-server-name'].error, /not in its subjectAltName.*rustls: InvalidCertificate\(NotValidForNameContext\)/);
+  assert.match(verdicts['no-client-cert'].error, /^Client B sent no certificate, and Client C requires one\.rustls: NoCertificatesPresented$/);
+  assert.match(verdicts['expired'].error, /has expired.*InvalidCertificate\(ExpiredContext\)/);
+  assert.match(verdicts['not-yet-valid'].error, /is not valid yet.*InvalidCertificate\(NotValidYetContext\)/);
+  assert.match(verdicts['server-cert-as-client'].error, /lacks clientAuth.*InvalidCertificate\(InvalidPurposeContext\)/);
+  assert.match(verdicts['pathlen-exceeded'].error, /pathlen allows.*Other\(PathLenConstraintViolated\)/);
+  assert.match(verdicts['issued-by-non-ca'].error, /without being a CA.*Other\(EndEntityUsedAsCa\)/);
+  assert.match(verdicts['mismatched-key'].error, /CertificateVerify.*InvalidCertificate\(BadSignature\)/);
+  assert.match(verdicts['client-root-as-cert'].error, /is a CA certificate.*Other\(CaUsedAsEndEntity\)/);
   for (const id of ['no-client-cert', 'client-root-as-cert', 'untrusted-client-ca', 'expired', 'not-yet-valid',
     'server-cert-as-client', 'missing-intermediate', 'issued-by-non-ca', 'pathlen-exceeded', 'mismatched-key']) {
     assert.match(verdicts[id].actual, /^refused by Client C ✓/, id);

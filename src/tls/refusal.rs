@@ -1,0 +1,314 @@
+//! Why one side of a handshake refused, classified from rustls's error: plain words for the
+//! page, with rustls's own name kept beside them.
+
+use super::handshake::Side;
+use super::trace::alert_name;
+use rustls::{CertificateError, Error, InconsistentKeys};
+
+/// What went wrong, as far as a learner needs to know.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RefusalKind {
+    /// The client sent an empty Certificate message and the server requires one.
+    NoCertificate,
+    /// The peer's chain leads to no CA the refusing side trusts.
+    UnknownIssuer,
+    /// The peer presented a CA certificate as its own identity.
+    CaUsedAsEndEntity,
+    /// A certificate with `CA:FALSE` signed another certificate in the chain.
+    EndEntityUsedAsCa,
+    /// More CAs below a CA than its pathlen allows.
+    PathLenExceeded,
+    Expired,
+    NotValidYet,
+    /// The extendedKeyUsage does not allow this role (clientAuth or serverAuth).
+    WrongPurpose,
+    /// The server certificate does not name the server the client asked for.
+    NameMismatch,
+    /// A signature did not verify with the public key it should match.
+    BadSignature,
+    Revoked,
+    /// The private key does not belong to the certificate it is paired with.
+    KeyMismatch,
+    /// The peer's fatal alert, received by this side after the peer refused.
+    AlertReceived(u8),
+    /// Anything else, with rustls's own text.
+    Other(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    pub kind: RefusalKind,
+    /// rustls's name for the error, e.g. `InvalidCertificate(UnknownIssuer)`.
+    pub rustls_name: String,
+}
+
+impl Refusal {
+    pub fn from_rustls(error: &Error) -> Self {
+        let (kind, rustls_name) = classify(error);
+        Refusal { kind, rustls_name }
+    }
+
+    /// A refusal that did not come from rustls (a write error, a stalled handshake).
+    pub fn other(text: impl Into<String>) -> Self {
+        let text = text.into();
+        Refusal {
+            rustls_name: String::new(),
+            kind: RefusalKind::Other(text),
+        }
+    }
+
+    /// What was refused, by whom and why, in one sentence.
+    pub fn sentence(&self, side: Side) -> String {
+        let (refuser, peer, role, eku) = match side {
+            Side::Server => ("Client C", "Client B's certificate", "client", "clientAuth"),
+            Side::Client => (
+                "Client B",
+                "Client C's server certificate",
+                "server",
+                "serverAuth",
+            ),
+            Side::Setup => ("rustls", "the certificate", "peer", "the role's usage"),
+        };
+        let peer_party = match side {
+            Side::Client => "Client C",
+            _ => "Client B",
+        };
+        match &self.kind {
+            RefusalKind::NoCertificate => format!(
+                "{peer_party} sent no certificate, and {refuser} requires one."
+            ),
+            RefusalKind::UnknownIssuer => format!(
+                "{peer} does not chain to any CA that {refuser} trusts."
+            ),
+            RefusalKind::CaUsedAsEndEntity => format!(
+                "{peer} is a CA certificate (CA:TRUE); {refuser} accepts only an end-entity certificate as the {role}'s identity."
+            ),
+            RefusalKind::EndEntityUsedAsCa => format!(
+                "A certificate in {peer_party}'s chain signed another one without being a CA (CA:FALSE)."
+            ),
+            RefusalKind::PathLenExceeded => format!(
+                "{peer_party}'s chain has more CAs below a CA than that CA's pathlen allows."
+            ),
+            RefusalKind::Expired => format!("{peer} has expired: its notAfter date is past."),
+            RefusalKind::NotValidYet => {
+                format!("{peer} is not valid yet: its notBefore date is in the future.")
+            }
+            RefusalKind::WrongPurpose => format!(
+                "{peer} does not allow use as a TLS {role}: its extendedKeyUsage lacks {eku}."
+            ),
+            RefusalKind::NameMismatch => format!(
+                "{peer} does not name the server {refuser} connected to: the name is not in its subjectAltName."
+            ),
+            RefusalKind::BadSignature => format!(
+                "A signature from {peer_party} does not verify with the public key in its certificate: the private key that signed the handshake (CertificateVerify) is not the certificate's."
+            ),
+            RefusalKind::Revoked => format!("{peer} is revoked."),
+            RefusalKind::KeyMismatch => "The private key does not match the public key in the certificate it is paired with, so the connection never starts.".into(),
+            RefusalKind::AlertReceived(code) => format!(
+                "{refuser} received a fatal alert from {peer_party}: {} ({code}).",
+                alert_name(*code)
+            ),
+            RefusalKind::Other(text) => format!("{refuser} refused: {text}."),
+        }
+    }
+
+    /// The TLS alert the refusing side sends, as rustls maps its error.
+    pub fn alert_sent(&self) -> Option<u8> {
+        Some(match self.kind {
+            RefusalKind::NoCertificate => 116,
+            RefusalKind::UnknownIssuer => 48,
+            RefusalKind::CaUsedAsEndEntity
+            | RefusalKind::EndEntityUsedAsCa
+            | RefusalKind::PathLenExceeded => 46,
+            RefusalKind::Expired | RefusalKind::NotValidYet => 45,
+            RefusalKind::WrongPurpose => 43,
+            RefusalKind::NameMismatch => 42,
+            RefusalKind::BadSignature => 51,
+            RefusalKind::Revoked => 44,
+            RefusalKind::KeyMismatch | RefusalKind::AlertReceived(_) | RefusalKind::Other(_) => {
+                return None
+            }
+        })
+    }
+
+    /// A stable identifier, for the worker's text form and for tests.
+    pub fn id(&self) -> &'static str {
+        match self.kind {
+            RefusalKind::NoCertificate => "no-certificate",
+            RefusalKind::UnknownIssuer => "unknown-issuer",
+            RefusalKind::CaUsedAsEndEntity => "ca-used-as-end-entity",
+            RefusalKind::EndEntityUsedAsCa => "end-entity-used-as-ca",
+            RefusalKind::PathLenExceeded => "pathlen-exceeded",
+            RefusalKind::Expired => "expired",
+            RefusalKind::NotValidYet => "not-valid-yet",
+            RefusalKind::WrongPurpose => "wrong-purpose",
+            RefusalKind::NameMismatch => "name-mismatch",
+            RefusalKind::BadSignature => "bad-signature",
+            RefusalKind::Revoked => "revoked",
+            RefusalKind::KeyMismatch => "key-mismatch",
+            RefusalKind::AlertReceived(_) => "alert-received",
+            RefusalKind::Other(_) => "other",
+        }
+    }
+
+    /// Rebuilds a refusal from `id`, the alert code or text it carries, and rustls's name.
+    pub fn from_parts(id: &str, detail: &str, rustls_name: String) -> Option<Self> {
+        let kind = match id {
+            "no-certificate" => RefusalKind::NoCertificate,
+            "unknown-issuer" => RefusalKind::UnknownIssuer,
+            "ca-used-as-end-entity" => RefusalKind::CaUsedAsEndEntity,
+            "end-entity-used-as-ca" => RefusalKind::EndEntityUsedAsCa,
+            "pathlen-exceeded" => RefusalKind::PathLenExceeded,
+            "expired" => RefusalKind::Expired,
+            "not-valid-yet" => RefusalKind::NotValidYet,
+            "wrong-purpose" => RefusalKind::WrongPurpose,
+            "name-mismatch" => RefusalKind::NameMismatch,
+            "bad-signature" => RefusalKind::BadSignature,
+            "revoked" => RefusalKind::Revoked,
+            "key-mismatch" => RefusalKind::KeyMismatch,
+            "alert-received" => RefusalKind::AlertReceived(detail.parse().ok()?),
+            "other" => RefusalKind::Other(detail.to_string()),
+            _ => return None,
+        };
+        Some(Refusal { kind, rustls_name })
+    }
+
+    /// The alert code or text that `from_parts` needs beside the id.
+    pub fn detail(&self) -> String {
+        match &self.kind {
+            RefusalKind::AlertReceived(code) => code.to_string(),
+            RefusalKind::Other(text) => text.clone(),
+            _ => String::new(),
+        }
+    }
+}
+
+fn classify(error: &Error) -> (RefusalKind, String) {
+    match error {
+        Error::NoCertificatesPresented => {
+            (RefusalKind::NoCertificate, "NoCertificatesPresented".into())
+        }
+        Error::InvalidCertificate(cert) => {
+            let (kind, name) = classify_certificate(cert);
+            (kind, format!("InvalidCertificate({name})"))
+        }
+        Error::AlertReceived(alert) => {
+            let code = u8::from(*alert);
+            (
+                RefusalKind::AlertReceived(code),
+                format!("AlertReceived({alert:?})"),
+            )
+        }
+        Error::InconsistentKeys(InconsistentKeys::KeyMismatch) => (
+            RefusalKind::KeyMismatch,
+            "InconsistentKeys(KeyMismatch)".into(),
+        ),
+        other => (RefusalKind::Other(other.to_string()), variant_name(other)),
+    }
+}
+
+fn classify_certificate(error: &CertificateError) -> (RefusalKind, String) {
+    use CertificateError as E;
+    let kind = match error {
+        E::UnknownIssuer => RefusalKind::UnknownIssuer,
+        E::Expired | E::ExpiredContext { .. } => RefusalKind::Expired,
+        E::NotValidYet | E::NotValidYetContext { .. } => RefusalKind::NotValidYet,
+        E::InvalidPurpose | E::InvalidPurposeContext { .. } => RefusalKind::WrongPurpose,
+        E::NotValidForName | E::NotValidForNameContext { .. } => RefusalKind::NameMismatch,
+        E::BadSignature => RefusalKind::BadSignature,
+        E::Revoked => RefusalKind::Revoked,
+        E::Other(other) => {
+            let webpki = other.0.downcast_ref::<webpki::Error>();
+            let kind = match webpki {
+                Some(webpki::Error::CaUsedAsEndEntity) => RefusalKind::CaUsedAsEndEntity,
+                Some(webpki::Error::EndEntityUsedAsCa) => RefusalKind::EndEntityUsedAsCa,
+                Some(webpki::Error::PathLenConstraintViolated) => RefusalKind::PathLenExceeded,
+                _ => RefusalKind::Other(error.to_string()),
+            };
+            let name = webpki.map_or_else(|| variant_name(error), variant_name);
+            return (kind, format!("Other({name})"));
+        }
+        other => RefusalKind::Other(other.to_string()),
+    };
+    (kind, variant_name(error))
+}
+
+/// The variant's name without the data it carries: `ExpiredContext { time: … }` → `ExpiredContext`.
+fn variant_name(value: &impl std::fmt::Debug) -> String {
+    let debug = format!("{value:?}");
+    debug
+        .split(['(', '{', ' '])
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustls::AlertDescription;
+    use std::sync::Arc;
+
+    #[test]
+    fn names_carry_no_data() {
+        let error = Error::InvalidCertificate(CertificateError::ExpiredContext {
+            time: rustls::pki_types::UnixTime::since_unix_epoch(std::time::Duration::from_secs(9)),
+            not_after: rustls::pki_types::UnixTime::since_unix_epoch(
+                std::time::Duration::from_secs(1),
+            ),
+        });
+        let refusal = Refusal::from_rustls(&error);
+        assert_eq!(refusal.kind, RefusalKind::Expired);
+        assert_eq!(refusal.rustls_name, "InvalidCertificate(ExpiredContext)");
+        assert_eq!(
+            refusal.sentence(Side::Server),
+            "Client B's certificate has expired: its notAfter date is past."
+        );
+    }
+
+    #[test]
+    fn webpki_errors_inside_other_are_named() {
+        let error = Error::InvalidCertificate(CertificateError::Other(rustls::OtherError(
+            Arc::new(webpki::Error::CaUsedAsEndEntity),
+        )));
+        let refusal = Refusal::from_rustls(&error);
+        assert_eq!(refusal.kind, RefusalKind::CaUsedAsEndEntity);
+        assert_eq!(
+            refusal.rustls_name,
+            "InvalidCertificate(Other(CaUsedAsEndEntity))"
+        );
+        assert!(!refusal.sentence(Side::Server).contains("Other("));
+    }
+
+    #[test]
+    fn alerts_are_named_as_the_rfc_names_them() {
+        let refusal =
+            Refusal::from_rustls(&Error::AlertReceived(AlertDescription::CertificateRequired));
+        assert_eq!(refusal.kind, RefusalKind::AlertReceived(116));
+        assert_eq!(
+            refusal.sentence(Side::Client),
+            "Client B received a fatal alert from Client C: certificate_required (116)."
+        );
+    }
+
+    #[test]
+    fn every_kind_survives_its_parts() {
+        for error in [
+            Error::NoCertificatesPresented,
+            Error::InvalidCertificate(CertificateError::UnknownIssuer),
+            Error::AlertReceived(AlertDescription::UnknownCA),
+            Error::General("stalled".into()),
+            Error::InconsistentKeys(InconsistentKeys::KeyMismatch),
+        ] {
+            let refusal = Refusal::from_rustls(&error);
+            let back =
+                Refusal::from_parts(refusal.id(), &refusal.detail(), refusal.rustls_name.clone());
+            assert_eq!(back, Some(refusal));
+        }
+        assert_eq!(Refusal::from_parts("nonsense", "", String::new()), None);
+        assert_eq!(
+            Refusal::from_parts("alert-received", "999", String::new()),
+            None
+        );
+    }
+}
