@@ -24,7 +24,8 @@ fn script_with_port(script: &str, port: u16) -> String {
 }
 
 /// The app's step 8 commands, run against the exported tree: the good connection works,
-/// the seed's two negative tests fail at the server.
+/// the seed's two negative tests fail at the server, and each prints what the page says it
+/// prints.
 fn assert_step8_with_openssl(settings: &Settings, dir: &std::path::Path) {
     let blocks = commands::step8(settings);
     let (server_block, client_block, verification, no_cert, wrong_cert) =
@@ -37,25 +38,39 @@ fn assert_step8_with_openssl(settings: &Settings, dir: &std::path::Path) {
         .lines()
         .filter(|l| l.starts_with("SHA2-256(stdin)"))
         .collect();
-    assert!(
-        hashes.len() >= 3 && hashes[..3].iter().all(|h| *h == hashes[0]),
-        "{out}"
-    );
+    let expected_hashes = if settings.b_client.algorithm.rsa_bits().is_some() {
+        6
+    } else {
+        3
+    };
+    assert_eq!(hashes.len(), expected_hashes, "{out}");
+    // The public-key hashes agree, and for RSA the seed's modulus hashes agree too.
+    for group in hashes.chunks(3) {
+        assert!(group.iter().all(|h| *h == group[0]), "{out}");
+    }
 
-    for (script, should_pass) in [
-        (&client_block.script, true),
-        (&no_cert.script, false),
-        (&wrong_cert.script, false),
-    ] {
-        let port = free_port();
-        let server = Server::start(dir, &script_with_port(&server_block.script, port), port);
-        let (reached, log) = client_reaches_server(
-            dir,
-            &script_with_port(script, port),
-            &server,
-            "hello-from-client-b",
+    let line = "hello-from-client-b";
+    for block in [client_block, no_cert, wrong_cert] {
+        let expect = block
+            .expect
+            .as_ref()
+            .expect("step 8's tests say what they print");
+        let server = Server::s_server(dir, &server_block.script);
+        let client = Client::start(dir, &script_with_port(&block.script, server.port), line);
+        let should_pass = std::ptr::eq(block, client_block);
+        let (done, client_log, server_log) = wait_until(&client, &server, |c, s| {
+            (!should_pass || s.contains(line))
+                && expect.client_prints.iter().all(|p| c.contains(p.as_str()))
+                && expect.server_prints.iter().all(|p| s.contains(p.as_str()))
+        });
+        assert!(
+            done,
+            "{}\nexpected {expect:#?}\ns_client:\n{client_log}\ns_server:\n{server_log}",
+            block.script
         );
-        assert_eq!(reached, should_pass, "{script}\n{log}");
+        if !should_pass {
+            assert!(!server_log.contains(line), "{server_log}");
+        }
     }
 }
 
@@ -460,7 +475,8 @@ fn keys_made_by_openssl_load_with_their_passphrase() {
     );
 }
 
-/// Every command block the page shows, run by bash in a fresh folder, in the seed's order.
+/// Every command block the page shows, run by bash in a fresh folder, in the seed's order;
+/// then the tree the commands made is compared with the tree the page makes.
 fn run_shown_commands(settings: &Settings, tag: &str) {
     let dir = TempDir::new(tag);
     let mut script = commands::preamble().script;
@@ -469,36 +485,109 @@ fn run_shown_commands(settings: &Settings, tag: &str) {
         .filter(|s| *s != StepId::Handshake && settings.includes(*s))
     {
         for block in commands::for_step(step, settings) {
+            // Each block starts and ends in the workshop folder.
             script.push_str(&format!(
-                "\n# --- step {}: {}\n{}\n",
+                "\n# --- step {}: {}\n{}\n[ \"$PWD\" = \"$WORKSHOP\" ] || {{ echo \"left in $PWD\"; exit 1; }}\n",
                 step.number(),
                 block.title,
                 block.script
             ));
         }
     }
+    let script = format!("WORKSHOP=\"$PWD\"\n{script}");
     let output = bash(dir.path(), &script, &format!("{PASSPHRASE}\n"));
     assert!(output.status.success(), "{script}\n{}", text(&output));
     let shown = text(&output);
     assert!(shown.contains("verify OK"), "{shown}");
+    assert_same_tree(settings, dir.path());
     assert_step8_with_openssl(settings, dir.path());
+}
+
+/// The page's certificates and the commands' certificates have the same subjects and issuers,
+/// the same extensions with the same criticality and values (key identifiers aside), and the
+/// chain file holds them in the same order.
+fn assert_same_tree(settings: &Settings, dir: &std::path::Path) {
+    let mut page = Workshop::new(settings.clone());
+    page.run_all(unix_now()).unwrap();
+    let files = export::all_files(&page, &export::KeyProtection::encrypted(PASSPHRASE)).unwrap();
+    let mut compared = 0;
+    for file in files.iter().filter(|f| f.path.ends_with(".crt")) {
+        let made = std::fs::read_to_string(dir.join(&file.path))
+            .unwrap_or_else(|e| panic!("the commands made no {}: {e}", file.path));
+        let ours = pki::Certificate::all_from_pem(&file.contents).unwrap();
+        let theirs = pki::Certificate::all_from_pem(&made).unwrap();
+        assert_eq!(ours.len(), theirs.len(), "{}", file.path);
+        for (ours, theirs) in ours.iter().zip(&theirs) {
+            let (ours, theirs) = (
+                inspect::certificate(ours).unwrap(),
+                inspect::certificate(theirs).unwrap(),
+            );
+            assert_eq!(ours.subject, theirs.subject, "{}", file.path);
+            assert_eq!(ours.issuer, theirs.issuer, "{}", file.path);
+            assert_eq!(ours.public_key, theirs.public_key, "{}", file.path);
+            let extensions = |view: &inspect::CertificateView| {
+                let mut list: Vec<(String, bool, String)> = view
+                    .extensions
+                    .iter()
+                    .map(|e| {
+                        let value = if e.name.contains("Key Identifier") {
+                            String::new()
+                        } else {
+                            e.value.clone()
+                        };
+                        (e.name.clone(), e.critical, value)
+                    })
+                    .collect();
+                list.sort();
+                list
+            };
+            assert_eq!(extensions(&ours), extensions(&theirs), "{}", file.path);
+            compared += 1;
+        }
+    }
+    assert!(compared >= 6, "only {compared} certificates compared");
+}
+
+/// Subject values with every character that means something to openssl's -subj or to bash.
+fn awkward_subjects(settings: &mut Settings) {
+    settings.b_client.subject.organization = "A+B \"Corp\", Ltd/=\\ 'x'".into();
+    settings.b_client.subject.organizational_unit = "R&D; $HOME `id` + more".into();
+    settings.c_server.subject.locality = "Zürich".into();
+    settings.c_root.subject.organization = "Ørsted & Søn + Co".into();
 }
 
 #[test]
 fn every_shown_command_runs_with_intermediates() {
-    run_shown_commands(&Settings::default(), "commands");
+    let mut settings = Settings::default();
+    awkward_subjects(&mut settings);
+    run_shown_commands(&settings, "commands");
 }
 
 #[test]
-fn every_shown_command_runs_without_intermediates_and_with_odd_names() {
+fn every_shown_command_runs_without_intermediates_over_tls12() {
     let mut settings = Settings {
         use_intermediates: false,
+        tls_version: mtls_lab::tls::TlsVersion::Tls12,
         ..Settings::default()
     };
-    settings.b_client.subject.organization = "B's \"quoted\" Org/Unit".into();
-    settings.c_server.subject.locality = "Zürich".into();
+    awkward_subjects(&mut settings);
     settings.c_root.algorithm = KeyAlgorithm::EcdsaP384;
     run_shown_commands(&settings, "commands-flat");
+}
+
+#[test]
+fn every_shown_command_runs_with_the_seed_rsa_keys() {
+    for (use_intermediates, tls_version) in [
+        (true, mtls_lab::tls::TlsVersion::Tls12),
+        (false, mtls_lab::tls::TlsVersion::Tls13),
+    ] {
+        let settings = Settings {
+            use_intermediates,
+            tls_version,
+            ..Settings::default().with_seed_key_sizes()
+        };
+        run_shown_commands(&settings, "commands-rsa");
+    }
 }
 
 /// The nginx and curl snippets the page shows, run as shown: nginx requires the client
@@ -516,13 +605,13 @@ fn nginx_and_curl_snippets_do_mutual_tls() {
     let (_, dir) = exported(settings.clone(), "nginx");
     let blocks = commands::snippets(&settings);
     let port = free_port();
-    let server = Server::start(dir.path(), &script_with_port(&blocks[0].script, port), port);
+    let server = Server::on_port(dir.path(), &script_with_port(&blocks[0].script, port), port);
     let with_cert = bash(dir.path(), &script_with_port(&blocks[1].script, port), "");
     assert!(
         text(&with_cert).contains("Hello CN=client-b.local,OU=Client Services,O=Client B Organization,L=Paris,ST=Iles-De-France,C=FR"),
         "{}\n{}",
         text(&with_cert),
-        server.output()
+        server.log()
     );
     let without = bash(dir.path(), &script_with_port(&blocks[2].script, port), "");
     assert!(

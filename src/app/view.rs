@@ -1170,7 +1170,7 @@ fn commands_view(s: &AppState, dispatch: &Dispatch, step: StepId) -> Html {
     }
     html! {
         <div class="commands">
-            <p class="help">{"Run from an empty folder, in order; each block starts and ends in that folder. They use your current settings."}</p>
+            <p class="help">{"Run in bash from an empty folder, in order; each block starts and ends in that folder. They use your current settings."}</p>
             { for blocks.iter().enumerate().map(|(i, block)| command_block(s, dispatch, &format!("{}-cmd-{i}", step.id()), block)) }
         </div>
     }
@@ -1200,7 +1200,19 @@ fn command_block(
                 <h4>{ block.title.clone() }</h4>
                 <button type="button" class="copy" {onclick} aria-label={format!("Copy: {}", block.title)}>{ if copied { "Copied" } else { "Copy" } }</button>
             </div>
+            if let Some(note) = &block.note {
+                <p class="help command-note">{ note.clone() }</p>
+            }
             <pre class="mono" tabindex="0" id={id.to_string()}>{ block.script.clone() }</pre>
+            if let Some(expect) = &block.expect {
+                <div class="expect">
+                    <p>{ expect.summary.clone() }</p>
+                    <p class="muted">{"Look for: "}
+                        { for expect.client_prints.iter().map(|p| html! { <><code>{ p.clone() }</code>{" (client) "}</> }) }
+                        { for expect.server_prints.iter().map(|p| html! { <><code>{ p.clone() }</code>{" (s_server) "}</> }) }
+                    </p>
+                </div>
+            }
         </div>
     }
 }

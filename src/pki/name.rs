@@ -130,17 +130,20 @@ impl Subject {
         Ok(dn)
     }
 
-    /// The `-subj` argument openssl takes, with `/` and `\` escaped.
+    /// The `-subj` argument openssl takes. openssl reads `/` as the next attribute and an
+    /// unescaped `+` as another value of the same RDN, so both are escaped, and `\` itself.
     pub fn openssl_subj(&self) -> String {
         SUBJECT_FIELDS
             .iter()
             .filter(|f| !self.get(f.short).trim().is_empty())
             .map(|f| {
-                let value = self
-                    .get(f.short)
-                    .trim()
-                    .replace('\\', "\\\\")
-                    .replace('/', "\\/");
+                let mut value = String::new();
+                for c in self.get(f.short).trim().chars() {
+                    if matches!(c, '\\' | '/' | '+') {
+                        value.push('\\');
+                    }
+                    value.push(c);
+                }
                 format!("/{}={}", f.short, value)
             })
             .collect()
@@ -218,5 +221,7 @@ mod tests {
         s.common_name = "Zürich/1".into();
         assert!(s.validate().is_ok());
         assert!(s.openssl_subj().ends_with("/CN=Zürich\\/1"));
+        s.organization = "A+B Corp".into();
+        assert!(s.openssl_subj().contains("/O=A\\+B Corp/"));
     }
 }

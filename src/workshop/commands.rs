@@ -3,27 +3,63 @@
 
 use super::steps::{Party, Settings, StepId};
 use crate::pki::{profile, KeyAlgorithm, San, Subject};
+use crate::tls::TlsVersion;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CommandBlock {
     pub title: String,
-    /// A bash script, run from the workshop root (the folder that holds client_c_ca/).
+    /// A bash script, run from the workshop root (the folder that holds client_c_ca/). It
+    /// starts and ends there: a block that works in a subfolder does so in a subshell.
     pub script: String,
+    /// A line shown above the script, such as where it departs from the seed.
+    pub note: Option<String>,
+    /// What the terminals print when the block does what it should.
+    pub expect: Option<Expectation>,
+}
+
+/// The output that tells success or refusal apart, checked against real runs by the tests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expectation {
+    pub summary: String,
+    /// Text the client's terminal prints (each is part of one line).
+    pub client_prints: Vec<String>,
+    /// Text `s_server`'s terminal prints.
+    pub server_prints: Vec<String>,
 }
 
 fn block(title: &str, lines: Vec<String>) -> CommandBlock {
     CommandBlock {
         title: title.into(),
         script: lines.join("\n"),
+        note: None,
+        expect: None,
     }
+}
+
+/// Lines that run inside `folder`, in a subshell so the block ends where it started.
+fn inside(folder: &str, lines: Vec<String>) -> Vec<String> {
+    let mut out = vec![format!("(cd {folder}")];
+    out.extend(lines);
+    out.push(")".into());
+    out
 }
 
 /// Typed once before any step: the passphrase every `-passout`/`-passin` reads.
 pub fn preamble() -> CommandBlock {
-    block(
-        "Before you start: the key passphrase (openssl reads it from the environment)",
-        vec!["read -rsp 'Key passphrase: ' KEY_PASSPHRASE && echo && export KEY_PASSPHRASE".into()],
-    )
+    CommandBlock {
+        note: Some(
+            "These commands are bash: they use read -rsp, process substitution <(…) and echo -e. \
+             Run them in bash (not sh, zsh or PowerShell), from one empty folder."
+                .into(),
+        ),
+        ..block(
+            "Before you start: the key passphrase (openssl reads it from the environment)",
+            vec![
+                "read -rsp 'Key passphrase: ' KEY_PASSPHRASE && echo && export KEY_PASSPHRASE"
+                    .into(),
+            ],
+        )
+    }
 }
 
 /// Single-quotes a value for bash.
@@ -60,32 +96,33 @@ fn csr_and_sign(
         _ => "client_c_intermediate_ca",
     };
     let section = party.profile().section;
-    vec![
-        format!("cd {folder}"),
-        String::new(),
-        format!("# Generate the {} private key", party.label()),
-        cert.algorithm
-            .openssl_genkey(&format!("private/{name}.key")),
-        String::new(),
-        "# Create the certificate signing request".into(),
-        format!("openssl req -new -key private/{name}.key -passin env:KEY_PASSPHRASE \\"),
-        format!("    -out csr/{name}.csr \\"),
-        format!("    {}", subj(&cert.subject)),
-        String::new(),
-        format!("# Sign it with {}", issuer.label()),
-        format!("openssl x509 -req -in csr/{name}.csr \\"),
-        format!("    -CA certs/{issuer_cert}.crt \\"),
-        format!("    -CAkey private/{issuer_cert}.key -passin env:KEY_PASSPHRASE \\"),
-        "    -CAcreateserial \\".into(),
-        format!("    -out certs/{name}.crt \\"),
-        format!(
-            "    -days {} {} \\",
-            cert.days,
-            digest(settings.cert(issuer).algorithm)
-        ),
-        format!("    -extensions {section} \\"),
-        format!("    -extfile <(echo -e \"{extfile}\")"),
-    ]
+    inside(
+        folder,
+        vec![
+            format!("# Generate the {} private key", party.label()),
+            cert.algorithm
+                .openssl_genkey(&format!("private/{name}.key")),
+            String::new(),
+            "# Create the certificate signing request".into(),
+            format!("openssl req -new -key private/{name}.key -passin env:KEY_PASSPHRASE \\"),
+            format!("    -out csr/{name}.csr \\"),
+            format!("    {}", subj(&cert.subject)),
+            String::new(),
+            format!("# Sign it with {}", issuer.label()),
+            format!("openssl x509 -req -in csr/{name}.csr \\"),
+            format!("    -CA certs/{issuer_cert}.crt \\"),
+            format!("    -CAkey private/{issuer_cert}.key -passin env:KEY_PASSPHRASE \\"),
+            "    -CAcreateserial \\".into(),
+            format!("    -out certs/{name}.crt \\"),
+            format!(
+                "    -days {} {} \\",
+                cert.days,
+                digest(settings.cert(issuer).algorithm)
+            ),
+            format!("    -extensions {section} \\"),
+            format!("    -extfile <(echo -e \"{extfile}\")"),
+        ],
+    )
 }
 
 fn root(settings: &Settings, party: Party) -> CommandBlock {
@@ -97,11 +134,14 @@ fn root(settings: &Settings, party: Party) -> CommandBlock {
     let cert = settings.cert(party);
     block(
         &format!("Create {who}'s root CA"),
-        vec![
-            format!("# Create directory structure for {who} CA"),
-            format!("mkdir -p {folder}/{{certs,private,csr}}"),
-            format!("cd {folder}"),
-            String::new(),
+        [
+            vec![
+                format!("# Create directory structure for {who} CA"),
+                format!("mkdir -p {folder}/{{certs,private,csr}}"),
+            ],
+            inside(
+                folder,
+                vec![
             format!("# Generate {who} root CA private key"),
             cert.algorithm
                 .openssl_genkey(&format!("private/{name}.key")),
@@ -111,8 +151,10 @@ fn root(settings: &Settings, party: Party) -> CommandBlock {
             format!("    {} -days {} \\", digest(cert.algorithm), cert.days),
             format!("    -out certs/{name}.crt \\"),
             format!("    {}", subj(&cert.subject)),
-            "cd ..".into(),
-        ],
+            ],
+            ),
+        ]
+        .concat(),
     )
 }
 
@@ -161,7 +203,7 @@ pub fn for_step(step: StepId, settings: &Settings) -> Vec<CommandBlock> {
                     "client_b_root_ca",
                 )
             };
-            let mut lines = csr_and_sign(
+            let lines = csr_and_sign(
                 settings,
                 party,
                 issuer,
@@ -169,7 +211,6 @@ pub fn for_step(step: StepId, settings: &Settings) -> Vec<CommandBlock> {
                 name,
                 profile::INTERMEDIATE_CA.openssl_extfile.into(),
             );
-            lines.push("cd ..".into());
             vec![
                 block(&format!("Create the {}", party.label()), lines),
                 verify_block(
@@ -228,9 +269,7 @@ pub fn for_step(step: StepId, settings: &Settings) -> Vec<CommandBlock> {
             vec![
                 block(
                     "Client C signs B's CSR and returns the certificate with its CA chain",
-                    vec![
-                        "cd client_c_ca".into(),
-                        String::new(),
+                    inside("client_c_ca", vec![
                         format!("# Create the client certificate, signed by {}", settings.c_issuer().label()),
                         "openssl x509 -req -in csr/client_b_to_client_c.csr \\".into(),
                         format!("    -CA certs/{c_issuer_name}.crt \\"),
@@ -247,8 +286,7 @@ pub fn for_step(step: StepId, settings: &Settings) -> Vec<CommandBlock> {
                         "# Create the certificate chain file for Client B (intermediate first, then root)".into(),
                         format!("cat {chain_sources} > certs/client_c_ca_chain.crt"),
                         "cp certs/client_c_ca_chain.crt ../client_b_cert/".into(),
-                        "cd ..".into(),
-                    ],
+                    ]),
                 ),
                 verify_block(
                     "Verify",
@@ -265,7 +303,7 @@ pub fn for_step(step: StepId, settings: &Settings) -> Vec<CommandBlock> {
                 profile::SERVER.openssl_extfile,
                 San::openssl_alt_names(&settings.server_sans)
             );
-            let mut lines = csr_and_sign(
+            let lines = csr_and_sign(
                 settings,
                 Party::CServer,
                 settings.c_issuer(),
@@ -273,7 +311,6 @@ pub fn for_step(step: StepId, settings: &Settings) -> Vec<CommandBlock> {
                 "client_c_server",
                 extfile,
             );
-            lines.push("cd ..".into());
             vec![
                 block("Create Client C's server certificate", lines),
                 verify_block(
@@ -288,9 +325,22 @@ pub fn for_step(step: StepId, settings: &Settings) -> Vec<CommandBlock> {
     }
 }
 
+/// The `s_client` flags that check the server's name as the page's client does: SNI plus
+/// `-verify_hostname` (or `-verify_ip` for an address, which SNI cannot carry).
+fn name_checks(settings: &Settings) -> String {
+    let name = settings.server_name();
+    if name.parse::<std::net::IpAddr>().is_ok() {
+        format!("-verify_ip {name}")
+    } else {
+        format!("-servername {name} -verify_hostname {name}")
+    }
+}
+
 /// Step 8 and the seed's verification section. The server block runs until stopped.
 pub fn step8(settings: &Settings) -> Vec<CommandBlock> {
-    let tls = settings.tls_version.openssl_flag();
+    let version = settings.tls_version;
+    let tls = version.openssl_flag();
+    let names = name_checks(settings);
     let checks = verification_checks(settings);
     let mut matching = vec![
         "# The private key, CSR and certificate hold the same public key (same hash three times)"
@@ -310,11 +360,11 @@ pub fn step8(settings: &Settings) -> Vec<CommandBlock> {
         "# Validity period".into(),
         checks.dates.clone(),
     ]);
-    vec![
-        block(
-            "Start Client C as the mTLS server (terminal 1)",
+    let server = block(
+        "Start Client C as the mTLS server (terminal 1)",
+        inside(
+            "client_c_ca",
             vec![
-                "cd client_c_ca".into(),
                 "openssl s_server -accept 8443 \\".into(),
                 "    -cert certs/client_c_server.crt \\".into(),
                 "    -key private/client_c_server.key -pass env:KEY_PASSPHRASE \\".into(),
@@ -323,33 +373,121 @@ pub fn step8(settings: &Settings) -> Vec<CommandBlock> {
                 "    -state".into(),
             ],
         ),
-        block(
+    );
+    let good = CommandBlock {
+        note: Some(
+            "The seed writes -Verify 2 here too, but s_client has no -Verify option (openssl answers \
+             \"Unknown option\"): only s_server has it, where it also requires a certificate from \
+             the client. s_client's -verify 2 checks the server's chain, and -verify_return_error \
+             stops on a bad one."
+                .into(),
+        ),
+        expect: Some(expect_good(version)),
+        ..block(
             "Connect from Client B with its certificate (terminal 2)",
-            vec![
-                "cd client_b_cert".into(),
-                "openssl s_client -connect localhost:8443 \\".into(),
-                "    -cert client_b_signed_by_client_c.crt \\".into(),
-                "    -key client_b.key -pass env:KEY_PASSPHRASE \\".into(),
-                "    -CAfile client_c_ca_chain.crt \\".into(),
-                format!("    -verify 2 -verify_return_error {tls} \\"),
-                "    -state".into(),
-            ],
-        ),
-        block("Verification commands", matching),
-        block(
+            inside(
+                "client_b_cert",
+                vec![
+                    format!("openssl s_client -connect localhost:8443 {names} \\"),
+                    "    -cert client_b_signed_by_client_c.crt \\".into(),
+                    "    -key client_b.key -pass env:KEY_PASSPHRASE \\".into(),
+                    "    -CAfile client_c_ca_chain.crt \\".into(),
+                    format!("    -verify 2 -verify_return_error {tls} \\"),
+                    "    -state".into(),
+                ],
+            ),
+        )
+    };
+    let no_cert = CommandBlock {
+        expect: Some(expect_no_certificate(version)),
+        ..block(
             "Connect without a client certificate (should fail)",
-            vec![format!("openssl s_client -connect localhost:8443 -CAfile client_b_cert/client_c_ca_chain.crt {tls}")],
-        ),
-        block(
+            vec![
+                format!("openssl s_client -connect localhost:8443 {names} \\"),
+                format!(
+                    "    -CAfile client_b_cert/client_c_ca_chain.crt -verify_return_error {tls}"
+                ),
+            ],
+        )
+    };
+    let wrong_cert = CommandBlock {
+        expect: Some(expect_wrong_certificate(version)),
+        ..block(
             "Connect with the wrong client certificate: B's root CA (should fail)",
             vec![
-                "openssl s_client -connect localhost:8443 \\".into(),
+                format!("openssl s_client -connect localhost:8443 {names} \\"),
                 "    -cert client_b_ca/certs/client_b_root_ca.crt \\".into(),
-                "    -key client_b_ca/private/client_b_root_ca.key -pass env:KEY_PASSPHRASE \\".into(),
-                format!("    -CAfile client_b_cert/client_c_ca_chain.crt {tls}"),
+                "    -key client_b_ca/private/client_b_root_ca.key -pass env:KEY_PASSPHRASE \\"
+                    .into(),
+                format!(
+                    "    -CAfile client_b_cert/client_c_ca_chain.crt -verify_return_error {tls}"
+                ),
             ],
-        ),
+        )
+    };
+    vec![
+        server,
+        good,
+        block("Verification commands", matching),
+        no_cert,
+        wrong_cert,
     ]
+}
+
+fn expect_good(version: TlsVersion) -> Expectation {
+    Expectation {
+        summary: format!(
+            "Success: the client prints \"Verify return code: 0 (ok)\" and the {} cipher, and stays \
+             connected; a line typed in terminal 2 appears in terminal 1. s_server logs B's chain \
+             (\"depth=0 … verify return:1\" for client_b) and its subject.",
+            version.label()
+        ),
+        client_prints: vec!["Verify return code: 0 (ok)".into()],
+        server_prints: vec!["verify return:1".into()],
+    }
+}
+
+fn expect_no_certificate(version: TlsVersion) -> Expectation {
+    let (alert, tls13_note) = match version {
+        TlsVersion::Tls13 => (
+            "certificate required",
+            " Under TLS 1.3 the client first prints \"Verify return code: 0 (ok)\" and a cipher: \
+             it has finished its side before C judges it, so only the alert that follows means refusal.",
+        ),
+        TlsVersion::Tls12 => ("handshake failure", ""),
+    };
+    let code = if version == TlsVersion::Tls13 {
+        116
+    } else {
+        40
+    };
+    Expectation {
+        summary: format!(
+            "Refused by C: the client prints \"alert {alert}\" (\"SSL alert number {code}\") and exits; \
+             s_server logs \"peer did not return a certificate\".{tls13_note}"
+        ),
+        client_prints: vec![format!("alert {alert}"), format!("SSL alert number {code}")],
+        server_prints: vec!["peer did not return a certificate".into()],
+    }
+}
+
+fn expect_wrong_certificate(version: TlsVersion) -> Expectation {
+    let tls13_note = match version {
+        TlsVersion::Tls13 => {
+            " Under TLS 1.3 the client first prints \"Verify return code: 0 (ok)\": \
+             that is the client's check of the server, made before C judged B's certificate."
+        }
+        TlsVersion::Tls12 => "",
+    };
+    Expectation {
+        summary: format!(
+            "Refused by C: the client prints \"alert unknown ca\" (\"SSL alert number 48\"); s_server \
+             logs \"verify error:num=18:self-signed certificate\": B's root is self-signed and C does \
+             not trust it.{tls13_note}"
+        ),
+        client_prints: vec!["alert unknown ca".into(), "SSL alert number 48".into()],
+        server_prints: vec!["verify error:num=18:self-signed certificate".into()],
+    }
 }
 
 /// Using the files with other tools: nginx as Client C's mTLS server, curl as Client B.
@@ -397,12 +535,14 @@ pub fn snippets(settings: &Settings) -> Vec<CommandBlock> {
         ),
         block(
             "curl as Client B (in another terminal)",
-            vec![
-                "cd client_b_cert".into(),
-                "curl --cert client_b_signed_by_client_c.crt --key client_b.key --pass \"$KEY_PASSPHRASE\" \\".into(),
-                "    --cacert client_c_ca_chain.crt \\".into(),
-                format!("    --resolve {name}:8443:127.0.0.1 https://{name}:8443/"),
-            ],
+            inside(
+                "client_b_cert",
+                vec![
+                    "curl --cert client_b_signed_by_client_c.crt --key client_b.key --pass \"$KEY_PASSPHRASE\" \\".into(),
+                    "    --cacert client_c_ca_chain.crt \\".into(),
+                    format!("    --resolve {name}:8443:127.0.0.1 https://{name}:8443/"),
+                ],
+            ),
         ),
         block(
             "curl without a client certificate (nginx answers 400)",

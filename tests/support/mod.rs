@@ -98,48 +98,96 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-/// A background `openssl s_server`, killed on drop, whose output can be read.
+/// A background server (`openssl s_server`, nginx), killed on drop, whose output can be read.
 pub struct Server {
     child: std::process::Child,
     log: PathBuf,
+    pub port: u16,
+}
+
+const PATIENCE: Duration = Duration::from_secs(20);
+
+fn spawn_logged(dir: &Path, script: &str, log: &Path) -> std::process::Child {
+    use std::os::unix::process::CommandExt;
+    Command::new("bash")
+        .arg("-c")
+        .arg(format!("exec > {} 2>&1\n{script}", log.display()))
+        .process_group(0)
+        .current_dir(dir)
+        .env("KEY_PASSPHRASE", PASSPHRASE)
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap()
 }
 
 impl Server {
-    /// Starts `script` (the app's s_server block, with its port replaced) and waits until it listens.
-    pub fn start(dir: &Path, script: &str, port: u16) -> Server {
-        let log = dir.join(format!("s_server-{port}.log"));
-        use std::os::unix::process::CommandExt;
-        let child = Command::new("bash")
-            .arg("-c")
-            .arg(format!("exec > {} 2>&1\n{script}", log.display()))
-            .process_group(0)
-            .current_dir(dir)
-            .env("KEY_PASSPHRASE", PASSPHRASE)
-            .stdin(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(20);
+    /// Starts an `s_server` script, with its `-accept 8443` turned into `-accept 0` so the OS
+    /// picks a free port, and waits for the `ACCEPT [::]:PORT` line that names it.
+    pub fn s_server(dir: &Path, script: &str) -> Server {
+        assert!(script.contains("-accept 8443"), "{script}");
+        let script = script.replace("-accept 8443", "-accept 0");
+        let mut random = [0u8; 4];
+        getrandom::fill(&mut random).unwrap();
+        let log = dir.join(format!("s_server-{}.log", u32::from_le_bytes(random)));
+        let child = spawn_logged(dir, &script, &log);
+        let mut server = Server {
+            child,
+            log,
+            port: 0,
+        };
+        let accept = server.wait_for_line(|line| line.starts_with("ACCEPT "));
+        let accept = accept.unwrap_or_else(|| panic!("s_server did not start:\n{}", server.log()));
+        server.port = accept
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no port in {accept:?}"));
+        server
+    }
+
+    /// Starts a server that listens on a port chosen beforehand (nginx cannot report one it
+    /// was given by the OS) and waits until it accepts connections.
+    pub fn on_port(dir: &Path, script: &str, port: u16) -> Server {
+        let log = dir.join(format!("server-{port}.log"));
+        let child = spawn_logged(dir, script, &log);
+        let server = Server { child, log, port };
+        let deadline = Instant::now() + PATIENCE;
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(
                 Instant::now() < deadline,
-                "s_server did not start:\n{}",
-                std::fs::read_to_string(&log).unwrap_or_default()
+                "the server did not start:\n{}",
+                server.log()
             );
             std::thread::sleep(Duration::from_millis(50));
         }
-        Server { child, log }
+        server
     }
 
-    /// Everything the server printed so far, after giving it a moment to flush.
-    pub fn output(&self) -> String {
-        std::thread::sleep(Duration::from_millis(300));
+    /// Everything the server printed so far.
+    pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Waits until the server has printed `text`, for at most 20 seconds.
+    pub fn wait_for(&self, text: &str) -> bool {
+        self.wait_for_line(|line| line.contains(text)).is_some()
+    }
+
+    fn wait_for_line(&self, found: impl Fn(&str) -> bool) -> Option<String> {
+        let deadline = Instant::now() + PATIENCE;
+        while Instant::now() < deadline {
+            if let Some(line) = self.log().lines().find(|l| found(l)) {
+                return Some(line.to_string());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
     }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        // The script's shell and its openssl share one process group; stop both.
+        // The script's shell and its server share one process group; stop both.
         let _ = Command::new("kill")
             .args(["-TERM", "--", &format!("-{}", self.child.id())])
             .status();
@@ -147,21 +195,59 @@ impl Drop for Server {
     }
 }
 
-/// Sends a line through an s_client script and reports whether the server received it.
-pub fn client_reaches_server(
-    dir: &Path,
-    script: &str,
+/// A client script running in the background with a line on its standard input, which stays
+/// open (as a terminal's would) until the client is dropped.
+pub struct Client {
+    child: std::process::Child,
+    _stdin: std::process::ChildStdin,
+    log: PathBuf,
+}
+
+impl Client {
+    pub fn start(dir: &Path, script: &str, line: &str) -> Client {
+        let mut random = [0u8; 4];
+        getrandom::fill(&mut random).unwrap();
+        let log = dir.join(format!("client-{}.log", u32::from_le_bytes(random)));
+        let mut child = spawn_logged(dir, script, &log);
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(format!("{line}\n").as_bytes()).unwrap();
+        Client {
+            child,
+            _stdin: stdin,
+            log,
+        }
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &format!("-{}", self.child.id())])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+/// Waits until `done(client_log, server_log)` holds, for at most 20 seconds. Returns the two
+/// logs and whether it held: the decision rests on what the tools printed, not on a pause.
+pub fn wait_until(
+    client: &Client,
     server: &Server,
-    line: &str,
-) -> (bool, String) {
-    let output = bash(
-        dir,
-        &format!("{{ echo {line}; sleep 1; }} | (\n{script}\n)"),
-        "",
-    );
-    let server_log = server.output();
-    (
-        server_log.contains(line),
-        format!("s_client:\n{}\ns_server:\n{}", text(&output), server_log),
-    )
+    done: impl Fn(&str, &str) -> bool,
+) -> (bool, String, String) {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let (c, s) = (client.log(), server.log());
+        if done(&c, &s) {
+            return (true, c, s);
+        }
+        if Instant::now() >= deadline {
+            return (false, c, s);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
