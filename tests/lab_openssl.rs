@@ -1,23 +1,26 @@
-//! Every handshake-lab scenario, judged again by the real openssl with the same files:
-//! `s_server -Verify 2 -verify_return_error` against `s_client -verify_return_error
-//! -verify_hostname`. Both must agree on accept or reject.
+//! Every handshake-lab scenario, judged again by the real openssl with the very files rustls
+//! judged: `s_server -Verify 2 -verify_return_error` against `s_client -verify_return_error
+//! -verify_hostname`. Both must agree on the verdict, on the side that refuses, and on the
+//! reason: each row names the openssl verify error and alert that mean what rustls's error
+//! means, and the test asserts both.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod support;
 
 use mtls_lab::clock::unix_now;
 use mtls_lab::pki::Certificate;
+use mtls_lab::tls::Side;
 use mtls_lab::tls::TlsVersion;
 use mtls_lab::workshop::lab::{self, LabInputs, LabScenario, Setup, Verdict};
 use mtls_lab::workshop::{Settings, Workshop};
-use support::{bash, free_port, text, Server, TempDir};
+use support::{wait_until, Client, Server, TempDir};
 
 fn pems(certs: &[Certificate]) -> String {
     certs.iter().map(Certificate::to_pem).collect()
 }
 
 /// Writes the scenario's files and returns the s_server and s_client command lines.
-fn openssl_commands(dir: &TempDir, setup: &Setup, port: u16) -> (String, String) {
+fn openssl_commands(dir: &TempDir, setup: &Setup) -> (String, String) {
     let version = setup.version.openssl_flag();
     let server = &setup.server;
     dir.write("server.crt", server.chain[0].to_pem().as_bytes());
@@ -38,7 +41,7 @@ fn openssl_commands(dir: &TempDir, setup: &Setup, port: u16) -> (String, String)
         ""
     };
     let s_server = format!(
-        "openssl s_server -accept {port} {version} -cert server.crt {server_chain} -key server.key \
+        "openssl s_server -accept 8443 {version} -cert server.crt {server_chain} -key server.key \
          -CAfile client-cas.crt -Verify 2 -verify_return_error"
     );
     let identity = match &client.identity {
@@ -56,7 +59,7 @@ fn openssl_commands(dir: &TempDir, setup: &Setup, port: u16) -> (String, String)
     };
     let name = &client.server_name;
     let s_client = format!(
-        "openssl s_client -connect 127.0.0.1:{port} {version} {identity} -CAfile server-cas.crt \
+        "openssl s_client -connect 127.0.0.1:PORT {version} {identity} -CAfile server-cas.crt \
          -verify_return_error -verify_hostname {name} -servername {name}"
     );
     (s_server, s_client)
@@ -65,46 +68,62 @@ fn openssl_commands(dir: &TempDir, setup: &Setup, port: u16) -> (String, String)
 fn agree_on_every_scenario(settings: Settings) {
     let mut workshop = Workshop::new(settings);
     workshop.run_all(unix_now()).unwrap();
+    let line = "hello-from-the-lab";
     for scenario in LabScenario::ALL {
+        // One setup: rustls and openssl judge the very same certificates and keys.
         let setup = lab::setup(&LabInputs::of(&workshop), scenario, unix_now()).unwrap();
-        let ours = lab::run(&workshop, scenario, unix_now()).unwrap().verdict();
+        let ours = lab::judge(&setup);
         let dir = TempDir::new("lab");
-        let port = free_port();
-        let (s_server, s_client) = openssl_commands(&dir, &setup, port);
-        let server = Server::start(dir.path(), &s_server, port);
-        let line = "hello-from-the-lab";
-        let output = bash(
-            dir.path(),
-            &format!("{{ echo {line}; sleep 1; }} | {s_client} || true"),
-            "",
+        let (s_server, s_client) = openssl_commands(&dir, &setup);
+        let server = Server::s_server(dir.path(), &s_server);
+        let s_client = s_client.replace("PORT", &server.port.to_string());
+        let client = Client::start(dir.path(), &s_client, line);
+        let reason = scenario.openssl_reason(setup.version);
+        let headline = ours.outcome.headline();
+        let context = format!(
+            "{scenario:?} ({:?}): ours: {headline}\n{s_server}\n{s_client}",
+            setup.version
         );
-        let server_log = server.output();
-        let openssl_accepted = server_log.contains(line);
-        let log = format!(
-            "{scenario:?}\n{s_server}\n{s_client}\ns_client:\n{}\ns_server:\n{server_log}",
-            text(&output)
-        );
-        assert_eq!(
-            openssl_accepted,
-            ours == Verdict::Accepted,
-            "openssl and rustls disagree on {log}"
-        );
-        // The refusing side is the same one where openssl can tell.
-        match scenario {
-            LabScenario::WrongServerName => {
-                assert!(text(&output).contains("hostname mismatch"), "{log}")
+        match (scenario, reason) {
+            (_, None) => {
+                assert_eq!(ours.verdict(), Verdict::Accepted, "{context}");
+                let (done, c, s) = wait_until(&client, &server, |_, s| s.contains(line));
+                assert!(done, "openssl refused what rustls accepted: {context}\ns_client:\n{c}\ns_server:\n{s}");
             }
-            LabScenario::MismatchedKey => assert!(
-                text(&output).contains("does not match") || text(&output).contains("mismatch"),
-                "{log}"
-            ),
-            _ if !openssl_accepted => assert!(
-                server_log.contains("verify error")
-                    || server_log.contains("peer did not return a certificate")
-                    || server_log.contains("alert"),
-                "{log}"
-            ),
-            _ => {}
+            // s_client, like rustls by default, will not start with a key that is not the
+            // certificate's; `mismatched_key_is_refused_by_s_server` lets s_server judge it.
+            (LabScenario::MismatchedKey, Some(_)) => {
+                let (done, c, s) = wait_until(&client, &server, |c, _| {
+                    c.contains("error setting private key") && c.contains("key values mismatch")
+                });
+                assert!(done, "{context}\ns_client:\n{c}\ns_server:\n{s}");
+            }
+            (_, Some(reason)) => {
+                assert_eq!(
+                    ours.verdict(),
+                    Verdict::RefusedBy(reason.refused_by),
+                    "{context}"
+                );
+                let (code, words) = reason.alert;
+                let verify = reason
+                    .verify_error
+                    .map(|(num, text)| format!("verify error:num={num}:{text}"));
+                let alert = [format!("alert {words}"), format!("SSL alert number {code}")];
+                // The refusing side prints the verify error; the other side reads the alert.
+                let (done, c, s) = wait_until(&client, &server, |c, s| {
+                    let (refuser, other) = match reason.refused_by {
+                        Side::Client => (c, s),
+                        _ => (s, c),
+                    };
+                    verify.as_ref().is_none_or(|v| refuser.contains(v.as_str()))
+                        && alert.iter().all(|a| other.contains(a.as_str()))
+                });
+                assert!(
+                    done,
+                    "openssl did not refuse for {verify:?} / {alert:?}: {context}\ns_client:\n{c}\ns_server:\n{s}"
+                );
+                assert!(!s.contains(line), "{context}\n{s}");
+            }
         }
     }
 }
@@ -119,5 +138,69 @@ fn openssl_agrees_with_every_scenario_over_tls12() {
     agree_on_every_scenario(Settings {
         tls_version: TlsVersion::Tls12,
         ..Settings::default()
+    });
+}
+
+/// The mismatched-key row judged by a real server: our rustls client, told not to check its
+/// own key, connects over TCP to `openssl s_server -Verify 2 -verify_return_error`, which
+/// refuses B's CertificateVerify, as the in-memory server does.
+#[test]
+fn mismatched_key_is_refused_by_s_server() {
+    use std::io::{Read, Write};
+    for version in [TlsVersion::Tls13, TlsVersion::Tls12] {
+        let mut workshop = Workshop::new(Settings {
+            tls_version: version,
+            ..Settings::default()
+        });
+        workshop.run_all(unix_now()).unwrap();
+        let setup = lab::setup(
+            &LabInputs::of(&workshop),
+            LabScenario::MismatchedKey,
+            unix_now(),
+        )
+        .unwrap();
+        assert!(setup.client.skip_key_check);
+        let dir = TempDir::new("mismatched");
+        let (s_server, _) = openssl_commands(&dir, &setup);
+        let server = Server::s_server(dir.path(), &s_server);
+        let connection = mtls_lab::tls::handshake::client_connection(&setup.client, version)
+            .expect("the client is configured");
+        let socket = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+        socket
+            .set_read_timeout(Some(std::time::Duration::from_secs(20)))
+            .unwrap();
+        let mut stream = rustls::StreamOwned::new(connection, socket);
+        let error = stream
+            .write_all(b"hello-from-the-lab\n")
+            .and_then(|()| stream.flush())
+            .and_then(|()| stream.read(&mut [0u8; 64]).map(|_| ()))
+            .expect_err("s_server must refuse the signature");
+        let refusal = error
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<rustls::Error>())
+            .cloned();
+        assert_eq!(
+            refusal,
+            Some(rustls::Error::AlertReceived(
+                rustls::AlertDescription::DecryptError
+            )),
+            "{version:?}: {error}\ns_server:\n{}",
+            server.log()
+        );
+        assert!(
+            server.wait_for("bad signature"),
+            "{version:?}:\n{}",
+            server.log()
+        );
+        let log = server.log();
+        assert!(!log.contains("hello-from-the-lab"), "{log}");
+    }
+}
+
+#[test]
+fn openssl_agrees_with_every_scenario_on_the_seed_rsa_tree() {
+    agree_on_every_scenario(Settings {
+        tls_version: TlsVersion::Tls12,
+        ..Settings::default().with_seed_key_sizes()
     });
 }

@@ -67,7 +67,7 @@ pub fn lab_section(s: &AppState, dispatch: &Dispatch) -> Html {
     html! {
         <section class="lab" id="lab" aria-labelledby="lab-title">
             <h2 id="lab-title">{"Handshake lab: break it on purpose"}</h2>
-            <p class="why">{"Each scenario changes one thing in step 8's handshake, the way it goes wrong in production, and runs it with the same rustls client and server. Fresh certificates are made with your CAs and keys where a scenario needs one. Every row was also checked against openssl s_server -Verify 2 -verify_return_error and s_client -verify_return_error -verify_hostname, which agree on each verdict."}</p>
+            <p class="why">{"Each scenario changes one thing in step 8's handshake, the way it goes wrong in production, and runs it with the same rustls client and server. Fresh certificates are made with your CAs and keys where a scenario needs one. Each row also says what openssl s_server -Verify 2 -verify_return_error and s_client -verify_return_error -verify_hostname report for the very same files: the tests run them and check that they refuse on the same side, with the verify error and alert named here."}</p>
             <p>
                 <button class="primary" {onclick} disabled={!can_run}>{"Run every scenario"}</button>
                 if !ready { <span class="muted">{" Run the steps first: the lab uses their files."}</span> }
@@ -148,7 +148,11 @@ fn lab_row(
             <td>
                 <p>{ why }</p>
                 <p><strong>{"Fix: "}</strong>{ fix }</p>
-                if let Some(note) = scenario.openssl_note() { <p class="muted">{"openssl: "}{ note }</p> }
+                <p class="muted openssl-reason">{ match scenario.openssl_reason(s.workshop.settings.tls_version) {
+                    Some(reason) => reason.sentence(),
+                    None => "openssl: accepts the same files too.".to_string(),
+                } }</p>
+                if let Some(note) = scenario.openssl_note() { <p class="muted">{ note }</p> }
             </td>
             <td><div class="row-actions">
                 <button onclick={run_one} disabled={!can_run} aria-label={format!("Run: {}", scenario.title())}>{"Run"}</button>

@@ -166,7 +166,7 @@ impl LabScenario {
                 "Configure the client with its certificate and key (-cert, -key).",
             ),
             LabScenario::ClientRootAsCertificate => (
-                "B's root CA is a CA certificate and was not issued by C; C refuses it as a client identity.",
+                "B presents its own root CA certificate. Two things are wrong with it: it is a CA certificate (CA:TRUE), not an end entity, and it is self-signed by B, whom C does not trust. rustls stops at the first (CaUsedAsEndEntity); openssl at the second (self-signed certificate).",
                 "Present the leaf certificate C signed, not a CA certificate.",
             ),
             LabScenario::UntrustedClientCa => (
@@ -190,8 +190,8 @@ impl LabScenario {
                 "Connect to a name in the SANs, or reissue the server certificate with that name.",
             ),
             LabScenario::MissingIntermediate => (
-                "C trusts B's root; B sends its leaf alone, so nothing links it to that root.",
-                "Send the chain (-cert_chain with the intermediate), or let C trust the intermediate too.",
+                "C trusts B's root only; B sends its leaf without the intermediate that signed it, so nothing links the leaf to that root.",
+                "Have the client send its intermediate after its leaf (s_client -cert_chain, curl with the intermediate appended to --cert), or give C the intermediate too.",
             ),
             LabScenario::IssuedByNonCa => (
                 "The signer is C's server certificate, whose basicConstraints say CA:FALSE.",
@@ -216,9 +216,10 @@ impl LabScenario {
     pub fn openssl_note(self) -> Option<&'static str> {
         match self {
             LabScenario::MissingIntermediate => Some(
-                "In the seed's model the missing certificate is C's own intermediate. C holds it (rustls in its \
-                 trust store, openssl also from its own -cert_chain) and fills the gap, so both accept; the gap \
-                 only shows with an intermediate C does not hold, as here.",
+                "In the seed's own setup this cannot fail: the only intermediate is C's, and C holds it in \
+                 client_c_ca_chain.crt, its -CAfile, so both rustls and openssl complete B's chain even if B \
+                 sends its leaf alone. The gap shows only with an intermediate C does not hold, as here in the \
+                 federated model, where both refuse.",
             ),
             LabScenario::PathLengthExceeded => Some(
                 "With the seed's chain file as C's trust store, rustls takes the intermediate itself as a trust anchor \
@@ -226,10 +227,65 @@ impl LabScenario {
                  trust only its root, where both refuse.",
             ),
             LabScenario::MismatchedKey => Some(
-                "openssl s_client refuses to start with \"private key does not match the certificate public key\", \
-                 as rustls does unless told to skip the check; the lab skips it so that C can judge the signature.",
+                "openssl s_client will not start with this pair: it prints \"error setting private key\" and \
+                 \"key values mismatch\", as rustls refuses unless told to skip the check. The lab skips it so \
+                 that C judges the signature; openssl s_server, given the same connection, refuses it too \
+                 (\"bad signature\", alert 51 decrypt_error).",
             ),
             _ => None,
+        }
+    }
+
+    /// What openssl (`s_server -Verify 2 -verify_return_error` and `s_client -verify_return_error
+    /// -verify_hostname`) reports for the same files; `None` where it accepts.
+    pub fn openssl_reason(self, version: TlsVersion) -> Option<OpensslReason> {
+        let refused = |verify_error, alert| {
+            Some(OpensslReason {
+                refused_by: Side::Server,
+                verify_error,
+                alert,
+            })
+        };
+        match self {
+            LabScenario::GoodRun | LabScenario::GoodRunTls12 | LabScenario::FederatedGoodRun => {
+                None
+            }
+            LabScenario::NoClientCertificate => match version {
+                TlsVersion::Tls13 => refused(None, (116, "certificate required")),
+                TlsVersion::Tls12 => refused(None, (40, "handshake failure")),
+            },
+            LabScenario::ClientRootAsCertificate => {
+                refused(Some((18, "self-signed certificate")), (48, "unknown ca"))
+            }
+            LabScenario::UntrustedClientCa | LabScenario::MissingIntermediate => refused(
+                Some((20, "unable to get local issuer certificate")),
+                (48, "unknown ca"),
+            ),
+            LabScenario::ExpiredClientCertificate => refused(
+                Some((10, "certificate has expired")),
+                (45, "certificate expired"),
+            ),
+            LabScenario::NotYetValidClientCertificate => refused(
+                Some((9, "certificate is not yet valid")),
+                (42, "bad certificate"),
+            ),
+            LabScenario::ServerCertificateAsClient => refused(
+                Some((26, "unsuitable certificate purpose")),
+                (43, "unsupported certificate"),
+            ),
+            LabScenario::WrongServerName => Some(OpensslReason {
+                refused_by: Side::Client,
+                verify_error: Some((62, "hostname mismatch")),
+                alert: (42, "bad certificate"),
+            }),
+            LabScenario::IssuedByNonCa => {
+                refused(Some((79, "invalid CA certificate")), (48, "unknown ca"))
+            }
+            LabScenario::PathLengthExceeded => refused(
+                Some((25, "path length constraint exceeded")),
+                (48, "unknown ca"),
+            ),
+            LabScenario::MismatchedKey => refused(None, (51, "decrypt error")),
         }
     }
 
@@ -238,6 +294,33 @@ impl LabScenario {
             self,
             LabScenario::MissingIntermediate | LabScenario::PathLengthExceeded
         )
+    }
+}
+
+/// openssl's verdict on a row's files: the side that refuses, the verify error it prints
+/// (`verify error:num=N:text`), and the alert the other side then receives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpensslReason {
+    pub refused_by: Side,
+    pub verify_error: Option<(u32, &'static str)>,
+    /// The alert's number and the words openssl prints for it (`alert unknown ca`).
+    pub alert: (u8, &'static str),
+}
+
+impl OpensslReason {
+    /// One line for the page: what openssl says about the same files.
+    pub fn sentence(&self) -> String {
+        let who = match self.refused_by {
+            Side::Client => "s_client",
+            _ => "s_server",
+        };
+        let (code, words) = self.alert;
+        match self.verify_error {
+            Some((num, text)) => format!(
+                "openssl: {who} refuses with \"verify error:num={num}:{text}\" and sends alert {code} ({words})."
+            ),
+            None => format!("openssl: {who} refuses and sends alert {code} ({words})."),
+        }
     }
 }
 
@@ -273,11 +356,15 @@ pub fn run(workshop: &Workshop, scenario: LabScenario, now: u64) -> Result<LabRu
 
 /// Builds and runs one scenario from the workshop's files, wherever they were copied to.
 pub fn run_with(inputs: &LabInputs, scenario: LabScenario, now: u64) -> Result<LabRun, PkiError> {
-    let setup = setup(inputs, scenario, now)?;
-    Ok(LabRun {
-        scenario,
+    Ok(judge(&setup(inputs, scenario, now)?))
+}
+
+/// Runs a scenario's handshake on files already made, so another judge can get the same ones.
+pub fn judge(setup: &Setup) -> LabRun {
+    LabRun {
+        scenario: setup.scenario,
         outcome: tls::run(&setup.server, &setup.client, setup.version),
-    })
+    }
 }
 
 /// The certificates, keys and trust stores a scenario uses, fresh ones made with the
