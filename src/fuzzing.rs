@@ -102,10 +102,18 @@ pub fn saved_workshop(data: &[u8]) {
     if let Ok(saved) = Saved::parse(&text) {
         let _ = saved.open("fuzz");
     }
-    let _ = crate::workshop::job::StepJob::decode(&text);
+    if let Ok(job) = crate::workshop::job::StepJob::decode(&text) {
+        // The worker's answer to that job, read against it.
+        if let Some((_, answer)) = text.split_once("\n\n") {
+            let _ = crate::workshop::job::StepProducts::decode(answer, &job);
+        }
+    }
     let _ = crate::workshop::lab::LabInputs::decode(&text);
     let _ = tls::transfer::HandshakeJob::decode(&text);
     let _ = tls::transfer::decode_outcome(&text);
+    // Opening saved keys: the request the worker reads and the answer the page reads.
+    let _ = crate::workshop::saved::answer_open_keys(&text);
+    let _ = crate::workshop::saved::read_opened_keys(&text);
 }
 
 /// Form fields, split at NUL: a subject's six fields, then SANs, then days.

@@ -1,5 +1,6 @@
 //! Every input, one rule: a clear refusal where it was typed, nothing else changes, no panic.
-//! And a strict CA: it checks a CSR's signature first and takes only its subject and key.
+//! And a strict CA: it names a key it does not sign before any signature work, then checks the
+//! CSR's signature, and takes only its subject and key.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod support;
@@ -335,4 +336,128 @@ fn a_ca_key_that_does_not_match_its_certificate_is_refused() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("does not match"), "{err}");
+}
+
+/// An encrypted key that asks for more PBKDF2 rounds than the cap is refused before any
+/// decryption: its ciphertext is garbage, yet the answer is the cap, not a wrong passphrase.
+#[test]
+fn pbkdf2_rounds_over_the_cap_are_refused_before_any_work() {
+    let nonce = pki::keys::Pbes2Nonce::random().unwrap();
+    let pem = pki::keys::encrypted_pem(3_000_000, &nonce, &[0u8; 64]).unwrap();
+    let err = PrivateKey::from_pem(&pem, "any passphrase").unwrap_err();
+    assert!(matches!(err, PkiError::Key(_)), "{err}");
+    assert!(err.to_string().contains("3000000 PBKDF2 rounds"), "{err}");
+    assert!(err.to_string().contains("2,000,000"), "{err}");
+    // At the cap itself the file is opened (and, being garbage, fails as a wrong passphrase).
+    let pem = pki::keys::encrypted_pem(2_000_000, &nonce, &[0u8; 64]).unwrap();
+    assert_eq!(
+        PrivateKey::from_pem(&pem, "any passphrase").unwrap_err(),
+        PkiError::WrongPassphrase
+    );
+}
+
+/// scrypt with N = 2^22 would need 4 GiB and many seconds: refused before any work.
+#[test]
+fn a_large_scrypt_cost_is_refused_before_any_work() {
+    use pkcs8::der::{asn1::OctetStringRef, Encode};
+    use pkcs8::pkcs5::pbes2::{EncryptionScheme as Cipher, Kdf, Parameters, Salt, ScryptParams};
+    let kdf = Kdf::Scrypt(ScryptParams {
+        salt: Salt::new([7u8; 16]).unwrap(),
+        cost_parameter: 1 << 22,
+        block_size: 8,
+        parallelization: 1,
+        key_length: None,
+    });
+    let info = pkcs8::EncryptedPrivateKeyInfoRef {
+        encryption_algorithm: pkcs8::pkcs5::EncryptionScheme::Pbes2(Parameters {
+            kdf,
+            encryption: Cipher::Aes256Cbc { iv: [9u8; 16] },
+        }),
+        encrypted_data: OctetStringRef::new(&[0u8; 64]).unwrap(),
+    };
+    let pem = pki::pem::encode("ENCRYPTED PRIVATE KEY", &info.to_der().unwrap());
+    let err = PrivateKey::from_pem(&pem, "any passphrase").unwrap_err();
+    assert!(err.to_string().contains("scrypt cost"), "{err}");
+}
+
+/// DER length octets.
+fn der_length(len: usize) -> Vec<u8> {
+    match len {
+        0..=0x7f => vec![len as u8],
+        0x80..=0xff => vec![0x81, len as u8],
+        _ => vec![0x82, (len >> 8) as u8, len as u8],
+    }
+}
+
+fn der(tag: u8, content: &[u8]) -> Vec<u8> {
+    [vec![tag], der_length(content.len()), content.to_vec()].concat()
+}
+
+/// An RSA private key above 8,192 bits is refused by its size, read before any arithmetic:
+/// this one's numbers are not even a real key.
+#[test]
+fn an_rsa_private_key_above_8192_bits_is_refused_by_size() {
+    let mut modulus = vec![0x00, 0x80];
+    modulus.extend(vec![0x01; 1024]);
+    let pkcs1 = der(
+        0x30,
+        &[der(0x02, &[0]), der(0x02, &modulus), der(0x02, &[3])].concat(),
+    );
+    let algorithm = der(
+        0x30,
+        &[
+            der(
+                0x06,
+                &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01],
+            ),
+            vec![0x05, 0x00],
+        ]
+        .concat(),
+    );
+    let pkcs8 = der(
+        0x30,
+        &[der(0x02, &[0]), algorithm, der(0x04, &pkcs1)].concat(),
+    );
+    for pem in [
+        pki::pem::encode("PRIVATE KEY", &pkcs8),
+        pki::pem::encode("RSA PRIVATE KEY", &pkcs1),
+    ] {
+        let err = PrivateKey::from_pem(&pem, "").unwrap_err();
+        assert!(matches!(err, PkiError::Unsupported(_)), "{err}");
+        assert!(
+            err.to_string().contains("8200 bits; the limit is 8192"),
+            "{err}"
+        );
+    }
+}
+
+/// The CA names a key it does not sign before it checks the signature: a tampered request
+/// with an RSA-1024 key is refused for its key, not for its signature.
+#[test]
+fn the_ca_names_the_key_before_it_checks_the_signature() {
+    let w = workshop();
+    let dir = TempDir::new("ca-order");
+    openssl_ok(dir.path(), &["genrsa", "-out", "k.pem", "1024"]);
+    openssl_ok(
+        dir.path(),
+        &[
+            "req",
+            "-new",
+            "-key",
+            "k.pem",
+            "-subj",
+            "/CN=small",
+            "-outform",
+            "DER",
+            "-out",
+            "r.der",
+        ],
+    );
+    let mut der = std::fs::read(dir.path().join("r.der")).unwrap();
+    let at = der.len() - 5;
+    der[at] ^= 0x40;
+    let tampered = pki::pem::encode("CERTIFICATE REQUEST", &der);
+    let err = w.sign_external_csr(&tampered, unix_now()).unwrap_err();
+    assert!(matches!(err, PkiError::Unsupported(_)), "{err}");
+    assert!(err.to_string().contains("RSA key of 1024 bits"), "{err}");
 }
