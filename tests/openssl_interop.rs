@@ -91,9 +91,14 @@ fn assert_verification_matches_openssl(workshop: &Workshop, dir: &std::path::Pat
     assert_eq!(sha("openssl pkey -in client_b_cert/client_b.key -passin env:KEY_PASSPHRASE -pubout | openssl sha256"), report.key_hashes[0]);
     assert_eq!(sha("openssl req -in client_b_cert/client_b_to_client_c.csr -noout -pubkey | openssl sha256"), report.key_hashes[1]);
     assert_eq!(sha("openssl x509 -in client_b_cert/client_b_signed_by_client_c.crt -noout -pubkey | openssl sha256"), report.key_hashes[2]);
+    // The seed's modulus check, wherever B's key is RSA, on the key, the CSR and the certificate.
+    let rsa = workshop.settings.b_client.algorithm.rsa_bits().is_some();
+    assert_eq!(report.modulus_hashes.is_some(), rsa);
     if let Some(modulus) = &report.modulus_hashes {
         assert_eq!(sha("openssl rsa -noout -modulus -in client_b_cert/client_b.key -passin env:KEY_PASSPHRASE | openssl sha256"), modulus[0]);
+        assert_eq!(sha("openssl req -noout -modulus -in client_b_cert/client_b_to_client_c.csr | openssl sha256"), modulus[1]);
         assert_eq!(sha("openssl x509 -noout -modulus -in client_b_cert/client_b_signed_by_client_c.crt | openssl sha256"), modulus[2]);
+        assert!(modulus.iter().all(|m| *m == modulus[0]), "{modulus:?}");
     }
     let shown = openssl_ok(
         dir,
@@ -263,6 +268,7 @@ fn assert_inspection_matches_openssl(workshop: &Workshop, dir: &std::path::Path)
             "Signature Algorithm: {}",
             view.signature_algorithm
         )));
+        assert_public_key_matches(path, &view.public_key, &openssl);
         assert!(
             squashed
                 .to_lowercase()
@@ -305,12 +311,68 @@ fn assert_inspection_matches_openssl(workshop: &Workshop, dir: &std::path::Path)
     }
 }
 
+/// Our public key line ("EC P-256 (256 bit, prime256v1)", "RSA (4096 bit)") says what openssl's
+/// `-text` says: the algorithm, the size and, for EC, the curve.
+fn assert_public_key_matches(path: &str, ours: &str, openssl: &str) {
+    let (algorithm, curve) = if ours.starts_with("RSA") {
+        ("rsaEncryption", None)
+    } else if ours.contains("prime256v1") {
+        ("id-ecPublicKey", Some("ASN1 OID: prime256v1"))
+    } else {
+        ("id-ecPublicKey", Some("ASN1 OID: secp384r1"))
+    };
+    assert!(
+        openssl.contains(&format!("Public Key Algorithm: {algorithm}")),
+        "{path}: {ours}\n{openssl}"
+    );
+    let bits = ours
+        .split(['(', ' '])
+        .find_map(|w| w.parse::<u32>().ok())
+        .expect("a size");
+    assert!(
+        openssl.contains(&format!("Public-Key: ({bits} bit)")),
+        "{path}: {ours}\n{openssl}"
+    );
+    if let Some(curve) = curve {
+        assert!(openssl.contains(curve), "{path}: {ours}\n{openssl}");
+    }
+}
+
+/// The CSR view agrees with `openssl req -text`: subject, public key, signature algorithm.
+fn assert_csr_inspection_matches_openssl(workshop: &Workshop, dir: &std::path::Path) {
+    let csr = workshop.csr(Party::BClient).unwrap();
+    let view = inspect::csr(csr).unwrap();
+    let path = "client_b_cert/client_b_to_client_c.csr";
+    let openssl = openssl_ok(dir, &["req", "-in", path, "-noout", "-text"]);
+    assert!(
+        openssl.contains(&format!("Subject: {}", view.subject)),
+        "{}\n{openssl}",
+        view.subject
+    );
+    assert!(
+        openssl.contains(&format!(
+            "Signature Algorithm: {}",
+            view.signature_algorithm
+        )),
+        "{}\n{openssl}",
+        view.signature_algorithm
+    );
+    assert_public_key_matches(path, &view.public_key, &openssl);
+    assert!(openssl.contains("Version: 1 (0x0)"), "{openssl}");
+    let bare: String = openssl
+        .split_whitespace()
+        .collect::<String>()
+        .to_lowercase();
+    assert!(bare.contains(&view.signature.to_lowercase()), "{openssl}");
+}
+
 #[test]
 fn p256_tree_passes_openssl_and_its_handshake() {
     let settings = Settings::default();
     let (workshop, dir) = exported(settings.clone(), "p256");
     assert_chain_and_keys(&workshop, dir.path());
     assert_inspection_matches_openssl(&workshop, dir.path());
+    assert_csr_inspection_matches_openssl(&workshop, dir.path());
     assert_verification_matches_openssl(&workshop, dir.path());
     assert_step8_with_openssl(&settings, dir.path());
 }
@@ -322,6 +384,7 @@ fn seed_rsa_tree_passes_openssl_and_its_handshake_over_tls12() {
     let (workshop, dir) = exported(settings.clone(), "rsa");
     assert_chain_and_keys(&workshop, dir.path());
     assert_inspection_matches_openssl(&workshop, dir.path());
+    assert_csr_inspection_matches_openssl(&workshop, dir.path());
     assert_verification_matches_openssl(&workshop, dir.path());
     assert_step8_with_openssl(&settings, dir.path());
     let modulus = openssl_ok(
