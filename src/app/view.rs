@@ -1427,6 +1427,7 @@ fn scenario_view(scenario: Scenario, outcome: &Outcome) -> Html {
             }
             <p class="muted">{ format!("{} · expected: {} · {}", outcome.version.label(), if scenario.should_succeed() { "success" } else { "refusal" }, if as_expected { "as expected" } else { "NOT as expected" }) }</p>
             <p>{ detail }</p>
+            <p class="muted openssl-reason">{ format!("With openssl (the Commands tab): {}", commands::step8_expectation(scenario, outcome.version).summary) }</p>
             <super::lab_view::CollapsedDetail outcome={std::rc::Rc::new(outcome.clone())} title={scenario.title()} file_stem={format!("step8-{}", scenario_stem(scenario))} />
             <details>
                 <summary>{ format!("Record trace ({} records)", outcome.records.len()) }</summary>

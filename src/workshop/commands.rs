@@ -1,6 +1,7 @@
 //! The openssl commands that do each step by hand, with the user's current values.
 //! Every block here is run by `tests/openssl_interop.rs`.
 
+use super::model::Scenario;
 use super::steps::{Party, Settings, StepId};
 use crate::pki::{profile, KeyAlgorithm, San, Subject};
 use crate::tls::TlsVersion;
@@ -382,7 +383,7 @@ pub fn step8(settings: &Settings) -> Vec<CommandBlock> {
              stops on a bad one."
                 .into(),
         ),
-        expect: Some(expect_good(version)),
+        expect: Some(step8_expectation(Scenario::Mutual, version)),
         ..block(
             "Connect from Client B with its certificate (terminal 2)",
             inside(
@@ -399,7 +400,7 @@ pub fn step8(settings: &Settings) -> Vec<CommandBlock> {
         )
     };
     let no_cert = CommandBlock {
-        expect: Some(expect_no_certificate(version)),
+        expect: Some(step8_expectation(Scenario::NoClientCertificate, version)),
         ..block(
             "Connect without a client certificate (should fail)",
             vec![
@@ -411,7 +412,7 @@ pub fn step8(settings: &Settings) -> Vec<CommandBlock> {
         )
     };
     let wrong_cert = CommandBlock {
-        expect: Some(expect_wrong_certificate(version)),
+        expect: Some(step8_expectation(Scenario::WrongClientCertificate, version)),
         ..block(
             "Connect with the wrong client certificate: B's root CA (should fail)",
             vec![
@@ -432,6 +433,15 @@ pub fn step8(settings: &Settings) -> Vec<CommandBlock> {
         no_cert,
         wrong_cert,
     ]
+}
+
+/// What the openssl commands print for one of step 8's three runs.
+pub fn step8_expectation(scenario: Scenario, version: TlsVersion) -> Expectation {
+    match scenario {
+        Scenario::Mutual => expect_good(version),
+        Scenario::NoClientCertificate => expect_no_certificate(version),
+        Scenario::WrongClientCertificate => expect_wrong_certificate(version),
+    }
 }
 
 fn expect_good(version: TlsVersion) -> Expectation {
