@@ -5,7 +5,7 @@ use crate::pki::{KeyAlgorithm, PkiError, PrivateKey};
 use crate::tls::transfer::{decode_outcome, HandshakeJob};
 use crate::tls::Outcome;
 use crate::workshop::job::{StepJob, StepProducts};
-use crate::workshop::lab::{self, LabInputs, LabRun, LabScenario};
+use crate::workshop::lab::{self, LabInputs, LabRun, LabScenario, Setup};
 use crate::workshop::saved::{self, Saved};
 use crate::workshop::Party;
 use base64::Engine;
@@ -223,19 +223,21 @@ pub async fn run_handshake(job: &HandshakeJob) -> Result<Outcome, String> {
     }
 }
 
-/// Builds and runs one lab scenario in the worker.
+/// Builds one lab scenario's files and runs its handshake in the worker. The files come back
+/// with the run, so that the row can hand the very ones rustls judged to openssl.
 pub async fn run_lab(
     inputs: &LabInputs,
     scenario: LabScenario,
     now: u64,
-) -> Result<LabRun, String> {
-    match ask_or_fail("lab", inputs.encode(scenario, now)).await {
-        Some(Answer::Reply(text)) => decode_outcome(&text)
-            .map(|outcome| LabRun { scenario, outcome })
-            .map_err(|e| e.to_string()),
-        Some(Answer::Refused(reason)) => Err(reason),
-        None => lab::run_with(inputs, scenario, now).map_err(|e| e.to_string()),
-    }
+) -> Result<(LabRun, Setup), String> {
+    let setup = lab::setup(inputs, scenario, now).map_err(|e| e.to_string())?;
+    let job = HandshakeJob {
+        server: setup.server.clone(),
+        client: setup.client.clone(),
+        version: setup.version,
+    };
+    let outcome = run_handshake(&job).await?;
+    Ok((LabRun { scenario, outcome }, setup))
 }
 
 /// Opens the saved workshop's keys in the worker: 100,000 PBKDF2 rounds a key.
@@ -366,6 +368,27 @@ pub fn data_url(mime: &str, bytes: &[u8]) -> String {
         "data:{mime};base64,{}",
         base64::engine::general_purpose::STANDARD.encode(bytes)
     )
+}
+
+/// Saves bytes as a file, as a click on a download link would: for files made on demand.
+pub fn download(file_name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let body = document.body().ok_or("no body")?;
+    let link: web_sys::HtmlElement = document
+        .create_element("a")
+        .map_err(js_err)?
+        .dyn_into()
+        .map_err(|_| "not a link".to_string())?;
+    link.set_attribute("href", &data_url(mime, bytes))
+        .map_err(js_err)?;
+    link.set_attribute("download", file_name).map_err(js_err)?;
+    link.set_hidden(true);
+    body.append_child(&link).map_err(js_err)?;
+    link.click();
+    body.remove_child(&link).map_err(js_err)?;
+    Ok(())
 }
 
 /// Puts text on the clipboard (the page must be a secure context, as localhost is).

@@ -4,13 +4,55 @@
 use super::browser;
 use super::state::{Action, AppState};
 use crate::clock::unix_now;
+use crate::pki::PrivateKey;
 use crate::tls::decrypt::{Message, MessageKind};
 use crate::tls::{diagram, messages, pcapng, Direction, Failure, Outcome, TlsVersion};
-use crate::workshop::lab::{self, LabScenario, Verdict};
+use crate::workshop::export::KeyProtection;
+use crate::workshop::lab::{self, LabRun, LabScenario, Setup, Verdict};
+use crate::workshop::reproduce::{self, KeyPems};
 use crate::workshop::Party;
+use std::cell::RefCell;
+use std::rc::Rc;
 use yew::prelude::*;
 
 type Dispatch = UseReducerDispatcher<AppState>;
+
+thread_local! {
+    /// The files each row's run was judged with, by workshop generation, so that the row's
+    /// openssl bundle holds those very files. Entries go with the runs they belong to.
+    static SETUPS: RefCell<Vec<(u64, LabScenario, Rc<Setup>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Keeps the files a run was judged with, in place of the row's earlier ones.
+fn remember_setup(generation: u64, run: LabRun, setup: Setup) -> LabRun {
+    SETUPS.with(|setups| {
+        let mut setups = setups.borrow_mut();
+        setups.retain(|(g, s, _)| (*g, *s) != (generation, run.scenario));
+        setups.push((generation, run.scenario, Rc::new(setup)));
+    });
+    run
+}
+
+/// The files a row's current run was judged with.
+fn setup_of(generation: u64, scenario: LabScenario) -> Option<Rc<Setup>> {
+    SETUPS.with(|setups| {
+        setups
+            .borrow()
+            .iter()
+            .find(|(g, s, _)| *g == generation && *s == scenario)
+            .map(|(_, _, setup)| setup.clone())
+    })
+}
+
+/// Drops the files of runs the page no longer shows (another generation, a row run again or
+/// failed, a reset workshop): they hold copies of the keys.
+fn forget_old_setups(s: &AppState) {
+    SETUPS.with(|setups| {
+        setups.borrow_mut().retain(|(generation, scenario, _)| {
+            *generation == s.lab.generation && matches!(s.lab.run(*scenario), Some(Ok(_)))
+        })
+    });
+}
 
 /// Runs scenarios in the worker, one after the other, so the page keeps answering.
 fn run_lab(s: &AppState, dispatch: Dispatch, scenarios: Vec<LabScenario>) {
@@ -25,7 +67,9 @@ fn run_lab(s: &AppState, dispatch: Dispatch, scenarios: Vec<LabScenario>) {
     });
     yew::platform::spawn_local(async move {
         for scenario in scenarios {
-            let result = browser::run_lab(&inputs, scenario, unix_now()).await;
+            let result = browser::run_lab(&inputs, scenario, unix_now())
+                .await
+                .map(|(run, setup)| remember_setup(generation, run, setup));
             dispatch.dispatch(Action::LabResult {
                 generation,
                 scenario,
@@ -37,6 +81,7 @@ fn run_lab(s: &AppState, dispatch: Dispatch, scenarios: Vec<LabScenario>) {
 }
 
 pub fn lab_section(s: &AppState, dispatch: &Dispatch) -> Html {
+    forget_old_setups(s);
     let ready = [Party::BClient, Party::CServer]
         .iter()
         .all(|p| s.workshop.certificate(*p).is_some());
@@ -159,8 +204,127 @@ fn lab_row(
                 if matches!(result, Some(Ok(_))) {
                     <button onclick={show} aria-pressed={selected.to_string()}>{"Show messages"}</button>
                 }
+                { reproduce_button(s, scenario, result) }
             </div></td>
         </tr>
+    }
+}
+
+/// A row's "Reproduce with openssl" download, once the row has run.
+fn reproduce_button(
+    s: &AppState,
+    scenario: LabScenario,
+    result: Option<&Result<Rc<LabRun>, String>>,
+) -> Html {
+    let (Some(Ok(run)), Some(setup)) = (result, setup_of(s.lab.generation, scenario)) else {
+        return html! {};
+    };
+    let protection = s.protection();
+    // Key files the page already made for its own downloads, where they are this row's keys.
+    let made = |key: &PrivateKey| {
+        s.key_files
+            .values()
+            .find(|f| &f.key == key && f.protection == protection)
+            .map(|f| f.pem.clone())
+    };
+    let (server_key, client_key) = reproduce::keys(&setup);
+    let (server_pem, client_pem) = (made(server_key), client_key.and_then(made));
+    html! {
+        <ReproduceButton {scenario} {setup} run={run.clone()} {protection} {server_pem} {client_pem} />
+    }
+}
+
+#[derive(Properties, Clone)]
+struct ReproduceProps {
+    scenario: LabScenario,
+    setup: Rc<Setup>,
+    run: Rc<LabRun>,
+    protection: KeyProtection,
+    /// The keys' files where the page has them ready; the others are encrypted on the click.
+    server_pem: Option<String>,
+    client_pem: Option<String>,
+}
+
+impl PartialEq for ReproduceProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.scenario == other.scenario
+            && Rc::ptr_eq(&self.setup, &other.setup)
+            && Rc::ptr_eq(&self.run, &other.run)
+            && self.protection == other.protection
+            && self.server_pem == other.server_pem
+            && self.client_pem == other.client_pem
+    }
+}
+
+/// One key's file for the bundle: the page's own if ready, else encrypted now the way the page
+/// encrypts its key downloads (WebCrypto, off the page's thread).
+async fn key_pem(
+    key: &PrivateKey,
+    made: &Option<String>,
+    protection: &KeyProtection,
+) -> Result<String, String> {
+    match made {
+        Some(pem) => Ok(pem.clone()),
+        None if protection.plain => Ok(key.to_pem()),
+        None => browser::encrypt_key(key, &protection.passphrase, protection.iterations).await,
+    }
+}
+
+/// The row's bundle: its files, `reproduce.sh` and `OUTCOME.txt`, zipped by the core.
+async fn bundle(props: &ReproduceProps) -> Result<Vec<u8>, String> {
+    let (server_key, client_key) = reproduce::keys(&props.setup);
+    let server = key_pem(server_key, &props.server_pem, &props.protection).await?;
+    let client = match client_key {
+        Some(key) => Some(key_pem(key, &props.client_pem, &props.protection).await?),
+        None => None,
+    };
+    let keys = KeyPems {
+        server,
+        client,
+        encrypted: !props.protection.plain,
+    };
+    Ok(reproduce::zip(&props.setup, &props.run, &keys))
+}
+
+/// Downloads a zip with the row's very files, a script that runs openssl s_server and s_client
+/// on them, and what the page saw.
+#[function_component(ReproduceButton)]
+fn reproduce_button_component(props: &ReproduceProps) -> Html {
+    let busy = use_state(|| false);
+    let error = use_state(|| None::<String>);
+    let name = reproduce::zip_name(props.scenario);
+    let passphrase_ok = props.protection.check().is_ok();
+    let onclick = {
+        let (props, busy, error, name) = (props.clone(), busy.clone(), error.clone(), name.clone());
+        Callback::from(move |_| {
+            if *busy {
+                return;
+            }
+            busy.set(true);
+            error.set(None);
+            let (props, busy, error, name) =
+                (props.clone(), busy.clone(), error.clone(), name.clone());
+            yew::platform::spawn_local(async move {
+                let saved = bundle(&props)
+                    .await
+                    .and_then(|zip| browser::download(&name, "application/zip", &zip));
+                busy.set(false);
+                if let Err(e) = saved {
+                    error.set(Some(format!("{name} could not be made: {e}")));
+                }
+            });
+        })
+    };
+    html! {
+        <>
+            <button class="reproduce" {onclick} disabled={*busy || !passphrase_ok}
+                aria-label={format!("Reproduce with openssl: {}", props.scenario.title())}
+                title={format!("{name}: this run's certificates and keys, reproduce.sh (openssl s_server and s_client) and OUTCOME.txt")}>
+                { if *busy { "Preparing…" } else { "Reproduce with openssl" } }
+            </button>
+            if !passphrase_ok { <small class="muted">{"Set a valid key passphrase to download it."}</small> }
+            if let Some(message) = &*error { <small class="error" role="alert">{ message.clone() }</small> }
+        </>
     }
 }
 
