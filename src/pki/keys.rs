@@ -417,7 +417,7 @@ pub fn check_passphrase(passphrase: &str) -> Result<(), PkiError> {
     if chars < 4 {
         return Err(PkiError::input(
             "passphrase",
-            "The key passphrase needs at least 4 characters (openssl refuses shorter ones).",
+            "The key passphrase needs at least 4 characters (openssl's passphrase prompt refuses shorter ones).",
         ));
     }
     if passphrase.len() > 1024 {
@@ -497,8 +497,8 @@ fn sec1_to_pkcs8(ec_private_key: &[u8]) -> Result<Zeroizing<Vec<u8>>, PkiError> 
     })?;
     let Some(curve) = key.parameters.and_then(|p| p.named_curve()) else {
         return Err(PkiError::Key(
-            "the EC private key does not name its curve; `openssl ec -in old.key -out client_b.key` \
-             writes a key that does"
+            "the EC private key does not say which curve it is on, and openssl cannot read it either; \
+             export it again as PKCS#8 (PRIVATE KEY) from the tool that made it"
                 .into(),
         ));
     };

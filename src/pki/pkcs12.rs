@@ -7,7 +7,8 @@ use super::{cert::key_identifier, Certificate, PkiError, PrivateKey};
 pub enum Flavour {
     /// What OpenSSL 3 writes by default: PBES2 with AES-256-CBC, HMAC-SHA-256 MAC.
     Modern,
-    /// 3DES and SHA-1, for older macOS and Windows importers (`openssl pkcs12 -legacy`).
+    /// 3DES and SHA-1, for older macOS and Windows importers (as `openssl pkcs12 -export -certpbe
+    /// PBE-SHA1-3DES -keypbe PBE-SHA1-3DES -macalg sha1` writes it).
     Legacy,
 }
 

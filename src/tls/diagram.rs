@@ -74,7 +74,11 @@ fn note(message: &Message, tls13: bool) -> Option<String> {
             })
         }
         MessageKind::Handshake(15) => Some(format!("{who} proves it holds its private key")),
-        MessageKind::Handshake(20) => Some("MAC over the whole handshake".into()),
+        // TLS 1.2 has no server CertificateVerify: C signs its key share instead.
+        MessageKind::Handshake(12) => {
+            Some("C signs its ECDHE share: proof it holds its private key".into())
+        }
+        MessageKind::Handshake(20) => Some("MAC over the handshake so far".into()),
         _ => None,
     }
 }

@@ -399,7 +399,10 @@ fn certificate_request_tls13(r: &mut Reader<'_>, out: &mut Vec<Field>) -> Decode
     let extensions = Extensions::read_block(r, "the extensions")?;
     extensions.render(Context::CertificateRequest, out);
     if extensions.problem.is_none() && extensions.find(CERTIFICATE_AUTHORITIES).is_none() {
-        out.push(Field::new(CA_NAMES_ASKED, "none: any CA the client likes"));
+        out.push(Field::new(
+            CA_NAMES_ASKED,
+            "none: no hint; the server still checks the chain against its own CAs",
+        ));
     }
     Ok(())
 }
@@ -419,7 +422,7 @@ fn certificate_request_tls12(r: &mut Reader<'_>, out: &mut Vec<Field>) -> Decode
     out.push(Field::new(
         CA_NAMES_ASKED,
         if names.is_empty() {
-            "none: any CA the client likes".to_string()
+            "none: no hint; the server still checks the chain against its own CAs".to_string()
         } else {
             names
         },

@@ -89,18 +89,20 @@ impl Refusal {
             RefusalKind::PathLenExceeded => format!(
                 "{peer_party}'s chain has more CAs below a CA than that CA's pathlen allows."
             ),
-            RefusalKind::Expired => format!("{peer} has expired: its notAfter date is past."),
-            RefusalKind::NotValidYet => {
-                format!("{peer} is not valid yet: its notBefore date is in the future.")
+            RefusalKind::Expired => {
+                format!("{peer} or a CA in its chain has expired: its notAfter date is past.")
             }
+            RefusalKind::NotValidYet => format!(
+                "{peer} or a CA in its chain is not valid yet: its notBefore date is in the future."
+            ),
             RefusalKind::WrongPurpose => format!(
-                "{peer} does not allow use as a TLS {role}: its extendedKeyUsage lacks {eku}."
+                "{peer} does not allow use as a TLS {role}: its extendedKeyUsage, or a CA's in its chain, lacks {eku}."
             ),
             RefusalKind::NameMismatch => format!(
                 "{peer} does not name the server {refuser} connected to: the name is not in its subjectAltName."
             ),
             RefusalKind::BadSignature => format!(
-                "A signature from {peer_party} does not verify with the public key in its certificate: the private key that signed the handshake (CertificateVerify) is not the certificate's."
+                "A signature from {peer_party} does not verify with the key it should match: its handshake signature (CertificateVerify; ServerKeyExchange for a TLS 1.2 server), made with a private key that is not its certificate's, or a signature in its chain."
             ),
             RefusalKind::Revoked => format!("{peer} is revoked."),
             RefusalKind::KeyMismatch => "The private key does not match the public key in the certificate it is paired with, so the connection never starts.".into(),
@@ -262,7 +264,7 @@ mod tests {
         assert_eq!(refusal.rustls_name, "InvalidCertificate(ExpiredContext)");
         assert_eq!(
             refusal.sentence(Side::Server),
-            "Client B's certificate has expired: its notAfter date is past."
+            "Client B's certificate or a CA in its chain has expired: its notAfter date is past."
         );
     }
 

@@ -378,9 +378,9 @@ pub fn step8(settings: &Settings) -> Vec<CommandBlock> {
     let good = CommandBlock {
         note: Some(
             "The seed writes -Verify 2 here too, but s_client has no -Verify option (openssl answers \
-             \"Unknown option\"): only s_server has it, where it also requires a certificate from \
-             the client. s_client's -verify 2 checks the server's chain, and -verify_return_error \
-             stops on a bad one."
+             \"Unknown option\"). On s_server, -Verify makes a client certificate mandatory. s_client \
+             always checks the server's chain and prints the result; -verify_return_error is what makes \
+             a bad chain end the handshake."
                 .into(),
         ),
         expect: Some(step8_expectation(Scenario::Mutual, version)),
@@ -444,6 +444,10 @@ pub fn step8_expectation(scenario: Scenario, version: TlsVersion) -> Expectation
     }
 }
 
+/// s_client prints its session summary even after a TLS 1.2 refusal.
+const TLS12_SUMMARY_NOTE: &str = " The client's closing summary still shows a cipher and \
+     \"Verify return code: 0 (ok)\": that is its check of the server. The alert above it means refusal.";
+
 fn expect_good(version: TlsVersion) -> Expectation {
     Expectation {
         summary: format!(
@@ -464,7 +468,7 @@ fn expect_no_certificate(version: TlsVersion) -> Expectation {
             " Under TLS 1.3 the client first prints \"Verify return code: 0 (ok)\" and a cipher: \
              it has finished its side before C judges it, so only the alert that follows means refusal.",
         ),
-        TlsVersion::Tls12 => ("handshake failure", ""),
+        TlsVersion::Tls12 => ("handshake failure", TLS12_SUMMARY_NOTE),
     };
     let code = if version == TlsVersion::Tls13 {
         116
@@ -487,7 +491,7 @@ fn expect_wrong_certificate(version: TlsVersion) -> Expectation {
             " Under TLS 1.3 the client first prints \"Verify return code: 0 (ok)\": \
              that is the client's check of the server, made before C judged B's certificate."
         }
-        TlsVersion::Tls12 => "",
+        TlsVersion::Tls12 => TLS12_SUMMARY_NOTE,
     };
     Expectation {
         summary: format!(
@@ -594,10 +598,10 @@ pub fn verification_checks(settings: &Settings) -> VerificationCommands {
             ]
         }),
         client_chain: format!(
-            "openssl verify -show_chain -CAfile client_c_ca/certs/client_c_root_ca.crt{untrusted} client_b_cert/client_b_signed_by_client_c.crt"
+            "openssl verify -show_chain -purpose sslclient -CAfile client_c_ca/certs/client_c_root_ca.crt{untrusted} client_b_cert/client_b_signed_by_client_c.crt"
         ),
         server_chain: format!(
-            "openssl verify -show_chain -CAfile client_c_ca/certs/client_c_root_ca.crt{untrusted} client_c_ca/certs/client_c_server.crt"
+            "openssl verify -show_chain -purpose sslserver -CAfile client_c_ca/certs/client_c_root_ca.crt{untrusted} client_c_ca/certs/client_c_server.crt"
         ),
         dates: "openssl x509 -in client_b_cert/client_b_signed_by_client_c.crt -noout -dates".into(),
     }

@@ -166,7 +166,7 @@ impl LabScenario {
                 "Configure the client with its certificate and key (-cert, -key).",
             ),
             LabScenario::ClientRootAsCertificate => (
-                "B presents its own root CA certificate. Two things are wrong with it: it is a CA certificate (CA:TRUE), not an end entity, and it is self-signed by B, whom C does not trust. rustls stops at the first (CaUsedAsEndEntity); openssl at the second (self-signed certificate).",
+                "B presents its own root CA certificate. rustls refuses any CA certificate (CA:TRUE) as an end entity (CaUsedAsEndEntity); openssl does not mind that, but B's root is self-signed and C does not trust it (self-signed certificate).",
                 "Present the leaf certificate C signed, not a CA certificate.",
             ),
             LabScenario::UntrustedClientCa => (

@@ -53,7 +53,7 @@ impl StepId {
             StepId::CRoot if settings.use_intermediates => "Client C's root CA is the anchor of everything C will trust. Its key signs only the intermediate, so it can stay offline in real life.",
             StepId::CRoot => "Client C's root CA is the anchor of everything C will trust. With intermediates off, its key signs every certificate C issues: B's client certificate and C's server certificate.",
             StepId::BRoot => "Client B runs its own root CA too. In this workshop C does the signing, so B's root mainly serves the \"wrong certificate\" test: a CA certificate that C never agreed to trust.",
-            StepId::CIntermediate => "An intermediate signs day-to-day certificates so the root key is rarely used. pathlen:0 forbids it from creating further CAs.",
+            StepId::CIntermediate => "An intermediate signs day-to-day certificates so the root key is rarely used. pathlen:0 means no CA may sit below it in a valid chain: only the end-entity certificates it signs will verify.",
             StepId::BIntermediate => "B's intermediate mirrors C's. Nothing below depends on it; it shows the same hierarchy on B's side.",
             StepId::BCsr => "B makes its own key and sends only a signing request. The private key never leaves B; the CSR proves B holds it.",
             StepId::CSignsB => "C signs B's request as a clientAuth certificate and sends it back with C's CA chain, so B can present it and also verify C.",

@@ -47,11 +47,16 @@ pub fn mutual_handshake(settings: &Settings) -> Vec<Line> {
         "C's root"
     };
     let b_checks = format!(
-        "B checks C's chain up to the root in client_c_ca_chain.crt, that the certificate allows serverAuth, and that its subjectAltName holds \"{name}\", the name B connected to."
+        "B checks that C's chain leads to a certificate in client_c_ca_chain.crt (rustls takes every certificate in that file as a trust anchor, so with intermediates it stops at C's intermediate; openssl goes on to the root), that the certificate allows serverAuth, and that its subjectAltName holds \"{name}\", the name B connected to."
     );
-    let c_checks = "C checks B's chain against the CAs it trusts and requires clientAuth in B's certificate. Without a certificate, or with one C does not trust, C stops here with a fatal alert.";
+    let c_checks = "C checks B's chain against the CAs it trusts and that B's certificate allows clientAuth. Without a certificate, or with one C does not trust, C stops here with a fatal alert.";
+    let sni = if name.parse::<std::net::IpAddr>().is_ok() {
+        format!("and no server name: SNI cannot carry an IP address (RFC 6066), so B will check \"{name}\" against C's IP SANs")
+    } else {
+        format!("and the server name it wants (SNI: \"{name}\")")
+    };
     let hello = format!(
-        "B says hello: the TLS versions, cipher suites, key-exchange groups and signature algorithms it supports, and the server name it wants (SNI: \"{name}\")."
+        "B says hello: the TLS versions, cipher suites, key-exchange groups and signature algorithms it supports, {sni}."
     );
     match settings.tls_version {
         TlsVersion::Tls13 => vec![
@@ -62,7 +67,7 @@ pub fn mutual_handshake(settings: &Settings) -> Vec<Line> {
             sent(C, "Certificate", format!("C sends {c_chain}.")),
             sent(C, "CertificateVerify", "C signs the handshake so far with client_c_server.key: proof that it holds the key behind its certificate."),
             check(format!("{b_checks} Then it checks C's signature with the key in C's certificate.")),
-            sent(C, "Finished", "C's MAC over the whole handshake so far. C has finished before it has seen B's certificate."),
+            sent(C, "Finished", "C's MAC over the handshake so far. C has finished before it has seen B's certificate."),
             sent(B, "Certificate", format!("B sends {b_chain}; with no certificate configured, an empty Certificate message.")),
             sent(B, "CertificateVerify", "B signs the handshake so far with client_b.key: its own proof of possession."),
             sent(B, "Finished", "B's MAC over the whole handshake. B has now sent everything; it learns of a refusal only from C's alert."),
