@@ -223,20 +223,34 @@ pub async fn run_handshake(job: &HandshakeJob) -> Result<Outcome, String> {
     }
 }
 
-/// Builds one lab scenario's files and runs its handshake in the worker. The files come back
-/// with the run, so that the row can hand the very ones rustls judged to openssl.
+/// Builds one lab scenario's files in the worker (fresh certificates may take RSA-4096
+/// signatures), then runs its handshake there. The files come back with the run, so that the
+/// row can hand the very ones rustls judged to openssl.
 pub async fn run_lab(
     inputs: &LabInputs,
     scenario: LabScenario,
     now: u64,
 ) -> Result<(LabRun, Setup), String> {
-    let setup = lab::setup(inputs, scenario, now).map_err(|e| e.to_string())?;
-    let job = HandshakeJob {
-        server: setup.server.clone(),
-        client: setup.client.clone(),
-        version: setup.version,
+    let job = match ask_or_fail("lab", inputs.encode(scenario, now)).await {
+        Some(Answer::Reply(text)) => HandshakeJob::decode(&text).map_err(|e| e.to_string())?,
+        Some(Answer::Refused(reason)) => return Err(reason),
+        None => {
+            let setup = lab::setup(inputs, scenario, now).map_err(|e| e.to_string())?;
+            let (server, client, version) = (setup.server, setup.client, setup.version);
+            HandshakeJob {
+                server,
+                client,
+                version,
+            }
+        }
     };
     let outcome = run_handshake(&job).await?;
+    let setup = Setup {
+        scenario,
+        server: job.server,
+        client: job.client,
+        version: job.version,
+    };
     Ok((LabRun { scenario, outcome }, setup))
 }
 

@@ -37,7 +37,8 @@ pub fn generate_rsa_pkcs8(bits: u32) -> Result<Vec<u8>, wasm_bindgen::JsError> {
 }
 
 /// The page's heavy work, sent as text: a step's signing (`job`), one handshake
-/// (`handshake`), one lab scenario (`lab`) or the saved keys to open (`open-keys`). `core-worker.js` calls this inside a Web Worker,
+/// (`handshake`), one lab scenario's files (`lab`, answered as the handshake to run, which the
+/// page keeps for openssl) or the saved keys to open (`open-keys`). `core-worker.js` calls this inside a Web Worker,
 /// so RSA-4096 signatures never hold up the page. The reply is text too.
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn run_in_worker(kind: &str, text: &str) -> Result<String, wasm_bindgen::JsError> {
@@ -50,8 +51,16 @@ pub fn run_in_worker(kind: &str, text: &str) -> Result<String, wasm_bindgen::JsE
         "handshake" => HandshakeJob::decode(text).map(|job| encode_outcome(&job.run())),
         "open-keys" => crate::workshop::saved::answer_open_keys(text),
         "lab" => lab::LabInputs::decode(text)
-            .and_then(|(inputs, scenario, now)| lab::run_with(&inputs, scenario, now))
-            .map(|run| encode_outcome(&run.outcome)),
+            .and_then(|(inputs, scenario, now)| lab::setup(&inputs, scenario, now))
+            .map(|setup| {
+                let (server, client, version) = (setup.server, setup.client, setup.version);
+                HandshakeJob {
+                    server,
+                    client,
+                    version,
+                }
+                .encode()
+            }),
         other => {
             return Err(wasm_bindgen::JsError::new(&format!(
                 "no work called {other}"
