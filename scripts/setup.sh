@@ -54,6 +54,11 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $bindgen_version" 
   "${tool_build_env[@]}" cargo install --force wasm-bindgen-cli --version "$bindgen_version"
 fi
 
+if [ "$(cargo deny --version 2>/dev/null)" != "cargo-deny 0.20.2" ]; then
+  say "cargo install cargo-deny 0.20.2 (about 10 minutes, once)"
+  "${tool_build_env[@]}" cargo install --locked cargo-deny --version 0.20.2
+fi
+
 # wasm-opt (binaryen 132) and playwright-core come from npm, pinned in package-lock.json.
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "npm ci"

@@ -13,6 +13,21 @@ say "cargo clippy (native and wasm32)"
 cargo clippy --all-targets --quiet -- -D warnings
 cargo clippy --all-targets --target wasm32-unknown-unknown --quiet -- -D warnings
 
+say "cargo deny check: advisories, bans, licenses, sources"
+if [ -n "${MTLS_LAB_ADVISORY_DB:-}" ]; then
+  # A local clone of the RustSec database. cargo-deny looks for it in a folder named after the
+  # database's URL under its db-path, so give it one that points at the clone.
+  advisory_root="$(mktemp -d)"
+  ln -s "$(cd "$MTLS_LAB_ADVISORY_DB" && pwd)" "$advisory_root/advisory-db-3157b0e258782691"
+  awk -v root="$advisory_root" '{ print } /^\[advisories\]$/ { print "db-path = \"" root "\"" }' \
+    deny.toml > "$advisory_root/deny.toml"
+  echo "advisories from the local database in $MTLS_LAB_ADVISORY_DB, last changed $(git -C "$MTLS_LAB_ADVISORY_DB" log -1 --format=%cs)"
+  cargo deny --offline --config "$advisory_root/deny.toml" check
+elif ! cargo deny check; then
+  echo "test.sh: cargo deny failed. Without a network, point MTLS_LAB_ADVISORY_DB at a clone of the RustSec advisory database." >&2
+  exit 1
+fi
+
 say "native tests: core units, workshop, openssl interop"
 cargo test --quiet
 
