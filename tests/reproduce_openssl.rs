@@ -60,7 +60,11 @@ fn every_row_reproduces(settings: Settings) {
         let run = lab::judge(&setup);
         let keys = KeyPems::of(&setup, &protection).unwrap();
         let dir = TempDir::new("reproduce");
-        let folder = unzip_bundle(&dir, &reproduce::zip(&setup, &run, &keys), scenario);
+        let folder = unzip_bundle(
+            &dir,
+            &reproduce::zip(&setup, &run, &keys).unwrap(),
+            scenario,
+        );
         let outcome = std::fs::read_to_string(folder.join("OUTCOME.txt")).unwrap();
         let output = reproduce(&folder, Some(PASSPHRASE));
         let (stdout, all) = (String::from_utf8_lossy(&output.stdout), text(&output));
@@ -158,7 +162,7 @@ fn bundle_keys_are_encrypted_and_open_with_the_passphrase() {
     let dir = TempDir::new("reproduce-keys");
     let folder = unzip_bundle(
         &dir,
-        &reproduce::zip(&setup, &run, &keys),
+        &reproduce::zip(&setup, &run, &keys).unwrap(),
         LabScenario::GoodRun,
     );
     for key in ["server.key", "client.key"] {
@@ -202,7 +206,11 @@ fn plain_keys_reproduce_without_a_passphrase() {
     let run = lab::judge(&setup);
     let keys = KeyPems::of(&setup, &KeyProtection::plain()).unwrap();
     let dir = TempDir::new("reproduce-plain");
-    let folder = unzip_bundle(&dir, &reproduce::zip(&setup, &run, &keys), scenario);
+    let folder = unzip_bundle(
+        &dir,
+        &reproduce::zip(&setup, &run, &keys).unwrap(),
+        scenario,
+    );
     let output = reproduce(&folder, None);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));

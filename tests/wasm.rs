@@ -45,7 +45,7 @@ fn the_whole_hierarchy_and_its_handshakes_run_in_wasm() {
         .any(|e| e.value.contains("DNS:client-c.local")));
     let files =
         export::all_files(&workshop, &export::KeyProtection::encrypted("browser pass")).unwrap();
-    assert_eq!(&export::zip(&files)[..2], b"PK");
+    assert_eq!(&export::zip(&files).unwrap()[..2], b"PK");
 }
 
 #[wasm_bindgen_test]

@@ -194,7 +194,7 @@ fn export_holds_every_seed_path_and_a_zip_of_them() {
         certs[1],
         workshop.certificate(Party::CRoot).unwrap().clone()
     );
-    let zip = export::zip(&files);
+    let zip = export::zip(&files).unwrap();
     assert_eq!(&zip[..4], b"PK\x03\x04");
     assert!(export::all_files(&workshop, &export::KeyProtection::encrypted("no")).is_err());
 }

@@ -283,7 +283,7 @@ async fn bundle(props: &ReproduceProps) -> Result<Vec<u8>, String> {
         client,
         encrypted: !props.protection.plain,
     };
-    Ok(reproduce::zip(&props.setup, &props.run, &keys))
+    reproduce::zip(&props.setup, &props.run, &keys).map_err(|e| e.to_string())
 }
 
 /// Downloads a zip with the row's very files, a script that runs openssl s_server and s_client

@@ -649,10 +649,13 @@ fn zip_link(s: &AppState) -> Html {
         })
     });
     match files {
-        Ok(files) => {
-            let href = browser::data_url("application/zip", &export::zip(&files));
-            html! { <a class="download zip" id="zip-link" href={href} download={export::ZIP_NAME}>{ format!("Download {} ({} files)", export::ZIP_NAME, files.len()) }</a> }
-        }
+        Ok(files) => match export::zip(&files) {
+            Ok(zip) => {
+                let href = browser::data_url("application/zip", &zip);
+                html! { <a class="download zip" id="zip-link" href={href} download={export::ZIP_NAME}>{ format!("Download {} ({} files)", export::ZIP_NAME, files.len()) }</a> }
+            }
+            Err(e) => html! { <p class="error">{ e.to_string() }</p> },
+        },
         Err(_) if protection.check().is_err() => {
             html! { <span class="muted">{"Set a valid key passphrase to download the archive."}</span> }
         }

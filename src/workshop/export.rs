@@ -134,61 +134,93 @@ fn readme(workshop: &Workshop, keys: &KeyProtection) -> String {
     text
 }
 
-/// A stored (uncompressed) zip: PEM is small, and every unzip reads it.
-pub fn zip(files: &[ExportFile]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut central = Vec::new();
-    // 1980-01-01 00:00 in DOS format; a fixed stamp keeps archives reproducible.
-    let (dos_time, dos_date): (u16, u16) = (0, 0x21);
-    for file in files {
-        let name = file.path.as_bytes();
-        let data = file.contents.as_bytes();
-        let crc = crc32fast::hash(data);
-        let offset = out.len() as u32;
-        let mut local = Vec::new();
-        local.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
-        local.extend_from_slice(&20u16.to_le_bytes()); // version needed
-        local.extend_from_slice(&0x0800u16.to_le_bytes()); // UTF-8 names
-        local.extend_from_slice(&0u16.to_le_bytes()); // stored
-        local.extend_from_slice(&dos_time.to_le_bytes());
-        local.extend_from_slice(&dos_date.to_le_bytes());
-        local.extend_from_slice(&crc.to_le_bytes());
-        local.extend_from_slice(&(data.len() as u32).to_le_bytes());
-        local.extend_from_slice(&(data.len() as u32).to_le_bytes());
-        local.extend_from_slice(&(name.len() as u16).to_le_bytes());
-        local.extend_from_slice(&0u16.to_le_bytes());
-        out.extend_from_slice(&local);
-        out.extend_from_slice(name);
-        out.extend_from_slice(data);
+/// An archive that could not be written, such as one naming the same file twice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArchiveError(String);
 
-        central.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
-        central.extend_from_slice(&0x031eu16.to_le_bytes()); // made by: Unix, 3.0
-        central.extend_from_slice(&local[4..30]);
-        central.extend_from_slice(&0u16.to_le_bytes()); // comment length
-        central.extend_from_slice(&0u16.to_le_bytes()); // disk
-        central.extend_from_slice(&0u16.to_le_bytes()); // internal attributes
-        let mode: u32 = if file.path.ends_with(".key") {
-            0o100600
-        } else {
-            0o100644
-        };
-        central.extend_from_slice(&(mode << 16).to_le_bytes());
-        central.extend_from_slice(&offset.to_le_bytes());
-        central.extend_from_slice(name);
+impl std::fmt::Display for ArchiveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the archive could not be written: {}", self.0)
     }
-    let central_offset = out.len() as u32;
-    out.extend_from_slice(&central);
-    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
-    out.extend_from_slice(&[0, 0, 0, 0]);
-    out.extend_from_slice(&(files.len() as u16).to_le_bytes());
-    out.extend_from_slice(&(files.len() as u16).to_le_bytes());
-    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
-    out.extend_from_slice(&central_offset.to_le_bytes());
-    out.extend_from_slice(&0u16.to_le_bytes());
-    out
+}
+
+impl std::error::Error for ArchiveError {}
+
+/// A stored (uncompressed) zip with a fixed date, so the same files give the same archive.
+/// Keys get owner-only permissions.
+pub fn zip(files: &[ExportFile]) -> Result<Vec<u8>, ArchiveError> {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .last_modified_time(zip::DateTime::default());
+    for file in files {
+        let mode = if file.path.ends_with(".key") {
+            0o600
+        } else {
+            0o644
+        };
+        writer
+            .start_file(file.path.as_str(), stored.unix_permissions(mode))
+            .and_then(|()| Ok(writer.write_all(file.contents.as_bytes())?))
+            .map_err(|e| ArchiveError(format!("{}: {e}", file.path)))?;
+    }
+    writer
+        .finish()
+        .map(std::io::Cursor::into_inner)
+        .map_err(|e| ArchiveError(e.to_string()))
 }
 
 /// Every path the seed's tree can hold, for tests and the archive listing.
 pub fn seed_paths() -> impl Iterator<Item = &'static str> {
     ARTIFACTS.iter().map(|a| a.path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, contents: &str) -> ExportFile {
+        ExportFile {
+            path: path.into(),
+            contents: contents.into(),
+        }
+    }
+
+    #[test]
+    fn the_archive_is_stored_reproducible_and_keys_are_private() {
+        let files = [
+            file("client_b_cert/client_b.key", "KEY"),
+            file("client_b_cert/client_c_ca_chain.crt", "CHAIN"),
+        ];
+        let zip = zip(&files).unwrap();
+        assert_eq!(zip, super::zip(&files).unwrap());
+        let mut archive = ::zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+        assert_eq!(archive.len(), 2);
+        for (i, (path, mode)) in [
+            ("client_b_cert/client_b.key", 0o600),
+            ("client_b_cert/client_c_ca_chain.crt", 0o644),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let entry = archive.by_index(i).unwrap();
+            assert_eq!(entry.name().unwrap(), path);
+            assert_eq!(entry.compression(), ::zip::CompressionMethod::Stored);
+            assert_eq!(entry.unix_mode().map(|m| m & 0o777), Some(mode));
+        }
+    }
+
+    #[test]
+    fn a_name_given_twice_is_refused() {
+        let files = [file("a.crt", "one"), file("a.crt", "two")];
+        let error = zip(&files).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("the archive could not be written: a.crt"),
+            "{error}"
+        );
+    }
 }

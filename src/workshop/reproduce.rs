@@ -114,7 +114,7 @@ pub fn files(setup: &Setup, run: &LabRun, keys: &KeyPems) -> Vec<ExportFile> {
 }
 
 /// The row's bundle as a zip.
-pub fn zip(setup: &Setup, run: &LabRun, keys: &KeyPems) -> Vec<u8> {
+pub fn zip(setup: &Setup, run: &LabRun, keys: &KeyPems) -> Result<Vec<u8>, export::ArchiveError> {
     export::zip(&files(setup, run, keys))
 }
 
@@ -587,7 +587,7 @@ mod tests {
         assert_eq!(file(&files, "client-chain.crt"), pems(&chain[1..]));
         assert_eq!(file(&files, "client.key"), "CLIENT KEY PEM");
         assert_eq!(zip_name(LabScenario::GoodRun), "lab-good-tls13.zip");
-        let zip = zip(&setup, &run, &keys);
+        let zip = zip(&setup, &run, &keys).unwrap();
         assert!(zip.starts_with(b"PK\x03\x04"));
         assert!(zip.windows(26).any(|w| w == b"lab-good-tls13/OUTCOME.txt"));
     }
