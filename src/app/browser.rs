@@ -27,8 +27,19 @@ pub async fn yield_to_browser() {
     yew::platform::time::sleep(std::time::Duration::ZERO).await;
 }
 
+/// A JavaScript error in the words it carries (its message, or the thrown text), never as
+/// Rust's `JsValue(…)` form.
 fn js_err(e: JsValue) -> String {
-    format!("{e:?}")
+    if let Some(text) = e.as_string() {
+        return text;
+    }
+    match Reflect::get(&e, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+    {
+        Some(message) if !message.is_empty() => message,
+        _ => "the browser gave no reason".to_string(),
+    }
 }
 
 /// A WebCrypto algorithm dictionary from its fields.
@@ -104,7 +115,7 @@ async fn ask(worker: &web_sys::Worker, request: &JsValue) -> Result<JsValue, Str
     worker.post_message(request).map_err(js_err)?;
     let data = JsFuture::from(reply)
         .await
-        .map_err(|e| format!("the worker failed: {e:?}"))?
+        .map_err(|e| format!("the worker failed: {}", js_err(e)))?
         .dyn_into::<web_sys::MessageEvent>()
         .map_err(js_err)?
         .data();
@@ -414,7 +425,7 @@ pub async fn copy_text(text: &str) -> Result<(), String> {
     JsFuture::from(clipboard.write_text(text))
         .await
         .map(|_| ())
-        .map_err(|e| format!("{e:?}"))
+        .map_err(js_err)
 }
 
 const STORAGE_KEY: &str = "mtls-lab.workshop";
