@@ -128,6 +128,12 @@ fn text(x: u32, y: u32, anchor: &str, fill: &str, extra: &str, content: &str) ->
 
 /// The whole diagram as an SVG document, with its own colours so it reads anywhere.
 pub fn svg(outcome: &Outcome, title: &str) -> String {
+    svg_with_id(outcome, title, "diagram-title")
+}
+
+/// The same diagram, its title element carrying `title_id`: a page that shows several
+/// diagrams gives each its own, as ids must be unique in a document.
+pub fn svg_with_id(outcome: &Outcome, title: &str, title_id: &str) -> String {
     let flights = flights(&outcome.messages, outcome.version == TlsVersion::Tls13);
     let mut body = Vec::new();
     let mut y = TOP;
@@ -212,8 +218,8 @@ pub fn svg(outcome: &Outcome, title: &str) -> String {
     };
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" \
-         font-family=\"system-ui, sans-serif\" font-size=\"13\" role=\"img\" aria-labelledby=\"diagram-title\">\
-         <title id=\"diagram-title\">{}</title>\
+         font-family=\"system-ui, sans-serif\" font-size=\"13\" role=\"img\" aria-labelledby=\"{title_id}\">\
+         <title id=\"{title_id}\">{}</title>\
          <rect width=\"{WIDTH}\" height=\"{height}\" fill=\"#ffffff\"/>{}{}{}</svg>",
         escape(title),
         lifeline(CLIENT_X, "Client B (TLS client)"),
