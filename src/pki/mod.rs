@@ -6,10 +6,12 @@ mod error;
 pub mod inspect;
 pub mod keys;
 pub mod name;
+pub mod openssl_verdict;
 pub mod pem;
 pub mod pkcs12;
 pub mod profile;
 pub mod san;
+pub mod verdicts;
 pub mod verify;
 
 pub use cert::{Certificate, Template};
