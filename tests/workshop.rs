@@ -301,8 +301,40 @@ fn a_pasted_certificate_is_checked_against_both_cas() {
     assert!(check.view.subject.contains("CN = client-c.local"));
     let c = &check.chains[0];
     assert_eq!(c.ca, "Client C's CA");
-    assert!(c.server_auth.is_ok() && c.client_auth.is_err(), "{c:?}");
-    assert!(check.chains[1].server_auth.is_err());
+    assert!(
+        c.server_auth.webpki.is_ok() && c.client_auth.webpki.is_err(),
+        "{c:?}"
+    );
+    assert!(check.chains[1].server_auth.webpki.is_err());
+    // openssl agrees on each verdict, and says it in its own words.
+    assert_eq!(c.server_auth.openssl.line(), "OK");
+    assert_eq!(
+        c.client_auth.openssl.line(),
+        "error 26 at 0 depth lookup: unsuitable certificate purpose"
+    );
+    assert_eq!(
+        check.chains[1].server_auth.openssl.line(),
+        "error 20 at 0 depth lookup: unable to get local issuer certificate"
+    );
+    for chain in &check.chains {
+        assert!(
+            chain.client_auth.agree() && chain.server_auth.agree(),
+            "{chain:?}"
+        );
+    }
+    // Refusals in plain words, not webpki's Debug text; webpki's name kept apart.
+    let refused = c.client_auth.webpki.as_ref().unwrap_err();
+    assert_eq!(
+        refused.sentence,
+        "its extendedKeyUsage, or that of a CA above it, does not include clientAuth"
+    );
+    assert_eq!(refused.webpki_name, "RequiredEkuNotFoundContext");
+    let foreign = check.chains[1].server_auth.webpki.as_ref().unwrap_err();
+    assert_eq!(
+        foreign.sentence,
+        "its issuer is not among the CA certificates it was checked against"
+    );
+    assert_eq!(foreign.webpki_name, "UnknownIssuer");
     for bad in [
         "",
         "junk",

@@ -394,9 +394,37 @@ pub fn collapsed_detail(props: &CollapsedDetailProps) -> Html {
     }
 }
 
+#[derive(Properties, Clone)]
+pub struct OpenDiagramProps {
+    pub outcome: std::rc::Rc<Outcome>,
+    pub title: AttrValue,
+    /// Unique in the page: the diagram's title element takes it as its id.
+    pub id: AttrValue,
+}
+
+impl PartialEq for OpenDiagramProps {
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.outcome, &other.outcome)
+            && self.title == other.title
+            && self.id == other.id
+    }
+}
+
+/// A run's sequence diagram, shown without opening anything. It is drawn once per run:
+/// later renders pass the same outcome and are skipped.
+#[function_component(OpenDiagram)]
+pub fn open_diagram(props: &OpenDiagramProps) -> Html {
+    let svg = diagram::svg_with_id(&props.outcome, &props.title, &props.id);
+    html! {
+        <div class="diagram" role="figure" aria-label={format!("Sequence diagram: {}", props.title)}>
+            { Html::from_html_unchecked(AttrValue::from(svg)) }
+        </div>
+    }
+}
+
 /// The decoded view of one run: diagram, then every message with its fields and bytes.
 pub fn handshake_detail(outcome: &Outcome, title: &str, file_stem: &str) -> Html {
-    let svg = diagram::svg(outcome, title);
+    let svg = diagram::svg_with_id(outcome, title, &format!("{file_stem}-diagram-title"));
     let keylog = outcome.keys.to_sslkeylogfile();
     let capture = pcapng::capture(&outcome.records, &keylog);
     let tls13 = outcome.version == TlsVersion::Tls13;

@@ -2,6 +2,7 @@
 
 pub mod browser;
 mod lab_view;
+mod navigator;
 mod state;
 mod view;
 

@@ -1,6 +1,7 @@
 //! Rendering. Every change goes through `state::Action`; nothing here builds a certificate.
 
 use super::browser;
+use super::navigator::{self, Runs};
 use super::state::{self, Action, AppState};
 use crate::clock::unix_now;
 use crate::pki::{inspect, name::SUBJECT_FIELDS, KeyAlgorithm, PkiError, San};
@@ -326,8 +327,21 @@ pub fn app() -> Html {
     // rebuilding them on every keystroke would make typing slow. During a run they are rebuilt
     // once, at its end, so each step's task stays short.
     let memo_version = use_mut_ref(|| 0u64);
+    // Step 8's runs, shared once per run, so the views drawn from them (the diagram, the
+    // decoded messages) are built once and skipped on later renders.
+    let runs = {
+        let handle = state.clone();
+        use_memo(state.workshop.generation(), move |_| {
+            handle
+                .workshop
+                .handshakes()
+                .iter()
+                .map(|(scenario, outcome)| (*scenario, Rc::new(outcome.clone())))
+                .collect::<Vec<_>>()
+        })
+    };
     let made = {
-        let (handle, memo_version) = (state.clone(), memo_version.clone());
+        let (handle, memo_version, runs) = (state.clone(), memo_version.clone(), runs.clone());
         let shown_generation = state
             .busy
             .as_ref()
@@ -342,7 +356,7 @@ pub fn app() -> Html {
             let s = &*handle;
             let mut results: Vec<Html> = StepId::ALL
                 .iter()
-                .map(|step| step_result(s, *step))
+                .map(|step| step_result(s, *step, &runs))
                 .collect();
             results.push(verification_view(s));
             *memo_version.borrow_mut() += 1;
@@ -375,9 +389,10 @@ pub fn app() -> Html {
             <h1>{"mTLS Lab"}</h1>
             <p class="tagline">{"The mutual TLS workshop in your browser: two organisations, their CAs, a signed client certificate and a real handshake. Nothing leaves this tab unless you download it."}</p>
         </header>
+        <navigator::StepNav steps={navigator::nav_steps(s)} />
         <main>
             { concept() }
-            { controls(s, &dispatch, &cancelled, made.1.clone()) }
+            { controls(s, &dispatch, &cancelled, made.1.clone(), &runs) }
             { for StepId::ALL.iter().zip(made.0.iter()).map(|(step, result)| step_section(s, &dispatch, *step, &cancelled, result.clone())) }
             { super::lab_view::lab_section(s, &dispatch) }
             <section class="verification" id="verification" aria-labelledby="verification-title">
@@ -429,7 +444,13 @@ fn concept() -> Html {
     }
 }
 
-fn controls(s: &AppState, dispatch: &Dispatch, cancelled: &CancelledRun, zip: Html) -> Html {
+fn controls(
+    s: &AppState,
+    dispatch: &Dispatch,
+    cancelled: &CancelledRun,
+    zip: Html,
+    runs: &Runs,
+) -> Html {
     let settings = &s.workshop.settings;
     let busy = s.busy.is_some();
     let on_pass = {
@@ -534,6 +555,7 @@ fn controls(s: &AppState, dispatch: &Dispatch, cancelled: &CancelledRun, zip: Ht
                 { zip }
             </div>
             { progress(s) }
+            { navigator::run_summary(s, runs) }
             { storage_view(s, dispatch) }
         </section>
     }
@@ -931,9 +953,9 @@ fn import_view(s: &AppState, dispatch: &Dispatch, step: StepId) -> Html {
     }
 }
 
-fn step_result(s: &AppState, step: StepId) -> Html {
+fn step_result(s: &AppState, step: StepId, runs: &Runs) -> Html {
     if step == StepId::Handshake {
-        return handshake_view(s);
+        return handshake_view(runs);
     }
     let artifacts = s.workshop.artifacts(step);
     if artifacts.is_empty() {
@@ -1277,9 +1299,39 @@ fn check_view(s: &AppState, dispatch: &Dispatch) -> Html {
     let onclick = Callback::from(move |_| d.dispatch(Action::CheckCertificate { now: unix_now() }));
     let result = s.check.as_ref().map(|check| {
         let view = &check.view;
-        let verdict = |r: &Result<Vec<String>, String>| match r {
-            Ok(chain) => format!("✓ verifies ({} certificates up to the root)", chain.len()),
-            Err(e) => format!("✗ {e}"),
+        // Each role judged twice: by webpki, as rustls checks a peer, and by `openssl verify`,
+        // as nginx and curl do. Where only one of them accepts it, a note says why.
+        let verdicts = |role: &str, v: &crate::pki::verdicts::Verdicts| {
+            let purpose = crate::pki::openssl_verdict::purpose(v.usage);
+            let webpki = match &v.webpki {
+                Ok(chain) => html! {
+                    <p>{ format!("webpki (rustls): ✓ verifies ({} certificates up to the root)", chain.len()) }</p>
+                },
+                Err(e) => html! {
+                    <p>
+                        { format!("webpki (rustls): ✗ {e}") }
+                        <small class="rustls-name">{"webpki: "}<code>{ e.webpki_name.clone() }</code></small>
+                    </p>
+                },
+            };
+            let openssl = match (v.openssl.first(), &v.openssl.unjudged) {
+                (None, Some(why)) => html! {
+                    <p>{ format!("openssl verify -purpose {purpose}: ") }<span class="muted">{ format!("this page cannot tell: {why}") }</span></p>
+                },
+                _ => html! {
+                    <p>{ format!("openssl verify -purpose {purpose}: ") }<code class="mono">{ v.openssl.line() }</code></p>
+                },
+            };
+            html! {
+                <div class="check-purpose">
+                    <h5>{ format!("For {role} authentication") }</h5>
+                    { webpki }
+                    { openssl }
+                    if let Some(note) = &v.disagreement {
+                        <p class="check bad disagree" role="note"><strong>{"⚠ They disagree. "}</strong>{ note.clone() }</p>
+                    }
+                </div>
+            }
         };
         html! {
             <div class="cert checked">
@@ -1295,8 +1347,8 @@ fn check_view(s: &AppState, dispatch: &Dispatch) -> Html {
                 { for check.chains.iter().map(|c| html! {
                     <div class="check-ca">
                         <h4>{ format!("Against {}", c.ca) }</h4>
-                        <p>{ format!("For client authentication: {}", verdict(&c.client_auth)) }</p>
-                        <p>{ format!("For server authentication: {}", verdict(&c.server_auth)) }</p>
+                        { verdicts("client", &c.client_auth) }
+                        { verdicts("server", &c.server_auth) }
                     </div>
                 }) }
             </div>
@@ -1377,14 +1429,13 @@ fn verification_view(s: &AppState) -> Html {
     }
 }
 
-fn handshake_view(s: &AppState) -> Html {
-    let outcomes = s.workshop.handshakes();
-    if outcomes.is_empty() {
+fn handshake_view(runs: &Runs) -> Html {
+    if runs.is_empty() {
         return html! {};
     }
     html! {
         <div class="result handshakes">
-            { for outcomes.iter().map(|(scenario, outcome)| scenario_view(*scenario, outcome)) }
+            { for runs.iter().map(|(scenario, outcome)| scenario_view(*scenario, outcome)) }
         </div>
     }
 }
@@ -1397,7 +1448,7 @@ fn scenario_stem(scenario: Scenario) -> &'static str {
     }
 }
 
-fn scenario_view(scenario: Scenario, outcome: &Outcome) -> Html {
+fn scenario_view(scenario: Scenario, outcome: &Rc<Outcome>) -> Html {
     let as_expected = outcome.result.is_ok() == scenario.should_succeed();
     let detail = match &outcome.result {
         Ok(est) => format!(
@@ -1420,7 +1471,7 @@ fn scenario_view(scenario: Scenario, outcome: &Outcome) -> Html {
         },
     };
     html! {
-        <div class={classes!("scenario", if as_expected { "expected" } else { "unexpected" })} data-scenario={format!("{scenario:?}")}>
+        <div class={classes!("scenario", if as_expected { "expected" } else { "unexpected" })} id={navigator::scenario_anchor(scenario)} data-scenario={format!("{scenario:?}")}>
             <h3>{ scenario.title() }</h3>
             <p class="verdict">{ outcome.headline() }</p>
             if let Err(f) = &outcome.result {
@@ -1431,7 +1482,11 @@ fn scenario_view(scenario: Scenario, outcome: &Outcome) -> Html {
             <p class="muted">{ format!("{} · expected: {} · {}", outcome.version.label(), if scenario.should_succeed() { "success" } else { "refusal" }, if as_expected { "as expected" } else { "NOT as expected" }) }</p>
             <p>{ detail }</p>
             <p class="muted openssl-reason">{ format!("With openssl (the Commands tab): {}", commands::step8_expectation(scenario, outcome.version).summary) }</p>
-            <super::lab_view::CollapsedDetail outcome={std::rc::Rc::new(outcome.clone())} title={scenario.title()} file_stem={format!("step8-{}", scenario_stem(scenario))} />
+            if scenario == Scenario::Mutual {
+                <p class="help">{ format!("The mutual handshake over {}, drawn from this run's own messages: an arrow for each flight, solid if any of its messages was encrypted, dashed if all went in the clear.", outcome.version.label()) }</p>
+                <super::lab_view::OpenDiagram outcome={outcome.clone()} title={scenario.title()} id="step8-overview-diagram-title" />
+            }
+            <super::lab_view::CollapsedDetail outcome={outcome.clone()} title={scenario.title()} file_stem={format!("step8-{}", scenario_stem(scenario))} />
             <details>
                 <summary>{ format!("Record trace ({} records)", outcome.records.len()) }</summary>
                 <div class="table-scroll" tabindex="0" role="region" aria-label="Record trace"><table class="trace">

@@ -60,11 +60,12 @@ pub struct CertificateCheck {
     pub chains: Vec<ChainCheck>,
 }
 
+/// One organisation's CA hierarchy, judged by webpki and by openssl for each TLS role.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChainCheck {
     pub ca: &'static str,
-    pub client_auth: Result<Vec<String>, String>,
-    pub server_auth: Result<Vec<String>, String>,
+    pub client_auth: pki::verdicts::Verdicts,
+    pub server_auth: pki::verdicts::Verdicts,
 }
 
 /// The seed's three connection runs.
@@ -459,9 +460,11 @@ impl Workshop {
     }
 
     /// Inspects a certificate pasted by the user and tries it against both organisations'
-    /// CAs, for client and for server authentication. The workshop is left as it is.
+    /// CAs, for client and for server authentication, as webpki (rustls) and as `openssl
+    /// verify` judge it. The workshop is left as it is.
     pub fn check_certificate(&self, pem: &str, now: u64) -> Result<CertificateCheck, PkiError> {
-        use crate::pki::verify::{self, Usage};
+        use crate::pki::verdicts::Verdicts;
+        use crate::pki::verify::Usage;
         let cert = Certificate::from_pem(pem)?;
         let view = pki::inspect::certificate(&cert)?;
         let hierarchies = [
@@ -480,8 +483,7 @@ impl Workshop {
                     .into_iter()
                     .collect();
                 let check = |usage| {
-                    verify::chain(&cert, &untrusted, std::slice::from_ref(root), usage, now)
-                        .map_err(|e| e.to_string())
+                    Verdicts::judge(&cert, &untrusted, std::slice::from_ref(root), usage, now)
                 };
                 Some(ChainCheck {
                     ca: label,

@@ -331,14 +331,20 @@ test('DER and PKCS#12 downloads, and a pasted or uploaded certificate is decoded
   await check.locator('#check-cert-error').getByText(/no -----BEGIN/).waitFor();
   await check.getByLabel('Or upload a certificate file:').setInputFiles(pem.target);
   await check.getByRole('button', { name: 'Decode and verify' }).click();
-  await check.getByText('For server authentication: ✓ verifies (3 certificates up to the root)').first().waitFor();
+  // Against C's CA, for a server: webpki and openssl both accept it, and no note says otherwise.
+  const asServer = check.locator('.check-purpose', { hasText: 'For server authentication' }).first();
+  await asServer.getByText('webpki (rustls): ✓ verifies (3 certificates up to the root)').waitFor();
+  await asServer.getByText('openssl verify -purpose sslserver: OK').waitFor();
+  assert.equal(await asServer.locator('.disagree').count(), 0);
+  const asClient = check.locator('.check-purpose', { hasText: 'For client authentication' }).first();
+  await asClient.getByText('openssl verify -purpose sslclient: error 26 at 0 depth lookup: unsuitable certificate purpose').waitFor();
   assert.equal(await check.locator('#check-cert-error').textContent(), '');
   // An oversized upload is refused by its field, and the last result stays.
   const big = path.join(dir, 'big.pem');
   (await import('node:fs')).writeFileSync(big, 'A'.repeat(400 * 1024));
   await check.getByLabel('Or upload a certificate file:').setInputFiles(big);
   await check.locator('#check-cert-error').getByText(/the limit is 256 KiB/).waitFor();
-  await check.getByText('For server authentication: ✓ verifies (3 certificates up to the root)').first().waitFor();
+  await asServer.getByText('webpki (rustls): ✓ verifies (3 certificates up to the root)').waitFor();
   assert.deepEqual(problems, []);
   await context.close();
 });
