@@ -286,6 +286,15 @@ fn verification_catches_a_foreign_chain_and_a_mismatched_key() {
     // Ten years on, the client certificate has expired.
     let later = workshop.verification(unix_now() + 3700 * 86_400).unwrap();
     assert!(!later.valid_now && later.client_chain.is_err());
+    assert!(
+        later
+            .client_chain
+            .as_ref()
+            .unwrap_err()
+            .ends_with("has expired: its notAfter date is past"),
+        "{:?}",
+        later.client_chain
+    );
     let other = mtls_lab::pki::PrivateKey::generate(KeyAlgorithm::EcdsaP256).unwrap();
     assert_ne!(
         mtls_lab::pki::verify::public_key_sha256(&other.spki_der()),
