@@ -13,7 +13,17 @@ const NOW: u64 = 1_795_000_000;
 pub fn pem_import(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let _ = pki::pem::parse_all(&text);
-    let _ = Certificate::all_from_pem(&text);
+    // A pasted bundle: its first certificate judged through the others, the last as anchor.
+    if let Ok(certs) = Certificate::all_from_pem(&text) {
+        if let Some((leaf, rest)) = certs.split_first() {
+            let anchor = rest.last().map_or(std::slice::from_ref(leaf), std::slice::from_ref);
+            for usage in [verify::Usage::ClientAuth, verify::Usage::ServerAuth] {
+                let _ = verify::chain(leaf, rest, anchor, usage, NOW);
+                let _ = pki::openssl_verdict::judge(leaf, rest, anchor, usage, NOW);
+            }
+            let _ = inspect::chain_file(&certs);
+        }
+    }
 }
 
 pub fn csr(data: &[u8]) {
@@ -33,6 +43,13 @@ pub fn certificate(data: &[u8]) {
             &[],
             std::slice::from_ref(&cert),
             verify::Usage::ClientAuth,
+            NOW,
+        );
+        let _ = pki::openssl_verdict::judge(
+            &cert,
+            &[],
+            std::slice::from_ref(&cert),
+            verify::Usage::ServerAuth,
             NOW,
         );
         let _ = verify::rsa_modulus_sha256(&cert.spki_der());
