@@ -190,7 +190,7 @@ async function openEverything(page) {
   }
 }
 
-test('no Rust Debug text after Run all steps and the lab', async () => {
+test('no Rust Debug text after Run all steps, the lab, and the certificate check', async () => {
   const { page, context, problems } = await openApp({ width: 1280, height: 900 });
   await runAll(page);
   await assertNoDebugText(page, 'after Run all steps');
@@ -205,6 +205,19 @@ test('no Rust Debug text after Run all steps and the lab', async () => {
     await page.locator(`#lab tr[data-scenario="${id}"]`).getByRole('button', { name: 'Show messages' }).click();
     await openEverything(page);
     await assertNoDebugText(page, `the lab's ${id} run, everything open`);
+  }
+
+  // Certificates checked against both CAs, each refused somewhere: the reasons in plain words,
+  // webpki's own names only in small print.
+  const check = page.locator('#check-certificate');
+  await check.evaluate((details) => { details.open = true; });
+  for (const [step, subject] of [[7, /client-c\.local/], [6, /client-b\.local/], [2, /Client B Root CA/]]) {
+    const pem = await page.locator(`#step-${step} pre.pem`).first().textContent();
+    await check.getByLabel('Certificate (PEM)').fill(pem);
+    await check.getByRole('button', { name: 'Decode and verify' }).click();
+    await check.locator('.checked h3').filter({ hasText: subject }).waitFor();
+    assert.ok(await check.getByText(/^webpki \(rustls\): ✗ /).count() > 0, `step ${step}'s certificate is refused somewhere`);
+    await assertNoDebugText(page, `step ${step}'s certificate checked`);
   }
 
   assert.deepEqual(problems, []);
