@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { tempDir, sh, freePort, startServer } from './harness.mjs';
+import { tempDir, sh, startServer, startProcess, waitUntil } from './harness.mjs';
 import { useSite } from './site.mjs';
 
 const PASSPHRASE = 'e2e passphrase';
@@ -81,23 +81,29 @@ test('Run all steps ends in a handshake, and the zip works with openssl as the s
     assert.throws(() => sh(dir, `openssl pkey -in ${key} -passin pass:wrong-passphrase -noout`));
   }
 
-  // The seed's Step 8, its commands as written apart from the port and the passphrase source.
-  const port = await freePort();
-  const serverScript = `cd client_c_ca && exec openssl s_server -accept ${port} -cert certs/client_c_server.crt -key private/client_c_server.key -pass env:KEY_PASSPHRASE -CAfile certs/client_c_ca_chain.crt -Verify 2 -verify_return_error -state`;
-  const clients = [
-    ['mutual', `cd client_b_cert && openssl s_client -connect localhost:${port} -cert client_b_signed_by_client_c.crt -key client_b.key -pass env:KEY_PASSPHRASE -CAfile client_c_ca_chain.crt -verify 2 -verify_return_error -state`, true],
-    ['no certificate', `openssl s_client -connect localhost:${port} -CAfile client_b_cert/client_c_ca_chain.crt`, false],
-    ['wrong certificate', `openssl s_client -connect localhost:${port} -cert client_b_ca/certs/client_b_root_ca.crt -key client_b_ca/private/client_b_root_ca.key -pass env:KEY_PASSPHRASE -CAfile client_b_cert/client_c_ca_chain.crt`, false],
-  ];
-  for (const [name, client, shouldReach] of clients) {
-    const server = await startServer(dir, serverScript, port, env);
+  // Step 8 as the page shows it: each block run as shown (only the port differs), each
+  // judged by the output the page says it prints, read from the page itself.
+  await page.locator('#step-8').getByRole('tab', { name: 'Commands' }).click();
+  const blocks = await page.locator('#step-8 .command').evaluateAll((divs) => divs.map((div) => ({
+    title: div.querySelector('h4').textContent,
+    script: div.querySelector('pre').textContent,
+    expect: [...div.querySelectorAll('.expect code')].map((c) => [c.textContent, c.nextSibling.textContent.trim()]),
+  })));
+  const serverBlock = blocks.find((b) => b.title.startsWith('Start Client C'));
+  const clientBlocks = blocks.filter((b) => b.expect.length > 0);
+  assert.equal(clientBlocks.length, 3);
+  for (const block of clientBlocks) {
+    const server = await startServer(dir, serverBlock.script, env);
+    const line = `ping-${clientBlocks.indexOf(block)}`;
+    const client = startProcess(dir, block.script.replaceAll('8443', String(server.port)), env, `${line}\n`);
     try {
-      let out = '';
-      try { out = sh(dir, `{ echo ping-from-${name.replace(/ /g, '-')}; sleep 1; } | (${client}) 2>&1`, env); } catch (e) { out = String(e); }
-      await new Promise((r) => setTimeout(r, 300));
-      const reached = server.log().includes(`ping-from-${name.replace(/ /g, '-')}`);
-      assert.equal(reached, shouldReach, `${name}\n${out}\n${server.log()}`);
+      const shouldReach = block.title.startsWith('Connect from Client B with its certificate');
+      const seen = () => block.expect.every(([text, where]) => (where === '(client)' ? client.log() : server.log()).includes(text))
+        && (!shouldReach || server.log().includes(line));
+      assert.ok(await waitUntil(seen), `${block.title}\nexpected ${JSON.stringify(block.expect)}\nclient:\n${client.log()}\ns_server:\n${server.log()}`);
+      assert.equal(server.log().includes(line), shouldReach, block.title);
     } finally {
+      client.stop();
       server.stop();
     }
   }

@@ -53,41 +53,45 @@ export async function tempDir(tag) {
 /** Runs a command and returns its combined output; throws with the output on failure. */
 export function sh(cwd, command, env = {}) {
   try {
-    return execFileSync('bash', ['-c', command], { cwd, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync('bash', ['-c', `set -o pipefail\n${command}`], { cwd, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
     throw new Error(`${command}\n${error.stdout ?? ''}${error.stderr ?? ''}`);
   }
 }
 
-export function freePort() {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
+/** Waits until `done()` holds, for at most 20 s; returns whether it did. */
+export async function waitUntil(done) {
+  const deadline = Date.now() + 20000;
+  while (Date.now() < deadline) {
+    if (done()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return done();
 }
 
-/** Starts a bash script (an s_server) in its own process group; returns a stop function. */
-export async function startServer(cwd, script, port, env) {
+/** Starts a bash script in its own process group with its standard input kept open (as a
+ * terminal's is); `input` is written to it first. Returns its log and a stop function. */
+export function startProcess(cwd, script, env, input = '') {
   let log = '';
   const child = spawn('bash', ['-c', script], { cwd, env: { ...process.env, ...env }, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
   child.stdout.on('data', (d) => { log += d; });
   child.stderr.on('data', (d) => { log += d; });
-  const deadline = Date.now() + 20000;
-  for (;;) {
-    try {
-      execFileSync('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`], { stdio: 'ignore' });
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`s_server did not start:\n${log}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  if (input) child.stdin.write(input);
   return {
     log: () => log,
     stop: () => { try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ } },
   };
 }
 
+/** Starts an s_server script with `-accept 8443` turned into `-accept 0`, and waits for the
+ * `ACCEPT [::]:PORT` line in which s_server names the port the OS gave it. */
+export async function startServer(cwd, script, env) {
+  if (!script.includes('-accept 8443')) throw new Error(`not an s_server on 8443:\n${script}`);
+  const server = startProcess(cwd, script.replace('-accept 8443', '-accept 0'), env);
+  const accept = () => server.log().match(/^ACCEPT .*:(\d+)$/m);
+  if (!(await waitUntil(() => accept() !== null))) {
+    server.stop();
+    throw new Error(`s_server did not start:\n${server.log()}`);
+  }
+  return { ...server, port: Number(accept()[1]) };
+}
