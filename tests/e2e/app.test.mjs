@@ -442,6 +442,18 @@ test('The handshake lab runs every scenario, shows each verdict, and its capture
     assert.match(verdicts[id].actual, /^refused by Client C ✓/, id);
   }
 
+  // A row's bundle, downloaded from the page: its script gets openssl's verdict on the very
+  // files rustls judged, and it is the verdict the row names.
+  const bundleDir = await tempDir('bundle');
+  const bundle = await download(page,
+    page.getByRole('button', { name: "Reproduce with openssl: The wrong client certificate: B's root CA" }), bundleDir);
+  assert.equal(bundle.name, 'lab-client-root-as-cert.zip');
+  sh(bundleDir, `unzip -q ${bundle.target}`);
+  const reproduced = sh(path.join(bundleDir, 'lab-client-root-as-cert'), 'bash reproduce.sh 2>&1', { KEY_PASSPHRASE: PASSPHRASE });
+  assert.match(reproduced, /verify error:num=18:self-signed certificate/);
+  assert.match(reproduced, /openssl's verdict: .*s_server refuses/);
+  assert.match(sh(path.join(bundleDir, 'lab-client-root-as-cert'), 'cat OUTCOME.txt'), /CaUsedAsEndEntity/);
+
   // The good run: every TLS 1.3 message, from the right side, decrypted.
   await page.locator('#lab tr[data-scenario="good-tls13"]').getByRole('button', { name: 'Show messages' }).click();
   const detail = page.locator('#lab-detail');
