@@ -16,7 +16,9 @@ pub fn pem_import(data: &[u8]) {
     // A pasted bundle: its first certificate judged through the others, the last as anchor.
     if let Ok(certs) = Certificate::all_from_pem(&text) {
         if let Some((leaf, rest)) = certs.split_first() {
-            let anchor = rest.last().map_or(std::slice::from_ref(leaf), std::slice::from_ref);
+            let anchor = rest
+                .last()
+                .map_or(std::slice::from_ref(leaf), std::slice::from_ref);
             for usage in [verify::Usage::ClientAuth, verify::Usage::ServerAuth] {
                 let _ = verify::chain(leaf, rest, anchor, usage, NOW);
                 let _ = pki::openssl_verdict::judge(leaf, rest, anchor, usage, NOW);
