@@ -377,3 +377,16 @@ fn lab_runs_and_handshakes_survive_the_trip_to_a_worker_and_back() {
         assert!(HandshakeJob::decode(garbage).is_err());
     }
 }
+
+/// With B's root on another curve than B's key, the mismatched-key row still pairs B's
+/// certificate with a key of its own type, so C refuses the signature, not its algorithm.
+#[test]
+fn the_mismatched_key_row_uses_a_key_of_the_certificates_type() {
+    let mut settings = Settings::default();
+    settings.b_root.algorithm = mtls_lab::pki::KeyAlgorithm::EcdsaP384;
+    let workshop = workshop(settings);
+    let run = lab::run(&workshop, LabScenario::MismatchedKey, unix_now()).unwrap();
+    let failure = run.outcome.result.as_ref().unwrap_err();
+    assert_eq!(failure.side, Side::Server, "{}", run.outcome.headline());
+    assert_eq!(failure.error.kind, RefusalKind::BadSignature);
+}

@@ -1038,7 +1038,7 @@ fn certificate_view(s: &AppState, party: Party) -> Html {
             <dl>
                 <dt>{"Version"}</dt><dd>{ format!("{} (0x{})", view.version, view.version - 1) }</dd>
                 <dt>{"Subject"}</dt><dd>{ view.subject.clone() }</dd>
-                <dt>{"Issuer"}</dt><dd>{ view.issuer.clone() }{ if view.self_issued { " (self-signed)" } else { "" } }</dd>
+                <dt>{"Issuer"}</dt><dd>{ view.issuer.clone() }{ if view.self_issued { " (self-issued: its issuer is its own subject)" } else { "" } }</dd>
                 <dt>{"Validity"}</dt><dd>{ format!("{} → {}", view.not_before, view.not_after) }</dd>
                 <dt>{"Public key"}</dt><dd>{ view.public_key.clone() }</dd>
                 <dt>{"Signature"}</dt><dd>{ view.signature_algorithm.clone() }</dd>
@@ -1113,7 +1113,7 @@ fn chain_file_view(s: &AppState) -> Html {
                     <li>
                         <dl class="fields">
                             <dt>{"Subject"}</dt><dd>{ e.subject.clone() }</dd>
-                            <dt>{"Issuer"}</dt><dd>{ e.issuer.clone() }{ if e.self_signed { " (self-signed)" } else { "" } }</dd>
+                            <dt>{"Issuer"}</dt><dd>{ e.issuer.clone() }{ if e.self_signed { " (self-issued: its issuer is its own subject)" } else { "" } }</dd>
                         </dl>
                         <p class={classes!("chain-link", match e.issued_by_next() { Some(false) => "bad", _ => "ok" })}>{ format!("{} {}", match e.issued_by_next() { Some(false) => "✗", _ => "✓" }, e.note) }</p>
                     </li>

@@ -202,7 +202,7 @@ impl LabScenario {
                 "Sign leaves directly with the intermediate, or raise pathlen where a deeper tree is meant.",
             ),
             LabScenario::MismatchedKey => (
-                "B signs CertificateVerify with its root CA's key, not the certificate's; C's check of that signature fails.",
+                "B signs CertificateVerify with another private key of the same type as its certificate's (its root CA's, when that is one); C's check of that signature fails.",
                 "Pair the certificate with its own key (openssl x509 -noout -pubkey vs pkey -pubout).",
             ),
             LabScenario::FederatedGoodRun => (
@@ -483,7 +483,7 @@ pub fn setup(inputs: &LabInputs, scenario: LabScenario, now: u64) -> Result<Setu
         LabScenario::MismatchedKey => {
             client.identity = Some((
                 with_c_intermediates(parts.b_client.clone()),
-                parts.b_root_key.clone(),
+                parts.other_key_like_b()?,
             ));
             client.skip_key_check = true;
         }
@@ -604,6 +604,27 @@ impl Parts {
     /// The CA that signs B's leaves in the seed: C's intermediate, or C's root without one.
     fn c_issuer(&self) -> (&Certificate, &PrivateKey) {
         (&self.c_issuer.0, &self.c_issuer.1)
+    }
+
+    /// A private key of the same type as B's that is not B's: B's root key where it is one,
+    /// else another of the workshop's keys, else a new one. A key of another type would make
+    /// the signature fail for its algorithm, not for the key.
+    fn other_key_like_b(&self) -> Result<PrivateKey, PkiError> {
+        let wanted = self.b_client_key.algorithm();
+        let candidates = [
+            Some(&self.b_root_key),
+            self.b_issuer.as_ref().map(|(_, k)| k),
+            Some(&self.c_server_key),
+            Some(&self.c_issuer.1),
+        ];
+        match candidates
+            .into_iter()
+            .flatten()
+            .find(|k| k.algorithm() == wanted && k.pkcs8_der() != self.b_client_key.pkcs8_der())
+        {
+            Some(key) => Ok(key.clone()),
+            None => PrivateKey::generate(wanted),
+        }
     }
 
     /// B's own issuing CA, for the federated model.
