@@ -5,10 +5,12 @@ pub mod diagram;
 pub mod handshake;
 pub mod keylog;
 pub mod messages;
+pub mod names;
 pub mod pcapng;
 pub mod refusal;
 pub mod trace;
 pub mod transfer;
+pub mod wire;
 
 pub use handshake::{run, ClientSide, Established, Failure, Outcome, ServerSide, Side, TlsVersion};
 pub use keylog::SessionKeys;
