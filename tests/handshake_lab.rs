@@ -78,12 +78,12 @@ fn every_scenario_gets_its_verdict_for_its_reason() {
                 };
                 assert!(
                     run.outcome
-                        .messages
+                        .messages()
                         .iter()
                         .any(|m| m.direction == alert_from
                             && matches!(m.kind, MessageKind::Alert { fatal: true, .. })),
                     "{scenario:?}: no alert decoded\n{:#?}",
-                    names(&run.outcome.messages)
+                    names(&run.outcome.messages())
                 );
             }
         }
@@ -155,7 +155,7 @@ fn field<'a>(fields: &'a [messages::Field], label: &str) -> &'a str {
 fn tls13_good_run_decrypts_every_message_from_the_right_side() {
     let workshop = workshop(Settings::default());
     let run = lab::run(&workshop, LabScenario::GoodRun, unix_now()).unwrap();
-    let all = &run.outcome.messages;
+    let all = &run.outcome.messages();
     let client = handshake_from(all, Direction::ClientToServer);
     let server = handshake_from(all, Direction::ServerToClient);
     let expected_client = [
@@ -221,7 +221,7 @@ fn tls13_good_run_decrypts_every_message_from_the_right_side() {
 fn tls12_good_run_shows_the_classic_flights_and_opens_finished() {
     let workshop = workshop(Settings::default());
     let run = lab::run(&workshop, LabScenario::GoodRunTls12, unix_now()).unwrap();
-    let all = &run.outcome.messages;
+    let all = &run.outcome.messages();
     let client = handshake_from(all, Direction::ClientToServer);
     let server = handshake_from(all, Direction::ServerToClient);
     assert_eq!(
@@ -260,7 +260,7 @@ fn tls12_good_run_shows_the_classic_flights_and_opens_finished() {
 fn a_refusal_is_decrypted_too() {
     let workshop = workshop(Settings::default());
     let run = lab::run(&workshop, LabScenario::NoClientCertificate, unix_now()).unwrap();
-    let all = &run.outcome.messages;
+    let all = &run.outcome.messages();
     let empty = all
         .iter()
         .find(|m| m.direction == Direction::ClientToServer && m.is_handshake(11))
@@ -288,7 +288,7 @@ fn verdict_labels_read_well() {
 fn the_diagram_draws_one_arrow_per_flight_and_says_who_refused() {
     let workshop = workshop(Settings::default());
     let good = lab::run(&workshop, LabScenario::GoodRun, unix_now()).unwrap();
-    let flights = diagram::flights(&good.outcome.messages, true);
+    let flights = diagram::flights(&good.outcome.messages(), true);
     // B's hello; C's whole first flight; B's CCS, certificate, proof and Finished; C's
     // tickets; then the data each way.
     let directions: Vec<Direction> = flights.iter().map(|f| f.direction).collect();
@@ -313,7 +313,7 @@ fn the_diagram_draws_one_arrow_per_flight_and_says_who_refused() {
     let svg = diagram::svg(&refused.outcome, "Wrong <name> & \"quotes\"");
     assert!(svg.contains("Client B refused"), "{svg}");
     assert!(svg.contains("Wrong &lt;name&gt; &amp; &quot;quotes&quot;"));
-    let last = diagram::flights(&refused.outcome.messages, true)
+    let last = diagram::flights(&refused.outcome.messages(), true)
         .pop()
         .unwrap();
     assert!(last.alert && last.direction == Direction::ClientToServer);
@@ -333,7 +333,8 @@ fn the_capture_and_key_log_of_a_run_belong_together() {
         assert_eq!(keylog.matches(&format!("{label} ")).count(), 1, "{keylog}");
     }
     // Every line names this session's ClientHello random.
-    let hello = &run.outcome.messages[0];
+    let messages = run.outcome.messages();
+    let hello = &messages[0];
     let random: String = hello.bytes[6..38]
         .iter()
         .map(|b| format!("{b:02x}"))

@@ -16,7 +16,7 @@ fn wire_order(settings: &Settings) -> Vec<(Direction, String)> {
         .find(|(s, _)| *s == Scenario::Mutual)
         .expect("the good run");
     assert!(good.result.is_ok(), "{}", good.headline());
-    good.messages
+    good.messages()
         .iter()
         .filter(|m| match m.kind {
             MessageKind::Handshake(_) => true,

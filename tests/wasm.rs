@@ -61,13 +61,18 @@ fn every_lab_scenario_gets_its_verdict_and_decrypts_in_wasm() {
             "{scenario:?}: {}",
             run.outcome.headline()
         );
-        let decrypted = run.outcome.messages.iter().filter(|m| m.decrypted).count();
+        let decrypted = run
+            .outcome
+            .messages()
+            .iter()
+            .filter(|m| m.decrypted)
+            .count();
         assert!(decrypted > 0, "{scenario:?}");
     }
     let good = lab::run(&workshop, LabScenario::GoodRun, unix_now()).unwrap();
     assert!(good
         .outcome
-        .messages
+        .messages()
         .iter()
         .any(|m| m.kind == MessageKind::Handshake(15) && m.decrypted));
     let capture = mtls_lab::tls::pcapng::capture(

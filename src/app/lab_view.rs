@@ -388,7 +388,7 @@ pub fn collapsed_detail(props: &CollapsedDetailProps) -> Html {
     };
     html! {
         <details {ontoggle}>
-            <summary>{ format!("Messages and diagram ({} messages)", props.outcome.messages.len()) }</summary>
+            <summary>{ format!("Messages and diagram ({} messages)", props.outcome.messages().len()) }</summary>
             if *open { { handshake_detail(&props.outcome, &props.title, &props.file_stem) } }
         </details>
     }
@@ -442,7 +442,7 @@ pub fn handshake_detail(outcome: &Outcome, title: &str, file_stem: &str) -> Html
             </p>
             <p class="muted">{"Open the capture in Wireshark or run tshark -r on it: the session's secrets travel inside, so the encrypted messages decode with no setup. They are this run's secrets only, not your keys."}</p>
             <ol class="messages" aria-label="Messages in order">
-                { for outcome.messages.iter().map(|m| message_item(m, tls13)) }
+                { for outcome.messages().iter().map(|m| message_item(m, tls13)) }
             </ol>
         </div>
     }

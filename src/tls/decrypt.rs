@@ -1,9 +1,9 @@
 //! Turns a run's records back into the messages both sides sent, decrypting the protected
 //! ones with the secrets rustls logged for that very session.
 
-use super::handshake::TlsVersion;
 use super::keylog::SessionKeys;
-use super::trace::{alert_name, handshake_type_name, Direction, Record};
+use super::trace::{alert_name, handshake_type_name, Record};
+use super::types::{Direction, TlsVersion};
 use ring::{aead, hkdf, hmac};
 
 const CHANGE_CIPHER_SPEC: u8 = 20;

@@ -1,8 +1,8 @@
 //! A sequence diagram of one run, drawn from its decoded messages as standalone SVG.
 
 use super::decrypt::{Message, MessageKind};
-use super::handshake::{Outcome, Side, TlsVersion};
-use super::trace::Direction;
+use super::handshake::{Outcome, Side};
+use super::types::{Direction, TlsVersion};
 
 const WIDTH: u32 = 720;
 const CLIENT_X: u32 = 150;
@@ -134,7 +134,7 @@ pub fn svg(outcome: &Outcome, title: &str) -> String {
 /// The same diagram, its title element carrying `title_id`: a page that shows several
 /// diagrams gives each its own, as ids must be unique in a document.
 pub fn svg_with_id(outcome: &Outcome, title: &str, title_id: &str) -> String {
-    let flights = flights(&outcome.messages, outcome.version == TlsVersion::Tls13);
+    let flights = flights(&outcome.messages(), outcome.version == TlsVersion::Tls13);
     let mut body = Vec::new();
     let mut y = TOP;
     for flight in &flights {

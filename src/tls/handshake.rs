@@ -1,9 +1,10 @@
 //! A rustls client (Client B) and server (Client C) talking over memory, every record kept.
 
-use super::decrypt::{messages, Message};
+use super::decrypt::{self, Message};
 use super::keylog::{Collector, SessionKeys};
 use super::refusal::Refusal;
-use super::trace::{Direction, Record, RecordReader};
+use super::trace::{Record, RecordReader};
+use super::types::{Direction, TlsVersion};
 use crate::pki::{Certificate, PrivateKey};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
 use rustls::server::WebPkiClientVerifier;
@@ -13,30 +14,6 @@ use rustls::{
 };
 use std::io::{Read, Write};
 use std::sync::Arc;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub enum TlsVersion {
-    #[default]
-    Tls13,
-    Tls12,
-}
-
-impl TlsVersion {
-    pub fn label(self) -> &'static str {
-        match self {
-            TlsVersion::Tls13 => "TLS 1.3",
-            TlsVersion::Tls12 => "TLS 1.2",
-        }
-    }
-
-    /// The matching `openssl s_client` / `s_server` flag.
-    pub fn openssl_flag(self) -> &'static str {
-        match self {
-            TlsVersion::Tls13 => "-tls1_3",
-            TlsVersion::Tls12 => "-tls1_2",
-        }
-    }
-}
 
 /// Client C: its certificate chain (leaf first), its key, and the CAs it trusts for clients
 /// (`s_server -CAfile`).
@@ -100,6 +77,8 @@ pub struct Established {
     pub server_received: String,
 }
 
+/// A run as it happened: the records both sides sent, the secrets rustls derived, and the
+/// verdict. Everything else (messages, fields, diagram, capture) is read from these.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outcome {
     pub version: TlsVersion,
@@ -107,11 +86,15 @@ pub struct Outcome {
     pub result: Result<Established, Failure>,
     /// The secrets rustls derived, as far as the run got.
     pub keys: SessionKeys,
-    /// Every message both sides sent, the encrypted ones opened with `keys`.
-    pub messages: Vec<Message>,
 }
 
 impl Outcome {
+    /// Every message both sides sent, the encrypted ones opened with `keys`. Decrypts the
+    /// records on each call: keep the result rather than asking again.
+    pub fn messages(&self) -> Vec<Message> {
+        decrypt::messages(&self.records, &self.keys, self.version)
+    }
+
     /// "Handshake succeeded", or "Handshake failed: " with the side and the reason in plain words.
     pub fn headline(&self) -> String {
         match &self.result {
@@ -139,7 +122,6 @@ pub fn run(server: &ServerSide, client: &ClientSide, version: TlsVersion) -> Out
             peer_error: None,
         }),
         keys: SessionKeys::default(),
-        messages: Vec::new(),
     };
     let server_conn = match server_connection(server, version) {
         Ok(c) => c,
@@ -158,13 +140,11 @@ pub fn run(server: &ServerSide, client: &ClientSide, version: TlsVersion) -> Out
         records: Vec::new(),
     };
     let result = wire.handshake().and_then(|()| wire.exchange_data());
-    let keys = collector.keys();
     Outcome {
         version,
-        messages: messages(&wire.records, &keys, version),
         records: wire.records,
         result,
-        keys,
+        keys: collector.keys(),
     }
 }
 

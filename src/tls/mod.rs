@@ -10,9 +10,11 @@ pub mod pcapng;
 pub mod refusal;
 pub mod trace;
 pub mod transfer;
+pub mod types;
 pub mod wire;
 
-pub use handshake::{run, ClientSide, Established, Failure, Outcome, ServerSide, Side, TlsVersion};
+pub use handshake::{run, ClientSide, Established, Failure, Outcome, ServerSide, Side};
 pub use keylog::SessionKeys;
 pub use refusal::{Refusal, RefusalKind};
-pub use trace::{Direction, Record};
+pub use trace::Record;
+pub use types::{Direction, TlsVersion};

@@ -1,21 +1,6 @@
 //! Reads the TLS records each side wrote, as a packet capture would show them.
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Direction {
-    /// Client B to Client C.
-    ClientToServer,
-    /// Client C to Client B.
-    ServerToClient,
-}
-
-impl Direction {
-    pub fn arrow(self) -> &'static str {
-        match self {
-            Direction::ClientToServer => "B → C",
-            Direction::ServerToClient => "C → B",
-        }
-    }
-}
+use super::types::Direction;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record {

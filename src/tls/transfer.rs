@@ -1,10 +1,11 @@
 //! Text forms of a handshake's inputs and of its outcome, so a Web Worker can run the
 //! handshake (RSA-4096 signatures included) while the page keeps answering.
 
-use super::handshake::{ClientSide, Established, Failure, Outcome, ServerSide, Side, TlsVersion};
+use super::handshake::{ClientSide, Established, Failure, Outcome, ServerSide, Side};
 use super::keylog::{hex, Secret, SessionKeys};
 use super::refusal::Refusal;
-use super::trace::{Direction, RecordReader};
+use super::trace::RecordReader;
+use super::types::{Direction, TlsVersion};
 use crate::pki::{Certificate, PkiError, PrivateKey};
 
 const JOB_HEADER: &str = "mtls-lab handshake v1";
@@ -95,8 +96,8 @@ impl HandshakeJob {
     }
 }
 
-/// The outcome as text: the records as sent, the secrets, and the verdict. Messages are
-/// decoded again on arrival, from the same records and secrets.
+/// The outcome as text: the records as sent, the secrets, and the verdict: all an outcome
+/// holds, since its messages are read from the records and secrets.
 pub fn encode_outcome(outcome: &Outcome) -> String {
     let mut lines = vec![OUTCOME_HEADER.to_string(), version_line(outcome.version)];
     for record in &outcome.records {
@@ -212,7 +213,6 @@ pub fn decode_outcome(text: &str) -> Result<Outcome, PkiError> {
     }
     Ok(Outcome {
         version,
-        messages: super::decrypt::messages(&records, &keys, version),
         records,
         result: result.ok_or_else(|| bad("verdict"))?,
         keys,
