@@ -84,12 +84,12 @@ pub fn trace_records(data: &[u8]) {
         let reader = if i % 2 == 0 { &mut client } else { &mut server };
         records.extend(reader.push(piece));
     }
-    // Secrets for whatever ClientHello random the input carries, so decryption is tried.
+    // Secrets for whatever hello random the input carries, so decryption is tried.
     let random = records
-        .first()
-        .and_then(|r| r.bytes.get(11..43))
-        .unwrap_or_default()
-        .to_vec();
+        .iter()
+        .find_map(|r| tls::wire::hello(r.fragment()).ok().flatten())
+        .map(|hello| hello.random.to_vec())
+        .unwrap_or_default();
     let keys = SessionKeys {
         secrets: [
             "CLIENT_HANDSHAKE_TRAFFIC_SECRET",

@@ -3,9 +3,10 @@
 
 use mtls_lab::clock::unix_now;
 use mtls_lab::tls::decrypt::{Message, MessageKind};
-use mtls_lab::tls::{diagram, messages, Direction, RefusalKind, Side, TlsVersion};
+use mtls_lab::tls::{diagram, messages, wire, Direction, RefusalKind, Side, TlsVersion};
 use mtls_lab::workshop::lab::{self, LabScenario, Verdict};
 use mtls_lab::workshop::{Settings, Workshop};
+use rustls::HandshakeType;
 
 fn workshop(settings: Settings) -> Workshop {
     let mut workshop = Workshop::new(settings);
@@ -194,16 +195,25 @@ fn tls13_good_run_decrypts_every_message_from_the_right_side() {
     assert!(data.iter().all(|m| m.decrypted));
 
     // The fields a learner opens.
-    let find = |direction: Direction, ty: u8| {
+    let find = |direction: Direction, ty: HandshakeType| {
         all.iter()
             .find(|m| m.direction == direction && m.is_handshake(ty))
             .unwrap()
     };
-    let request = messages::decode(&find(Direction::ServerToClient, 13).bytes, true);
+    let request = messages::decode(
+        &find(Direction::ServerToClient, HandshakeType::CertificateRequest).bytes,
+        true,
+    );
     let ca_names = field(&request, "CA names the server asks for");
     assert!(ca_names.contains("Client C"), "{request:#?}");
-    let server_cert = messages::decode(&find(Direction::ServerToClient, 11).bytes, true);
-    let client_cert = messages::decode(&find(Direction::ClientToServer, 11).bytes, true);
+    let server_cert = messages::decode(
+        &find(Direction::ServerToClient, HandshakeType::Certificate).bytes,
+        true,
+    );
+    let client_cert = messages::decode(
+        &find(Direction::ClientToServer, HandshakeType::Certificate).bytes,
+        true,
+    );
     let text = |fields: &[messages::Field]| format!("{fields:?}");
     assert!(
         text(&server_cert).contains("client-c.local"),
@@ -213,7 +223,10 @@ fn tls13_good_run_decrypts_every_message_from_the_right_side() {
         text(&client_cert).contains("client-b.local"),
         "{client_cert:#?}"
     );
-    let hello = messages::decode(&find(Direction::ServerToClient, 2).bytes, true);
+    let hello = messages::decode(
+        &find(Direction::ServerToClient, HandshakeType::ServerHello).bytes,
+        true,
+    );
     assert!(text(&hello).contains(&run.outcome.result.as_ref().unwrap().cipher_suite));
 }
 
@@ -263,7 +276,9 @@ fn a_refusal_is_decrypted_too() {
     let all = &run.outcome.messages();
     let empty = all
         .iter()
-        .find(|m| m.direction == Direction::ClientToServer && m.is_handshake(11))
+        .find(|m| {
+            m.direction == Direction::ClientToServer && m.is_handshake(HandshakeType::Certificate)
+        })
         .unwrap();
     assert!(empty.decrypted);
     let alert = all
@@ -333,12 +348,10 @@ fn the_capture_and_key_log_of_a_run_belong_together() {
         assert_eq!(keylog.matches(&format!("{label} ")).count(), 1, "{keylog}");
     }
     // Every line names this session's ClientHello random.
-    let messages = run.outcome.messages();
-    let hello = &messages[0];
-    let random: String = hello.bytes[6..38]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hello = wire::hello(&run.outcome.messages()[0].bytes)
+        .expect("a whole hello")
+        .expect("the ClientHello");
+    let random: String = hello.random.iter().map(|b| format!("{b:02x}")).collect();
     assert!(keylog
         .lines()
         .all(|l| l.split(' ').nth(1) == Some(random.as_str())));

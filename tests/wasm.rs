@@ -52,6 +52,7 @@ fn the_whole_hierarchy_and_its_handshakes_run_in_wasm() {
 fn every_lab_scenario_gets_its_verdict_and_decrypts_in_wasm() {
     use mtls_lab::tls::decrypt::MessageKind;
     use mtls_lab::workshop::lab::{self, LabScenario};
+    use rustls::HandshakeType;
     let mut workshop = Workshop::new(Settings::default());
     workshop.run_all(unix_now()).unwrap();
     for scenario in LabScenario::ALL {
@@ -70,11 +71,9 @@ fn every_lab_scenario_gets_its_verdict_and_decrypts_in_wasm() {
         assert!(decrypted > 0, "{scenario:?}");
     }
     let good = lab::run(&workshop, LabScenario::GoodRun, unix_now()).unwrap();
-    assert!(good
-        .outcome
-        .messages()
-        .iter()
-        .any(|m| m.kind == MessageKind::Handshake(15) && m.decrypted));
+    assert!(good.outcome.messages().iter().any(|m| m.kind
+        == MessageKind::Handshake(HandshakeType::CertificateVerify)
+        && m.decrypted));
     let capture = mtls_lab::tls::pcapng::capture(
         &good.outcome.records,
         &good.outcome.keys.to_sslkeylogfile(),

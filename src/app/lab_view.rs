@@ -457,7 +457,7 @@ fn message_item(message: &Message, tls13: bool) -> Html {
                 "description",
                 &format!(
                     "{} ({description})",
-                    crate::tls::trace::alert_name(*description)
+                    crate::tls::names::alert_name(*description)
                 ),
             ),
         ],

@@ -2,20 +2,17 @@
 //! ones with the secrets rustls logged for that very session.
 
 use super::keylog::SessionKeys;
-use super::trace::{alert_name, handshake_type_name, Record};
+use super::names::{alert_name, handshake_name};
+use super::trace::Record;
 use super::types::{Direction, TlsVersion};
+use super::wire::{self, RANDOM_LEN};
 use ring::{aead, hkdf, hmac};
-
-const CHANGE_CIPHER_SPEC: u8 = 20;
-const ALERT: u8 = 21;
-const HANDSHAKE: u8 = 22;
-const APPLICATION_DATA: u8 = 23;
-const FINISHED: u8 = 20;
+use rustls::{CipherSuite, ContentType, HandshakeType};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MessageKind {
-    /// A handshake message, by its type byte.
-    Handshake(u8),
+    /// A handshake message, by its type.
+    Handshake(HandshakeType),
     ChangeCipherSpec,
     Alert {
         fatal: bool,
@@ -42,7 +39,7 @@ pub struct Message {
 impl Message {
     pub fn name(&self) -> String {
         match &self.kind {
-            MessageKind::Handshake(ty) => handshake_type_name(*ty).to_string(),
+            MessageKind::Handshake(ty) => handshake_name(*ty).to_string(),
             MessageKind::ChangeCipherSpec => "ChangeCipherSpec".into(),
             MessageKind::Alert { fatal, description } => format!(
                 "Alert: {} ({})",
@@ -54,7 +51,7 @@ impl Message {
         }
     }
 
-    pub fn is_handshake(&self, ty: u8) -> bool {
+    pub fn is_handshake(&self, ty: HandshakeType) -> bool {
         self.kind == MessageKind::Handshake(ty)
     }
 }
@@ -78,27 +75,32 @@ pub fn messages(records: &[Record], keys: &SessionKeys, version: TlsVersion) -> 
 /// The randoms and suite the ClientHello and ServerHello carried in the clear.
 #[derive(Default)]
 struct Hellos {
-    client_random: Option<Vec<u8>>,
-    server_random: Option<Vec<u8>>,
-    suite: Option<u16>,
+    client_random: Option<[u8; RANDOM_LEN]>,
+    server_random: Option<[u8; RANDOM_LEN]>,
+    suite: Option<CipherSuite>,
 }
 
 impl Hellos {
     fn find(records: &[Record]) -> Self {
         let mut hellos = Hellos::default();
-        for record in records.iter().filter(|r| r.content_type == HANDSHAKE) {
-            let body = record.bytes.get(5..).unwrap_or_default();
-            let random = body.get(6..38).map(<[u8]>::to_vec);
-            match (record.direction, body.first()) {
-                (Direction::ClientToServer, Some(1)) if hellos.client_random.is_none() => {
-                    hellos.client_random = random;
+        for record in records
+            .iter()
+            .filter(|r| r.content_type == ContentType::Handshake)
+        {
+            let Ok(Some(hello)) = wire::hello(record.fragment()) else {
+                continue;
+            };
+            match (record.direction, hello.ty) {
+                (Direction::ClientToServer, HandshakeType::ClientHello)
+                    if hellos.client_random.is_none() =>
+                {
+                    hellos.client_random = Some(hello.random);
                 }
-                (Direction::ServerToClient, Some(2)) if hellos.server_random.is_none() => {
-                    hellos.server_random = random;
-                    let session_id_len = body.get(38).map(|&l| usize::from(l));
-                    hellos.suite = session_id_len
-                        .and_then(|l| body.get(39 + l..41 + l))
-                        .map(|s| u16::from_be_bytes([s[0], s[1]]));
+                (Direction::ServerToClient, HandshakeType::ServerHello)
+                    if hellos.server_random.is_none() =>
+                {
+                    hellos.server_random = Some(hello.random);
+                    hellos.suite = hello.cipher_suite;
                 }
                 _ => {}
             }
@@ -143,9 +145,10 @@ impl Reader {
         version: TlsVersion,
         out: &mut Vec<Message>,
     ) {
-        let Some((header, fragment)) = record.bytes.split_first_chunk::<5>() else {
+        let Some(header) = record.header() else {
             return;
         };
+        let fragment = record.fragment();
         let direction = self.direction;
         let message = |kind, decrypted, bytes: &[u8]| Message {
             direction,
@@ -154,7 +157,7 @@ impl Reader {
             decrypted,
             bytes: bytes.to_vec(),
         };
-        if record.content_type == CHANGE_CIPHER_SPEC {
+        if record.content_type == ContentType::ChangeCipherSpec {
             out.push(message(MessageKind::ChangeCipherSpec, false, fragment));
             if version == TlsVersion::Tls12 {
                 self.cipher_changed = true;
@@ -163,7 +166,7 @@ impl Reader {
             return;
         }
         let protected = match version {
-            TlsVersion::Tls13 => record.content_type == APPLICATION_DATA,
+            TlsVersion::Tls13 => record.content_type == ContentType::ApplicationData,
             TlsVersion::Tls12 => self.cipher_changed,
         };
         if !protected {
@@ -208,7 +211,7 @@ impl Reader {
     fn take(
         &mut self,
         index: usize,
-        content_type: u8,
+        content_type: ContentType,
         plaintext: &[u8],
         decrypted: bool,
         version: TlsVersion,
@@ -225,26 +228,28 @@ impl Reader {
             bytes: bytes.to_vec(),
         };
         match content_type {
-            HANDSHAKE => {
+            ContentType::Handshake => {
                 if self.pending.is_empty() {
                     self.pending_record = index;
                     self.pending_decrypted = decrypted;
                 }
                 self.pending.extend_from_slice(plaintext);
                 let stream = std::mem::take(&mut self.pending);
-                let (whole, tail) = super::messages::split(&stream);
-                for bytes in whole {
-                    let ty = bytes.first().copied().unwrap_or_default();
+                let (whole, tail) = wire::handshakes(&stream);
+                for frame in whole {
                     out.push(Message {
                         direction,
-                        kind: MessageKind::Handshake(ty),
+                        kind: MessageKind::Handshake(frame.ty),
                         record: self.pending_record,
                         decrypted: self.pending_decrypted,
-                        bytes: bytes.to_vec(),
+                        bytes: frame.bytes.to_vec(),
                     });
                     self.pending_record = index;
                     self.pending_decrypted = decrypted;
-                    if version == TlsVersion::Tls13 && ty == FINISHED && self.handshake_phase {
+                    if version == TlsVersion::Tls13
+                        && frame.ty == HandshakeType::Finished
+                        && self.handshake_phase
+                    {
                         // After its Finished a side writes with application traffic keys.
                         self.handshake_phase = false;
                         self.keys = tls13_keys(self.direction, false, hellos, keys);
@@ -252,7 +257,7 @@ impl Reader {
                 }
                 self.pending = tail.to_vec();
             }
-            ALERT => {
+            ContentType::Alert => {
                 let kind = match plaintext {
                     [level, description] => MessageKind::Alert {
                         fatal: *level == 2,
@@ -262,8 +267,12 @@ impl Reader {
                 };
                 out.push(message(kind, plaintext));
             }
-            APPLICATION_DATA => out.push(message(MessageKind::ApplicationData, plaintext)),
-            CHANGE_CIPHER_SPEC => out.push(message(MessageKind::ChangeCipherSpec, plaintext)),
+            ContentType::ApplicationData => {
+                out.push(message(MessageKind::ApplicationData, plaintext))
+            }
+            ContentType::ChangeCipherSpec => {
+                out.push(message(MessageKind::ChangeCipherSpec, plaintext))
+            }
             _ => out.push(message(MessageKind::Unreadable, plaintext)),
         }
     }
@@ -279,14 +288,20 @@ struct SuiteParams {
     fixed_iv_len: usize,
 }
 
-fn suite_params(suite: u16) -> Option<SuiteParams> {
+fn suite_params(suite: CipherSuite) -> Option<SuiteParams> {
+    use CipherSuite as S;
     let (aead, sha384, fixed_iv_len) = match suite {
-        0x1301 => (&aead::AES_128_GCM, false, 12),
-        0x1302 => (&aead::AES_256_GCM, true, 12),
-        0x1303 => (&aead::CHACHA20_POLY1305, false, 12),
-        0xc02b | 0xc02f => (&aead::AES_128_GCM, false, 4),
-        0xc02c | 0xc030 => (&aead::AES_256_GCM, true, 4),
-        0xcca8 | 0xcca9 => (&aead::CHACHA20_POLY1305, false, 12),
+        S::TLS13_AES_128_GCM_SHA256 => (&aead::AES_128_GCM, false, 12),
+        S::TLS13_AES_256_GCM_SHA384 => (&aead::AES_256_GCM, true, 12),
+        S::TLS13_CHACHA20_POLY1305_SHA256 => (&aead::CHACHA20_POLY1305, false, 12),
+        S::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 | S::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 => {
+            (&aead::AES_128_GCM, false, 4)
+        }
+        S::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 | S::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 => {
+            (&aead::AES_256_GCM, true, 4)
+        }
+        S::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
+        | S::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 => (&aead::CHACHA20_POLY1305, false, 12),
         _ => return None,
     };
     Some(SuiteParams {
@@ -331,7 +346,7 @@ impl RecordKeys {
     }
 
     /// TLS 1.3: the header is the AAD; the real content type is the last non-zero byte.
-    fn open_tls13(&mut self, header: &[u8; 5], fragment: &[u8]) -> Option<(u8, Vec<u8>)> {
+    fn open_tls13(&mut self, header: &[u8; 5], fragment: &[u8]) -> Option<(ContentType, Vec<u8>)> {
         let nonce = self.sequence_nonce()?;
         self.sequence = self.sequence.wrapping_add(1);
         let mut buffer = fragment.to_vec();
@@ -340,7 +355,7 @@ impl RecordKeys {
             .open_in_place(nonce, aead::Aad::from(header), &mut buffer)
             .ok()?;
         let end = plain.iter().rposition(|&b| b != 0)?;
-        Some((plain[end], plain[..end].to_vec()))
+        Some((ContentType::from(plain[end]), plain[..end].to_vec()))
     }
 
     /// TLS 1.2: the AAD is sequence, type, version and plaintext length; GCM carries an
@@ -412,7 +427,7 @@ fn tls13_keys(
         (Direction::ClientToServer, false) => "CLIENT_TRAFFIC_SECRET_0",
         (Direction::ServerToClient, false) => "SERVER_TRAFFIC_SECRET_0",
     };
-    let client_random = hellos.client_random.as_deref()?;
+    let client_random = hellos.client_random.as_ref()?;
     let secret = keys.secret(label, client_random)?;
     let key_len = params.aead.key_len();
     let key = expand_label(params.hkdf, secret, "key", key_len)?;
@@ -438,8 +453,8 @@ fn p_hash(algorithm: hmac::Algorithm, secret: &[u8], seed: &[u8], len: usize) ->
 
 fn tls12_keys(direction: Direction, hellos: &Hellos, keys: &SessionKeys) -> Option<RecordKeys> {
     let params = suite_params(hellos.suite?)?;
-    let client_random = hellos.client_random.as_deref()?;
-    let server_random = hellos.server_random.as_deref()?;
+    let client_random = hellos.client_random.as_ref()?;
+    let server_random = hellos.server_random.as_ref()?;
     let master = keys.secret("CLIENT_RANDOM", client_random)?;
     let key_len = params.aead.key_len();
     let iv_len = params.fixed_iv_len;

@@ -3,6 +3,7 @@
 use super::decrypt::{Message, MessageKind};
 use super::handshake::{Outcome, Side};
 use super::types::{Direction, TlsVersion};
+use rustls::HandshakeType;
 
 const WIDTH: u32 = 720;
 const CLIENT_X: u32 = 150;
@@ -63,9 +64,12 @@ fn label(message: &Message) -> String {
 fn note(message: &Message, tls13: bool) -> Option<String> {
     let from_client = message.direction == Direction::ClientToServer;
     let who = if from_client { "B" } else { "C" };
-    match message.kind {
-        MessageKind::Handshake(13) => Some("C asks for a client certificate".into()),
-        MessageKind::Handshake(11) => {
+    let MessageKind::Handshake(ty) = message.kind else {
+        return None;
+    };
+    match ty {
+        HandshakeType::CertificateRequest => Some("C asks for a client certificate".into()),
+        HandshakeType::Certificate => {
             let names = chain_names(message, tls13);
             Some(if names.is_empty() {
                 format!("empty: {who} sends no certificate")
@@ -73,12 +77,12 @@ fn note(message: &Message, tls13: bool) -> Option<String> {
                 format!("{who}'s chain: {}", names.join(" ← "))
             })
         }
-        MessageKind::Handshake(15) => Some(format!("{who} proves it holds its private key")),
+        HandshakeType::CertificateVerify => Some(format!("{who} proves it holds its private key")),
         // TLS 1.2 has no server CertificateVerify: C signs its key share instead.
-        MessageKind::Handshake(12) => {
+        HandshakeType::ServerKeyExchange => {
             Some("C signs its ECDHE share: proof it holds its private key".into())
         }
-        MessageKind::Handshake(20) => Some("MAC over the handshake so far".into()),
+        HandshakeType::Finished => Some("MAC over the handshake so far".into()),
         _ => None,
     }
 }

@@ -4,9 +4,9 @@
 //! or garbled message yields the fields read so far plus an "error" field, never a panic.
 
 use super::keylog::hex;
-use super::trace::handshake_type_name;
+use super::names::handshake_name;
 use crate::pki::{inspect, Certificate};
-use rustls::{CipherSuite, NamedGroup, ProtocolVersion, SignatureScheme};
+use rustls::{CipherSuite, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme};
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,7 +47,7 @@ pub fn decode(message: &[u8], tls13: bool) -> Vec<Field> {
     };
     fields.push(Field::new(
         "type",
-        format!("{} ({ty})", handshake_type_name(ty)),
+        format!("{} ({ty})", handshake_name(HandshakeType::from(ty))),
     ));
     let declared = match header.u24("the message header") {
         Ok(length) => length,
@@ -1207,7 +1207,11 @@ mod tests {
         let stream: Vec<u8> = outcome
             .records
             .iter()
-            .filter(|r| r.direction == direction && r.content_type == 22 && !r.encrypted)
+            .filter(|r| {
+                r.direction == direction
+                    && r.content_type == rustls::ContentType::Handshake
+                    && !r.encrypted
+            })
             .flat_map(|r| r.bytes[5..].to_vec())
             .collect();
         let (messages, tail) = split(&stream);

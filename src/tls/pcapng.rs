@@ -328,7 +328,7 @@ mod tests {
         bytes.extend((0..body_len).map(|i| i as u8));
         Record {
             direction,
-            content_type,
+            content_type: content_type.into(),
             version: 0x0303,
             length: body_len,
             contents: Vec::new(),

@@ -2,7 +2,7 @@
 //! page, with rustls's own name kept beside them.
 
 use super::handshake::Side;
-use super::trace::alert_name;
+use super::names::alert_name;
 use rustls::{CertificateError, Error, InconsistentKeys};
 
 /// What went wrong, as far as a learner needs to know.

@@ -1,11 +1,15 @@
 //! Reads the TLS records each side wrote, as a packet capture would show them.
 
+use super::names::{alert_name, content_type_name, handshake_name};
+use super::wire::{self, Reader, HANDSHAKE_HEADER_LEN, RECORD_HEADER_LEN};
+use rustls::ContentType;
+
 use super::types::Direction;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record {
     pub direction: Direction,
-    pub content_type: u8,
+    pub content_type: ContentType,
     /// The record-layer version field, e.g. 0x0303.
     pub version: u16,
     pub length: usize,
@@ -21,60 +25,15 @@ impl Record {
     pub fn content_type_name(&self) -> &'static str {
         content_type_name(self.content_type)
     }
-}
 
-pub fn content_type_name(ty: u8) -> &'static str {
-    match ty {
-        20 => "ChangeCipherSpec",
-        21 => "Alert",
-        22 => "Handshake",
-        23 => "ApplicationData",
-        _ => "Unknown",
+    /// The record's header as sent: TLS authenticates it with the fragment.
+    pub fn header(&self) -> Option<&[u8; RECORD_HEADER_LEN]> {
+        self.bytes.first_chunk()
     }
-}
 
-pub fn handshake_type_name(ty: u8) -> &'static str {
-    match ty {
-        0 => "HelloRequest",
-        1 => "ClientHello",
-        2 => "ServerHello",
-        4 => "NewSessionTicket",
-        5 => "EndOfEarlyData",
-        8 => "EncryptedExtensions",
-        11 => "Certificate",
-        12 => "ServerKeyExchange",
-        13 => "CertificateRequest",
-        14 => "ServerHelloDone",
-        15 => "CertificateVerify",
-        16 => "ClientKeyExchange",
-        20 => "Finished",
-        24 => "KeyUpdate",
-        _ => "unknown handshake message",
-    }
-}
-
-pub fn alert_name(description: u8) -> &'static str {
-    match description {
-        0 => "close_notify",
-        10 => "unexpected_message",
-        20 => "bad_record_mac",
-        40 => "handshake_failure",
-        42 => "bad_certificate",
-        43 => "unsupported_certificate",
-        44 => "certificate_revoked",
-        45 => "certificate_expired",
-        46 => "certificate_unknown",
-        47 => "illegal_parameter",
-        48 => "unknown_ca",
-        49 => "access_denied",
-        50 => "decode_error",
-        51 => "decrypt_error",
-        70 => "protocol_version",
-        80 => "internal_error",
-        109 => "missing_extension",
-        112 => "unrecognized_name",
-        116 => "certificate_required",
-        _ => "unknown alert",
+    /// What follows the header: the plaintext, or the ciphertext of a protected record.
+    pub fn fragment(&self) -> &[u8] {
+        self.bytes.get(RECORD_HEADER_LEN..).unwrap_or_default()
     }
 }
 
@@ -99,66 +58,67 @@ impl RecordReader {
     pub fn push(&mut self, bytes: &[u8]) -> Vec<Record> {
         self.pending.extend_from_slice(bytes);
         let mut records = Vec::new();
-        while self.pending.len() >= 5 {
-            let length = usize::from(u16::from_be_bytes([self.pending[3], self.pending[4]]));
-            if self.pending.len() < 5 + length {
-                break;
-            }
-            let body: Vec<u8> = self.pending.drain(..5 + length).collect();
-            records.push(self.read(body));
+        while let Ok((frame, rest)) = wire::record(&self.pending) {
+            let (content_type, version) = (frame.content_type, frame.version);
+            let size = self.pending.len() - rest.len();
+            let bytes: Vec<u8> = self.pending.drain(..size).collect();
+            records.push(self.read(content_type, version, bytes));
         }
         records
     }
 
-    fn read(&mut self, bytes: Vec<u8>) -> Record {
-        let (header, body) = bytes.split_at(5);
-        let content_type = header[0];
-        let version = u16::from_be_bytes([header[1], header[2]]);
-        let (contents, encrypted) = match content_type {
-            20 => {
-                self.after_ccs = true;
-                (vec!["ChangeCipherSpec".to_string()], false)
-            }
-            21 if !self.after_ccs && body.len() == 2 => (
-                vec![format!(
-                    "Alert: {} ({})",
-                    alert_name(body[1]),
-                    if body[0] == 2 { "fatal" } else { "warning" }
-                )],
-                false,
-            ),
-            22 if !self.after_ccs => (handshake_messages(body), false),
-            22 => (
-                vec!["encrypted handshake message (Finished)".to_string()],
-                true,
-            ),
-            23 => (vec!["encrypted".to_string()], true),
-            _ => (vec!["encrypted or unreadable".to_string()], true),
-        };
-        Record {
+    fn read(&mut self, content_type: ContentType, version: u16, bytes: Vec<u8>) -> Record {
+        let mut record = Record {
             direction: self.direction,
             content_type,
             version,
-            length: bytes.len() - 5,
-            contents,
-            encrypted,
+            length: 0,
+            contents: Vec::new(),
+            encrypted: false,
             bytes,
-        }
+        };
+        let body = record.fragment();
+        let (contents, encrypted) = match (content_type, body) {
+            (ContentType::ChangeCipherSpec, _) => {
+                self.after_ccs = true;
+                (vec!["ChangeCipherSpec".to_string()], false)
+            }
+            (ContentType::Alert, &[level, description]) if !self.after_ccs => (
+                vec![format!(
+                    "Alert: {} ({})",
+                    alert_name(description),
+                    if level == 2 { "fatal" } else { "warning" }
+                )],
+                false,
+            ),
+            (ContentType::Handshake, _) if !self.after_ccs => (handshake_messages(body), false),
+            (ContentType::Handshake, _) => (
+                vec!["encrypted handshake message (Finished)".to_string()],
+                true,
+            ),
+            (ContentType::ApplicationData, _) => (vec!["encrypted".to_string()], true),
+            _ => (vec!["encrypted or unreadable".to_string()], true),
+        };
+        record.length = body.len();
+        record.contents = contents;
+        record.encrypted = encrypted;
+        record
     }
 }
 
 /// Names the handshake messages packed in one plaintext record.
-fn handshake_messages(mut body: &[u8]) -> Vec<String> {
+fn handshake_messages(body: &[u8]) -> Vec<String> {
     let mut names = Vec::new();
-    while body.len() >= 4 {
-        let length =
-            (usize::from(body[1]) << 16) | (usize::from(body[2]) << 8) | usize::from(body[3]);
-        names.push(handshake_type_name(body[0]).to_string());
-        if body.len() < 4 + length {
+    let mut r = Reader::new(body, 0);
+    while r.len() >= HANDSHAKE_HEADER_LEN {
+        let Ok((ty, length)) = r.handshake_header() else {
+            break;
+        };
+        names.push(handshake_name(ty).to_string());
+        if r.take(length, "the message").is_err() {
             names.push("(continues in the next record)".to_string());
             break;
         }
-        body = &body[4 + length..];
     }
     names
 }
@@ -177,6 +137,8 @@ mod tests {
         assert_eq!(records[0].contents, vec!["ClientHello"]);
         let after = reader.push(&[20, 3, 3, 0, 1, 1, 22, 3, 3, 0, 2, 9, 9]);
         assert_eq!(after[0].content_type_name(), "ChangeCipherSpec");
+        assert_eq!(after[1].content_type, ContentType::Handshake);
+        assert_eq!(after[1].fragment(), [9, 9]);
         assert!(after[1].encrypted);
     }
 
