@@ -105,11 +105,13 @@ pub fn trace_records(data: &[u8]) {
         .collect(),
     };
     for version in [TlsVersion::Tls13, TlsVersion::Tls12] {
+        let tls13 = version == TlsVersion::Tls13;
         let messages = decrypt::messages(&records, &keys, version);
         for message in &messages {
-            let _ = tls::messages::decode(&message.bytes, version == TlsVersion::Tls13);
+            // Decodes handshake messages into their types, then renders them as fields.
+            let _ = tls::messages::render::message_fields(message, tls13);
         }
-        let _ = diagram::flights(&messages, version == TlsVersion::Tls13);
+        let _ = diagram::flights(&messages, tls13);
     }
     let _ = pcapng::capture(&records, &keys.to_sslkeylogfile());
 }

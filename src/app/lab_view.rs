@@ -5,7 +5,7 @@ use super::browser;
 use super::state::{Action, AppState};
 use crate::clock::unix_now;
 use crate::pki::PrivateKey;
-use crate::tls::decrypt::{Message, MessageKind};
+use crate::tls::decrypt::Message;
 use crate::tls::{diagram, messages, pcapng, Direction, Failure, Outcome, TlsVersion};
 use crate::workshop::export::KeyProtection;
 use crate::workshop::lab::{self, LabRun, LabScenario, Setup, Verdict};
@@ -449,31 +449,7 @@ pub fn handshake_detail(outcome: &Outcome, title: &str, file_stem: &str) -> Html
 }
 
 fn message_item(message: &Message, tls13: bool) -> Html {
-    let fields: Vec<messages::Field> = match &message.kind {
-        MessageKind::Handshake(_) => messages::decode(&message.bytes, tls13),
-        MessageKind::Alert { fatal, description } => vec![
-            field("level", if *fatal { "fatal (2)" } else { "warning (1)" }),
-            field(
-                "description",
-                &format!(
-                    "{} ({description})",
-                    crate::tls::names::alert_name(*description)
-                ),
-            ),
-        ],
-        MessageKind::ApplicationData => {
-            vec![field("text", &String::from_utf8_lossy(&message.bytes))]
-        }
-        MessageKind::ChangeCipherSpec => vec![field(
-            "meaning",
-            if tls13 {
-                "none: sent only so that middleboxes let TLS 1.3 through"
-            } else {
-                "from now on this side encrypts"
-            },
-        )],
-        MessageKind::Unreadable => vec![field("length", &format!("{} bytes", message.bytes.len()))],
-    };
+    let fields = messages::render::message_fields(message, tls13);
     let (arrow, side) = match message.direction {
         Direction::ClientToServer => ("B → C", "from-client"),
         Direction::ServerToClient => ("C → B", "from-server"),
@@ -493,13 +469,6 @@ fn message_item(message: &Message, tls13: bool) -> Html {
                 <pre class="hex" aria-label="Raw bytes">{ hex_dump(&message.bytes) }</pre>
             </details>
         </li>
-    }
-}
-
-fn field(label: &str, value: &str) -> messages::Field {
-    messages::Field {
-        label: label.into(),
-        value: value.into(),
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::decrypt::{Message, MessageKind};
 use super::handshake::{Outcome, Side};
+use super::messages;
 use super::types::{Direction, TlsVersion};
 use rustls::HandshakeType;
 
@@ -89,14 +90,10 @@ fn note(message: &Message, tls13: bool) -> Option<String> {
 
 /// The common names in a Certificate message, leaf first, as the seed's notes name files.
 fn chain_names(message: &Message, tls13: bool) -> Vec<String> {
-    super::messages::decode(&message.bytes, tls13)
-        .iter()
-        .filter(|f| f.label.starts_with("certificate ") && f.label.ends_with(" subject"))
-        .map(|f| match f.value.rsplit_once("CN = ") {
-            Some((_, cn)) => cn.split(", ").next().unwrap_or(cn).to_string(),
-            None => f.value.clone(),
-        })
-        .collect()
+    messages::decode(&message.bytes, tls13)
+        .certificate()
+        .map(messages::Certificate::common_names)
+        .unwrap_or_default()
 }
 
 fn escape(text: &str) -> String {
