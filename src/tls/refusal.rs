@@ -31,7 +31,7 @@ pub enum RefusalKind {
     KeyMismatch,
     /// The peer's fatal alert, received by this side after the peer refused.
     AlertReceived(u8),
-    /// Anything else, with rustls's own text.
+    /// Anything else, in the page's words; rustls's own text goes in small print.
     Other(String),
 }
 
@@ -205,7 +205,29 @@ fn classify(error: &Error) -> (RefusalKind, String) {
             RefusalKind::KeyMismatch,
             "InconsistentKeys(KeyMismatch)".into(),
         ),
-        other => (RefusalKind::Other(other.to_string()), variant_name(other)),
+        // The page's own messages travel as General and are plain already.
+        Error::General(text) => (RefusalKind::Other(text.clone()), "General".into()),
+        other => (
+            RefusalKind::Other(unexplained(other).into()),
+            format!("{}: {other}", variant_name(other)),
+        ),
+    }
+}
+
+/// A plain sentence for an error the page does not single out; rustls's own words, which may
+/// carry its internal names, are kept for the small print.
+fn unexplained(error: &Error) -> &'static str {
+    match error {
+        Error::InvalidMessage(_) | Error::PeerMisbehaved(_) | Error::InappropriateMessage { .. } | Error::InappropriateHandshakeMessage { .. } => {
+            "the other side sent a message that breaks the TLS protocol"
+        }
+        Error::PeerIncompatible(_) => {
+            "the two sides share no TLS version, cipher suite, group or signature algorithm that both accept"
+        }
+        Error::InvalidCertificate(_) => {
+            "the peer's certificate is unacceptable for a reason this page does not single out"
+        }
+        _ => "rustls stopped the handshake for a reason this page does not single out",
     }
 }
 
@@ -225,12 +247,21 @@ fn classify_certificate(error: &CertificateError) -> (RefusalKind, String) {
                 Some(webpki::Error::CaUsedAsEndEntity) => RefusalKind::CaUsedAsEndEntity,
                 Some(webpki::Error::EndEntityUsedAsCa) => RefusalKind::EndEntityUsedAsCa,
                 Some(webpki::Error::PathLenConstraintViolated) => RefusalKind::PathLenExceeded,
-                _ => RefusalKind::Other(error.to_string()),
+                _ => RefusalKind::Other(
+                    "the peer's certificate is unacceptable for a reason this page does not single out"
+                        .into(),
+                ),
             };
-            let name = webpki.map_or_else(|| variant_name(error), variant_name);
+            let name = webpki.map_or_else(|| format!("{error}"), variant_name);
             return (kind, format!("Other({name})"));
         }
-        other => RefusalKind::Other(other.to_string()),
+        other => return (
+            RefusalKind::Other(
+                "the peer's certificate is unacceptable for a reason this page does not single out"
+                    .into(),
+            ),
+            format!("{}: {other}", variant_name(other)),
+        ),
     };
     (kind, variant_name(error))
 }
@@ -290,6 +321,23 @@ mod tests {
         assert_eq!(
             refusal.sentence(Side::Client),
             "Client B received a fatal alert from Client C: certificate_required (116)."
+        );
+    }
+
+    #[test]
+    fn errors_the_page_does_not_single_out_read_plainly() {
+        let error = Error::InvalidCertificate(CertificateError::UnhandledCriticalExtension);
+        let refusal = Refusal::from_rustls(&error);
+        let sentence = refusal.sentence(Side::Server);
+        assert!(sentence.contains("does not single out"), "{sentence}");
+        assert!(!sentence.contains("Unhandled"), "{sentence}");
+        assert!(refusal
+            .rustls_name
+            .starts_with("InvalidCertificate(UnhandledCriticalExtension"));
+        let general = Refusal::from_rustls(&Error::General("the handshake stalled".into()));
+        assert_eq!(
+            general.kind,
+            RefusalKind::Other("the handshake stalled".into())
         );
     }
 
