@@ -78,7 +78,8 @@ fn main() {
             &format!("{tag}.txt"),
             text.as_bytes(),
         );
-        // The text forms the page and its worker exchange.
+        // The requests and responses the page and its worker exchange.
+        use mtls_lab::workshop::protocol::{Request, Response, Work};
         let job = Workshop::new(workshop.settings.clone())
             .job(mtls_lab::workshop::StepId::CRoot, None, unix_now())
             .expect("job");
@@ -86,24 +87,39 @@ fn main() {
         let connection = workshop
             .connection(mtls_lab::workshop::Scenario::Mutual)
             .expect("connection");
-        let outcome = mtls_lab::tls::transfer::encode_outcome(&connection.run());
-        for (name, text) in [
-            ("job", job.encode()),
+        let works = [
+            ("job", Work::Step(job)),
             (
                 "lab",
-                lab_inputs.encode(
-                    mtls_lab::workshop::lab::LabScenario::ExpiredClientCertificate,
-                    unix_now(),
-                ),
+                Work::Lab {
+                    inputs: lab_inputs,
+                    scenario: mtls_lab::workshop::lab::LabScenario::ExpiredClientCertificate,
+                    now: unix_now(),
+                },
             ),
-            ("handshake", connection.encode()),
-            ("outcome", outcome),
-        ] {
+            ("handshake", Work::Handshake(connection)),
+            (
+                "open-keys",
+                Work::OpenKeys {
+                    saved: text.clone(),
+                    passphrase: "fuzz".into(),
+                },
+            ),
+        ];
+        for (id, (name, work)) in (1..).zip(works) {
+            let request = Request { id, work };
             write(
                 root,
                 "saved_workshop",
-                &format!("{tag}-{name}.txt"),
-                text.as_bytes(),
+                &format!("{tag}-{name}.request"),
+                &request.to_bytes().expect("request"),
+            );
+            let response: Response = request.answer();
+            write(
+                root,
+                "saved_workshop",
+                &format!("{tag}-{name}.response"),
+                &response.to_bytes().expect("response"),
             );
         }
     }

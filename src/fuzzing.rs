@@ -5,6 +5,7 @@
 use crate::pki::{self, inspect, verify, Certificate, Csr, PrivateKey, San, Subject};
 use crate::tls::keylog::{Secret, SessionKeys};
 use crate::tls::{self, decrypt, diagram, pcapng, trace::RecordReader, Direction, TlsVersion};
+use crate::workshop::protocol::{Request, Response};
 use crate::workshop::saved::Saved;
 
 /// A fixed clock keeps runs reproducible.
@@ -116,25 +117,25 @@ pub fn trace_records(data: &[u8]) {
     let _ = pcapng::capture(&records, &keys.to_sslkeylogfile());
 }
 
-/// The saved form and every file in it, then the text forms the page reads back from its
-/// worker; rebuilding the workshop from them only adds work the other targets already cover.
+/// The saved form and every file in it, then the requests and responses that cross to the
+/// worker, read from the same bytes; running what they ask only adds work the other targets
+/// already cover.
 pub fn saved_workshop(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     if let Ok(saved) = Saved::parse(&text) {
         let _ = saved.open("fuzz");
     }
-    if let Ok(job) = crate::workshop::job::StepJob::decode(&text) {
-        // The worker's answer to that job, read against it.
-        if let Some((_, answer)) = text.split_once("\n\n") {
-            let _ = crate::workshop::job::StepProducts::decode(answer, &job);
-        }
+    if let Ok(request) = Request::from_bytes(data) {
+        // What decodes must encode and decode again to the same bytes.
+        let bytes = request.to_bytes().expect("a decoded request encodes");
+        let again = Request::from_bytes(&bytes).expect("an encoded request decodes");
+        assert_eq!(again.to_bytes().ok(), Some(bytes));
     }
-    let _ = crate::workshop::lab::LabInputs::decode(&text);
-    let _ = tls::transfer::HandshakeJob::decode(&text);
-    let _ = tls::transfer::decode_outcome(&text);
-    // Opening saved keys: the request the worker reads and the answer the page reads.
-    let _ = crate::workshop::saved::answer_open_keys(&text);
-    let _ = crate::workshop::saved::read_opened_keys(&text);
+    if let Ok(response) = Response::from_bytes(data) {
+        let bytes = response.to_bytes().expect("a decoded response encodes");
+        let again = Response::from_bytes(&bytes).expect("an encoded response decodes");
+        assert_eq!(again.to_bytes().ok(), Some(bytes));
+    }
 }
 
 /// Form fields, split at NUL: a subject's six fields, then SANs, then days.

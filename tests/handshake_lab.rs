@@ -372,38 +372,62 @@ fn the_capture_and_key_log_of_a_run_belong_together() {
         .all(|l| l.split(' ').nth(1) == Some(random.as_str())));
 }
 
-/// The browser runs the lab and step 8 in a worker, sending text both ways; nothing may be
+/// The browser runs the lab and step 8 in a worker, sending bytes both ways; nothing may be
 /// lost on the way.
 #[test]
 fn lab_runs_and_handshakes_survive_the_trip_to_a_worker_and_back() {
-    use mtls_lab::tls::transfer::{decode_outcome, encode_outcome, HandshakeJob};
     use mtls_lab::workshop::lab::LabInputs;
+    use mtls_lab::workshop::protocol::{answer_bytes, Reply, Request, Response, Work};
     use mtls_lab::workshop::Scenario;
+    let trip = |id: u64, work: Work| {
+        let response =
+            Response::from_bytes(&answer_bytes(&Request { id, work }.to_bytes().unwrap())).unwrap();
+        assert_eq!(response.id, id);
+        response.result.unwrap()
+    };
     let workshop = workshop(Settings::default());
     let inputs = LabInputs::of(&workshop);
-    for scenario in LabScenario::ALL {
-        let sent = inputs.encode(scenario, unix_now());
-        let (received, got_scenario, now) = LabInputs::decode(&sent).unwrap();
-        assert_eq!(got_scenario, scenario);
-        let run = lab::run_with(&received, scenario, now).unwrap();
-        let back = decode_outcome(&encode_outcome(&run.outcome)).unwrap();
-        assert_eq!(back, run.outcome, "{scenario:?}");
-        assert_eq!(lab::Verdict::of(&back), scenario.expected());
+    for (id, scenario) in (1..).zip(LabScenario::ALL) {
+        let work = Work::Lab {
+            inputs: inputs.clone(),
+            scenario,
+            now: unix_now(),
+        };
+        let Reply::Lab(job) = trip(id, work) else {
+            panic!("{scenario:?}: the scenario's files");
+        };
+        let Reply::Handshake(back) = trip(id + 100, Work::Handshake(job.clone())) else {
+            panic!("{scenario:?}: an outcome");
+        };
+        // The files that came back run to the same verdict here.
+        let here = job.run();
+        assert_eq!(back.version, here.version);
+        assert_eq!(back.result.is_ok(), here.result.is_ok(), "{scenario:?}");
+        assert_eq!(lab::Verdict::of(&back), scenario.expected(), "{scenario:?}");
     }
     for scenario in Scenario::ALL {
         let job = workshop.connection(scenario).unwrap();
-        let outcome = HandshakeJob::decode(&job.encode()).unwrap().run();
+        let outcome = job.run();
         assert_eq!(outcome.result.is_ok(), scenario.should_succeed());
-        assert_eq!(decode_outcome(&encode_outcome(&outcome)).unwrap(), outcome);
+        // An outcome travels whole: records, secrets and verdict.
+        let bytes = Response {
+            id: 9,
+            result: Ok(Reply::Handshake(outcome.clone())),
+        }
+        .to_bytes()
+        .unwrap();
+        let Ok(Reply::Handshake(back)) = Response::from_bytes(&bytes).unwrap().result else {
+            panic!("an outcome");
+        };
+        assert_eq!(back, outcome);
+        let Reply::Handshake(ran) = trip(10, Work::Handshake(job)) else {
+            panic!("an outcome");
+        };
+        assert_eq!(ran.result.is_ok(), scenario.should_succeed());
     }
-    for garbage in [
-        "",
-        "mtls-lab outcome v1",
-        "mtls-lab outcome v1\nrecord b-to-c 1",
-        "mtls-lab lab v1\nscenario nope",
-    ] {
-        assert!(decode_outcome(garbage).is_err() || LabInputs::decode(garbage).is_err());
-        assert!(HandshakeJob::decode(garbage).is_err());
+    for garbage in [&b""[..], &[1], &[1, 5], &[1, 5, 2, 9, 9, 9], &[0xff; 40]] {
+        assert!(Request::from_bytes(garbage).is_err());
+        assert!(Response::from_bytes(garbage).is_err());
     }
 }
 

@@ -4,6 +4,7 @@
 use mtls_lab::clock::unix_now;
 use mtls_lab::pki::{inspect, KeyAlgorithm};
 use mtls_lab::tls::TlsVersion;
+use mtls_lab::workshop::protocol::{self, CoreError, Reply, Request, Response, Work};
 use mtls_lab::workshop::{
     export, Party, Scenario, Settings, StepId, StepStatus, Workshop, ARTIFACTS,
 };
@@ -398,27 +399,40 @@ fn a_saved_workshop_restores_with_its_passphrase() {
     );
 }
 
-/// The browser sends signing steps to a worker as text; the tree must come out the same.
+/// Sends work the way the page sends it to its worker: a request as bytes, read and run on
+/// the far side, and the response read back as bytes under the same id.
+fn through_a_worker(id: u64, work: Work) -> Result<Reply, CoreError> {
+    let sent = Request { id, work }.to_bytes().unwrap();
+    let answered = protocol::answer_bytes(&sent);
+    let response = Response::from_bytes(&answered).unwrap();
+    assert_eq!(response.id, id);
+    response.result
+}
+
+/// The browser sends signing steps to a worker; the tree must come out the same.
 #[test]
 fn steps_run_as_jobs_elsewhere_build_the_same_tree() {
-    use mtls_lab::workshop::job::{StepJob, StepProducts};
+    use mtls_lab::workshop::job::StepProducts;
     for use_intermediates in [true, false] {
         let settings = Settings {
             use_intermediates,
             ..Settings::default()
         };
         let mut workshop = Workshop::new(settings.clone());
-        for step in StepId::ALL.into_iter().filter(|s| settings.includes(*s)) {
+        for (id, step) in (1..).zip(StepId::ALL.into_iter().filter(|s| settings.includes(*s))) {
             if step == StepId::Handshake {
                 let outcomes = workshop.connect_all().unwrap();
                 workshop.set_handshakes(outcomes).unwrap();
                 continue;
             }
             let job = workshop.job(step, None, unix_now()).unwrap();
-            let sent = job.encode();
-            let made = StepJob::decode(&sent).unwrap().run().unwrap().encode();
-            let products = StepProducts::decode(&made, &job).unwrap();
-            workshop.commit(products).unwrap();
+            let Ok(Reply::Step { csr, cert }) = through_a_worker(id, Work::Step(job.clone()))
+            else {
+                panic!("step {step:?} came back as something else");
+            };
+            workshop
+                .commit(StepProducts::from_reply(&job, csr, cert))
+                .unwrap();
             assert_eq!(workshop.status(step), StepStatus::Fresh);
         }
         assert_seed_verdicts(&workshop);
@@ -428,30 +442,80 @@ fn steps_run_as_jobs_elsewhere_build_the_same_tree() {
 
 #[test]
 fn a_garbled_job_or_answer_is_refused_without_panic() {
-    use mtls_lab::workshop::job::{StepJob, StepProducts};
     let mut workshop = Workshop::new(Settings::default());
     workshop.run_step(StepId::CRoot, None, unix_now()).unwrap();
     workshop.run_step(StepId::BRoot, None, unix_now()).unwrap();
     let job = workshop
         .job(StepId::CIntermediate, None, unix_now())
         .unwrap();
-    let text = job.encode();
-    for cut in (0..text.len()).step_by(97) {
-        let _ = StepJob::decode(&text[..cut]);
+    let bytes = Request {
+        id: 7,
+        work: Work::Step(job.clone()),
     }
-    assert!(StepJob::decode("mtls-lab step job v1\nstep 9").is_err());
-    assert!(StepJob::decode("mtls-lab step job v1\nkey 0g").is_err());
-    assert!(StepProducts::decode("nonsense", &job).is_err());
-    assert!(StepProducts::decode("mtls-lab step products v1\nstep 6", &job).is_err());
+    .to_bytes()
+    .unwrap();
+    let response = Request::from_bytes(&bytes).unwrap().answer();
+    let answer = response.to_bytes().unwrap();
+    // Every cut, and every byte flipped, is an error or a value, never a panic.
+    for cut in 0..bytes.len() {
+        assert!(Request::from_bytes(&bytes[..cut]).is_err());
+    }
+    for cut in 0..answer.len() {
+        assert!(Response::from_bytes(&answer[..cut]).is_err());
+    }
+    for (i, flip) in (0..bytes.len()).zip([0x01u8, 0x80, 0xff].into_iter().cycle()) {
+        let mut hostile = bytes.clone();
+        hostile[i] ^= flip;
+        // A request that does not read is still answered: under its id if that could be
+        // read, with the reason. (One that reads is run as any job would be.)
+        if Request::from_bytes(&hostile).is_err() {
+            let response = Response::from_bytes(&protocol::answer_bytes(&hostile)).unwrap();
+            assert!(matches!(response.result, Err(CoreError::Unreadable(_))));
+        }
+    }
+    for (i, flip) in (0..answer.len()).zip([0x01u8, 0x80, 0xff].into_iter().cycle()) {
+        let mut hostile = answer.clone();
+        hostile[i] ^= flip;
+        let _ = Response::from_bytes(&hostile);
+    }
+    // Another format, trailing bytes, and a certificate that is not DER are refused.
+    let mut other_format = bytes.clone();
+    other_format[0] = protocol::FORMAT + 1;
+    assert!(matches!(
+        Request::from_bytes(&other_format),
+        Err(CoreError::Unreadable(_))
+    ));
+    let mut trailing = bytes.clone();
+    trailing.push(0);
+    assert!(Request::from_bytes(&trailing).is_err());
+    let der = workshop.certificate(Party::CRoot).unwrap().der().to_vec();
+    let at = bytes
+        .windows(der.len())
+        .position(|w| w == der.as_slice())
+        .expect("the certificate travels as its DER");
+    let mut not_der = bytes.clone();
+    not_der[at] = 0x04;
+    assert!(Request::from_bytes(&not_der).is_err());
+    assert!(protocol::answer_bytes(&[]).len() > 1);
     // A job for a step whose inputs are missing is refused before it is sent.
     let early = Workshop::new(Settings::default());
     assert!(early.job(StepId::CSignsB, None, unix_now()).is_err());
+    // A step the core refuses comes back as a typed refusal, not as text.
+    let mut handshake = job;
+    handshake.step = StepId::Handshake;
+    let refused = through_a_worker(8, Work::Step(handshake)).unwrap_err();
+    assert!(matches!(
+        refused,
+        CoreError::Input {
+            field: protocol::InputField::Run,
+            ..
+        }
+    ));
 }
 
-/// The browser opens saved keys in a worker: the request and the answer travel as text.
+/// The browser opens saved keys in a worker: the request and the answer travel as bytes.
 #[test]
 fn saved_keys_open_elsewhere_and_rebuild_the_same_workshop() {
-    use mtls_lab::pki::PkiError;
     use mtls_lab::workshop::saved::{self, Saved};
     let mut workshop = Workshop::new(Settings::default());
     workshop.run_all(unix_now()).unwrap();
@@ -465,8 +529,18 @@ fn saved_keys_open_elsewhere_and_rebuild_the_same_workshop() {
             .map(|k| k.to_encrypted_pem("saved pass", 1000).unwrap())
     });
     let parsed = Saved::parse(&text).unwrap();
-    let answer = saved::answer_open_keys(&saved::open_keys_request(&text, "saved pass")).unwrap();
-    let keys = saved::read_opened_keys(&answer).unwrap();
+    let open = |passphrase: &str| {
+        through_a_worker(
+            3,
+            Work::OpenKeys {
+                saved: text.clone(),
+                passphrase: passphrase.into(),
+            },
+        )
+    };
+    let Ok(Reply::OpenedKeys(keys)) = open("saved pass") else {
+        panic!("the keys open");
+    };
     assert_eq!(keys.len(), 6);
     let mut restored = parsed.restore_with_keys(keys).unwrap();
     // Step 8 is left for the caller, who may run it elsewhere.
@@ -480,9 +554,18 @@ fn saved_keys_open_elsewhere_and_rebuild_the_same_workshop() {
         assert_eq!(restored.certificate(party), workshop.certificate(party));
         assert_eq!(restored.key(party), workshop.key(party));
     }
-    // A wrong passphrase is told apart, so the page can say so by the field.
-    let wrong = saved::answer_open_keys(&saved::open_keys_request(&text, "not it")).unwrap_err();
-    assert_eq!(wrong, PkiError::WrongPassphrase);
-    assert!(saved::answer_open_keys("no newline").is_err());
-    assert!(saved::read_opened_keys("CRoot zz").is_err());
+    // A wrong passphrase is its own kind, so the page can say so by the field.
+    assert_eq!(open("not it").unwrap_err(), CoreError::WrongPassphrase);
+    assert_eq!(
+        mtls_lab::pki::PkiError::from(CoreError::WrongPassphrase),
+        mtls_lab::pki::PkiError::WrongPassphrase
+    );
+    let damaged = through_a_worker(
+        4,
+        Work::OpenKeys {
+            saved: "no workshop".into(),
+            passphrase: String::new(),
+        },
+    );
+    assert!(matches!(damaged, Err(CoreError::Pem(_))));
 }

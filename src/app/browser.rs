@@ -1,12 +1,11 @@
 //! The few browser facilities the app needs, kept out of the core: WebCrypto RSA keys, the
 //! clock, yielding to the event loop, and download URLs.
 
-use crate::pki::{KeyAlgorithm, PkiError, PrivateKey};
-use crate::tls::transfer::{decode_outcome, HandshakeJob};
-use crate::tls::Outcome;
+use crate::pki::{KeyAlgorithm, PrivateKey};
+use crate::tls::{HandshakeJob, Outcome};
 use crate::workshop::job::{StepJob, StepProducts};
-use crate::workshop::lab::{self, LabInputs, LabRun, LabScenario, Setup};
-use crate::workshop::saved::{self, Saved};
+use crate::workshop::lab::{LabInputs, LabRun, LabScenario, Setup};
+use crate::workshop::protocol::{CoreError, Reply, Request, Response, Work};
 use crate::workshop::Party;
 use base64::Engine;
 use js_sys::{Array, Object, Reflect, Uint8Array};
@@ -179,6 +178,8 @@ pub fn warm_step_worker() {
 thread_local! {
     /// Whether a request to the step worker awaits its reply; the worker answers one at a time.
     static STEP_WORKER_BUSY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The id the next request takes.
+    static NEXT_ID: std::cell::Cell<u64> = const { std::cell::Cell::new(1) };
 }
 
 /// Frees the step worker for the next request, however the request ended.
@@ -190,9 +191,9 @@ impl Drop for StepWorkerTurn {
     }
 }
 
-/// Sends text to the step worker under `field` and returns its text reply. A run and the lab
-/// may both want it; each request waits its turn, since a reply carries no request id.
-async fn ask_worker(field: &str, text: String) -> Result<String, String> {
+/// Sends a request to the step worker as bytes and reads its response. `Err` means the
+/// worker failed, not that the core refused: a refusal is the response's own `Err`.
+async fn ask_worker(request: &Request) -> Result<Response, String> {
     while STEP_WORKER_BUSY.with(|busy| busy.replace(true)) {
         yew::platform::time::sleep(std::time::Duration::from_millis(5)).await;
     }
@@ -201,12 +202,30 @@ async fn ask_worker(field: &str, text: String) -> Result<String, String> {
     if NO_STEP_WORKER.with(|no| no.get()) {
         return Err("the worker failed to start".into());
     }
-    let request = dictionary(&[(field, JsValue::from(text))])?;
-    let reply = ask(&worker, &request).await?;
-    Reflect::get(&reply, &"reply".into())
-        .ok()
-        .and_then(|p| p.as_string())
-        .ok_or_else(|| "the worker sent nothing back".to_string())
+    let bytes = request.to_bytes().map_err(|e| e.to_string())?;
+    let message = Uint8Array::from(&bytes[..]);
+    let reply = js_sys::Promise::new(&mut |resolve, reject| {
+        worker.set_onmessage(Some(&resolve));
+        worker.set_onerror(Some(&reject));
+    });
+    worker
+        .post_message_with_transfer(&message, &Array::of1(&message.buffer()))
+        .map_err(js_err)?;
+    let data = JsFuture::from(reply)
+        .await
+        .map_err(|e| format!("the worker failed: {}", js_err(e)))?
+        .dyn_into::<web_sys::MessageEvent>()
+        .map_err(js_err)?
+        .data();
+    let bytes = data
+        .dyn_into::<Uint8Array>()
+        .map_err(|_| "the worker sent no response".to_string())?
+        .to_vec();
+    let response = Response::from_bytes(&bytes).map_err(|e| e.to_string())?;
+    if response.id != request.id {
+        return Err("the worker answered another request".into());
+    }
+    Ok(response)
 }
 
 /// Where no worker can do the work, it happens here: slower for the page, but it happens.
@@ -216,21 +235,39 @@ fn worker_failed(e: &str) {
     STEP_WORKER.with(|slot| slot.borrow_mut().take().map(|w| w.terminate()));
 }
 
+/// Runs work in the worker, or in the page where no worker can. The core's refusal comes
+/// back typed, wherever the work ran.
+async fn execute(work: Work) -> Result<Reply, CoreError> {
+    let request = Request {
+        id: NEXT_ID.with(|next| next.replace(next.get() + 1)),
+        work,
+    };
+    match ask_worker(&request).await {
+        Ok(response) => response.result,
+        Err(e) => {
+            worker_failed(&e);
+            request.work.run()
+        }
+    }
+}
+
+fn other_reply() -> CoreError {
+    CoreError::Unreadable("a reply to other work".into())
+}
+
 /// Runs a step's signing in the worker.
-pub async fn run_job(job: &StepJob) -> Result<StepProducts, String> {
-    match ask_or_fail("job", job.encode()).await {
-        Some(Answer::Reply(text)) => StepProducts::decode(&text, job).map_err(|e| e.to_string()),
-        Some(Answer::Refused(reason)) => Err(reason),
-        None => job.run().map_err(|e| e.to_string()),
+pub async fn run_job(job: &StepJob) -> Result<StepProducts, CoreError> {
+    match execute(Work::Step(job.clone())).await? {
+        Reply::Step { csr, cert } => Ok(StepProducts::from_reply(job, csr, cert)),
+        _ => Err(other_reply()),
     }
 }
 
 /// Runs one handshake in the worker.
-pub async fn run_handshake(job: &HandshakeJob) -> Result<Outcome, String> {
-    match ask_or_fail("handshake", job.encode()).await {
-        Some(Answer::Reply(text)) => decode_outcome(&text).map_err(|e| e.to_string()),
-        Some(Answer::Refused(reason)) => Err(reason),
-        None => Ok(job.run()),
+pub async fn run_handshake(job: &HandshakeJob) -> Result<Outcome, CoreError> {
+    match execute(Work::Handshake(job.clone())).await? {
+        Reply::Handshake(outcome) => Ok(outcome),
+        _ => Err(other_reply()),
     }
 }
 
@@ -241,19 +278,14 @@ pub async fn run_lab(
     inputs: &LabInputs,
     scenario: LabScenario,
     now: u64,
-) -> Result<(LabRun, Setup), String> {
-    let job = match ask_or_fail("lab", inputs.encode(scenario, now)).await {
-        Some(Answer::Reply(text)) => HandshakeJob::decode(&text).map_err(|e| e.to_string())?,
-        Some(Answer::Refused(reason)) => return Err(reason),
-        None => {
-            let setup = lab::setup(inputs, scenario, now).map_err(|e| e.to_string())?;
-            let (server, client, version) = (setup.server, setup.client, setup.version);
-            HandshakeJob {
-                server,
-                client,
-                version,
-            }
-        }
+) -> Result<(LabRun, Setup), CoreError> {
+    let work = Work::Lab {
+        inputs: inputs.clone(),
+        scenario,
+        now,
+    };
+    let Reply::Lab(job) = execute(work).await? else {
+        return Err(other_reply());
     };
     let outcome = run_handshake(&job).await?;
     let setup = Setup {
@@ -267,42 +299,16 @@ pub async fn run_lab(
 
 /// Opens the saved workshop's keys in the worker: 100,000 PBKDF2 rounds a key.
 pub async fn open_saved_keys(
-    saved: &Saved,
     saved_text: &str,
     passphrase: &str,
-) -> Result<BTreeMap<Party, PrivateKey>, PkiError> {
-    let request = saved::open_keys_request(saved_text, passphrase);
-    match ask_or_fail("open-keys", request).await {
-        Some(Answer::Reply(text)) => saved::read_opened_keys(&text),
-        Some(Answer::Refused(reason)) if reason == PkiError::WrongPassphrase.to_string() => {
-            Err(PkiError::WrongPassphrase)
-        }
-        Some(Answer::Refused(reason)) => Err(PkiError::Pem(reason)),
-        None => saved.open_keys(passphrase),
-    }
-}
-
-/// Marks work the core refused in the worker, as opposed to a worker that failed; refused
-/// work is not tried again in the page.
-pub const WORK_REFUSED: &str = "refused: ";
-
-/// The worker's answer, or where the core refused the work, its reason.
-enum Answer {
-    Reply(String),
-    Refused(String),
-}
-
-/// Asks the worker; `None` means the worker failed and the page must do the work itself.
-async fn ask_or_fail(field: &str, text: String) -> Option<Answer> {
-    match ask_worker(field, text).await {
-        Ok(reply) => Some(Answer::Reply(reply)),
-        Err(e) => match e.split_once(WORK_REFUSED) {
-            Some((_, reason)) => Some(Answer::Refused(reason.to_string())),
-            None => {
-                worker_failed(&e);
-                None
-            }
-        },
+) -> Result<BTreeMap<Party, PrivateKey>, CoreError> {
+    let work = Work::OpenKeys {
+        saved: saved_text.to_string(),
+        passphrase: passphrase.to_string(),
+    };
+    match execute(work).await? {
+        Reply::OpenedKeys(keys) => Ok(keys),
+        _ => Err(other_reply()),
     }
 }
 

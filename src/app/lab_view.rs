@@ -69,7 +69,8 @@ fn run_lab(s: &AppState, dispatch: Dispatch, scenarios: Vec<LabScenario>) {
         for scenario in scenarios {
             let result = browser::run_lab(&inputs, scenario, unix_now())
                 .await
-                .map(|(run, setup)| remember_setup(generation, run, setup));
+                .map(|(run, setup)| remember_setup(generation, run, setup))
+                .map_err(|e| e.to_string());
             dispatch.dispatch(Action::LabResult {
                 generation,
                 scenario,

@@ -37,37 +37,12 @@ pub fn generate_rsa_pkcs8(bits: u32) -> Result<Vec<u8>, wasm_bindgen::JsError> {
         .map_err(|e| wasm_bindgen::JsError::new(&e.to_string()))
 }
 
-/// The page's heavy work, sent as text: a step's signing (`job`), one handshake
-/// (`handshake`), one lab scenario's files (`lab`, answered as the handshake to run, which the
-/// page keeps for openssl) or the saved keys to open (`open-keys`). `core-worker.js` calls this inside a Web Worker,
-/// so RSA-4096 signatures never hold up the page. The reply is text too.
+/// The page's heavy work: a [`Request`](crate::workshop::protocol::Request) in, its
+/// [`Response`](crate::workshop::protocol::Response) out, both as postcard bytes. The response
+/// echoes the request's id and carries the reply or the core's typed refusal.
+/// `core-worker.js` calls this inside a Web Worker, so RSA-4096 signatures never hold up the
+/// page.
 #[wasm_bindgen::prelude::wasm_bindgen]
-pub fn run_in_worker(kind: &str, text: &str) -> Result<String, wasm_bindgen::JsError> {
-    use crate::tls::transfer::{encode_outcome, HandshakeJob};
-    use crate::workshop::{job::StepJob, lab};
-    let reply = match kind {
-        "job" => StepJob::decode(text)
-            .and_then(|job| job.run())
-            .map(|products| products.encode()),
-        "handshake" => HandshakeJob::decode(text).map(|job| encode_outcome(&job.run())),
-        "open-keys" => crate::workshop::saved::answer_open_keys(text),
-        "lab" => lab::LabInputs::decode(text)
-            .and_then(|(inputs, scenario, now)| lab::setup(&inputs, scenario, now))
-            .map(|setup| {
-                let (server, client, version) = (setup.server, setup.client, setup.version);
-                HandshakeJob {
-                    server,
-                    client,
-                    version,
-                }
-                .encode()
-            }),
-        other => {
-            return Err(wasm_bindgen::JsError::new(&format!(
-                "no work called {other}"
-            )))
-        }
-    };
-    // The core refused its input: an answer for the page to show, not a failed worker.
-    reply.map_err(|e| wasm_bindgen::JsError::new(&format!("{}{e}", browser::WORK_REFUSED)))
+pub fn run_in_worker(request: &[u8]) -> Vec<u8> {
+    crate::workshop::protocol::answer_bytes(request)
 }

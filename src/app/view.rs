@@ -4,7 +4,7 @@ use super::browser;
 use super::navigator::{self, Runs};
 use super::state::{self, Action, AppState};
 use crate::clock::unix_now;
-use crate::pki::{inspect, name::SUBJECT_FIELDS, KeyAlgorithm, PkiError, San};
+use crate::pki::{inspect, name::SUBJECT_FIELDS, KeyAlgorithm, San};
 use crate::tls::{Outcome, Side, TlsVersion};
 use crate::workshop::saved::Saved;
 use crate::workshop::{
@@ -151,7 +151,9 @@ fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>, cancelled
                     let mut outcomes = Vec::new();
                     for scenario in Scenario::ALL {
                         let outcome = match local.connection(scenario) {
-                            Ok(job) => browser::run_handshake(&job).await,
+                            Ok(job) => browser::run_handshake(&job)
+                                .await
+                                .map_err(|e| e.to_string()),
                             Err(e) => Err(e.to_string()),
                         };
                         match outcome {
@@ -167,7 +169,7 @@ fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>, cancelled
                     continue;
                 }
                 let products = match local.job(step, keys.remove(&step), unix_now()) {
-                    Ok(job) => browser::run_job(&job).await,
+                    Ok(job) => browser::run_job(&job).await.map_err(|e| e.to_string()),
                     Err(e) => Err(e.to_string()),
                 };
                 let committed = products.and_then(|products| {
@@ -575,13 +577,13 @@ fn restore_saved(s: &AppState, dispatch: Dispatch) {
     yew::platform::spawn_local(async move {
         let restored = async {
             let saved = Saved::parse(&text)?;
-            let keys = browser::open_saved_keys(&saved, &text, &passphrase).await?;
+            let keys = browser::open_saved_keys(&text, &passphrase).await?;
             let mut workshop = saved.restore_with_keys(keys)?;
             if workshop.validate(StepId::Handshake).is_ok() {
                 let mut outcomes = Vec::new();
                 for scenario in Scenario::ALL {
                     let job = workshop.connection(scenario)?;
-                    let outcome = browser::run_handshake(&job).await.map_err(PkiError::Pem)?;
+                    let outcome = browser::run_handshake(&job).await?;
                     outcomes.push((scenario, outcome));
                 }
                 workshop.set_handshakes(outcomes).map_err(|e| e.error)?;

@@ -11,6 +11,7 @@ pub mod pem;
 pub mod pkcs12;
 pub mod profile;
 pub mod san;
+mod serde_der;
 pub mod verdicts;
 pub mod verify;
 

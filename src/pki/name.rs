@@ -3,7 +3,7 @@
 use super::PkiError;
 use rcgen::{DistinguishedName, DnType, DnValue};
 
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Subject {
     pub country: String,
     pub state: String,

@@ -3,7 +3,9 @@
 use super::PkiError;
 use std::net::IpAddr;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Crosses to a worker as its text, read back through [`San::parse`].
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub enum San {
     Dns(String),
     Ip(IpAddr),
@@ -110,6 +112,20 @@ impl std::fmt::Display for San {
             San::Dns(name) => f.write_str(name),
             San::Ip(ip) => write!(f, "{ip}"),
         }
+    }
+}
+
+impl From<San> for String {
+    fn from(san: San) -> String {
+        san.to_string()
+    }
+}
+
+impl TryFrom<String> for San {
+    type Error = PkiError;
+
+    fn try_from(text: String) -> Result<San, PkiError> {
+        San::parse(&text)
     }
 }
 

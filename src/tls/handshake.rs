@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 /// Client C: its certificate chain (leaf first), its key, and the CAs it trusts for clients
 /// (`s_server -CAfile`).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ServerSide {
     pub chain: Vec<Certificate>,
     pub key: PrivateKey,
@@ -26,7 +26,7 @@ pub struct ServerSide {
 
 /// Client B: the identity it presents (if any), the CAs it trusts (`s_client -CAfile`) and the
 /// name it expects the server to have.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ClientSide {
     pub identity: Option<(Vec<Certificate>, PrivateKey)>,
     pub trusted_server_cas: Vec<Certificate>,
@@ -36,7 +36,21 @@ pub struct ClientSide {
     pub skip_key_check: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Everything one handshake run reads, so it can run in a worker.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct HandshakeJob {
+    pub server: ServerSide,
+    pub client: ClientSide,
+    pub version: TlsVersion,
+}
+
+impl HandshakeJob {
+    pub fn run(&self) -> Outcome {
+        run(&self.server, &self.client, self.version)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Side {
     /// Client B, the TLS client.
     Client,
@@ -56,7 +70,7 @@ impl Side {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Failure {
     /// The side that refused first.
     pub side: Side,
@@ -66,7 +80,7 @@ pub struct Failure {
     pub peer_error: Option<Refusal>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Established {
     pub version: String,
     pub cipher_suite: String,
@@ -78,14 +92,62 @@ pub struct Established {
 }
 
 /// A run as it happened: the records both sides sent, the secrets rustls derived, and the
-/// verdict. Everything else (messages, fields, diagram, capture) is read from these.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// verdict. Everything else (messages, fields, diagram, capture) is read from these. It crosses
+/// to and from a worker as [`OutcomeForm`].
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(into = "OutcomeForm", from = "OutcomeForm")]
 pub struct Outcome {
     pub version: TlsVersion,
     pub records: Vec<Record>,
     pub result: Result<Established, Failure>,
     /// The secrets rustls derived, as far as the run got.
     pub keys: SessionKeys,
+}
+
+/// An outcome's serialised form: each record as sent, its secrets and its verdict. The records
+/// are read again on the way in.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct OutcomeForm {
+    version: TlsVersion,
+    records: Vec<(Direction, serde_bytes::ByteBuf)>,
+    result: Result<Established, Failure>,
+    keys: SessionKeys,
+}
+
+impl From<Outcome> for OutcomeForm {
+    fn from(outcome: Outcome) -> Self {
+        OutcomeForm {
+            version: outcome.version,
+            records: outcome
+                .records
+                .into_iter()
+                .map(|r| (r.direction, serde_bytes::ByteBuf::from(r.bytes)))
+                .collect(),
+            result: outcome.result,
+            keys: outcome.keys,
+        }
+    }
+}
+
+impl From<OutcomeForm> for Outcome {
+    fn from(form: OutcomeForm) -> Self {
+        let mut to_server = RecordReader::new(Direction::ClientToServer);
+        let mut to_client = RecordReader::new(Direction::ServerToClient);
+        let mut records = Vec::new();
+        for (direction, bytes) in form.records {
+            let reader = match direction {
+                Direction::ClientToServer => &mut to_server,
+                Direction::ServerToClient => &mut to_client,
+            };
+            records.extend(reader.push(&bytes));
+        }
+        Outcome {
+            version: form.version,
+            records,
+            result: form.result,
+            keys: form.keys,
+        }
+    }
 }
 
 impl Outcome {

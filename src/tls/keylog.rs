@@ -4,15 +4,17 @@ use std::sync::{Arc, Mutex};
 
 /// One NSS key log line: a label such as `CLIENT_HANDSHAKE_TRAFFIC_SECRET`, the
 /// ClientHello random it belongs to, and the secret.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Secret {
     pub label: String,
+    #[serde(with = "serde_bytes")]
     pub client_random: Vec<u8>,
+    #[serde(with = "serde_bytes")]
     pub secret: Vec<u8>,
 }
 
 /// Every secret one run produced, in the order rustls derived them.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SessionKeys {
     pub secrets: Vec<Secret>,
 }

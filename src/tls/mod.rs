@@ -9,11 +9,12 @@ pub mod names;
 pub mod pcapng;
 pub mod refusal;
 pub mod trace;
-pub mod transfer;
 pub mod types;
 pub mod wire;
 
-pub use handshake::{run, ClientSide, Established, Failure, Outcome, ServerSide, Side};
+pub use handshake::{
+    run, ClientSide, Established, Failure, HandshakeJob, Outcome, ServerSide, Side,
+};
 pub use keylog::SessionKeys;
 pub use refusal::{Refusal, RefusalKind};
 pub use trace::Record;

@@ -6,7 +6,7 @@ use super::names::alert_name;
 use rustls::{CertificateError, Error, InconsistentKeys};
 
 /// What went wrong, as far as a learner needs to know.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RefusalKind {
     /// The client sent an empty Certificate message and the server requires one.
     NoCertificate,
@@ -35,7 +35,7 @@ pub enum RefusalKind {
     Other(String),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Refusal {
     pub kind: RefusalKind,
     /// rustls's name for the error, e.g. `InvalidCertificate(UnknownIssuer)`.

@@ -1,7 +1,9 @@
 //! The words every part of the TLS layer shares: which version a run speaks, and which way a
 //! record travels.
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum TlsVersion {
     #[default]
     Tls13,
@@ -25,7 +27,7 @@ impl TlsVersion {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Direction {
     /// Client B to Client C.
     ClientToServer,

@@ -4,8 +4,6 @@
 use super::{Party, Workshop};
 use crate::pki::profile::{self, Profile};
 use crate::pki::{cert, Certificate, PkiError, PrivateKey, Subject};
-use crate::tls::keylog::hex;
-use crate::tls::transfer::unhex;
 use crate::tls::{self, ClientSide, Outcome, ServerSide, Side, TlsVersion};
 use std::collections::BTreeMap;
 
@@ -54,7 +52,7 @@ impl TrustModel {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum LabScenario {
     GoodRun,
     GoodRunTls12,
@@ -637,7 +635,7 @@ impl Parts {
 }
 
 /// The workshop files and settings the lab reads, in a form a Web Worker can receive.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct LabInputs {
     pub use_intermediates: bool,
     pub tls_version: TlsVersion,
@@ -686,99 +684,4 @@ impl LabInputs {
         chain.extend(self.certificate(Party::CRoot).cloned());
         chain
     }
-
-    /// A text form for a worker, with the scenario to run and the time to run it at.
-    pub fn encode(&self, scenario: LabScenario, now: u64) -> String {
-        let mut lines = vec![
-            LAB_HEADER.to_string(),
-            format!("scenario {}", scenario.id()),
-            format!("now {now}"),
-            format!("intermediates {}", self.use_intermediates),
-            format!(
-                "version {}",
-                if self.tls_version == TlsVersion::Tls12 {
-                    "1.2"
-                } else {
-                    "1.3"
-                }
-            ),
-            format!("server-name {}", hex(self.server_name.as_bytes())),
-            format!("c-organization {}", hex(self.c_organization.as_bytes())),
-        ];
-        for field in crate::pki::name::SUBJECT_FIELDS {
-            lines.push(format!(
-                "b-subject {} {}",
-                field.short,
-                hex(self.b_subject.get(field.short).as_bytes())
-            ));
-        }
-        for (party, cert) in &self.certs {
-            lines.push(format!("cert {party:?} {}", hex(cert.der())));
-        }
-        for (party, key) in &self.keys {
-            lines.push(format!("key {party:?} {}", hex(key.pkcs8_der())));
-        }
-        lines.join("\n")
-    }
-
-    pub fn decode(text: &str) -> Result<(Self, LabScenario, u64), PkiError> {
-        let bad =
-            |what: &str| PkiError::input("lab", format!("The lab's data is unreadable ({what})."));
-        let mut lines = text.lines();
-        if lines.next() != Some(LAB_HEADER) {
-            return Err(bad("header"));
-        }
-        let mut inputs = LabInputs {
-            use_intermediates: true,
-            tls_version: TlsVersion::Tls13,
-            server_name: String::new(),
-            b_subject: Subject::default(),
-            c_organization: String::new(),
-            certs: BTreeMap::new(),
-            keys: BTreeMap::new(),
-        };
-        let (mut scenario, mut now) = (None, 0);
-        let text_of = |value: &str| String::from_utf8(unhex(value)?).map_err(|_| bad("text"));
-        let party = |id: &str| {
-            Party::ALL
-                .into_iter()
-                .find(|p| format!("{p:?}") == id)
-                .ok_or_else(|| bad("party"))
-        };
-        for line in lines {
-            let parts: Vec<&str> = line.split(' ').collect();
-            match parts.as_slice() {
-                ["scenario", id] => {
-                    scenario = LabScenario::ALL.into_iter().find(|s| s.id() == *id);
-                }
-                ["now", value] => now = value.parse().map_err(|_| bad("now"))?,
-                ["intermediates", value] => inputs.use_intermediates = *value == "true",
-                ["version", "1.2"] => inputs.tls_version = TlsVersion::Tls12,
-                ["version", _] => inputs.tls_version = TlsVersion::Tls13,
-                ["server-name", value] => inputs.server_name = text_of(value)?,
-                ["c-organization", value] => inputs.c_organization = text_of(value)?,
-                ["b-subject", short, value] => {
-                    let field = crate::pki::name::SUBJECT_FIELDS
-                        .iter()
-                        .find(|f| f.short == *short)
-                        .ok_or_else(|| bad("subject"))?;
-                    inputs.b_subject.set(field.short, text_of(value)?);
-                }
-                ["cert", id, value] => {
-                    inputs
-                        .certs
-                        .insert(party(id)?, Certificate::from_der(unhex(value)?)?);
-                }
-                ["key", id, value] => {
-                    inputs
-                        .keys
-                        .insert(party(id)?, PrivateKey::from_pkcs8_der(&unhex(value)?)?);
-                }
-                _ => return Err(bad(parts.first().copied().unwrap_or_default())),
-            }
-        }
-        Ok((inputs, scenario.ok_or_else(|| bad("scenario"))?, now))
-    }
 }
-
-const LAB_HEADER: &str = "mtls-lab lab v1";

@@ -6,6 +6,7 @@ pub mod export;
 pub mod job;
 pub mod lab;
 mod model;
+pub mod protocol;
 pub mod reproduce;
 pub mod saved;
 mod steps;

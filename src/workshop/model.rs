@@ -3,7 +3,7 @@
 use super::job::{self, StepJob, StepProducts};
 use super::steps::{ArtifactKind, ArtifactSpec, Party, Settings, StepId, ARTIFACTS};
 use crate::pki::{self, cert::Template, Certificate, Csr, PkiError, PrivateKey};
-use crate::tls::transfer::HandshakeJob;
+use crate::tls::HandshakeJob;
 use crate::tls::{ClientSide, Outcome, ServerSide};
 use std::collections::BTreeMap;
 

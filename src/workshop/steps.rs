@@ -6,7 +6,9 @@ use crate::pki::{
 };
 use crate::tls::TlsVersion;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum StepId {
     CRoot,
     BRoot,
@@ -98,7 +100,9 @@ impl StepId {
 }
 
 /// Who owns a key, CSR or certificate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Party {
     CRoot,
     BRoot,

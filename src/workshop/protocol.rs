@@ -1,0 +1,394 @@
+//! The one boundary between the page and its worker: a [`Request`] carries an id and the
+//! [`Work`] to do, a [`Response`] echoes the id with the [`Reply`] or a typed [`CoreError`].
+//! Both travel in postcard's compact binary form, behind a format byte; certificates, CSRs and
+//! keys go as their DER and are parsed and checked again on the way in.
+
+use super::job::{StepJob, StepProducts};
+use super::lab::{self, LabInputs, LabScenario};
+use super::saved::Saved;
+use super::steps::Party;
+use crate::pki::{Certificate, Csr, PkiError, PrivateKey};
+use crate::tls::{HandshakeJob, Outcome};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The first byte of every request and response; a change of shape takes the next number.
+pub const FORMAT: u8 = 1;
+
+/// One piece of work the page hands to an executor, the worker or the page itself.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Request {
+    pub id: u64,
+    pub work: Work,
+}
+
+// A request is made once and moved to its executor; boxing would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Work {
+    /// A step's signing.
+    Step(StepJob),
+    /// One handshake.
+    Handshake(HandshakeJob),
+    /// One lab scenario's files, answered as the handshake to run.
+    Lab {
+        inputs: LabInputs,
+        scenario: LabScenario,
+        now: u64,
+    },
+    /// The saved workshop's keys to open: 100,000 PBKDF2 rounds a key.
+    OpenKeys { saved: String, passphrase: String },
+}
+
+/// What the work made.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Reply {
+    /// A step's CSR and certificate; its key is the job's own, which the page holds.
+    Step {
+        csr: Option<Csr>,
+        cert: Option<Certificate>,
+    },
+    Handshake(Outcome),
+    /// The scenario's files, which the page keeps for openssl, as the handshake to run.
+    Lab(HandshakeJob),
+    OpenedKeys(BTreeMap<Party, PrivateKey>),
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Response {
+    pub id: u64,
+    pub result: Result<Reply, CoreError>,
+}
+
+/// The input a core error belongs to, for the page to put the message beside.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InputField {
+    Country,
+    State,
+    Locality,
+    Organization,
+    OrganizationalUnit,
+    CommonName,
+    Days,
+    Sans,
+    Passphrase,
+    Lab,
+    Run,
+    /// A field the core names that this list does not know yet.
+    Other(String),
+}
+
+const FIELD_NAMES: [(InputField, &str); 11] = [
+    (InputField::Country, "C"),
+    (InputField::State, "ST"),
+    (InputField::Locality, "L"),
+    (InputField::Organization, "O"),
+    (InputField::OrganizationalUnit, "OU"),
+    (InputField::CommonName, "CN"),
+    (InputField::Days, "days"),
+    (InputField::Sans, "san"),
+    (InputField::Passphrase, "passphrase"),
+    (InputField::Lab, "lab"),
+    (InputField::Run, "run"),
+];
+
+impl InputField {
+    pub fn of(name: &str) -> InputField {
+        FIELD_NAMES
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map_or_else(|| InputField::Other(name.to_string()), |(f, _)| f.clone())
+    }
+
+    /// The name the core's errors use for this input.
+    pub fn name(&self) -> &str {
+        match self {
+            InputField::Other(name) => name,
+            known => FIELD_NAMES
+                .iter()
+                .find(|(f, _)| f == known)
+                .map_or("", |(_, n)| n),
+        }
+    }
+}
+
+/// Why the core refused the work, in kinds a page can act on: a wrong passphrase is its own
+/// kind, an input error names its input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CoreError {
+    Pem(String),
+    Key(String),
+    WrongPassphrase,
+    Csr(String),
+    Certificate(String),
+    Input {
+        field: InputField,
+        message: String,
+    },
+    Unsupported(String),
+    /// Bytes that do not read as a request or response of this build.
+    Unreadable(String),
+}
+
+impl From<PkiError> for CoreError {
+    fn from(e: PkiError) -> Self {
+        match e {
+            PkiError::Pem(m) => CoreError::Pem(m),
+            PkiError::Key(m) => CoreError::Key(m),
+            PkiError::WrongPassphrase => CoreError::WrongPassphrase,
+            PkiError::Csr(m) => CoreError::Csr(m),
+            PkiError::Certificate(m) => CoreError::Certificate(m),
+            PkiError::Input { field, message } => CoreError::Input {
+                field: InputField::of(&field),
+                message,
+            },
+            PkiError::Unsupported(m) => CoreError::Unsupported(m),
+        }
+    }
+}
+
+impl From<CoreError> for PkiError {
+    fn from(e: CoreError) -> Self {
+        match e {
+            CoreError::Pem(m) => PkiError::Pem(m),
+            CoreError::Key(m) => PkiError::Key(m),
+            CoreError::WrongPassphrase => PkiError::WrongPassphrase,
+            CoreError::Csr(m) => PkiError::Csr(m),
+            CoreError::Certificate(m) => PkiError::Certificate(m),
+            CoreError::Input { field, message } => PkiError::Input {
+                field: field.name().to_string(),
+                message,
+            },
+            CoreError::Unsupported(m) => PkiError::Unsupported(m),
+            CoreError::Unreadable(m) => PkiError::input("run", unreadable(&m)),
+        }
+    }
+}
+
+fn unreadable(what: &str) -> String {
+    format!("The work came back unreadable ({what}).")
+}
+
+impl std::fmt::Display for CoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CoreError::Unreadable(m) => f.write_str(&unreadable(m)),
+            other => PkiError::from(other.clone()).fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for CoreError {}
+
+impl From<postcard::Error> for CoreError {
+    fn from(e: postcard::Error) -> Self {
+        CoreError::Unreadable(e.to_string())
+    }
+}
+
+impl Work {
+    /// Does the work, here.
+    pub fn run(self) -> Result<Reply, CoreError> {
+        Ok(match self {
+            Work::Step(job) => {
+                let products = job.run()?;
+                Reply::Step {
+                    csr: products.csr,
+                    cert: products.cert,
+                }
+            }
+            Work::Handshake(job) => Reply::Handshake(job.run()),
+            Work::Lab {
+                inputs,
+                scenario,
+                now,
+            } => {
+                let setup = lab::setup(&inputs, scenario, now)?;
+                Reply::Lab(HandshakeJob {
+                    server: setup.server,
+                    client: setup.client,
+                    version: setup.version,
+                })
+            }
+            Work::OpenKeys { saved, passphrase } => {
+                Reply::OpenedKeys(Saved::parse(&saved)?.open_keys(&passphrase)?)
+            }
+        })
+    }
+}
+
+impl Request {
+    /// Runs the request here and answers it under its id.
+    pub fn answer(self) -> Response {
+        Response {
+            id: self.id,
+            result: self.work.run(),
+        }
+    }
+
+    pub fn to_bytes(&self) -> Result<Vec<u8>, CoreError> {
+        to_bytes(self)
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Request, CoreError> {
+        from_bytes(bytes)
+    }
+}
+
+impl Response {
+    pub fn to_bytes(&self) -> Result<Vec<u8>, CoreError> {
+        to_bytes(self)
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Response, CoreError> {
+        from_bytes(bytes)
+    }
+}
+
+/// The worker's whole job: reads a request, runs it and writes the response. A request that
+/// does not read is answered under whatever id could be read, with the reason.
+pub fn answer_bytes(bytes: &[u8]) -> Vec<u8> {
+    let response = match Request::from_bytes(bytes) {
+        Ok(request) => request.answer(),
+        Err(e) => Response {
+            id: postcard::take_from_bytes::<(u8, u64)>(bytes).map_or(0, |((_, id), _)| id),
+            result: Err(e),
+        },
+    };
+    response.to_bytes().unwrap_or_else(|e| {
+        // Only a reply too odd to write lands here; its refusal always writes.
+        let refusal = Response {
+            id: response.id,
+            result: Err(e),
+        };
+        refusal.to_bytes().unwrap_or_default()
+    })
+}
+
+fn to_bytes<T: Serialize>(value: &T) -> Result<Vec<u8>, CoreError> {
+    Ok(postcard::to_allocvec(&(FORMAT, value))?)
+}
+
+fn from_bytes<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, CoreError> {
+    let (format, rest) = postcard::take_from_bytes::<u8>(bytes)?;
+    if format != FORMAT {
+        return Err(CoreError::Unreadable(format!(
+            "format {format}, where this build reads {FORMAT}"
+        )));
+    }
+    let (value, rest) = postcard::take_from_bytes(rest)?;
+    if !rest.is_empty() {
+        return Err(CoreError::Unreadable("bytes after the end".into()));
+    }
+    Ok(value)
+}
+
+impl StepProducts {
+    /// The products a worker's reply names, with the job's own key.
+    pub fn from_reply(job: &StepJob, csr: Option<Csr>, cert: Option<Certificate>) -> Self {
+        StepProducts {
+            step: job.step,
+            key: job.key.clone(),
+            csr,
+            cert,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workshop::{export::KeyProtection, saved, Scenario, Settings, StepId, Workshop};
+
+    const NOW: u64 = 1_795_000_000;
+
+    /// Writes, reads and writes again: the bytes must match, and the id must survive.
+    fn round_trip_request(request: Request) -> Request {
+        let bytes = request.to_bytes().unwrap();
+        let back = Request::from_bytes(&bytes).unwrap();
+        assert_eq!(back.id, request.id);
+        assert_eq!(back.to_bytes().unwrap(), bytes);
+        back
+    }
+
+    fn round_trip_response(response: Response) -> Response {
+        let bytes = response.to_bytes().unwrap();
+        let back = Response::from_bytes(&bytes).unwrap();
+        assert_eq!(back.id, response.id);
+        assert_eq!(back.to_bytes().unwrap(), bytes);
+        back
+    }
+
+    #[test]
+    fn every_request_and_response_survives_the_trip() {
+        let mut workshop = Workshop::new(Settings::default());
+        workshop.run_all(NOW).unwrap();
+        let plain = KeyProtection::plain();
+        let text = saved::save(&workshop, &plain, |p| workshop.key(p).map(|k| k.to_pem()));
+        let fresh = Workshop::new(Settings::default());
+        let works = [
+            Work::Step(fresh.job(StepId::CRoot, None, NOW).unwrap()),
+            Work::Step(workshop.job(StepId::CSignsB, None, NOW).unwrap()),
+            Work::Handshake(workshop.connection(Scenario::Mutual).unwrap()),
+            Work::Lab {
+                inputs: LabInputs::of(&workshop),
+                scenario: LabScenario::ExpiredClientCertificate,
+                now: NOW,
+            },
+            Work::OpenKeys {
+                saved: text,
+                passphrase: String::new(),
+            },
+        ];
+        for (id, work) in (u64::MAX - 10..).zip(works) {
+            let request = round_trip_request(Request { id, work });
+            let response = round_trip_response(request.answer());
+            assert!(response.result.is_ok(), "{:?}", response.result.err());
+        }
+        let errors = [
+            CoreError::Pem("p".into()),
+            CoreError::Key("k".into()),
+            CoreError::WrongPassphrase,
+            CoreError::Csr("c".into()),
+            CoreError::Certificate("x".into()),
+            CoreError::Input {
+                field: InputField::CommonName,
+                message: "m".into(),
+            },
+            CoreError::Input {
+                field: InputField::Other("new".into()),
+                message: "m".into(),
+            },
+            CoreError::Unsupported("u".into()),
+            CoreError::Unreadable("r".into()),
+        ];
+        for error in errors {
+            let back = round_trip_response(Response {
+                id: 1,
+                result: Err(error.clone()),
+            });
+            assert_eq!(back.result.unwrap_err(), error);
+        }
+    }
+
+    #[test]
+    fn pki_errors_keep_their_kind_and_field_both_ways() {
+        for (field, name) in FIELD_NAMES {
+            let pki = PkiError::input(name, "why");
+            let core = CoreError::from(pki.clone());
+            assert_eq!(
+                core,
+                CoreError::Input {
+                    field,
+                    message: "why".into()
+                }
+            );
+            assert_eq!(PkiError::from(core.clone()), pki);
+            assert_eq!(core.to_string(), pki.to_string());
+        }
+        assert_eq!(
+            CoreError::from(PkiError::WrongPassphrase),
+            CoreError::WrongPassphrase
+        );
+    }
+}
