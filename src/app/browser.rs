@@ -8,8 +8,11 @@ use crate::workshop::lab::{LabInputs, LabRun, LabScenario, Setup};
 use crate::workshop::protocol::{CoreError, Reply, Request, Response, Work};
 use crate::workshop::Party;
 use base64::Engine;
+use futures_channel::oneshot;
 use js_sys::{Array, Object, Reflect, Uint8Array};
-use std::collections::BTreeMap;
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -137,15 +140,50 @@ async fn rsa_in_worker(bits: usize) -> Result<PrivateKey, String> {
     PrivateKey::from_pkcs8_der(&Uint8Array::new(&der).to_vec()).map_err(|e| e.to_string())
 }
 
-thread_local! {
-    /// One worker for step jobs, started early so its wasm is ready when the first job comes.
-    static STEP_WORKER: std::cell::RefCell<Option<web_sys::Worker>> = const { std::cell::RefCell::new(None) };
-}
+/// A response from the worker, or why the worker failed (not a refusal: that is the
+/// response's own `Err`).
+type Answer = Result<Response, String>;
 
 thread_local! {
-    /// Set once the step worker failed (say its script could not load): from then on the
-    /// work happens in the page without trying again.
-    static NO_STEP_WORKER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// One worker for every request, started early so its wasm is ready when the first comes.
+    static STEP_WORKER: RefCell<Option<web_sys::Worker>> = const { RefCell::new(None) };
+    /// Set once the worker failed (say its script could not load): from then on the work
+    /// happens in the page without trying again.
+    static NO_STEP_WORKER: Cell<bool> = const { Cell::new(false) };
+    /// The requests sent to the worker and not answered yet, by id: several may be in flight.
+    static PENDING: RefCell<HashMap<u64, oneshot::Sender<Answer>>> = RefCell::default();
+    /// The id the next request takes.
+    static NEXT_ID: Cell<u64> = const { Cell::new(1) };
+}
+
+/// Answers every request in flight with the worker's failure, so each is done in the page.
+fn fail_pending(reason: &str) {
+    NO_STEP_WORKER.with(|no| no.set(true));
+    let pending: Vec<_> = PENDING.with(|p| p.borrow_mut().drain().collect());
+    for (_, sender) in pending {
+        let _ = sender.send(Err(reason.to_string()));
+    }
+}
+
+/// Hands a response to the request that waits for it, by the id it echoes.
+fn on_worker_message(event: web_sys::MessageEvent) {
+    let data = event.data();
+    let Some(bytes) = data.dyn_ref::<Uint8Array>() else {
+        let reason = Reflect::get(&data, &"failed".into())
+            .ok()
+            .and_then(|f| f.as_string())
+            .unwrap_or_else(|| "the worker sent something else".into());
+        return fail_pending(&format!("the worker failed: {reason}"));
+    };
+    match Response::from_bytes(&bytes.to_vec()) {
+        Ok(response) => {
+            if let Some(sender) = PENDING.with(|p| p.borrow_mut().remove(&response.id)) {
+                let _ = sender.send(Ok(response));
+            }
+        }
+        // Whose response it was cannot be read: the worker is no longer to be trusted.
+        Err(e) => fail_pending(&format!("the worker's response is unreadable: {e}")),
+    }
 }
 
 fn step_worker() -> Result<web_sys::Worker, String> {
@@ -158,13 +196,14 @@ fn step_worker() -> Result<web_sys::Worker, String> {
         }
         let worker = new_worker()?;
         // A failure before anyone asks must still be seen by the first request.
-        let failed = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(|| {
-            NO_STEP_WORKER.with(|no| no.set(true));
-        });
+        let failed = Closure::<dyn FnMut()>::new(|| fail_pending("the worker failed to start"));
         worker
             .add_event_listener_with_callback("error", failed.as_ref().unchecked_ref())
             .map_err(js_err)?;
         failed.forget();
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(on_worker_message);
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
         *slot.borrow_mut() = Some(worker.clone());
         Ok(worker)
     })
@@ -175,141 +214,134 @@ pub fn warm_step_worker() {
     let _ = step_worker();
 }
 
-thread_local! {
-    /// Whether a request to the step worker awaits its reply; the worker answers one at a time.
-    static STEP_WORKER_BUSY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    /// The id the next request takes.
-    static NEXT_ID: std::cell::Cell<u64> = const { std::cell::Cell::new(1) };
-}
-
-/// Frees the step worker for the next request, however the request ended.
-struct StepWorkerTurn;
-
-impl Drop for StepWorkerTurn {
-    fn drop(&mut self) {
-        STEP_WORKER_BUSY.with(|busy| busy.set(false));
-    }
-}
-
-/// Sends a request to the step worker as bytes and reads its response. `Err` means the
-/// worker failed, not that the core refused: a refusal is the response's own `Err`.
-async fn ask_worker(request: &Request) -> Result<Response, String> {
-    while STEP_WORKER_BUSY.with(|busy| busy.replace(true)) {
-        yew::platform::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
-    let _turn = StepWorkerTurn;
+/// Sends a request to the worker as bytes and waits for the response with its id. `Err`
+/// means the worker failed, not that the core refused.
+async fn ask_worker(request: &Request) -> Answer {
     let worker = step_worker()?;
-    if NO_STEP_WORKER.with(|no| no.get()) {
-        return Err("the worker failed to start".into());
-    }
     let bytes = request.to_bytes().map_err(|e| e.to_string())?;
-    let message = Uint8Array::from(&bytes[..]);
-    let reply = js_sys::Promise::new(&mut |resolve, reject| {
-        worker.set_onmessage(Some(&resolve));
-        worker.set_onerror(Some(&reject));
-    });
-    worker
-        .post_message_with_transfer(&message, &Array::of1(&message.buffer()))
-        .map_err(js_err)?;
-    let data = JsFuture::from(reply)
-        .await
-        .map_err(|e| format!("the worker failed: {}", js_err(e)))?
-        .dyn_into::<web_sys::MessageEvent>()
-        .map_err(js_err)?
-        .data();
-    let bytes = data
-        .dyn_into::<Uint8Array>()
-        .map_err(|_| "the worker sent no response".to_string())?
-        .to_vec();
-    let response = Response::from_bytes(&bytes).map_err(|e| e.to_string())?;
-    if response.id != request.id {
-        return Err("the worker answered another request".into());
+    let (sender, receiver) = oneshot::channel();
+    PENDING.with(|p| p.borrow_mut().insert(request.id, sender));
+    if NO_STEP_WORKER.with(|no| no.get()) {
+        fail_pending("the worker failed to start");
     }
-    Ok(response)
+    let message = Uint8Array::from(&bytes[..]);
+    if let Err(e) = worker.post_message_with_transfer(&message, &Array::of1(&message.buffer())) {
+        PENDING.with(|p| p.borrow_mut().remove(&request.id));
+        return Err(js_err(e));
+    }
+    receiver
+        .await
+        .unwrap_or_else(|_| Err("the worker went away".into()))
 }
 
 /// Where no worker can do the work, it happens here: slower for the page, but it happens.
 fn worker_failed(e: &str) {
     web_sys::console::warn_1(&format!("worker: {e}; working in the page").into());
-    NO_STEP_WORKER.with(|no| no.set(true));
+    fail_pending(e);
     STEP_WORKER.with(|slot| slot.borrow_mut().take().map(|w| w.terminate()));
 }
 
-/// Runs work in the worker, or in the page where no worker can. The core's refusal comes
-/// back typed, wherever the work ran.
-async fn execute(work: Work) -> Result<Reply, CoreError> {
-    let request = Request {
-        id: NEXT_ID.with(|next| next.replace(next.get() + 1)),
-        work,
-    };
-    match ask_worker(&request).await {
-        Ok(response) => response.result,
-        Err(e) => {
-            worker_failed(&e);
-            request.work.run()
+/// Where a request runs: the page's own thread, or the worker, which loads this same wasm.
+/// Either way the response is the same, refusals included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Executor {
+    Page,
+    Worker,
+}
+
+/// The worker while one can run, else the page.
+pub fn executor() -> Executor {
+    if NO_STEP_WORKER.with(|no| no.get()) {
+        Executor::Page
+    } else {
+        Executor::Worker
+    }
+}
+
+impl Executor {
+    /// Runs one request. A worker that fails hands the request to the page, and later
+    /// requests go to the page too.
+    pub async fn run(self, request: Request) -> Response {
+        match self {
+            Executor::Page => request.answer(),
+            Executor::Worker => match ask_worker(&request).await {
+                Ok(response) => response,
+                Err(e) => {
+                    worker_failed(&e);
+                    request.answer()
+                }
+            },
+        }
+    }
+
+    /// Runs work under a fresh id and returns what it made, or the core's typed refusal.
+    pub async fn execute(self, work: Work) -> Result<Reply, CoreError> {
+        let id = NEXT_ID.with(|next| next.replace(next.get() + 1));
+        self.run(Request { id, work }).await.result
+    }
+
+    /// A step's signing.
+    pub async fn run_job(self, job: &StepJob) -> Result<StepProducts, CoreError> {
+        match self.execute(Work::Step(job.clone())).await? {
+            Reply::Step { csr, cert } => Ok(StepProducts::from_reply(job, csr, cert)),
+            _ => Err(other_reply()),
+        }
+    }
+
+    /// One handshake.
+    pub async fn run_handshake(self, job: &HandshakeJob) -> Result<Outcome, CoreError> {
+        match self.execute(Work::Handshake(job.clone())).await? {
+            Reply::Handshake(outcome) => Ok(outcome),
+            _ => Err(other_reply()),
+        }
+    }
+
+    /// Builds one lab scenario's files (fresh certificates may take RSA-4096 signatures),
+    /// then runs its handshake. The files come back with the run, so that the row can hand
+    /// the very ones rustls judged to openssl.
+    pub async fn run_lab(
+        self,
+        inputs: &LabInputs,
+        scenario: LabScenario,
+        now: u64,
+    ) -> Result<(LabRun, Setup), CoreError> {
+        let work = Work::Lab {
+            inputs: inputs.clone(),
+            scenario,
+            now,
+        };
+        let Reply::Lab(job) = self.execute(work).await? else {
+            return Err(other_reply());
+        };
+        let outcome = self.run_handshake(&job).await?;
+        let setup = Setup {
+            scenario,
+            server: job.server,
+            client: job.client,
+            version: job.version,
+        };
+        Ok((LabRun { scenario, outcome }, setup))
+    }
+
+    /// Opens the saved workshop's keys: 100,000 PBKDF2 rounds a key.
+    pub async fn open_saved_keys(
+        self,
+        saved_text: &str,
+        passphrase: &str,
+    ) -> Result<BTreeMap<Party, PrivateKey>, CoreError> {
+        let work = Work::OpenKeys {
+            saved: saved_text.to_string(),
+            passphrase: passphrase.to_string(),
+        };
+        match self.execute(work).await? {
+            Reply::OpenedKeys(keys) => Ok(keys),
+            _ => Err(other_reply()),
         }
     }
 }
 
 fn other_reply() -> CoreError {
     CoreError::Unreadable("a reply to other work".into())
-}
-
-/// Runs a step's signing in the worker.
-pub async fn run_job(job: &StepJob) -> Result<StepProducts, CoreError> {
-    match execute(Work::Step(job.clone())).await? {
-        Reply::Step { csr, cert } => Ok(StepProducts::from_reply(job, csr, cert)),
-        _ => Err(other_reply()),
-    }
-}
-
-/// Runs one handshake in the worker.
-pub async fn run_handshake(job: &HandshakeJob) -> Result<Outcome, CoreError> {
-    match execute(Work::Handshake(job.clone())).await? {
-        Reply::Handshake(outcome) => Ok(outcome),
-        _ => Err(other_reply()),
-    }
-}
-
-/// Builds one lab scenario's files in the worker (fresh certificates may take RSA-4096
-/// signatures), then runs its handshake there. The files come back with the run, so that the
-/// row can hand the very ones rustls judged to openssl.
-pub async fn run_lab(
-    inputs: &LabInputs,
-    scenario: LabScenario,
-    now: u64,
-) -> Result<(LabRun, Setup), CoreError> {
-    let work = Work::Lab {
-        inputs: inputs.clone(),
-        scenario,
-        now,
-    };
-    let Reply::Lab(job) = execute(work).await? else {
-        return Err(other_reply());
-    };
-    let outcome = run_handshake(&job).await?;
-    let setup = Setup {
-        scenario,
-        server: job.server,
-        client: job.client,
-        version: job.version,
-    };
-    Ok((LabRun { scenario, outcome }, setup))
-}
-
-/// Opens the saved workshop's keys in the worker: 100,000 PBKDF2 rounds a key.
-pub async fn open_saved_keys(
-    saved_text: &str,
-    passphrase: &str,
-) -> Result<BTreeMap<Party, PrivateKey>, CoreError> {
-    let work = Work::OpenKeys {
-        saved: saved_text.to_string(),
-        passphrase: passphrase.to_string(),
-    };
-    match execute(work).await? {
-        Reply::OpenedKeys(keys) => Ok(keys),
-        _ => Err(other_reply()),
-    }
 }
 
 /// Encrypts a key for download: PBKDF2 and AES-256-CBC run in WebCrypto (native, off the main

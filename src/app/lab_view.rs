@@ -67,7 +67,8 @@ fn run_lab(s: &AppState, dispatch: Dispatch, scenarios: Vec<LabScenario>) {
     });
     yew::platform::spawn_local(async move {
         for scenario in scenarios {
-            let result = browser::run_lab(&inputs, scenario, unix_now())
+            let result = browser::executor()
+                .run_lab(&inputs, scenario, unix_now())
                 .await
                 .map(|(run, setup)| remember_setup(generation, run, setup))
                 .map_err(|e| e.to_string());

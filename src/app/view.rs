@@ -151,7 +151,8 @@ fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>, cancelled
                     let mut outcomes = Vec::new();
                     for scenario in Scenario::ALL {
                         let outcome = match local.connection(scenario) {
-                            Ok(job) => browser::run_handshake(&job)
+                            Ok(job) => browser::executor()
+                                .run_handshake(&job)
                                 .await
                                 .map_err(|e| e.to_string()),
                             Err(e) => Err(e.to_string()),
@@ -169,7 +170,10 @@ fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>, cancelled
                     continue;
                 }
                 let products = match local.job(step, keys.remove(&step), unix_now()) {
-                    Ok(job) => browser::run_job(&job).await.map_err(|e| e.to_string()),
+                    Ok(job) => browser::executor()
+                        .run_job(&job)
+                        .await
+                        .map_err(|e| e.to_string()),
                     Err(e) => Err(e.to_string()),
                 };
                 let committed = products.and_then(|products| {
@@ -577,13 +581,15 @@ fn restore_saved(s: &AppState, dispatch: Dispatch) {
     yew::platform::spawn_local(async move {
         let restored = async {
             let saved = Saved::parse(&text)?;
-            let keys = browser::open_saved_keys(&text, &passphrase).await?;
+            let keys = browser::executor()
+                .open_saved_keys(&text, &passphrase)
+                .await?;
             let mut workshop = saved.restore_with_keys(keys)?;
             if workshop.validate(StepId::Handshake).is_ok() {
                 let mut outcomes = Vec::new();
                 for scenario in Scenario::ALL {
                     let job = workshop.connection(scenario)?;
-                    let outcome = browser::run_handshake(&job).await?;
+                    let outcome = browser::executor().run_handshake(&job).await?;
                     outcomes.push((scenario, outcome));
                 }
                 workshop.set_handshakes(outcomes).map_err(|e| e.error)?;
