@@ -29,12 +29,42 @@ pub fn pem_import(data: &[u8]) {
     }
 }
 
+/// One CA for every fuzz run: a signed CSR goes all the way through rcgen.
+fn fuzz_ca() -> &'static (Certificate, PrivateKey) {
+    static CA: std::sync::OnceLock<(Certificate, PrivateKey)> = std::sync::OnceLock::new();
+    CA.get_or_init(|| {
+        let key = PrivateKey::generate(pki::KeyAlgorithm::EcdsaP256).expect("a P-256 key");
+        let template = pki::Template {
+            profile: &pki::profile::ROOT_CA,
+            days: 30,
+            sans: &[],
+            now: NOW,
+        };
+        let subject = Subject::seed("Fuzz", "CA", "Fuzz CA");
+        let cert = pki::cert::self_signed(&subject, &key, &template).expect("a CA");
+        (cert, key)
+    })
+}
+
 pub fn csr(data: &[u8]) {
-    if let Ok(csr) = Csr::from_der(data) {
+    let parsed = Csr::from_der(data).ok().or_else(|| {
+        std::str::from_utf8(data)
+            .ok()
+            .and_then(|text| Csr::from_pem(text).ok())
+    });
+    if let Some(csr) = parsed {
         let _ = inspect::csr(&csr);
-    }
-    if let Ok(text) = std::str::from_utf8(data) {
-        let _ = Csr::from_pem(text);
+        // What the CA does with a pasted request: sign its subject and key.
+        let (ca, ca_key) = fuzz_ca();
+        let template = pki::Template {
+            profile: &pki::profile::CLIENT,
+            days: 30,
+            sans: &[],
+            now: NOW,
+        };
+        if let Ok(cert) = pki::cert::sign_csr(&csr, &template, ca, ca_key) {
+            let _ = inspect::certificate(&cert);
+        }
     }
 }
 

@@ -461,3 +461,27 @@ fn the_ca_names_the_key_before_it_checks_the_signature() {
     assert!(matches!(err, PkiError::Unsupported(_)), "{err}");
     assert!(err.to_string().contains("RSA key of 1024 bits"), "{err}");
 }
+
+/// A pasted CSR whose subject holds an attribute type under 2.999 (one subidentifier, 1079)
+/// is signed, and openssl reads the same attribute back; it once panicked the page.
+#[test]
+fn a_csr_with_an_oid_under_2_999_is_signed_without_panic() {
+    let w = workshop();
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut params = rcgen::CertificateParams::default();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "odd attribute");
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CustomDnType(vec![2, 999, 1]), "weird");
+    let pem = params.serialize_request(&key).unwrap().pem().unwrap();
+    let cert = w.sign_external_csr(&pem, unix_now()).unwrap();
+    let dir = TempDir::new("odd-oid");
+    dir.write("odd.crt", cert.to_pem().as_bytes());
+    let subject = openssl_ok(
+        dir.path(),
+        &["x509", "-in", "odd.crt", "-noout", "-subject"],
+    );
+    assert!(subject.contains("2.999.1 = weird"), "{subject}");
+}
