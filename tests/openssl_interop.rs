@@ -644,11 +644,12 @@ fn every_shown_command_runs_with_the_seed_rsa_keys() {
         (true, mtls_lab::tls::TlsVersion::Tls12),
         (false, mtls_lab::tls::TlsVersion::Tls13),
     ] {
-        let settings = Settings {
+        let mut settings = Settings {
             use_intermediates,
             tls_version,
             ..Settings::default().with_seed_key_sizes()
         };
+        awkward_subjects(&mut settings);
         run_shown_commands(&settings, "commands-rsa");
     }
 }
