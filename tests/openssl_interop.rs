@@ -668,8 +668,13 @@ fn nginx_and_curl_snippets_do_mutual_tls() {
     let settings = Settings::default();
     let (_, dir) = exported(settings.clone(), "nginx");
     let blocks = commands::snippets(&settings);
-    let port = free_port();
-    let server = Server::on_port(dir.path(), &script_with_port(&blocks[0].script, port), port);
+    let pid_file = dir.path().join("nginx/nginx.pid");
+    let server = Server::on_free_port(
+        dir.path(),
+        |port| script_with_port(&blocks[0].script, port),
+        |_| pid_file.clone(),
+    );
+    let port = server.port;
     let with_cert = bash(dir.path(), &script_with_port(&blocks[1].script, port), "");
     assert!(
         text(&with_cert).contains("Hello CN=client-b.local,OU=Client Services,O=Client B Organization,L=Paris,ST=Iles-De-France,C=FR"),

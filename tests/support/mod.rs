@@ -145,22 +145,39 @@ impl Server {
         server
     }
 
-    /// Starts a server that listens on a port chosen beforehand (nginx cannot report one it
-    /// was given by the OS) and waits until it accepts connections.
-    pub fn on_port(dir: &Path, script: &str, port: u16) -> Server {
-        let log = dir.join(format!("server-{port}.log"));
-        let child = spawn_logged(dir, script, &log);
-        let server = Server { child, log, port };
-        let deadline = Instant::now() + PATIENCE;
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "the server did not start:\n{}",
-                server.log()
-            );
-            std::thread::sleep(Duration::from_millis(50));
+    /// Starts a server on a port chosen beforehand (nginx cannot take one from the OS and
+    /// report it). `script_for(port)` gives its script, and `ready` the file the server writes
+    /// once it has bound its port (nginx's pid file). If another process took the port in
+    /// between, the server exits without writing it, and another port is tried.
+    pub fn on_free_port(
+        dir: &Path,
+        script_for: impl Fn(u16) -> String,
+        ready: impl Fn(u16) -> PathBuf,
+    ) -> Server {
+        for _ in 0..5 {
+            let port = free_port();
+            let log = dir.join(format!("server-{port}.log"));
+            let child = spawn_logged(dir, &script_for(port), &log);
+            let mut server = Server { child, log, port };
+            let deadline = Instant::now() + PATIENCE;
+            loop {
+                let bound = ready(port).exists()
+                    && std::net::TcpStream::connect(("127.0.0.1", port)).is_ok();
+                if bound {
+                    return server;
+                }
+                if server.child.try_wait().ok().flatten().is_some() {
+                    break;
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "the server did not start:\n{}",
+                    server.log()
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            }
         }
-        server
+        panic!("no free port could be bound in five tries");
     }
 
     /// Everything the server printed so far.
