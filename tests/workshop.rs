@@ -394,8 +394,24 @@ fn a_saved_workshop_restores_with_its_passphrase() {
     }
     assert_eq!(restored.handshakes()[0].1.headline(), "Handshake succeeded");
     assert!(Saved::parse("something else").is_err());
+    assert!(text.starts_with("{\"format\":2,"), "{text}");
+    assert!(Saved::parse(&text.replacen("\"p256\"", "\"rsa1\"", 1)).is_err());
+    // A field this version does not know is refused, not ignored.
     assert!(
-        Saved::parse(&text.replace("setting tls=1.3", "setting CRoot.algorithm=rsa1")).is_err()
+        Saved::parse(&text.replacen("{\"format\":2,", "{\"format\":2,\"extra\":1,", 1)).is_err()
+    );
+    // A subject the form would refuse is refused here too.
+    assert!(
+        Saved::parse(&text.replacen("\"country\":\"FR\"", "\"country\":\"France\"", 1)).is_err()
+    );
+    // A later format says so, in words.
+    let later = Saved::parse(&text.replacen("{\"format\":2,", "{\"format\":3,", 1))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        later.contains("format 3, which this page does not read"),
+        "{later}"
     );
 }
 
@@ -568,4 +584,50 @@ fn saved_keys_open_elsewhere_and_rebuild_the_same_workshop() {
         },
     );
     assert!(matches!(damaged, Err(CoreError::Pem(_))));
+}
+
+/// A workshop saved by the previous build, in the first line-based form, still restores:
+/// its settings, keys and certificates come back.
+#[test]
+fn a_workshop_saved_in_the_first_form_restores() {
+    use mtls_lab::workshop::saved::Saved;
+    let workshop = run(Settings::default());
+    let mut text = String::from("mtls-lab workshop v1\nsetting use_intermediates=true\nsetting tls=1.3\nsetting sans=client-c.local, localhost, 127.0.0.1\nsetting keys=plain\n");
+    for party in Party::ALL {
+        let cert = workshop.settings.cert(party);
+        text.push_str(&format!(
+            "setting {party:?}.algorithm={}\n",
+            cert.algorithm.id()
+        ));
+        text.push_str(&format!("setting {party:?}.days={}\n", cert.days));
+        for field in mtls_lab::pki::name::SUBJECT_FIELDS {
+            text.push_str(&format!(
+                "setting {party:?}.{}={}\n",
+                field.short,
+                cert.subject.get(field.short).replace('%', "%25")
+            ));
+        }
+    }
+    for party in Party::ALL {
+        if let Some(key) = workshop.key(party) {
+            text.push_str(&format!("key {party:?}\n{}", key.to_pem()));
+        }
+        if let Some(csr) = workshop.csr(party) {
+            text.push_str(&format!("csr {party:?}\n{}", csr.to_pem()));
+        }
+        if let Some(cert) = workshop.certificate(party) {
+            text.push_str(&format!("cert {party:?}\n{}", cert.to_pem()));
+        }
+    }
+    let saved = Saved::parse(&text).unwrap();
+    assert_eq!(saved.settings, workshop.settings);
+    let restored = saved.restore("", unix_now()).unwrap();
+    for party in Party::ALL {
+        assert_eq!(
+            restored.certificate(party),
+            workshop.certificate(party),
+            "{party:?}"
+        );
+    }
+    assert_eq!(restored.handshakes()[0].1.headline(), "Handshake succeeded");
 }

@@ -415,7 +415,7 @@ pub fn app() -> Html {
         </main>
         <footer>
             <p>{"Keys are made in this page (WebCrypto for RSA, Rust compiled to WebAssembly for the rest). The app makes no network request: nothing you make or paste leaves this browser unless you download it."}</p>
-            <p>{ format!("What is stored: the workshop is saved in this browser's local storage (key \"mtls-lab.workshop\", this site and this browser profile only) each time it changes. It holds the settings, every CSR and certificate as PEM, and every private key as it downloads: PKCS#8 encrypted under your key passphrase (AES-256-CBC, PBKDF2-HMAC-SHA256, {} rounds), or plain PKCS#8 if you chose plain keys. The passphrase itself is never stored. \"Reset workshop\" deletes it all.", crate::pki::keys::PBKDF2_ITERATIONS) }</p>
+            <p>{ format!("What is stored: the workshop is saved in this browser's local storage (key \"mtls-lab.workshop\", this site and this browser profile only) each time it changes, as JSON with a format version. It holds the settings, every CSR and certificate as PEM, and every private key as it downloads: PKCS#8 encrypted under your key passphrase (AES-256-CBC, PBKDF2-HMAC-SHA256, {} rounds), or plain PKCS#8 if you chose plain keys. The passphrase itself is never stored. \"Reset workshop\" deletes it all.", crate::pki::keys::PBKDF2_ITERATIONS) }</p>
         </footer>
         </>
     }

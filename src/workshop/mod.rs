@@ -9,6 +9,7 @@ mod model;
 pub mod protocol;
 pub mod reproduce;
 pub mod saved;
+mod saved_v1;
 mod steps;
 pub mod walkthrough;
 

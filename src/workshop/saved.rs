@@ -1,40 +1,59 @@
-//! The workshop as text, for the browser's local storage: settings, then every key, CSR and
-//! certificate as PEM. Keys are stored as they download: encrypted unless the user chose plain.
+//! The workshop for the browser's local storage, as JSON with a format version: the settings,
+//! then every key, CSR and certificate as PEM. Keys are stored as they download: encrypted
+//! unless the user chose plain. A workshop saved in the first, line-based form is migrated.
 
 use super::export::KeyProtection;
 use super::model::Workshop;
+use super::saved_v1;
 use super::steps::{Party, Settings, StepId};
 use crate::pki::{Certificate, Csr, KeyAlgorithm, PkiError, PrivateKey, San, Subject};
 use crate::tls::TlsVersion;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-const HEADER: &str = "mtls-lab workshop v1";
+/// The version `save` writes; `Saved::parse` reads it and migrates version 1.
+pub const FORMAT: u32 = 2;
 
-fn bad(what: &str) -> PkiError {
+pub(super) fn bad(what: &str) -> PkiError {
     PkiError::Pem(format!("the saved workshop is damaged ({what})"))
 }
 
-fn party_id(party: Party) -> String {
-    format!("{party:?}")
+/// The stored form. Unknown fields are refused rather than ignored.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Stored {
+    format: u32,
+    use_intermediates: bool,
+    tls_version: TlsVersion,
+    sans: Vec<San>,
+    keys_plain: bool,
+    parties: BTreeMap<Party, StoredCert>,
+    files: Vec<StoredFile>,
 }
 
-fn party_from_id(id: &str) -> Option<Party> {
-    Party::ALL.into_iter().find(|p| party_id(*p) == id)
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoredCert {
+    /// `KeyAlgorithm::id`, e.g. "p256".
+    algorithm: String,
+    days: u32,
+    subject: Subject,
 }
 
-/// Keeps a value on one line.
-fn escape(value: &str) -> String {
-    value
-        .replace('%', "%25")
-        .replace('\n', "%0A")
-        .replace('\r', "%0D")
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum FileKind {
+    Key,
+    Csr,
+    Cert,
 }
 
-fn unescape(value: &str) -> String {
-    value
-        .replace("%0A", "\n")
-        .replace("%0D", "\r")
-        .replace("%25", "%")
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoredFile {
+    owner: Party,
+    kind: FileKind,
+    pem: String,
 }
 
 /// Writes the workshop. `key_pem` gives each key's stored form (the download file, which the
@@ -45,52 +64,46 @@ pub fn save(
     mut key_pem: impl FnMut(Party) -> Option<String>,
 ) -> String {
     let s = &workshop.settings;
-    let mut out = vec![HEADER.to_string()];
-    out.push(format!("setting use_intermediates={}", s.use_intermediates));
-    out.push(format!(
-        "setting tls={}",
-        if s.tls_version == TlsVersion::Tls12 {
-            "1.2"
-        } else {
-            "1.3"
-        }
-    ));
-    out.push(format!(
-        "setting sans={}",
-        escape(&San::list_to_string(&s.server_sans))
-    ));
-    out.push(format!(
-        "setting keys={}",
-        if keys.plain { "plain" } else { "encrypted" }
-    ));
+    let mut files = Vec::new();
     for party in Party::ALL {
-        let cert = s.cert(party);
-        let id = party_id(party);
-        out.push(format!("setting {id}.algorithm={}", cert.algorithm.id()));
-        out.push(format!("setting {id}.days={}", cert.days));
-        for field in crate::pki::name::SUBJECT_FIELDS {
-            out.push(format!(
-                "setting {id}.{}={}",
-                field.short,
-                escape(cert.subject.get(field.short))
-            ));
-        }
+        let mut add = |kind, pem: Option<String>| {
+            if let Some(pem) = pem {
+                files.push(StoredFile {
+                    owner: party,
+                    kind,
+                    pem,
+                });
+            }
+        };
+        add(FileKind::Key, workshop.key(party).and(key_pem(party)));
+        add(FileKind::Csr, workshop.csr(party).map(Csr::to_pem));
+        add(
+            FileKind::Cert,
+            workshop.certificate(party).map(Certificate::to_pem),
+        );
     }
-    for party in Party::ALL {
-        if let Some(pem) = workshop.key(party).and(key_pem(party)) {
-            out.push(format!("key {}", party_id(party)));
-            out.push(pem.trim_end().to_string());
-        }
-        if let Some(csr) = workshop.csr(party) {
-            out.push(format!("csr {}", party_id(party)));
-            out.push(csr.to_pem().trim_end().to_string());
-        }
-        if let Some(cert) = workshop.certificate(party) {
-            out.push(format!("cert {}", party_id(party)));
-            out.push(cert.to_pem().trim_end().to_string());
-        }
-    }
-    out.join("\n") + "\n"
+    let stored = Stored {
+        format: FORMAT,
+        use_intermediates: s.use_intermediates,
+        tls_version: s.tls_version,
+        sans: s.server_sans.clone(),
+        keys_plain: keys.plain,
+        parties: Party::ALL
+            .into_iter()
+            .map(|party| {
+                let cert = s.cert(party);
+                let stored = StoredCert {
+                    algorithm: cert.algorithm.id().to_string(),
+                    days: cert.days,
+                    subject: cert.subject.clone(),
+                };
+                (party, stored)
+            })
+            .collect(),
+        files,
+    };
+    // Strings, numbers, booleans and maps with string keys: JSON always takes them.
+    serde_json::to_string(&stored).unwrap_or_default()
 }
 
 /// The files of a saved workshop, keys opened.
@@ -110,80 +123,68 @@ pub struct Saved {
 }
 
 impl Saved {
+    /// Reads a saved workshop: this format, or the first one, migrated. Nothing in it is taken
+    /// on trust: every setting is checked as the form would check it.
     pub fn parse(text: &str) -> Result<Saved, PkiError> {
-        let mut lines = text.lines();
-        if lines.next() != Some(HEADER) {
-            return Err(bad("unknown format"));
+        if text.starts_with(saved_v1::HEADER) {
+            return saved_v1::parse(text);
         }
-        let mut saved = Saved {
-            settings: Settings::default(),
-            keys_encrypted: true,
-            keys: Vec::new(),
-            csrs: Vec::new(),
-            certs: Vec::new(),
+        let format = serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .and_then(|v| v.get("format").and_then(serde_json::Value::as_u64))
+            .ok_or_else(|| bad("unknown format"))?;
+        if format != u64::from(FORMAT) {
+            return Err(PkiError::Pem(format!(
+                "the saved workshop is in format {format}, which this page does not read; \
+                 reset the workshop to start again"
+            )));
+        }
+        let stored: Stored =
+            serde_json::from_str(text).map_err(|e| bad(&format!("format {FORMAT}: {e}")))?;
+        let mut settings = Settings {
+            use_intermediates: stored.use_intermediates,
+            tls_version: stored.tls_version,
+            server_sans: stored.sans,
+            ..Settings::default()
         };
-        while let Some(line) = lines.next() {
-            if let Some(setting) = line.strip_prefix("setting ") {
-                let (name, value) = setting
-                    .split_once('=')
-                    .ok_or_else(|| bad("a setting without a value"))?;
-                saved
-                    .apply(name, &unescape(value))
-                    .ok_or_else(|| bad(name))?;
-                continue;
-            }
-            let (kind, party) = line.split_once(' ').ok_or_else(|| bad("an unknown line"))?;
-            let party = party_from_id(party).ok_or_else(|| bad("an unknown owner"))?;
-            let mut pem = String::new();
-            for pem_line in lines.by_ref() {
-                pem.push_str(pem_line);
-                pem.push('\n');
-                if pem_line.starts_with("-----END ") {
-                    break;
-                }
-            }
-            match kind {
-                "key" => saved.keys.push((party, pem)),
-                "csr" => saved.csrs.push((party, pem)),
-                "cert" => saved.certs.push((party, pem)),
-                _ => return Err(bad("an unknown kind of file")),
-            }
+        for (party, saved) in stored.parties {
+            let cert = settings.cert_mut(party);
+            cert.algorithm =
+                KeyAlgorithm::from_id(&saved.algorithm).ok_or_else(|| bad("a key algorithm"))?;
+            cert.days = saved.days;
+            saved
+                .subject
+                .validate()
+                .map_err(|_| bad("a subject that the form would refuse"))?;
+            cert.subject = saved.subject;
+        }
+        let mut saved = Saved::new(settings, !stored.keys_plain);
+        for file in stored.files {
+            saved.add(file.kind, file.owner, file.pem);
         }
         Ok(saved)
     }
 
-    pub fn has_keys(&self) -> bool {
-        !self.keys.is_empty()
+    pub(super) fn new(settings: Settings, keys_encrypted: bool) -> Self {
+        Saved {
+            settings,
+            keys_encrypted,
+            keys: Vec::new(),
+            csrs: Vec::new(),
+            certs: Vec::new(),
+        }
     }
 
-    fn apply(&mut self, name: &str, value: &str) -> Option<()> {
-        let s = &mut self.settings;
-        match name {
-            "use_intermediates" => s.use_intermediates = value == "true",
-            "tls" => {
-                s.tls_version = if value == "1.2" {
-                    TlsVersion::Tls12
-                } else {
-                    TlsVersion::Tls13
-                }
-            }
-            "sans" => s.server_sans = San::parse_list(value).ok()?,
-            "keys" => self.keys_encrypted = value != "plain",
-            _ => {
-                let (party, field) = name.split_once('.')?;
-                let cert = s.cert_mut(party_from_id(party)?);
-                match field {
-                    "algorithm" => cert.algorithm = KeyAlgorithm::from_id(value)?,
-                    "days" => cert.days = value.parse().ok()?,
-                    short => {
-                        let mut subject: Subject = cert.subject.clone();
-                        subject.set(short, value.to_string());
-                        cert.subject = subject;
-                    }
-                }
-            }
+    pub(super) fn add(&mut self, kind: FileKind, owner: Party, pem: String) {
+        match kind {
+            FileKind::Key => self.keys.push((owner, pem)),
+            FileKind::Csr => self.csrs.push((owner, pem)),
+            FileKind::Cert => self.certs.push((owner, pem)),
         }
-        Some(())
+    }
+
+    pub fn has_keys(&self) -> bool {
+        !self.keys.is_empty()
     }
 
     /// Opens the keys (with `passphrase` when they are encrypted) and rebuilds the workshop:
