@@ -10,6 +10,14 @@ use mtls_lab::pki::{self, inspect, PkiError, PrivateKey};
 use mtls_lab::workshop::{export, Party, Settings, StepId, Workshop};
 use support::*;
 
+/// A CSR as PEM with one bit of its signature flipped.
+fn tampered_csr(der: &[u8]) -> String {
+    let mut der = der.to_vec();
+    let at = der.len() - 5;
+    der[at] ^= 0x40;
+    pki::pem::encode("CERTIFICATE REQUEST", &der)
+}
+
 fn workshop() -> Workshop {
     let mut workshop = Workshop::new(Settings::default());
     workshop.run_all(unix_now()).unwrap();
@@ -226,11 +234,7 @@ fn a_strict_ca_refuses_what_it_should() {
         assert!(err.to_string().contains(expected), "{err}");
     }
     // A valid request whose signature was tampered with.
-    let good = w.csr(Party::BClient).unwrap();
-    let mut der = good.der().to_vec();
-    let at = der.len() - 5;
-    der[at] ^= 0x40;
-    let tampered = pki::pem::encode("CERTIFICATE REQUEST", &der);
+    let tampered = tampered_csr(w.csr(Party::BClient).unwrap().der());
     let err = w.sign_external_csr(&tampered, unix_now()).unwrap_err();
     assert!(
         err.to_string().contains("signature does not verify"),
@@ -453,10 +457,7 @@ fn the_ca_names_the_key_before_it_checks_the_signature() {
             "r.der",
         ],
     );
-    let mut der = std::fs::read(dir.path().join("r.der")).unwrap();
-    let at = der.len() - 5;
-    der[at] ^= 0x40;
-    let tampered = pki::pem::encode("CERTIFICATE REQUEST", &der);
+    let tampered = tampered_csr(&std::fs::read(dir.path().join("r.der")).unwrap());
     let err = w.sign_external_csr(&tampered, unix_now()).unwrap_err();
     assert!(matches!(err, PkiError::Unsupported(_)), "{err}");
     assert!(err.to_string().contains("RSA key of 1024 bits"), "{err}");
