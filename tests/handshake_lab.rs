@@ -2,6 +2,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use mtls_lab::clock::unix_now;
+use mtls_lab::pki::InputField;
 use mtls_lab::tls::decrypt::{Message, MessageKind};
 use mtls_lab::tls::{diagram, messages, wire, Direction, RefusalKind, Side, TlsVersion};
 use mtls_lab::workshop::lab::{self, LabScenario, Verdict};
@@ -120,7 +121,7 @@ fn without_intermediates_the_lab_says_which_rows_need_them() {
 fn the_lab_refuses_to_start_before_the_steps_ran() {
     let workshop = Workshop::new(Settings::default());
     let error = lab::run(&workshop, LabScenario::GoodRun, unix_now()).unwrap_err();
-    assert_eq!(error.field(), Some("lab"));
+    assert_eq!(error.field(), Some(InputField::Lab));
     assert!(error.to_string().contains("run all steps first"), "{error}");
 }
 

@@ -6,7 +6,7 @@
 mod support;
 
 use mtls_lab::clock::unix_now;
-use mtls_lab::pki::{self, inspect, PkiError, PrivateKey};
+use mtls_lab::pki::{self, inspect, InputField, PkiError, PrivateKey};
 use mtls_lab::workshop::{export, Party, Settings, StepId, Workshop};
 use support::*;
 
@@ -38,47 +38,51 @@ fn subject_days_and_san_inputs_are_refused_at_their_field() {
     let base = workshop();
     let before = files(&base);
     type Change = Box<dyn Fn(&mut Settings)>;
-    let cases: Vec<(&str, Change, &str)> = vec![
+    let cases: Vec<(&str, Change, InputField)> = vec![
         (
             "empty CN",
             Box::new(|s| s.c_root.subject.common_name = String::new()),
-            "CN",
+            InputField::CommonName,
         ),
         (
             "65-character CN",
             Box::new(|s| s.c_root.subject.common_name = "x".repeat(65)),
-            "CN",
+            InputField::CommonName,
         ),
         (
             "control character",
             Box::new(|s| s.c_root.subject.organization = "a\u{7}b".into()),
-            "O",
+            InputField::Organization,
         ),
         (
             "newline",
             Box::new(|s| s.c_root.subject.locality = "Paris\nLyon".into()),
-            "L",
+            InputField::Locality,
         ),
         (
             "three-letter country",
             Box::new(|s| s.c_root.subject.country = "FRA".into()),
-            "C",
+            InputField::Country,
         ),
         (
             "digit country",
             Box::new(|s| s.c_root.subject.country = "F1".into()),
-            "C",
+            InputField::Country,
         ),
         (
             "129-character state",
             Box::new(|s| s.c_root.subject.state = "é".repeat(129)),
-            "ST",
+            InputField::State,
         ),
-        ("zero days", Box::new(|s| s.c_root.days = 0), "days"),
+        (
+            "zero days",
+            Box::new(|s| s.c_root.days = 0),
+            InputField::Days,
+        ),
         (
             "a century and a day",
             Box::new(|s| s.c_root.days = 36_501),
-            "days",
+            InputField::Days,
         ),
     ];
     for (name, change, field) in cases {
@@ -100,7 +104,7 @@ fn subject_days_and_san_inputs_are_refused_at_their_field() {
         &"x".repeat(300),
     ] {
         let err = pki::San::parse_list(bad).unwrap_err();
-        assert_eq!(err.field(), Some("san"), "{bad:?}");
+        assert_eq!(err.field(), Some(InputField::Sans), "{bad:?}");
     }
     // Non-ASCII that X.509 holds as UTF8String is fine.
     let mut w = base.clone();
@@ -119,7 +123,7 @@ fn passphrases_follow_one_rule() {
     let key = PrivateKey::generate(pki::KeyAlgorithm::EcdsaP256).unwrap();
     for bad in ["", "abc", "tab\tinside", &"p".repeat(1025)] {
         let err = key.to_encrypted_pem(bad, 1000).unwrap_err();
-        assert_eq!(err.field(), Some("passphrase"), "{bad:?}");
+        assert_eq!(err.field(), Some(InputField::Passphrase), "{bad:?}");
     }
     for good in ["four", "pässwörd ünïcode", &"p".repeat(1024)] {
         let pem = key.to_encrypted_pem(good, 1000).unwrap();

@@ -2,7 +2,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use mtls_lab::clock::unix_now;
-use mtls_lab::pki::{inspect, KeyAlgorithm};
+use mtls_lab::pki::{inspect, InputField, KeyAlgorithm};
 use mtls_lab::tls::TlsVersion;
 use mtls_lab::workshop::protocol::{self, CoreError, Reply, Request, Response, Work};
 use mtls_lab::workshop::{
@@ -139,7 +139,7 @@ fn bad_input_changes_nothing() {
     let err = workshop
         .run_step(StepId::CRoot, None, unix_now())
         .unwrap_err();
-    assert_eq!(err.field(), Some("CN"));
+    assert_eq!(err.field(), Some(InputField::CommonName));
     assert_eq!(workshop.certificate(Party::CRoot).cloned(), before);
     workshop.settings.c_root.subject.common_name = "Client C Root CA".into();
     workshop.settings.c_root.days = 0;
@@ -148,7 +148,7 @@ fn bad_input_changes_nothing() {
             .run_step(StepId::CRoot, None, unix_now())
             .unwrap_err()
             .field(),
-        Some("days")
+        Some(InputField::Days)
     );
     assert_eq!(workshop.certificate(Party::CRoot).cloned(), before);
     let fresh = Workshop::new(Settings::default());
@@ -523,7 +523,7 @@ fn a_garbled_job_or_answer_is_refused_without_panic() {
     assert!(matches!(
         refused,
         CoreError::Input {
-            field: protocol::InputField::Run,
+            field: InputField::Run,
             ..
         }
     ));

@@ -169,6 +169,21 @@ pub fn subject_input(party: Party, short: &str) -> String {
     format!("subject-{party:?}-{short}")
 }
 
+/// The element that shows an error about `field` for `party`'s certificate; `None` when the
+/// field has no input of its own there and the step shows the message.
+pub fn input_id(field: pki::InputField, party: Option<Party>) -> Option<String> {
+    match field {
+        pki::InputField::Days => party.map(days_input),
+        pki::InputField::Sans => Some(SANS_INPUT.to_string()),
+        pki::InputField::Passphrase | pki::InputField::Lab | pki::InputField::Run => None,
+        subject => pki::name::SUBJECT_FIELDS
+            .iter()
+            .find(|f| f.input == subject)
+            .zip(party)
+            .map(|(f, party)| subject_input(party, f.short)),
+    }
+}
+
 pub fn algorithm_input(party: Party) -> String {
     format!("algorithm-{party:?}")
 }
@@ -370,12 +385,10 @@ impl AppState {
             .collect();
         for step in steps {
             if let Err(e) = self.workshop.validate_inputs(*step) {
-                let id = match (step.party(), e.field()) {
-                    (Some(party), Some("days")) => days_input(party),
-                    (_, Some("san")) => SANS_INPUT.to_string(),
-                    (Some(party), Some(short)) => subject_input(party, short),
-                    _ => step.id(),
-                };
+                let id = e
+                    .field()
+                    .and_then(|f| input_id(f, step.party()))
+                    .unwrap_or_else(|| step.id());
                 errors.push((id, e.error.to_string()));
             }
         }
@@ -408,7 +421,10 @@ impl Reducible for AppState {
                 subject.set(short, value);
                 // Keep what was typed; show the problem by the field until it is fixed.
                 match subject.validate() {
-                    Err(e) if e.field() == Some(short) => {
+                    Err(e)
+                        if e.field().and_then(|f| input_id(f, Some(party)))
+                            == Some(input.clone()) =>
+                    {
                         state.errors.insert(input, e.to_string());
                     }
                     _ => {
@@ -421,7 +437,7 @@ impl Reducible for AppState {
                 let input = days_input(party);
                 let parsed = raw.trim().parse::<u32>().map_err(|_| {
                     pki::PkiError::input(
-                        "days",
+                        pki::InputField::Days,
                         format!(
                             "Validity must be a whole number of days, 1 to {}.",
                             pki::cert::MAX_DAYS

@@ -1,6 +1,6 @@
 //! Issuing certificates from a profile: self-signed roots and CA-signed everything else.
 
-use super::{pem, profile::Profile, Csr, PkiError, PrivateKey, San, Subject};
+use super::{pem, profile::Profile, Csr, InputField, PkiError, PrivateKey, San, Subject};
 use rcgen::{CertificateParams, CustomExtension, IsCa, KeyIdMethod, PublicKeyData};
 use sha1::{Digest, Sha1};
 
@@ -132,7 +132,7 @@ pub fn key_identifier(spki_der: &[u8]) -> Result<Vec<u8>, PkiError> {
 pub fn check_days(days: u32) -> Result<(), PkiError> {
     if days == 0 || days > MAX_DAYS {
         return Err(PkiError::input(
-            "days",
+            InputField::Days,
             format!("Validity must be between 1 and {MAX_DAYS} days."),
         ));
     }
@@ -156,7 +156,7 @@ fn params_for(
     params.not_after = time::OffsetDateTime::from_unix_timestamp(
         start + i64::from(template.days) * SECONDS_PER_DAY,
     )
-    .map_err(|_| PkiError::input("days", "The validity ends past year 9999."))?;
+    .map_err(|_| PkiError::input(InputField::Days, "The validity ends past year 9999."))?;
     params.serial_number = Some(random_serial()?);
     params.key_usages = profile.key_usage.to_vec();
     params.extended_key_usages = profile.extended_key_usage.to_vec();

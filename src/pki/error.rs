@@ -1,4 +1,26 @@
+use serde::{Deserialize, Serialize};
 use std::fmt;
+
+/// The input an error belongs to, so the page can show the message beside it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InputField {
+    Country,
+    State,
+    Locality,
+    Organization,
+    OrganizationalUnit,
+    CommonName,
+    /// A validity in days.
+    Days,
+    /// The server's subject alternative names.
+    Sans,
+    /// The passphrase that protects keys.
+    Passphrase,
+    /// The handshake lab as a whole.
+    Lab,
+    /// A run of the steps: one is missing, or the work came back unreadable.
+    Run,
+}
 
 /// Everything the PKI core can refuse, each with a message fit to show by the input that caused it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,23 +36,23 @@ pub enum PkiError {
     /// A certificate could not be parsed or built.
     Certificate(String),
     /// A value the user typed is not acceptable; `field` names the input.
-    Input { field: String, message: String },
+    Input { field: InputField, message: String },
     /// The key type or size is not one this lab supports.
     Unsupported(String),
 }
 
 impl PkiError {
-    pub fn input(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn input(field: InputField, message: impl Into<String>) -> Self {
         PkiError::Input {
-            field: field.into(),
+            field,
             message: message.into(),
         }
     }
 
     /// The input this error belongs to, when it belongs to one.
-    pub fn field(&self) -> Option<&str> {
+    pub fn field(&self) -> Option<InputField> {
         match self {
-            PkiError::Input { field, .. } => Some(field),
+            PkiError::Input { field, .. } => Some(*field),
             _ => None,
         }
     }

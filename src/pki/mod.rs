@@ -17,7 +17,7 @@ pub mod verify;
 
 pub use cert::{Certificate, Template};
 pub use csr::Csr;
-pub use error::PkiError;
+pub use error::{InputField, PkiError};
 pub use keys::{KeyAlgorithm, PrivateKey};
 pub use name::Subject;
 pub use san::San;

@@ -1,6 +1,6 @@
 //! Subject distinguished names as the seed writes them: C, ST, L, O, OU, CN.
 
-use super::PkiError;
+use super::{InputField, PkiError};
 use rcgen::{DistinguishedName, DnType, DnValue};
 
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -17,6 +17,8 @@ pub struct Subject {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SubjectField {
     pub short: &'static str,
+    /// The input its errors name.
+    pub input: InputField,
     pub label: &'static str,
     pub max_chars: usize,
 }
@@ -24,31 +26,37 @@ pub struct SubjectField {
 pub const SUBJECT_FIELDS: [SubjectField; 6] = [
     SubjectField {
         short: "C",
+        input: InputField::Country,
         label: "Country (C)",
         max_chars: 2,
     },
     SubjectField {
         short: "ST",
+        input: InputField::State,
         label: "State (ST)",
         max_chars: 128,
     },
     SubjectField {
         short: "L",
+        input: InputField::Locality,
         label: "Locality (L)",
         max_chars: 128,
     },
     SubjectField {
         short: "O",
+        input: InputField::Organization,
         label: "Organization (O)",
         max_chars: 64,
     },
     SubjectField {
         short: "OU",
+        input: InputField::OrganizationalUnit,
         label: "Organizational unit (OU)",
         max_chars: 64,
     },
     SubjectField {
         short: "CN",
+        input: InputField::CommonName,
         label: "Common name (CN)",
         max_chars: 64,
     },
@@ -110,7 +118,10 @@ impl Subject {
                 "C" => (
                     DnType::CountryName,
                     DnValue::PrintableString(value.try_into().map_err(|_| {
-                        PkiError::input("C", "The country must be two letters, such as FR.")
+                        PkiError::input(
+                            InputField::Country,
+                            "The country must be two letters, such as FR.",
+                        )
                     })?),
                 ),
                 "ST" => (
@@ -159,13 +170,13 @@ fn validate_field(field: SubjectField, raw: &str) -> Result<(), PkiError> {
     let name = field.label;
     if value.chars().any(char::is_control) {
         return Err(PkiError::input(
-            field.short,
+            field.input,
             format!("{name} contains a control character."),
         ));
     }
     if field.short == "CN" && value.is_empty() {
         return Err(PkiError::input(
-            "CN",
+            InputField::CommonName,
             "The common name (CN) cannot be empty.",
         ));
     }
@@ -173,7 +184,7 @@ fn validate_field(field: SubjectField, raw: &str) -> Result<(), PkiError> {
         let two_letters = value.len() == 2 && value.chars().all(|c| c.is_ascii_alphabetic());
         if !value.is_empty() && !two_letters {
             return Err(PkiError::input(
-                "C",
+                InputField::Country,
                 "The country (C) must be exactly two letters, such as FR.",
             ));
         }
@@ -182,7 +193,7 @@ fn validate_field(field: SubjectField, raw: &str) -> Result<(), PkiError> {
     let chars = value.chars().count();
     if chars > field.max_chars {
         return Err(PkiError::input(
-            field.short,
+            field.input,
             format!(
                 "{name} has {chars} characters; X.509 allows at most {}.",
                 field.max_chars
@@ -210,14 +221,23 @@ mod tests {
     fn bad_fields_are_named() {
         let mut s = Subject::seed("O", "OU", "cn");
         s.country = "FRA".into();
-        assert_eq!(s.validate().unwrap_err().field(), Some("C"));
+        assert_eq!(s.validate().unwrap_err().field(), Some(InputField::Country));
         s.country = "FR".into();
         s.common_name = "  ".into();
-        assert_eq!(s.validate().unwrap_err().field(), Some("CN"));
+        assert_eq!(
+            s.validate().unwrap_err().field(),
+            Some(InputField::CommonName)
+        );
         s.common_name = "x".repeat(65);
-        assert_eq!(s.validate().unwrap_err().field(), Some("CN"));
+        assert_eq!(
+            s.validate().unwrap_err().field(),
+            Some(InputField::CommonName)
+        );
         s.common_name = "tab\there".into();
-        assert_eq!(s.validate().unwrap_err().field(), Some("CN"));
+        assert_eq!(
+            s.validate().unwrap_err().field(),
+            Some(InputField::CommonName)
+        );
         s.common_name = "Zürich/1".into();
         assert!(s.validate().is_ok());
         assert!(s.openssl_subj().ends_with("/CN=Zürich\\/1"));

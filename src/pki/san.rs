@@ -1,6 +1,6 @@
 //! Subject alternative names typed by a user: DNS names and IP addresses.
 
-use super::PkiError;
+use super::{InputField, PkiError};
 use std::net::IpAddr;
 
 /// Crosses to a worker as its text, read back through [`San::parse`].
@@ -22,7 +22,7 @@ impl San {
             || (value.contains(':') && value.chars().all(|c| c.is_ascii_hexdigit() || c == ':'));
         if looks_like_ip && !value.is_empty() {
             return Err(PkiError::input(
-                "san",
+                InputField::Sans,
                 format!("\"{value}\" is not a valid IP address."),
             ));
         }
@@ -45,7 +45,7 @@ impl San {
             });
         if !labels_ok {
             return Err(PkiError::input(
-                "san",
+                InputField::Sans,
                 format!("\"{value}\" is neither a DNS name (letters, digits, hyphens, dots) nor an IP address."),
             ));
         }
@@ -62,7 +62,7 @@ impl San {
             .collect::<Result<Vec<_>, _>>()?;
         if sans.is_empty() {
             return Err(PkiError::input(
-                "san",
+                InputField::Sans,
                 "The server needs at least one DNS name or IP address.",
             ));
         }
@@ -71,11 +71,9 @@ impl San {
 
     pub fn to_rcgen(&self) -> Result<rcgen::SanType, PkiError> {
         Ok(match self {
-            San::Dns(name) => {
-                rcgen::SanType::DnsName(name.clone().try_into().map_err(|_| {
-                    PkiError::input("san", format!("\"{name}\" is not a DNS name."))
-                })?)
-            }
+            San::Dns(name) => rcgen::SanType::DnsName(name.clone().try_into().map_err(|_| {
+                PkiError::input(InputField::Sans, format!("\"{name}\" is not a DNS name."))
+            })?),
             San::Ip(ip) => rcgen::SanType::IpAddress(*ip),
         })
     }

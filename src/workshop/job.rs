@@ -2,7 +2,9 @@
 //! sends it to a Web Worker, where RSA-4096 signatures cannot hold up the page.
 
 use super::steps::{Party, StepId};
-use crate::pki::{self, cert::Template, Certificate, Csr, PkiError, PrivateKey, San, Subject};
+use crate::pki::{
+    self, cert::Template, Certificate, Csr, InputField, PkiError, PrivateKey, San, Subject,
+};
 
 /// Everything a step reads, copied out of the workshop.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
@@ -83,7 +85,10 @@ impl StepJob {
                 )
             }
             StepId::Handshake => {
-                return Err(PkiError::input("run", "Step 8 connects; it signs nothing."))
+                return Err(PkiError::input(
+                    InputField::Run,
+                    "Step 8 connects; it signs nothing.",
+                ))
             }
         };
         Ok(StepProducts {

@@ -3,7 +3,7 @@
 
 use super::{Party, Workshop};
 use crate::pki::profile::{self, Profile};
-use crate::pki::{cert, Certificate, PkiError, PrivateKey, Subject};
+use crate::pki::{cert, Certificate, InputField, PkiError, PrivateKey, Subject};
 use crate::tls::{self, ClientSide, Outcome, ServerSide, Side, TlsVersion};
 use std::collections::BTreeMap;
 
@@ -371,7 +371,7 @@ pub fn setup(inputs: &LabInputs, scenario: LabScenario, now: u64) -> Result<Setu
     let parts = Parts::of(inputs)?;
     if scenario.needs_intermediates() && !inputs.use_intermediates {
         return Err(PkiError::input(
-            "lab",
+            InputField::Lab,
             "This scenario needs the intermediate CAs; switch them on and run the steps.",
         ));
     }
@@ -563,7 +563,7 @@ impl Parts {
         let cert = |p: Party| {
             inputs.certificate(p).cloned().ok_or_else(|| {
                 PkiError::input(
-                    "lab",
+                    InputField::Lab,
                     format!("{} does not exist yet; run all steps first.", p.label()),
                 )
             })
@@ -571,7 +571,7 @@ impl Parts {
         let key = |p: Party| {
             inputs.key(p).cloned().ok_or_else(|| {
                 PkiError::input(
-                    "lab",
+                    InputField::Lab,
                     format!(
                         "{}'s key does not exist yet; run all steps first.",
                         p.label()

@@ -19,7 +19,7 @@ impl StepError {
         StepError { step, error }
     }
 
-    pub fn field(&self) -> Option<&str> {
+    pub fn field(&self) -> Option<pki::InputField> {
         self.error.field()
     }
 }
@@ -206,7 +206,7 @@ impl Workshop {
                 return Err(StepError::new(
                     step,
                     PkiError::input(
-                        "run",
+                        pki::InputField::Run,
                         format!("Run step {} ({}) first.", dep.number(), dep.title()),
                     ),
                 ));
@@ -229,7 +229,7 @@ impl Workshop {
             StepId::CSignsB => pki::cert::check_days(self.settings.b_client.days).map_err(fail)?,
             StepId::CServer if self.settings.server_sans.is_empty() => {
                 return Err(fail(PkiError::input(
-                    "san",
+                    pki::InputField::Sans,
                     "The server needs at least one DNS name or IP address.",
                 )))
             }
@@ -636,7 +636,7 @@ impl Workshop {
 
 fn missing(what: &str) -> PkiError {
     PkiError::input(
-        "run",
+        pki::InputField::Run,
         format!("{what} does not exist yet; run its step first."),
     )
 }

@@ -7,6 +7,8 @@ use super::job::{StepJob, StepProducts};
 use super::lab::{self, LabInputs, LabScenario};
 use super::saved::Saved;
 use super::steps::Party;
+/// The input a core error belongs to; the core's own type, so it crosses as it is.
+pub use crate::pki::InputField;
 use crate::pki::{Certificate, Csr, PkiError, PrivateKey};
 use crate::tls::{HandshakeJob, Outcome};
 use serde::{Deserialize, Serialize};
@@ -60,58 +62,6 @@ pub struct Response {
     pub result: Result<Reply, CoreError>,
 }
 
-/// The input a core error belongs to, for the page to put the message beside.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum InputField {
-    Country,
-    State,
-    Locality,
-    Organization,
-    OrganizationalUnit,
-    CommonName,
-    Days,
-    Sans,
-    Passphrase,
-    Lab,
-    Run,
-    /// A field the core names that this list does not know yet.
-    Other(String),
-}
-
-const FIELD_NAMES: [(InputField, &str); 11] = [
-    (InputField::Country, "C"),
-    (InputField::State, "ST"),
-    (InputField::Locality, "L"),
-    (InputField::Organization, "O"),
-    (InputField::OrganizationalUnit, "OU"),
-    (InputField::CommonName, "CN"),
-    (InputField::Days, "days"),
-    (InputField::Sans, "san"),
-    (InputField::Passphrase, "passphrase"),
-    (InputField::Lab, "lab"),
-    (InputField::Run, "run"),
-];
-
-impl InputField {
-    pub fn of(name: &str) -> InputField {
-        FIELD_NAMES
-            .iter()
-            .find(|(_, n)| *n == name)
-            .map_or_else(|| InputField::Other(name.to_string()), |(f, _)| f.clone())
-    }
-
-    /// The name the core's errors use for this input.
-    pub fn name(&self) -> &str {
-        match self {
-            InputField::Other(name) => name,
-            known => FIELD_NAMES
-                .iter()
-                .find(|(f, _)| f == known)
-                .map_or("", |(_, n)| n),
-        }
-    }
-}
-
 /// Why the core refused the work, in kinds a page can act on: a wrong passphrase is its own
 /// kind, an input error names its input.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,10 +88,7 @@ impl From<PkiError> for CoreError {
             PkiError::WrongPassphrase => CoreError::WrongPassphrase,
             PkiError::Csr(m) => CoreError::Csr(m),
             PkiError::Certificate(m) => CoreError::Certificate(m),
-            PkiError::Input { field, message } => CoreError::Input {
-                field: InputField::of(&field),
-                message,
-            },
+            PkiError::Input { field, message } => CoreError::Input { field, message },
             PkiError::Unsupported(m) => CoreError::Unsupported(m),
         }
     }
@@ -155,12 +102,9 @@ impl From<CoreError> for PkiError {
             CoreError::WrongPassphrase => PkiError::WrongPassphrase,
             CoreError::Csr(m) => PkiError::Csr(m),
             CoreError::Certificate(m) => PkiError::Certificate(m),
-            CoreError::Input { field, message } => PkiError::Input {
-                field: field.name().to_string(),
-                message,
-            },
+            CoreError::Input { field, message } => PkiError::Input { field, message },
             CoreError::Unsupported(m) => PkiError::Unsupported(m),
-            CoreError::Unreadable(m) => PkiError::input("run", unreadable(&m)),
+            CoreError::Unreadable(m) => PkiError::input(InputField::Run, unreadable(&m)),
         }
     }
 }
@@ -355,10 +299,6 @@ mod tests {
                 field: InputField::CommonName,
                 message: "m".into(),
             },
-            CoreError::Input {
-                field: InputField::Other("new".into()),
-                message: "m".into(),
-            },
             CoreError::Unsupported("u".into()),
             CoreError::Unreadable("r".into()),
         ];
@@ -371,10 +311,39 @@ mod tests {
         }
     }
 
+    const FIELDS: [InputField; 11] = [
+        InputField::Country,
+        InputField::State,
+        InputField::Locality,
+        InputField::Organization,
+        InputField::OrganizationalUnit,
+        InputField::CommonName,
+        InputField::Days,
+        InputField::Sans,
+        InputField::Passphrase,
+        InputField::Lab,
+        InputField::Run,
+    ];
+
+    #[test]
+    fn every_input_field_survives_the_trip() {
+        for field in FIELDS {
+            let error = CoreError::Input {
+                field,
+                message: "why".into(),
+            };
+            let back = round_trip_response(Response {
+                id: 7,
+                result: Err(error.clone()),
+            });
+            assert_eq!(back.result.unwrap_err(), error);
+        }
+    }
+
     #[test]
     fn pki_errors_keep_their_kind_and_field_both_ways() {
-        for (field, name) in FIELD_NAMES {
-            let pki = PkiError::input(name, "why");
+        for field in FIELDS {
+            let pki = PkiError::input(field, "why");
             let core = CoreError::from(pki.clone());
             assert_eq!(
                 core,

@@ -2,6 +2,7 @@
 //! and the import of `ENCRYPTED PRIVATE KEY` blocks.
 
 use super::{pem, PkiError, PrivateKey};
+use crate::pki::InputField;
 use pkcs8::der::Decode;
 
 /// PBKDF2-HMAC-SHA256 rounds for exported keys. openssl's own default is 2,048; this is
@@ -90,19 +91,19 @@ pub fn check_passphrase(passphrase: &str) -> Result<(), PkiError> {
     let chars = passphrase.chars().count();
     if chars < 4 {
         return Err(PkiError::input(
-            "passphrase",
+            InputField::Passphrase,
             "The key passphrase needs at least 4 characters (openssl's passphrase prompt refuses shorter ones).",
         ));
     }
     if passphrase.len() > 1024 {
         return Err(PkiError::input(
-            "passphrase",
+            InputField::Passphrase,
             "The key passphrase is longer than 1024 bytes.",
         ));
     }
     if passphrase.chars().any(char::is_control) {
         return Err(PkiError::input(
-            "passphrase",
+            InputField::Passphrase,
             "The key passphrase contains a control character.",
         ));
     }
