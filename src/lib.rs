@@ -1,7 +1,8 @@
 //! mTLS Lab: the seed's mutual-TLS workshop as a library that runs natively and in wasm.
 //!
 //! `pki` makes keys, CSRs and certificates; `tls` runs a real rustls handshake over memory;
-//! `workshop` holds the seed's steps as data and exports the tree. `app` is the browser UI.
+//! `workshop` holds the seed's steps as data and exports the tree. `app` is the browser UI: its state and run orchestration build natively, its components
+//! only for wasm.
 
 pub mod clock;
 #[doc(hidden)]
@@ -10,5 +11,4 @@ pub mod pki;
 pub mod tls;
 pub mod workshop;
 
-#[cfg(target_arch = "wasm32")]
 pub mod app;

@@ -1,17 +1,14 @@
 //! The few browser facilities the app needs, kept out of the core: WebCrypto RSA keys, the
 //! clock, yielding to the event loop, and download URLs.
 
+use super::run::{KeySource, Place, Services};
 use crate::pki::{KeyAlgorithm, PrivateKey};
-use crate::tls::{HandshakeJob, Outcome};
-use crate::workshop::job::{StepJob, StepProducts};
-use crate::workshop::lab::{LabInputs, LabRun, LabScenario, Setup};
 use crate::workshop::protocol::{CoreError, Reply, Request, Response, Work};
-use crate::workshop::Party;
 use base64::Engine;
 use futures_channel::oneshot;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -62,24 +59,6 @@ async fn crypto_key(
         .map_err(js_err)?
         .dyn_into()
         .map_err(js_err)
-}
-
-/// Where a new key was made, for the progress line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum KeySource {
-    WebCrypto,
-    Worker,
-    Wasm,
-}
-
-impl KeySource {
-    pub fn label(self) -> &'static str {
-        match self {
-            KeySource::WebCrypto => "WebCrypto",
-            KeySource::Worker => "a Web Worker",
-            KeySource::Wasm => "wasm",
-        }
-    }
 }
 
 /// A new key. RSA comes from WebCrypto (native code, off the main thread); where WebCrypto
@@ -273,75 +252,43 @@ impl Executor {
             },
         }
     }
-
-    /// Runs work under a fresh id and returns what it made, or the core's typed refusal.
-    pub async fn execute(self, work: Work) -> Result<Reply, CoreError> {
-        let id = NEXT_ID.with(|next| next.replace(next.get() + 1));
-        self.run(Request { id, work }).await.result
-    }
-
-    /// A step's signing.
-    pub async fn run_job(self, job: &StepJob) -> Result<StepProducts, CoreError> {
-        match self.execute(Work::Step(job.clone())).await? {
-            Reply::Step { csr, cert } => Ok(StepProducts::from_reply(job, csr, cert)),
-            _ => Err(other_reply()),
-        }
-    }
-
-    /// One handshake.
-    pub async fn run_handshake(self, job: &HandshakeJob) -> Result<Outcome, CoreError> {
-        match self.execute(Work::Handshake(job.clone())).await? {
-            Reply::Handshake(outcome) => Ok(outcome),
-            _ => Err(other_reply()),
-        }
-    }
-
-    /// Builds one lab scenario's files (fresh certificates may take RSA-4096 signatures),
-    /// then runs its handshake. The files come back with the run, so that the row can hand
-    /// the very ones rustls judged to openssl.
-    pub async fn run_lab(
-        self,
-        inputs: &LabInputs,
-        scenario: LabScenario,
-        now: u64,
-    ) -> Result<(LabRun, Setup), CoreError> {
-        let work = Work::Lab {
-            inputs: inputs.clone(),
-            scenario,
-            now,
-        };
-        let Reply::Lab(job) = self.execute(work).await? else {
-            return Err(other_reply());
-        };
-        let outcome = self.run_handshake(&job).await?;
-        let setup = Setup {
-            scenario,
-            server: job.server,
-            client: job.client,
-            version: job.version,
-        };
-        Ok((LabRun { scenario, outcome }, setup))
-    }
-
-    /// Opens the saved workshop's keys: 100,000 PBKDF2 rounds a key.
-    pub async fn open_saved_keys(
-        self,
-        saved_text: &str,
-        passphrase: &str,
-    ) -> Result<BTreeMap<Party, PrivateKey>, CoreError> {
-        let work = Work::OpenKeys {
-            saved: saved_text.to_string(),
-            passphrase: passphrase.to_string(),
-        };
-        match self.execute(work).await? {
-            Reply::OpenedKeys(keys) => Ok(keys),
-            _ => Err(other_reply()),
-        }
-    }
 }
 
-fn other_reply() -> CoreError {
-    CoreError::Unreadable("a reply to other work".into())
+/// The browser's side of long work: WebCrypto keys, the worker, the event loop, the clocks.
+pub struct Browser;
+
+impl Services for Browser {
+    async fn generate_key(
+        &self,
+        algorithm: KeyAlgorithm,
+    ) -> Result<(PrivateKey, KeySource), CoreError> {
+        generate_key(algorithm).await.map_err(CoreError::Key)
+    }
+
+    async fn execute(&self, work: Work, place: Place) -> Result<Reply, CoreError> {
+        let id = NEXT_ID.with(|next| next.replace(next.get() + 1));
+        let executor = match place {
+            Place::Page => Executor::Page,
+            Place::Heavy => executor(),
+        };
+        executor.run(Request { id, work }).await.result
+    }
+
+    async fn pause(&self) {
+        yield_to_browser().await
+    }
+
+    fn warm_up(&self) {
+        warm_step_worker()
+    }
+
+    fn now_ms(&self) -> f64 {
+        now_ms()
+    }
+
+    fn unix_now(&self) -> u64 {
+        crate::clock::unix_now()
+    }
 }
 
 /// Encrypts a key for download: PBKDF2 and AES-256-CBC run in WebCrypto (native, off the main

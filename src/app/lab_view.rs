@@ -1,89 +1,32 @@
 //! The handshake lab and the decoded view of one run: messages, fields, bytes, diagram and
 //! capture downloads.
 
-use super::browser;
-use super::state::{Action, AppState};
-use crate::clock::unix_now;
+use super::browser::{self, Browser};
+use super::run;
+use super::state::{Action, AppState, JudgedRun};
 use crate::pki::PrivateKey;
 use crate::tls::decrypt::Message;
 use crate::tls::{diagram, messages, pcapng, Direction, Failure, Outcome, TlsVersion};
 use crate::workshop::export::KeyProtection;
-use crate::workshop::lab::{self, LabRun, LabScenario, Setup, Verdict};
+use crate::workshop::lab::{LabRun, LabScenario, Setup, Verdict};
+use crate::workshop::protocol::CoreError;
 use crate::workshop::reproduce::{self, KeyPems};
 use crate::workshop::Party;
-use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
 type Dispatch = UseReducerDispatcher<AppState>;
 
-thread_local! {
-    /// The files each row's run was judged with, by workshop generation, so that the row's
-    /// openssl bundle holds those very files. Entries go with the runs they belong to.
-    static SETUPS: RefCell<Vec<(u64, LabScenario, Rc<Setup>)>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Keeps the files a run was judged with, in place of the row's earlier ones.
-fn remember_setup(generation: u64, run: LabRun, setup: Setup) -> LabRun {
-    SETUPS.with(|setups| {
-        let mut setups = setups.borrow_mut();
-        setups.retain(|(g, s, _)| (*g, *s) != (generation, run.scenario));
-        setups.push((generation, run.scenario, Rc::new(setup)));
-    });
-    run
-}
-
-/// The files a row's current run was judged with.
-fn setup_of(generation: u64, scenario: LabScenario) -> Option<Rc<Setup>> {
-    SETUPS.with(|setups| {
-        setups
-            .borrow()
-            .iter()
-            .find(|(g, s, _)| *g == generation && *s == scenario)
-            .map(|(_, _, setup)| setup.clone())
-    })
-}
-
-/// Drops the files of runs the page no longer shows (another generation, a row run again or
-/// failed, a reset workshop): they hold copies of the keys.
-fn forget_old_setups(s: &AppState) {
-    SETUPS.with(|setups| {
-        setups.borrow_mut().retain(|(generation, scenario, _)| {
-            *generation == s.lab.generation && matches!(s.lab.run(*scenario), Some(Ok(_)))
-        })
-    });
-}
-
-/// Runs scenarios in the worker, one after the other, so the page keeps answering.
+/// Runs scenarios in the background; `run::run_lab` says how.
 fn run_lab(s: &AppState, dispatch: Dispatch, scenarios: Vec<LabScenario>) {
-    if s.lab.running.is_some() || s.busy.is_some() {
-        return;
-    }
-    let inputs = lab::LabInputs::of(&s.workshop);
-    let generation = s.workshop.generation();
-    dispatch.dispatch(Action::LabBegin {
-        generation,
-        scenarios: scenarios.clone(),
-    });
+    let snapshot = s.clone();
     yew::platform::spawn_local(async move {
-        for scenario in scenarios {
-            let result = browser::executor()
-                .run_lab(&inputs, scenario, unix_now())
-                .await
-                .map(|(run, setup)| remember_setup(generation, run, setup))
-                .map_err(|e| e.to_string());
-            dispatch.dispatch(Action::LabResult {
-                generation,
-                scenario,
-                result,
-            });
-        }
-        dispatch.dispatch(Action::LabDone { generation });
+        let send = |action| dispatch.dispatch(action);
+        run::run_lab(&Browser, &send, &snapshot, scenarios).await
     });
 }
 
 pub fn lab_section(s: &AppState, dispatch: &Dispatch) -> Html {
-    forget_old_setups(s);
     let ready = [Party::BClient, Party::CServer]
         .iter()
         .all(|p| s.workshop.certificate(*p).is_some());
@@ -102,7 +45,7 @@ pub fn lab_section(s: &AppState, dispatch: &Dispatch) -> Html {
             .lab
             .runs
             .iter()
-            .filter(|(_, r)| r.as_ref().is_ok_and(|run| run.as_expected()))
+            .filter(|(_, r)| r.as_ref().is_ok_and(|judged| judged.run.as_expected()))
             .count();
         format!(
             "{as_expected} of {} scenarios ended as expected.",
@@ -146,12 +89,12 @@ fn lab_row(
     s: &AppState,
     dispatch: &Dispatch,
     scenario: LabScenario,
-    result: Option<&Result<std::rc::Rc<lab::LabRun>, String>>,
+    result: Option<&Result<JudgedRun, CoreError>>,
     can_run: bool,
 ) -> Html {
     let (why, fix) = scenario.explanation();
     let (actual, error, state) = match result {
-        Some(Ok(run)) => (
+        Some(Ok(JudgedRun { run, .. })) => (
             run.verdict().label(),
             match &run.outcome.result {
                 Err(f) => refusal_view(f),
@@ -159,9 +102,9 @@ fn lab_row(
             },
             if run.as_expected() { "true" } else { "false" },
         ),
-        Some(Err(message)) => (
+        Some(Err(error)) => (
             "not run".to_string(),
-            html! { { message.clone() } },
+            html! { { error.to_string() } },
             "false",
         ),
         None => ("not run yet".to_string(), html! {}, "not-run"),
@@ -216,9 +159,9 @@ fn lab_row(
 fn reproduce_button(
     s: &AppState,
     scenario: LabScenario,
-    result: Option<&Result<Rc<LabRun>, String>>,
+    result: Option<&Result<JudgedRun, CoreError>>,
 ) -> Html {
-    let (Some(Ok(run)), Some(setup)) = (result, setup_of(s.lab.generation, scenario)) else {
+    let Some(Ok(JudgedRun { run, setup })) = result else {
         return html! {};
     };
     let protection = s.protection();
@@ -229,10 +172,10 @@ fn reproduce_button(
             .find(|f| &f.key == key && f.protection == protection)
             .map(|f| f.pem.clone())
     };
-    let (server_key, client_key) = reproduce::keys(&setup);
+    let (server_key, client_key) = reproduce::keys(setup);
     let (server_pem, client_pem) = (made(server_key), client_key.and_then(made));
     html! {
-        <ReproduceButton {scenario} {setup} run={run.clone()} {protection} {server_pem} {client_pem} />
+        <ReproduceButton {scenario} setup={setup.clone()} run={run.clone()} {protection} {server_pem} {client_pem} />
     }
 }
 
@@ -346,7 +289,7 @@ fn selected_run(s: &AppState) -> Html {
     let Some(scenario) = s.lab.selected else {
         return html! {};
     };
-    let Some(Ok(run)) = s.lab.run(scenario) else {
+    let Some(Ok(JudgedRun { run, .. })) = s.lab.run(scenario) else {
         return html! {};
     };
     let verdict = match run.verdict() {

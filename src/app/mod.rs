@@ -1,14 +1,25 @@
 //! The browser UI: a thin Yew layer over the workshop core. One section per seed step.
+//! The state and the run orchestration are plain Rust, tested natively; the rest is wasm only.
 
+pub mod run;
+pub mod state;
+
+#[cfg(target_arch = "wasm32")]
 pub mod browser;
+#[cfg(target_arch = "wasm32")]
+mod components;
+#[cfg(target_arch = "wasm32")]
 mod lab_view;
+#[cfg(target_arch = "wasm32")]
 mod navigator;
-mod state;
+#[cfg(target_arch = "wasm32")]
 mod view;
 
+#[cfg(target_arch = "wasm32")]
 pub use view::App;
 
 /// Mounts the app and turns a panic into a visible, recoverable notice instead of a dead page.
+#[cfg(target_arch = "wasm32")]
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
@@ -24,6 +35,7 @@ pub fn start() {
 
 /// One RSA key as PKCS#8 DER, made by the rsa crate. `core-worker.js` calls this inside a Web
 /// Worker when WebCrypto cannot make the key, so the page's thread stays free.
+#[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn generate_rsa_pkcs8(bits: u32) -> Result<Vec<u8>, wasm_bindgen::JsError> {
     let algorithm = match bits {
@@ -42,6 +54,7 @@ pub fn generate_rsa_pkcs8(bits: u32) -> Result<Vec<u8>, wasm_bindgen::JsError> {
 /// echoes the request's id and carries the reply or the core's typed refusal.
 /// `core-worker.js` calls this inside a Web Worker, so RSA-4096 signatures never hold up the
 /// page.
+#[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn run_in_worker(request: &[u8]) -> Vec<u8> {
     crate::workshop::protocol::answer_bytes(request)

@@ -4,12 +4,12 @@ use crate::pki::{self, KeyAlgorithm, PrivateKey, San};
 use crate::tls::Outcome;
 use crate::tls::TlsVersion;
 use crate::workshop::job::StepProducts;
-use crate::workshop::lab::{LabRun, LabScenario};
+use crate::workshop::lab::{LabRun, LabScenario, Setup};
+use crate::workshop::protocol::CoreError;
 use crate::workshop::Scenario;
 use crate::workshop::{export::KeyProtection, Party, Settings, StepId, Workshop, ARTIFACTS};
 use std::collections::BTreeMap;
 use std::rc::Rc;
-use yew::Reducible;
 
 /// Long work under way: what it is doing now and since when.
 #[derive(Clone, Debug)]
@@ -17,7 +17,6 @@ pub struct Busy {
     pub run: u64,
     pub label: String,
     pub started_ms: f64,
-    pub now_ms: f64,
     pub done: usize,
     pub total: usize,
     /// The workshop before the run, restored by Cancel.
@@ -40,11 +39,37 @@ pub struct P12File {
     pub bytes: Vec<u8>,
 }
 
+/// A lab row's run and the files it was judged with, so that the row's openssl bundle holds
+/// those very files.
+#[derive(Clone, Debug)]
+pub struct JudgedRun {
+    pub run: Rc<LabRun>,
+    pub setup: Rc<Setup>,
+}
+
+impl JudgedRun {
+    pub fn new(run: LabRun, setup: Setup) -> Self {
+        JudgedRun {
+            run: Rc::new(run),
+            setup: Rc::new(setup),
+        }
+    }
+}
+
+/// What one step of a run made, to commit to the workshop.
+// Made once per step and moved into its commit; boxing would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug)]
+pub enum Made {
+    Step(StepProducts),
+    Handshakes(Vec<(Scenario, Outcome)>),
+}
+
 /// The handshake lab's runs, made for one workshop generation.
 #[derive(Clone, Debug, Default)]
 pub struct LabState {
     pub generation: u64,
-    pub runs: Vec<(LabScenario, Result<Rc<LabRun>, String>)>,
+    pub runs: Vec<(LabScenario, Result<JudgedRun, CoreError>)>,
     /// Scenarios done and in all, while some run.
     pub running: Option<(usize, usize)>,
     /// The run whose messages and diagram are shown.
@@ -52,7 +77,7 @@ pub struct LabState {
 }
 
 impl LabState {
-    pub fn run(&self, scenario: LabScenario) -> Option<&Result<Rc<LabRun>, String>> {
+    pub fn run(&self, scenario: LabScenario) -> Option<&Result<JudgedRun, CoreError>> {
         self.runs
             .iter()
             .find(|(s, _)| *s == scenario)
@@ -137,7 +162,7 @@ impl Default for AppState {
 
 impl AppState {
     /// Counts a finished step, or stops the run at it with its error shown.
-    fn step_done(&mut self, step: StepId, result: Result<(), crate::workshop::StepError>) {
+    fn step_done(&mut self, step: StepId, result: Result<(), CoreError>) {
         match result {
             Ok(()) => {
                 self.errors.remove(&step.id());
@@ -146,7 +171,8 @@ impl AppState {
                 }
             }
             Err(e) => {
-                self.errors.insert(step.id(), e.to_string());
+                self.errors
+                    .insert(step.id(), format!("Step {}: {e}", step.number()));
                 self.notice = Some(format!("Stopped at step {}.", step.number()));
                 self.busy = None;
             }
@@ -195,6 +221,7 @@ pub const OWN_KEY_PASSPHRASE_INPUT: &str = "own-key-passphrase";
 pub const CHECK_CERT_INPUT: &str = "check-cert";
 pub const PASSPHRASE_INPUT: &str = "passphrase";
 
+#[derive(Clone)]
 pub enum Action {
     /// The lab starts over for this workshop generation; its results arrive one by one.
     /// These scenarios run now; results from another workshop generation are dropped.
@@ -205,7 +232,7 @@ pub enum Action {
     LabResult {
         generation: u64,
         scenario: LabScenario,
-        result: Result<LabRun, String>,
+        result: Result<JudgedRun, CoreError>,
     },
     LabDone {
         generation: u64,
@@ -233,35 +260,21 @@ pub enum Action {
         run: u64,
         label: String,
     },
-    Tick {
-        run: u64,
-        now_ms: f64,
-    },
     /// Stops the run and puts the workshop back as it was before it.
     Cancel {
         run: u64,
     },
-    /// Runs steps in order, each with a key made elsewhere (or none); an error stops the run.
-    /// Fast steps travel together, so the page renders once for them.
-    Apply {
-        run: u64,
-        steps: Vec<(StepId, Option<PrivateKey>)>,
-        now: u64,
-    },
-    /// One signing step's products, made in the worker.
+    /// Steps' products, in order; an error stops the run. Fast steps travel together, so
+    /// the page renders once for them.
     Commit {
         run: u64,
-        products: StepProducts,
+        made: Vec<Made>,
     },
-    /// Step 8's runs, made one per turn.
-    SetHandshakes {
-        run: u64,
-        outcomes: Vec<(Scenario, Outcome)>,
-    },
+    /// The run stops at this step, with the core's reason.
     Fail {
         run: u64,
         step: StepId,
-        message: String,
+        error: CoreError,
     },
     Finish {
         run: u64,
@@ -294,7 +307,7 @@ pub enum Action {
     /// The saved keys are being opened.
     RestoreBegin,
     /// The saved workshop, opened and reconnected, or why not.
-    Restored(Result<Box<Workshop>, pki::PkiError>),
+    Restored(Result<Box<Workshop>, CoreError>),
     DiscardSaved,
     Saved(String),
     /// Starts over with nothing (the caller has asked for confirmation and cleared storage).
@@ -396,10 +409,18 @@ impl AppState {
     }
 }
 
-impl Reducible for AppState {
+#[cfg(target_arch = "wasm32")]
+impl yew::Reducible for AppState {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        self.apply(action)
+    }
+}
+
+impl AppState {
+    /// The state after `action`; every change the page makes goes through here.
+    pub fn apply(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut state = (*self).clone();
         match action {
             Action::SetPassphrase(value) => {
@@ -495,7 +516,6 @@ impl Reducible for AppState {
                         run,
                         label,
                         started_ms,
-                        now_ms: started_ms,
                         done: 0,
                         total,
                         before,
@@ -507,11 +527,6 @@ impl Reducible for AppState {
                     busy.label = label;
                 }
             }
-            Action::Tick { run, now_ms } => {
-                if let Some(busy) = state.busy.as_mut().filter(|b| b.run == run) {
-                    busy.now_ms = now_ms;
-                }
-            }
             Action::Cancel { run } => {
                 if let Some(busy) = state.busy.take_if(|b| b.run == run) {
                     state.workshop = *busy.before;
@@ -519,32 +534,23 @@ impl Reducible for AppState {
                         Some("Cancelled: the workshop is as it was before the run.".into());
                 }
             }
-            Action::Apply { run, steps, now } => {
-                for (step, key) in steps {
+            Action::Commit { run, made } => {
+                for made in made {
                     if state.busy.as_ref().is_none_or(|b| b.run != run) {
                         break;
                     }
-                    let result = state.workshop.run_step(step, key, now);
-                    state.step_done(step, result);
+                    let (step, result) = match made {
+                        Made::Step(products) => (products.step, state.workshop.commit(products)),
+                        Made::Handshakes(outcomes) => {
+                            (StepId::Handshake, state.workshop.set_handshakes(outcomes))
+                        }
+                    };
+                    state.step_done(step, result.map_err(|e| e.error.into()));
                 }
             }
-            Action::Commit { run, products } => {
-                let step = products.step;
+            Action::Fail { run, step, error } => {
                 if state.busy.as_ref().is_some_and(|b| b.run == run) {
-                    let result = state.workshop.commit(products);
-                    state.step_done(step, result);
-                }
-            }
-            Action::SetHandshakes { run, outcomes } => {
-                if state.busy.as_ref().is_some_and(|b| b.run == run) {
-                    let result = state.workshop.set_handshakes(outcomes);
-                    state.step_done(StepId::Handshake, result);
-                }
-            }
-            Action::Fail { run, step, message } => {
-                if state.busy.as_ref().is_some_and(|b| b.run == run) {
-                    state.errors.insert(step.id(), message);
-                    state.busy = None;
+                    state.step_done(step, Err(error));
                 }
             }
             Action::Finish {
@@ -575,7 +581,7 @@ impl Reducible for AppState {
                 result,
             } => {
                 if generation == state.lab.generation {
-                    state.lab.runs.push((scenario, result.map(Rc::new)));
+                    state.lab.runs.push((scenario, result));
                     // Shown in the scenarios' own order, whichever ran last.
                     state
                         .lab
@@ -682,7 +688,7 @@ impl Reducible for AppState {
                         state.errors.remove(PASSPHRASE_INPUT);
                         state.notice = Some("Restored the workshop saved in this browser.".into());
                     }
-                    Err(pki::PkiError::WrongPassphrase) => {
+                    Err(CoreError::WrongPassphrase) => {
                         state.errors.insert(
                             PASSPHRASE_INPUT.into(),
                             "This passphrase does not open the saved keys.".into(),

@@ -1,12 +1,13 @@
 //! Rendering. Every change goes through `state::Action`; nothing here builds a certificate.
 
-use super::browser;
+use super::browser::{self, Browser};
+use super::components::elapsed::Elapsed;
 use super::navigator::{self, Runs};
+use super::run;
 use super::state::{self, Action, AppState};
 use crate::clock::unix_now;
 use crate::pki::{inspect, name::SUBJECT_FIELDS, KeyAlgorithm, San};
 use crate::tls::{Outcome, Side, TlsVersion};
-use crate::workshop::saved::Saved;
 use crate::workshop::{
     commands, export, walkthrough, ArtifactKind, ArtifactSpec, Party, Scenario, StepId, StepStatus,
 };
@@ -22,187 +23,14 @@ fn input_value(e: &InputEvent) -> String {
 }
 
 /// Lets a Cancel click stop a run between its pieces of work.
-type CancelledRun = Rc<Cell<u64>>;
+type CancelledRun = Rc<run::CancelledRun>;
 
-/// Runs `steps`: all their keys first, in parallel (WebCrypto for RSA), then each step in the
-/// core, yielding between steps so the page keeps answering.
+/// Starts `steps` in the background; `run::run_steps` says what happens.
 fn start_run(state: &AppState, dispatch: Dispatch, steps: Vec<StepId>, cancelled: CancelledRun) {
-    if state.busy.is_some() {
-        return;
-    }
-    let errors = state.input_errors(&steps);
-    if !errors.is_empty() {
-        dispatch.dispatch(Action::Refuse(errors));
-        return;
-    }
-    let run = state.next_run_id();
-    let settings = state.workshop.settings.clone();
-    let start = state.workshop.clone();
-    // EC steps take milliseconds and stay on the page; RSA steps go to the worker, which
-    // starts loading now. Loading it for EC runs would only compete with them for the CPU.
-    let all_fast = Party::ALL
-        .iter()
-        .all(|party| settings.cert(*party).algorithm.rsa_bits().is_none());
-    if !all_fast {
-        browser::warm_step_worker();
-    }
-    let total = steps.len();
-    dispatch.dispatch(Action::Begin {
-        run,
-        label: "Starting…".into(),
-        total,
-        started_ms: browser::now_ms(),
-    });
-    let finished = Rc::new(Cell::new(false));
-    {
-        // Keeps the elapsed time moving while WebCrypto works.
-        let (dispatch, finished) = (dispatch.clone(), finished.clone());
-        yew::platform::spawn_local(async move {
-            while !finished.get() {
-                yew::platform::time::sleep(std::time::Duration::from_millis(200)).await;
-                dispatch.dispatch(Action::Tick {
-                    run,
-                    now_ms: browser::now_ms(),
-                });
-            }
-        });
-    }
+    let snapshot = state.clone();
     yew::platform::spawn_local(async move {
-        let wanted: Vec<(StepId, KeyAlgorithm)> = steps
-            .iter()
-            .filter_map(|step| step.party().map(|p| (*step, settings.cert(p).algorithm)))
-            .collect();
-        let keys_total = wanted.len();
-        let ready = Rc::new(Cell::new(0usize));
-        if keys_total > 0 {
-            dispatch.dispatch(Action::Progress {
-                run,
-                label: format!("Generating {keys_total} keys in parallel…"),
-            });
-        }
-        let jobs = wanted.into_iter().map(|(step, algorithm)| {
-            let (dispatch, ready) = (dispatch.clone(), ready.clone());
-            async move {
-                let result = browser::generate_key(algorithm).await;
-                ready.set(ready.get() + 1);
-                // EC keys are ready at once; a render per key would cost more than the keys.
-                if let (Ok((_, source)), Some(_)) = (&result, algorithm.rsa_bits()) {
-                    let label = format!(
-                        "Generating {keys_total} keys in parallel: {} ready, the latest a {} key from {}.",
-                        ready.get(),
-                        algorithm.label(),
-                        source.label()
-                    );
-                    dispatch.dispatch(Action::Progress { run, label });
-                }
-                (step, result)
-            }
-        });
-        let mut keys = std::collections::BTreeMap::new();
-        // Where the keys came from, kept for the line that stays after the run.
-        let mut sources: std::collections::BTreeMap<(browser::KeySource, &'static str), usize> =
-            Default::default();
-        for (step, result) in futures_util::future::join_all(jobs).await {
-            match result {
-                Ok((key, source)) => {
-                    *sources
-                        .entry((source, key.algorithm().label()))
-                        .or_default() += 1;
-                    keys.insert(step, key);
-                }
-                Err(message) => {
-                    dispatch.dispatch(Action::Fail { run, step, message });
-                    finished.set(true);
-                    return;
-                }
-            }
-        }
-        // EC steps take well under a millisecond each: one action, one render.
-        if all_fast {
-            if cancelled.get() != run {
-                let batch = steps
-                    .iter()
-                    .map(|step| (*step, keys.remove(step)))
-                    .collect();
-                dispatch.dispatch(Action::Apply {
-                    run,
-                    steps: batch,
-                    now: unix_now(),
-                });
-            }
-        } else {
-            // RSA steps sign with big keys: the signing and step 8's runs happen in the
-            // worker, so the page keeps painting. A copy of the workshop here
-            // tracks what the page's own copy will hold after each commit.
-            let mut local = start;
-            for (index, step) in steps.into_iter().enumerate() {
-                if cancelled.get() == run {
-                    break;
-                }
-                let label = format!(
-                    "Step {} ({} of {total}): {}…",
-                    step.number(),
-                    index + 1,
-                    step.title()
-                );
-                dispatch.dispatch(Action::Progress { run, label });
-                browser::yield_to_browser().await;
-                if step == StepId::Handshake {
-                    let mut outcomes = Vec::new();
-                    for scenario in Scenario::ALL {
-                        let outcome = match local.connection(scenario) {
-                            Ok(job) => browser::executor()
-                                .run_handshake(&job)
-                                .await
-                                .map_err(|e| e.to_string()),
-                            Err(e) => Err(e.to_string()),
-                        };
-                        match outcome {
-                            Ok(outcome) => outcomes.push((scenario, outcome)),
-                            Err(message) => {
-                                dispatch.dispatch(Action::Fail { run, step, message });
-                                finished.set(true);
-                                return;
-                            }
-                        }
-                    }
-                    dispatch.dispatch(Action::SetHandshakes { run, outcomes });
-                    continue;
-                }
-                let products = match local.job(step, keys.remove(&step), unix_now()) {
-                    Ok(job) => browser::executor()
-                        .run_job(&job)
-                        .await
-                        .map_err(|e| e.to_string()),
-                    Err(e) => Err(e.to_string()),
-                };
-                let committed = products.and_then(|products| {
-                    local
-                        .commit(products.clone())
-                        .map(|()| products)
-                        .map_err(|e| e.to_string())
-                });
-                match committed {
-                    Ok(products) => dispatch.dispatch(Action::Commit { run, products }),
-                    Err(message) => {
-                        dispatch.dispatch(Action::Fail { run, step, message });
-                        finished.set(true);
-                        return;
-                    }
-                }
-            }
-        }
-        let keys_made = sources
-            .iter()
-            .map(|((source, algorithm), n)| format!("{n} × {algorithm} from {}", source.label()))
-            .collect::<Vec<_>>()
-            .join(", ");
-        dispatch.dispatch(Action::Finish {
-            run,
-            now_ms: browser::now_ms(),
-            keys_made,
-        });
-        finished.set(true);
+        let send = |action| dispatch.dispatch(action);
+        run::run_steps(&Browser, &send, &snapshot, steps, &cancelled).await
     });
 }
 
@@ -567,36 +395,12 @@ fn controls(
     }
 }
 
-/// Opens the saved keys in the worker (PBKDF2 would hold up the page), rebuilds the
-/// workshop, and runs step 8 in the worker too before showing it.
+/// Restores the saved workshop in the background; `run::restore_saved` says how.
 fn restore_saved(s: &AppState, dispatch: Dispatch) {
-    let Some(text) = s.pending_restore.clone() else {
-        return;
-    };
-    if s.restoring {
-        return;
-    }
-    let passphrase = s.passphrase.clone();
-    dispatch.dispatch(Action::RestoreBegin);
+    let snapshot = s.clone();
     yew::platform::spawn_local(async move {
-        let restored = async {
-            let saved = Saved::parse(&text)?;
-            let keys = browser::executor()
-                .open_saved_keys(&text, &passphrase)
-                .await?;
-            let mut workshop = saved.restore_with_keys(keys)?;
-            if workshop.validate(StepId::Handshake).is_ok() {
-                let mut outcomes = Vec::new();
-                for scenario in Scenario::ALL {
-                    let job = workshop.connection(scenario)?;
-                    let outcome = browser::executor().run_handshake(&job).await?;
-                    outcomes.push((scenario, outcome));
-                }
-                workshop.set_handshakes(outcomes).map_err(|e| e.error)?;
-            }
-            Ok(Box::new(workshop))
-        };
-        dispatch.dispatch(Action::Restored(restored.await));
+        let send = |action| dispatch.dispatch(action);
+        run::restore_saved(&Browser, &send, &snapshot).await
     });
 }
 
@@ -645,13 +449,10 @@ fn progress(s: &AppState) -> Html {
             return html! {
                 <div class="progress" role="status" aria-live="polite">
                     <progress max={busy.total.to_string()} value={busy.done.to_string()}></progress>
-                    <span class="progress-label">{ format!(
-                        "{} {} of {} steps done, {:.1} s.",
-                        busy.label,
-                        busy.done,
-                        busy.total,
-                        (busy.now_ms - busy.started_ms).max(0.0) / 1000.0
-                    ) }</span>
+                    <span class="progress-label">
+                        { format!("{} {} of {} steps done, ", busy.label, busy.done, busy.total) }
+                        <Elapsed since_ms={busy.started_ms} />
+                    </span>
                 </div>
             }
         }

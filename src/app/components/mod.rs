@@ -1,0 +1,3 @@
+//! Yew components, each over the props it needs.
+
+pub mod elapsed;

@@ -1,0 +1,366 @@
+//! Long work, in order: running steps, restoring the saved workshop, running the lab. Each is
+//! a sequence of typed requests to [`Services`] and of [`Action`]s for the state; nothing here
+//! touches the DOM, so the order, cancellation and failures are tested natively.
+
+use super::state::{Action, AppState, JudgedRun, Made};
+use crate::pki::{KeyAlgorithm, PrivateKey};
+use crate::tls::{HandshakeJob, Outcome};
+use crate::workshop::job::{StepJob, StepProducts};
+use crate::workshop::lab::{LabInputs, LabRun, LabScenario, Setup};
+use crate::workshop::protocol::{CoreError, Reply, Work};
+use crate::workshop::saved::Saved;
+use crate::workshop::{Party, Scenario, StepId, Workshop};
+use std::cell::Cell;
+use std::collections::BTreeMap;
+
+/// Where a new key was made, for the progress line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum KeySource {
+    WebCrypto,
+    Worker,
+    Wasm,
+}
+
+impl KeySource {
+    pub fn label(self) -> &'static str {
+        match self {
+            KeySource::WebCrypto => "WebCrypto",
+            KeySource::Worker => "a Web Worker",
+            KeySource::Wasm => "wasm",
+        }
+    }
+}
+
+/// Where a request runs: on the page's thread (work of milliseconds, where a round trip to the
+/// worker would cost more than the work), or wherever heavy work runs best.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    Page,
+    Heavy,
+}
+
+/// What the page provides to long work: keys, an executor for requests, a way to let the
+/// browser paint, and clocks. The browser's is in `browser.rs`; the tests have a fake.
+// The app is single-threaded (wasm), so these futures need not be `Send`.
+#[allow(async_fn_in_trait)]
+pub trait Services {
+    async fn generate_key(
+        &self,
+        algorithm: KeyAlgorithm,
+    ) -> Result<(PrivateKey, KeySource), CoreError>;
+    async fn execute(&self, work: Work, place: Place) -> Result<Reply, CoreError>;
+    /// Lets the browser paint and answer input before the next piece of work.
+    async fn pause(&self);
+    /// Starts loading the heavy-work executor, so it is ready when the keys are.
+    fn warm_up(&self);
+    /// Milliseconds on the page's clock, for the time a run took.
+    fn now_ms(&self) -> f64;
+    /// Seconds since the Unix epoch, for certificates' validity.
+    fn unix_now(&self) -> u64;
+}
+
+/// A run's id, set by Cancel: the run stops before its next piece of work.
+pub type CancelledRun = Cell<u64>;
+
+fn other_reply() -> CoreError {
+    CoreError::Unreadable("a reply to other work".into())
+}
+
+/// A step's signing.
+pub async fn step<S: Services>(
+    services: &S,
+    job: &StepJob,
+    place: Place,
+) -> Result<StepProducts, CoreError> {
+    match services.execute(Work::Step(job.clone()), place).await? {
+        Reply::Step { csr, cert } => Ok(StepProducts::from_reply(job, csr, cert)),
+        _ => Err(other_reply()),
+    }
+}
+
+/// One handshake.
+pub async fn handshake<S: Services>(
+    services: &S,
+    job: HandshakeJob,
+    place: Place,
+) -> Result<Outcome, CoreError> {
+    match services.execute(Work::Handshake(job), place).await? {
+        Reply::Handshake(outcome) => Ok(outcome),
+        _ => Err(other_reply()),
+    }
+}
+
+/// Step 8's runs, one after the other.
+async fn seed_runs<S: Services>(
+    services: &S,
+    workshop: &Workshop,
+    place: Place,
+) -> Result<Vec<(Scenario, Outcome)>, CoreError> {
+    let mut outcomes = Vec::new();
+    for scenario in Scenario::ALL {
+        let job = workshop.connection(scenario)?;
+        outcomes.push((scenario, handshake(services, job, place).await?));
+    }
+    Ok(outcomes)
+}
+
+/// Builds one lab scenario's files (fresh certificates may take RSA-4096 signatures), then
+/// runs its handshake. The files come back with the run, so that the row can hand the very
+/// ones rustls judged to openssl.
+pub async fn lab_scenario<S: Services>(
+    services: &S,
+    inputs: &LabInputs,
+    scenario: LabScenario,
+) -> Result<(LabRun, Setup), CoreError> {
+    let work = Work::Lab {
+        inputs: inputs.clone(),
+        scenario,
+        now: services.unix_now(),
+    };
+    let Reply::Lab(job) = services.execute(work, Place::Heavy).await? else {
+        return Err(other_reply());
+    };
+    let outcome = handshake(services, job.clone(), Place::Heavy).await?;
+    let setup = Setup {
+        scenario,
+        server: job.server,
+        client: job.client,
+        version: job.version,
+    };
+    Ok((LabRun { scenario, outcome }, setup))
+}
+
+/// Runs `steps` from the state at the click: all their keys first, in parallel (WebCrypto for
+/// RSA), then each step in order, committing to a working copy of the workshop so the next
+/// step's job sees the last one's products. Fast (EC) runs stay on the page and commit once;
+/// RSA runs send each step to the heavy executor and commit step by step, pausing between
+/// steps so the page keeps painting.
+pub async fn run_steps<S: Services>(
+    services: &S,
+    dispatch: &dyn Fn(Action),
+    state: &AppState,
+    steps: Vec<StepId>,
+    cancelled: &CancelledRun,
+) {
+    if state.busy.is_some() {
+        return;
+    }
+    let errors = state.input_errors(&steps);
+    if !errors.is_empty() {
+        dispatch(Action::Refuse(errors));
+        return;
+    }
+    let run = state.next_run_id();
+    let mut workshop = state.workshop.clone();
+    let settings = workshop.settings.clone();
+    let fast = Party::ALL
+        .iter()
+        .all(|party| settings.cert(*party).algorithm.rsa_bits().is_none());
+    // Loading the worker for EC runs would only compete with them for the CPU.
+    if !fast {
+        services.warm_up();
+    }
+    let total = steps.len();
+    dispatch(Action::Begin {
+        run,
+        label: "Starting…".into(),
+        total,
+        started_ms: services.now_ms(),
+    });
+    let wanted: Vec<(StepId, KeyAlgorithm)> = steps
+        .iter()
+        .filter_map(|step| step.party().map(|p| (*step, settings.cert(p).algorithm)))
+        .collect();
+    let (mut keys, sources) = match make_keys(services, dispatch, run, wanted).await {
+        Ok(made) => made,
+        Err((step, error)) => return dispatch(Action::Fail { run, step, error }),
+    };
+    let place = if fast { Place::Page } else { Place::Heavy };
+    let mut batch = Vec::new();
+    for (index, step) in steps.into_iter().enumerate() {
+        if cancelled.get() == run {
+            return;
+        }
+        if !fast {
+            let label = format!(
+                "Step {} ({} of {total}): {}…",
+                step.number(),
+                index + 1,
+                step.title()
+            );
+            dispatch(Action::Progress { run, label });
+            services.pause().await;
+        }
+        let made = match do_step(services, &mut workshop, step, keys.remove(&step), place).await {
+            Ok(made) => made,
+            Err(error) => return dispatch(Action::Fail { run, step, error }),
+        };
+        if fast {
+            batch.push(made);
+        } else {
+            dispatch(Action::Commit {
+                run,
+                made: vec![made],
+            });
+        }
+    }
+    if cancelled.get() == run {
+        return;
+    }
+    if !batch.is_empty() {
+        // EC steps take well under a millisecond each: one action, one render.
+        dispatch(Action::Commit { run, made: batch });
+    }
+    let keys_made = sources
+        .iter()
+        .map(|((source, algorithm), n)| format!("{n} × {algorithm} from {}", source.label()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    dispatch(Action::Finish {
+        run,
+        now_ms: services.now_ms(),
+        keys_made,
+    });
+}
+
+/// Counts of keys made, by where and of what kind.
+type KeySources = BTreeMap<(KeySource, &'static str), usize>;
+
+/// Makes every key the run needs at once, so WebCrypto works on them in parallel.
+async fn make_keys<S: Services>(
+    services: &S,
+    dispatch: &dyn Fn(Action),
+    run: u64,
+    wanted: Vec<(StepId, KeyAlgorithm)>,
+) -> Result<(BTreeMap<StepId, PrivateKey>, KeySources), (StepId, CoreError)> {
+    let keys_total = wanted.len();
+    if keys_total > 0 {
+        dispatch(Action::Progress {
+            run,
+            label: format!("Generating {keys_total} keys in parallel…"),
+        });
+    }
+    let ready = Cell::new(0usize);
+    let jobs = wanted.into_iter().map(|(step, algorithm)| {
+        let ready = &ready;
+        async move {
+            let result = services.generate_key(algorithm).await;
+            ready.set(ready.get() + 1);
+            // EC keys are ready at once; a render per key would cost more than the keys.
+            if let (Ok((_, source)), Some(_)) = (&result, algorithm.rsa_bits()) {
+                let label = format!(
+                    "Generating {keys_total} keys in parallel: {} ready, the latest a {} key from {}.",
+                    ready.get(),
+                    algorithm.label(),
+                    source.label()
+                );
+                dispatch(Action::Progress { run, label });
+            }
+            (step, result)
+        }
+    });
+    let mut keys = BTreeMap::new();
+    let mut sources = KeySources::new();
+    for (step, result) in futures_util::future::join_all(jobs).await {
+        let (key, source) = result.map_err(|e| (step, e))?;
+        *sources
+            .entry((source, key.algorithm().label()))
+            .or_default() += 1;
+        keys.insert(step, key);
+    }
+    Ok((keys, sources))
+}
+
+/// One step on the working copy: its signing, or step 8's runs.
+async fn do_step<S: Services>(
+    services: &S,
+    workshop: &mut Workshop,
+    step: StepId,
+    key: Option<PrivateKey>,
+    place: Place,
+) -> Result<Made, CoreError> {
+    if step == StepId::Handshake {
+        workshop.validate(step).map_err(|e| e.error)?;
+        let outcomes = seed_runs(services, workshop, place).await?;
+        workshop
+            .set_handshakes(outcomes.clone())
+            .map_err(|e| e.error)?;
+        return Ok(Made::Handshakes(outcomes));
+    }
+    let job = workshop
+        .job(step, key, services.unix_now())
+        .map_err(|e| e.error)?;
+    let products = self::step(services, &job, place).await?;
+    workshop.commit(products.clone()).map_err(|e| e.error)?;
+    Ok(Made::Step(products))
+}
+
+/// Opens the saved keys with the heavy executor (PBKDF2 would hold up the page), rebuilds
+/// the workshop, and runs step 8 there too when its steps are all done.
+pub async fn restore<S: Services>(
+    services: &S,
+    text: &str,
+    passphrase: &str,
+) -> Result<Box<Workshop>, CoreError> {
+    let saved = Saved::parse(text)?;
+    let work = Work::OpenKeys {
+        saved: text.to_string(),
+        passphrase: passphrase.to_string(),
+    };
+    let Reply::OpenedKeys(keys) = services.execute(work, Place::Heavy).await? else {
+        return Err(other_reply());
+    };
+    let mut workshop = saved.restore_with_keys(keys)?;
+    if workshop.validate(StepId::Handshake).is_ok() {
+        let outcomes = seed_runs(services, &workshop, Place::Heavy).await?;
+        workshop.set_handshakes(outcomes).map_err(|e| e.error)?;
+    }
+    Ok(Box::new(workshop))
+}
+
+/// Restores the saved workshop waiting for its passphrase, once.
+pub async fn restore_saved<S: Services>(services: &S, dispatch: &dyn Fn(Action), state: &AppState) {
+    let Some(text) = state.pending_restore.as_deref() else {
+        return;
+    };
+    if state.restoring {
+        return;
+    }
+    dispatch(Action::RestoreBegin);
+    let restored = restore(services, text, &state.passphrase).await;
+    dispatch(Action::Restored(restored));
+}
+
+/// Runs lab scenarios with the heavy executor, one after the other, so the page keeps
+/// answering; each result lands as it comes.
+pub async fn run_lab<S: Services>(
+    services: &S,
+    dispatch: &dyn Fn(Action),
+    state: &AppState,
+    scenarios: Vec<LabScenario>,
+) {
+    if state.lab.running.is_some() || state.busy.is_some() {
+        return;
+    }
+    let inputs = LabInputs::of(&state.workshop);
+    let generation = state.workshop.generation();
+    dispatch(Action::LabBegin {
+        generation,
+        scenarios: scenarios.clone(),
+    });
+    for scenario in scenarios {
+        let result = lab_scenario(services, &inputs, scenario)
+            .await
+            .map(|(run, setup)| JudgedRun::new(run, setup));
+        dispatch(Action::LabResult {
+            generation,
+            scenario,
+            result,
+        });
+    }
+    dispatch(Action::LabDone { generation });
+}
+
+#[cfg(test)]
+#[path = "run_tests.rs"]
+mod tests;

@@ -1,0 +1,453 @@
+//! The orchestration driven by a fake page: the real core does the work, while the fake
+//! answers late, fails where told, records what was asked, and clicks Cancel mid-run.
+
+use super::*;
+use crate::pki::{KeyAlgorithm, PrivateKey};
+use crate::workshop::export::KeyProtection;
+use crate::workshop::{Settings, StepId};
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+/// Polls a future to its end. The fake's futures wake themselves, so polling in a loop is a
+/// complete executor for them.
+fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    let mut context = Context::from_waker(Waker::noop());
+    for _ in 0..1_000_000 {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
+            return output;
+        }
+    }
+    panic!("the run never finished");
+}
+
+/// Pending `polls` times, then ready: an answer that comes late.
+struct Late(usize);
+
+impl Future for Late {
+    type Output = ();
+    fn poll(mut self: std::pin::Pin<&mut Self>, context: &mut Context<'_>) -> Poll<()> {
+        if self.0 == 0 {
+            return Poll::Ready(());
+        }
+        self.0 -= 1;
+        context.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+#[derive(Default)]
+struct Fake {
+    /// How many polls each answer waits.
+    late: usize,
+    /// The n-th request (from 1) is refused with this error.
+    fail_request: Option<(usize, CoreError)>,
+    /// Key generation is refused with this error.
+    fail_keys: Option<CoreError>,
+    /// At the n-th request (from 1), the user clicks Cancel for this run.
+    cancel_at: Option<(usize, u64)>,
+    cancelled: Rc<CancelledRun>,
+    requests: RefCell<Vec<(String, Place)>>,
+    pauses: Cell<usize>,
+    warmed: Cell<bool>,
+    /// Actions the fake's user made (the Cancel click), in the same log as the run's.
+    log: Rc<RefCell<Vec<Action>>>,
+}
+
+fn work_name(work: &Work) -> String {
+    match work {
+        Work::Step(job) => format!("step {}", job.step.number()),
+        Work::Handshake(_) => "handshake".into(),
+        Work::Lab { scenario, .. } => format!("lab {}", scenario.id()),
+        Work::OpenKeys { .. } => "open keys".into(),
+    }
+}
+
+impl Services for Fake {
+    async fn generate_key(
+        &self,
+        algorithm: KeyAlgorithm,
+    ) -> Result<(PrivateKey, KeySource), CoreError> {
+        Late(self.late).await;
+        if let Some(error) = &self.fail_keys {
+            return Err(error.clone());
+        }
+        Ok((PrivateKey::generate(algorithm)?, KeySource::Wasm))
+    }
+
+    async fn execute(&self, work: Work, place: Place) -> Result<Reply, CoreError> {
+        let n = {
+            let mut requests = self.requests.borrow_mut();
+            requests.push((work_name(&work), place));
+            requests.len()
+        };
+        if let Some((at, run)) = self.cancel_at {
+            if at == n {
+                self.cancelled.set(run);
+                self.log.borrow_mut().push(Action::Cancel { run });
+            }
+        }
+        Late(self.late).await;
+        match &self.fail_request {
+            Some((at, error)) if *at == n => Err(error.clone()),
+            _ => work.run(),
+        }
+    }
+
+    async fn pause(&self) {
+        self.pauses.set(self.pauses.get() + 1);
+        Late(1).await
+    }
+
+    fn warm_up(&self) {
+        self.warmed.set(true)
+    }
+
+    fn now_ms(&self) -> f64 {
+        1000.0
+    }
+
+    fn unix_now(&self) -> u64 {
+        crate::clock::unix_now()
+    }
+}
+
+fn all_steps(state: &AppState) -> Vec<StepId> {
+    StepId::ALL
+        .into_iter()
+        .filter(|step| state.workshop.settings.includes(*step))
+        .collect()
+}
+
+/// Runs every step from `state` with `fake`, and returns the actions in the order they came
+/// and the state after them.
+fn run_all(fake: &Fake, state: AppState) -> (Vec<Action>, Rc<AppState>) {
+    let steps = all_steps(&state);
+    let log = fake.log.clone();
+    let send = |action| log.borrow_mut().push(action);
+    block_on(run_steps(fake, &send, &state, steps, &fake.cancelled));
+    settle(&fake.log, Rc::new(state))
+}
+
+fn settle(log: &RefCell<Vec<Action>>, state: Rc<AppState>) -> (Vec<Action>, Rc<AppState>) {
+    let actions = log.take();
+    let mut state = state;
+    for action in actions.iter().cloned() {
+        state = state.apply(action);
+    }
+    (actions, state)
+}
+
+fn kind(action: &Action) -> String {
+    match action {
+        Action::Begin { .. } => "begin".into(),
+        Action::Progress { .. } => "progress".into(),
+        Action::Commit { made, .. } => format!("commit {}", made.len()),
+        Action::Fail { step, .. } => format!("fail {}", step.number()),
+        Action::Finish { .. } => "finish".into(),
+        Action::Cancel { .. } => "cancel".into(),
+        Action::Refuse(_) => "refuse".into(),
+        Action::RestoreBegin => "restore begin".into(),
+        Action::Restored(Ok(_)) => "restored".into(),
+        Action::Restored(Err(_)) => "not restored".into(),
+        Action::LabBegin { .. } => "lab begin".into(),
+        Action::LabResult { result: Ok(_), .. } => "lab result".into(),
+        Action::LabResult { result: Err(_), .. } => "lab refused".into(),
+        Action::LabDone { .. } => "lab done".into(),
+        _ => "other".into(),
+    }
+}
+
+fn kinds(actions: &[Action]) -> Vec<String> {
+    actions.iter().map(kind).collect()
+}
+
+fn rsa_client_settings() -> Settings {
+    let mut settings = Settings::default();
+    settings.cert_mut(Party::BClient).algorithm = KeyAlgorithm::Rsa2048;
+    settings
+}
+
+fn with_settings(settings: Settings) -> AppState {
+    let mut state = AppState::default();
+    state.workshop = Workshop::new(settings);
+    state
+}
+
+fn assert_seed_verdicts(state: &AppState) {
+    let handshakes = state.workshop.handshakes();
+    assert_eq!(handshakes.len(), 3);
+    for (scenario, outcome) in handshakes {
+        assert_eq!(
+            outcome.result.is_ok(),
+            *scenario == Scenario::Mutual,
+            "{scenario:?}"
+        );
+    }
+}
+
+#[test]
+fn a_fast_run_stays_on_the_page_and_commits_once() {
+    let fake = Fake::default();
+    let state = AppState::default();
+    let steps = all_steps(&state).len();
+    let (actions, after) = run_all(&fake, state);
+    assert_eq!(
+        kinds(&actions),
+        ["begin", "progress", &format!("commit {steps}"), "finish"]
+    );
+    assert!(fake
+        .requests
+        .borrow()
+        .iter()
+        .all(|(_, p)| *p == Place::Page));
+    assert!(!fake.warmed.get(), "EC runs do not load the worker");
+    assert_eq!(fake.pauses.get(), 0);
+    assert!(after.busy.is_none());
+    assert!(after.errors.is_empty(), "{:?}", after.errors);
+    assert_seed_verdicts(&after);
+    assert_eq!(after.last_run_keys, "6 × ECDSA P-256 from wasm");
+}
+
+#[test]
+fn an_rsa_run_goes_to_the_worker_step_by_step_even_when_answers_are_late() {
+    let fake = Fake {
+        late: 3,
+        ..Fake::default()
+    };
+    let state = with_settings(rsa_client_settings());
+    let steps = all_steps(&state);
+    let (actions, after) = run_all(&fake, state);
+    let mut expected = vec!["begin".to_string(), "progress".into(), "progress".into()];
+    for _ in &steps {
+        expected.extend(["progress".into(), "commit 1".into()]);
+    }
+    expected.push("finish".into());
+    // One progress line per RSA key as it lands.
+    assert_eq!(kinds(&actions), expected);
+    assert!(fake.warmed.get());
+    assert_eq!(fake.pauses.get(), steps.len());
+    let requests = fake.requests.borrow();
+    assert!(requests.iter().all(|(_, p)| *p == Place::Heavy));
+    // Signing steps in order, then step 8's three runs.
+    let names: Vec<&str> = requests.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names[names.len() - 3..], ["handshake"; 3]);
+    assert!(after.busy.is_none());
+    assert_seed_verdicts(&after);
+}
+
+#[test]
+fn cancel_stops_the_run_and_puts_the_workshop_back() {
+    let state = with_settings(rsa_client_settings());
+    let run = state.next_run_id();
+    let fake = Fake {
+        cancel_at: Some((2, run)),
+        ..Fake::default()
+    };
+    let before = state.workshop.clone();
+    let (actions, after) = run_all(&fake, state);
+    // The step under way when Cancel came may land; nothing after it is asked or committed.
+    assert_eq!(fake.requests.borrow().len(), 2);
+    let kinds = kinds(&actions);
+    let cancel = kinds.iter().position(|k| k == "cancel").unwrap();
+    assert!(kinds[cancel + 1..].iter().all(|k| k.starts_with("commit")));
+    assert!(!kinds.contains(&"finish".to_string()));
+    assert!(after.busy.is_none());
+    assert_eq!(after.workshop.generation(), before.generation());
+    assert!(after.workshop.handshakes().is_empty());
+    assert_eq!(
+        after.notice.as_deref(),
+        Some("Cancelled: the workshop is as it was before the run.")
+    );
+}
+
+#[test]
+fn a_refused_step_stops_the_run_where_it_failed() {
+    let fake = Fake {
+        fail_request: Some((
+            3,
+            CoreError::Certificate("the signature was refused".into()),
+        )),
+        ..Fake::default()
+    };
+    let state = AppState::default();
+    let third = all_steps(&state)[2];
+    let (actions, after) = run_all(&fake, state);
+    assert_eq!(
+        kinds(&actions),
+        ["begin", "progress", &format!("fail {}", third.number())]
+    );
+    assert_eq!(fake.requests.borrow().len(), 3);
+    assert!(after.busy.is_none());
+    let message = &after.errors[&third.id()];
+    assert!(message.contains("the signature was refused"), "{message}");
+    assert!(!message.contains("Certificate("), "plain words: {message}");
+    assert_eq!(
+        after.notice.as_deref(),
+        Some(format!("Stopped at step {}.", third.number()).as_str())
+    );
+    assert!(after.workshop.handshakes().is_empty());
+}
+
+#[test]
+fn a_key_that_cannot_be_made_stops_the_run_before_any_signing() {
+    let fake = Fake {
+        fail_keys: Some(CoreError::Key("WebCrypto refused".into())),
+        ..Fake::default()
+    };
+    let (actions, after) = run_all(&fake, AppState::default());
+    assert_eq!(kinds(&actions), ["begin", "progress", "fail 1"]);
+    assert!(fake.requests.borrow().is_empty());
+    assert!(after.errors[&StepId::CRoot.id()].contains("WebCrypto refused"));
+}
+
+#[test]
+fn bad_inputs_refuse_the_run_and_a_busy_page_starts_nothing() {
+    let fake = Fake::default();
+    let state = Rc::new(AppState::default()).apply(Action::SetDays(Party::CRoot, "soon".into()));
+    let (actions, after) = run_all(&fake, (*state).clone());
+    assert_eq!(kinds(&actions), ["refuse"]);
+    assert!(after
+        .errors
+        .contains_key(&super::super::state::days_input(Party::CRoot)));
+    assert!(fake.requests.borrow().is_empty());
+
+    let busy = Rc::new(AppState::default()).apply(Action::Begin {
+        run: 1,
+        label: String::new(),
+        total: 1,
+        started_ms: 0.0,
+    });
+    let (actions, _) = run_all(&fake, (*busy).clone());
+    assert!(actions.is_empty());
+}
+
+/// A finished workshop saved with its keys encrypted under `passphrase`.
+fn saved_workshop(passphrase: &str) -> String {
+    let (_, done) = run_all(&Fake::default(), AppState::default());
+    let protection = KeyProtection {
+        iterations: 1000,
+        ..KeyProtection::encrypted(passphrase)
+    };
+    crate::workshop::saved::save(&done.workshop, &protection, |party| {
+        done.workshop
+            .key(party)
+            .map(|key| key.to_encrypted_pem(passphrase, 1000).unwrap())
+    })
+}
+
+fn restoring(text: String, passphrase: &str) -> AppState {
+    let mut state = AppState::default();
+    state.pending_restore = Some(text);
+    state.passphrase = passphrase.into();
+    state
+}
+
+#[test]
+fn restoring_opens_the_keys_in_the_worker_and_reruns_step_8() {
+    let text = saved_workshop("correct horse");
+    let fake = Fake {
+        late: 2,
+        ..Fake::default()
+    };
+    let state = restoring(text, "correct horse");
+    let send = |action| fake.log.borrow_mut().push(action);
+    block_on(restore_saved(&fake, &send, &state));
+    let (actions, after) = settle(&fake.log, Rc::new(state));
+    assert_eq!(kinds(&actions), ["restore begin", "restored"]);
+    let names: Vec<String> = fake.requests.borrow().iter().map(|r| r.0.clone()).collect();
+    assert_eq!(names, ["open keys", "handshake", "handshake", "handshake"]);
+    assert!(after.pending_restore.is_none());
+    assert!(!after.restoring);
+    assert_seed_verdicts(&after);
+}
+
+#[test]
+fn a_wrong_passphrase_leaves_the_saved_workshop_waiting_with_a_message() {
+    let text = saved_workshop("correct horse");
+    let fake = Fake::default();
+    let state = restoring(text.clone(), "wrong horse");
+    let send = |action| fake.log.borrow_mut().push(action);
+    block_on(restore_saved(&fake, &send, &state));
+    let (actions, after) = settle(&fake.log, Rc::new(state));
+    assert_eq!(kinds(&actions), ["restore begin", "not restored"]);
+    assert_eq!(after.pending_restore.as_deref(), Some(text.as_str()));
+    assert_eq!(
+        after.errors[super::super::state::PASSPHRASE_INPUT],
+        "This passphrase does not open the saved keys."
+    );
+    assert!(after.workshop.handshakes().is_empty());
+}
+
+#[test]
+fn the_lab_runs_each_scenario_and_keeps_the_files_it_judged() {
+    let (_, done) = run_all(&Fake::default(), AppState::default());
+    let scenarios = vec![
+        LabScenario::GoodRun,
+        LabScenario::UntrustedClientCa,
+        LabScenario::WrongServerName,
+    ];
+    // The second scenario's handshake request (the 4th request) is refused.
+    let fake = Fake {
+        late: 1,
+        fail_request: Some((4, CoreError::Unreadable("a torn message".into()))),
+        ..Fake::default()
+    };
+    let send = |action| fake.log.borrow_mut().push(action);
+    block_on(run_lab(&fake, &send, &done, scenarios.clone()));
+    let (actions, after) = settle(&fake.log, done.clone());
+    assert_eq!(
+        kinds(&actions),
+        [
+            "lab begin",
+            "lab result",
+            "lab refused",
+            "lab result",
+            "lab done"
+        ]
+    );
+    assert!(after.lab.running.is_none());
+    assert_eq!(after.lab.selected, Some(LabScenario::GoodRun));
+    let Some(Ok(good)) = after.lab.run(LabScenario::GoodRun) else {
+        panic!("the good run has a result");
+    };
+    assert!(good.run.as_expected());
+    assert_eq!(good.setup.scenario, LabScenario::GoodRun);
+    assert!(matches!(
+        after.lab.run(LabScenario::UntrustedClientCa),
+        Some(Err(CoreError::Unreadable(_)))
+    ));
+    let Some(Ok(wrong_name)) = after.lab.run(LabScenario::WrongServerName) else {
+        panic!("the wrong-name run has a result");
+    };
+    assert!(wrong_name.run.as_expected());
+    // Results for a workshop that has changed since are dropped.
+    let later = after.apply(Action::LabResult {
+        generation: done.workshop.generation() + 1,
+        scenario: LabScenario::UntrustedClientCa,
+        result: Err(CoreError::Unreadable("old".into())),
+    });
+    assert!(matches!(
+        later.lab.run(LabScenario::UntrustedClientCa),
+        Some(Err(CoreError::Unreadable(m))) if m == "a torn message"
+    ));
+}
+
+#[test]
+fn the_lab_waits_while_a_run_is_under_way() {
+    let (_, done) = run_all(&Fake::default(), AppState::default());
+    let busy = done.apply(Action::Begin {
+        run: 9,
+        label: String::new(),
+        total: 1,
+        started_ms: 0.0,
+    });
+    let fake = Fake::default();
+    let send = |action| fake.log.borrow_mut().push(action);
+    block_on(run_lab(&fake, &send, &busy, vec![LabScenario::GoodRun]));
+    assert!(fake.log.borrow().is_empty());
+    assert!(fake.requests.borrow().is_empty());
+}
