@@ -1,10 +1,11 @@
 //! The handshake lab: the seed's mutual handshake broken on purpose, one way per scenario,
 //! each judged by the same rustls client and server as step 8.
 
+use super::model::ca_chain;
 use super::{Party, Workshop};
 use crate::pki::profile::{self, Profile};
 use crate::pki::{cert, Certificate, InputField, PkiError, PrivateKey, Subject};
-use crate::tls::{self, ClientSide, Outcome, ServerSide, Side, TlsVersion};
+use crate::tls::{self, ClientSide, HandshakeJob, Outcome, ServerSide, Side, TlsVersion};
 use std::collections::BTreeMap;
 
 const DAY: u64 = 86_400;
@@ -357,6 +358,17 @@ pub fn run_with(inputs: &LabInputs, scenario: LabScenario, now: u64) -> Result<L
     Ok(judge(&setup(inputs, scenario, now)?))
 }
 
+impl Setup {
+    /// The handshake to run, here or in a worker.
+    pub fn job(self) -> HandshakeJob {
+        HandshakeJob {
+            server: self.server,
+            client: self.client,
+            version: self.version,
+        }
+    }
+}
+
 /// Runs a scenario's handshake on files already made, so another judge can get the same ones.
 pub fn judge(setup: &Setup) -> LabRun {
     LabRun {
@@ -366,9 +378,9 @@ pub fn judge(setup: &Setup) -> LabRun {
 }
 
 /// The certificates, keys and trust stores a scenario uses, fresh ones made with the
-/// workshop's own CAs and keys.
+/// workshop's own CAs and keys. Each scenario reads only the files it uses, so step 8's runs
+/// need no more than step 8 does: not B's intermediate (step 4), nor C's CA keys.
 pub fn setup(inputs: &LabInputs, scenario: LabScenario, now: u64) -> Result<Setup, PkiError> {
-    let parts = Parts::of(inputs)?;
     if scenario.needs_intermediates() && !inputs.use_intermediates {
         return Err(PkiError::input(
             InputField::Lab,
@@ -382,16 +394,21 @@ pub fn setup(inputs: &LabInputs, scenario: LabScenario, now: u64) -> Result<Setu
             .chain(c_intermediates.iter().cloned())
             .collect::<Vec<_>>()
     };
+    let c_server = inputs.need_certificate(Party::CServer)?;
+    let c_server_key = inputs.need_key(Party::CServer)?;
     let mut server = ServerSide {
-        chain: with_c_intermediates(parts.c_server.clone()),
-        key: parts.c_server_key.clone(),
+        chain: with_c_intermediates(c_server.clone()),
+        key: c_server_key.clone(),
         trusted_client_cas: c_chain.clone(),
     };
+    let b_client_key = || inputs.need_key(Party::BClient);
+    // B's certificate from step 6, sent with C's intermediates, and B's key: the seed's run.
+    let signed_b = || -> Result<_, PkiError> {
+        let leaf = inputs.need_certificate(Party::BClient)?;
+        Ok((with_c_intermediates(leaf), b_client_key()?))
+    };
     let mut client = ClientSide {
-        identity: Some((
-            with_c_intermediates(parts.b_client.clone()),
-            parts.b_client_key.clone(),
-        )),
+        identity: None,
         trusted_server_cas: c_chain.clone(),
         server_name: inputs.server_name.clone(),
         skip_key_check: false,
@@ -404,61 +421,67 @@ pub fn setup(inputs: &LabInputs, scenario: LabScenario, now: u64) -> Result<Setu
     let b_subject = &inputs.b_subject;
     // A client certificate for B's key, issued by `issuer` with `profile`, valid from `start`.
     let client_cert = |issuer: (&Certificate, &PrivateKey), start: u64, days: u32, p: &Profile| {
-        issue_for(b_subject, &parts.b_client_key, issuer, start, days, p)
+        issue_for(b_subject, &b_client_key()?, issuer, start, days, p)
     };
-    let (c_issuer, c_issuer_key) = parts.c_issuer();
     match scenario {
-        LabScenario::GoodRun | LabScenario::GoodRunTls12 => {}
-        LabScenario::NoClientCertificate => client.identity = None,
+        LabScenario::GoodRun | LabScenario::GoodRunTls12 => {
+            client.identity = Some(signed_b()?);
+        }
+        LabScenario::NoClientCertificate => {}
         LabScenario::ClientRootAsCertificate => {
-            client.identity = Some((vec![parts.b_root.clone()], parts.b_root_key.clone()));
+            client.identity = Some((
+                vec![inputs.need_certificate(Party::BRoot)?],
+                inputs.need_key(Party::BRoot)?,
+            ));
         }
         LabScenario::UntrustedClientCa | LabScenario::FederatedGoodRun => {
-            let (issuer, issuer_key) = parts.b_issuer();
-            let leaf = client_cert((issuer, issuer_key), now, 365, &profile::CLIENT)?;
-            client.identity = Some((b_chain(inputs, leaf), parts.b_client_key.clone()));
+            let (issuer, issuer_key) = inputs.b_issuer()?;
+            let leaf = client_cert((&issuer, &issuer_key), now, 365, &profile::CLIENT)?;
+            client.identity = Some((b_chain(inputs, leaf), b_client_key()?));
             if scenario == LabScenario::FederatedGoodRun {
                 server.trusted_client_cas = b_chain_cas(inputs);
             }
         }
         LabScenario::ExpiredClientCertificate => {
+            let (c_issuer, c_issuer_key) = inputs.c_issuer()?;
             let start = now.saturating_sub(31 * DAY);
-            let leaf = client_cert((c_issuer, c_issuer_key), start, 30, &profile::CLIENT)?;
-            client.identity = Some((with_c_intermediates(leaf), parts.b_client_key.clone()));
+            let leaf = client_cert((&c_issuer, &c_issuer_key), start, 30, &profile::CLIENT)?;
+            client.identity = Some((with_c_intermediates(leaf), b_client_key()?));
         }
         LabScenario::NotYetValidClientCertificate => {
+            let (c_issuer, c_issuer_key) = inputs.c_issuer()?;
             let leaf = client_cert(
-                (c_issuer, c_issuer_key),
+                (&c_issuer, &c_issuer_key),
                 now + 30 * DAY,
                 365,
                 &profile::CLIENT,
             )?;
-            client.identity = Some((with_c_intermediates(leaf), parts.b_client_key.clone()));
+            client.identity = Some((with_c_intermediates(leaf), b_client_key()?));
         }
         LabScenario::ServerCertificateAsClient => {
-            client.identity = Some((server.chain.clone(), parts.c_server_key.clone()));
+            client.identity = Some((server.chain.clone(), c_server_key));
         }
-        LabScenario::WrongServerName => client.server_name = "not-client-c.example".into(),
+        LabScenario::WrongServerName => {
+            client.identity = Some(signed_b()?);
+            client.server_name = "not-client-c.example".into();
+        }
         LabScenario::MissingIntermediate => {
             // C must not hold the missing intermediate itself, or it fills the gap: so this
             // runs in the federated model, where C trusts B's root alone.
-            let (issuer, issuer_key) = parts.b_issuer();
-            let leaf = client_cert((issuer, issuer_key), now, 365, &profile::CLIENT)?;
-            client.identity = Some((vec![leaf], parts.b_client_key.clone()));
-            server.trusted_client_cas = vec![parts.b_root.clone()];
+            let (issuer, issuer_key) = inputs.b_issuer()?;
+            let leaf = client_cert((&issuer, &issuer_key), now, 365, &profile::CLIENT)?;
+            client.identity = Some((vec![leaf], b_client_key()?));
+            server.trusted_client_cas = vec![inputs.need_certificate(Party::BRoot)?];
         }
         LabScenario::IssuedByNonCa => {
-            let leaf = client_cert(
-                (&parts.c_server, &parts.c_server_key),
-                now,
-                365,
-                &profile::CLIENT,
-            )?;
+            let leaf = client_cert((&c_server, &c_server_key), now, 365, &profile::CLIENT)?;
             let mut chain = vec![leaf];
             chain.extend(server.chain.iter().cloned());
-            client.identity = Some((chain, parts.b_client_key.clone()));
+            client.identity = Some((chain, b_client_key()?));
         }
         LabScenario::PathLengthExceeded => {
+            let (c_issuer, c_issuer_key) = inputs.c_issuer()?;
+            let b_root_key = inputs.need_key(Party::BRoot)?;
             let sub_ca_subject = Subject::seed(
                 &inputs.c_organization,
                 "Extra CA",
@@ -466,23 +489,21 @@ pub fn setup(inputs: &LabInputs, scenario: LabScenario, now: u64) -> Result<Setu
             );
             let sub_ca = issue_for(
                 &sub_ca_subject,
-                &parts.b_root_key,
-                (c_issuer, c_issuer_key),
+                &b_root_key,
+                (&c_issuer, &c_issuer_key),
                 now,
                 365,
                 &SUB_CA,
             )?;
-            let leaf = client_cert((&sub_ca, &parts.b_root_key), now, 365, &profile::CLIENT)?;
+            let leaf = client_cert((&sub_ca, &b_root_key), now, 365, &profile::CLIENT)?;
             let mut chain = vec![leaf, sub_ca];
             chain.extend(c_intermediates.iter().cloned());
-            client.identity = Some((chain, parts.b_client_key.clone()));
+            client.identity = Some((chain, b_client_key()?));
             server.trusted_client_cas = c_chain.last().cloned().into_iter().collect();
         }
         LabScenario::MismatchedKey => {
-            client.identity = Some((
-                with_c_intermediates(parts.b_client.clone()),
-                parts.other_key_like_b()?,
-            ));
+            let (chain, _) = signed_b()?;
+            client.identity = Some((chain, inputs.other_key_like_b()?));
             client.skip_key_check = true;
         }
     }
@@ -515,12 +536,12 @@ fn b_chain(inputs: &LabInputs, leaf: Certificate) -> Vec<Certificate> {
 
 /// B's CA chain as C would load it: intermediate (if any), then root.
 fn b_chain_cas(inputs: &LabInputs) -> Vec<Certificate> {
-    let mut cas = Vec::new();
-    if inputs.use_intermediates {
-        cas.extend(inputs.certificate(Party::BIntermediate).cloned());
-    }
-    cas.extend(inputs.certificate(Party::BRoot).cloned());
-    cas
+    ca_chain(
+        &inputs.certs,
+        inputs.use_intermediates,
+        Party::BIntermediate,
+        Party::BRoot,
+    )
 }
 
 fn issue_for(
@@ -544,94 +565,6 @@ fn issue_for(
         issuer,
         issuer_key,
     )
-}
-
-/// The workshop artifacts every scenario starts from.
-struct Parts {
-    b_root: Certificate,
-    b_root_key: PrivateKey,
-    b_issuer: Option<(Certificate, PrivateKey)>,
-    b_client: Certificate,
-    b_client_key: PrivateKey,
-    c_server: Certificate,
-    c_server_key: PrivateKey,
-    c_issuer: (Certificate, PrivateKey),
-}
-
-impl Parts {
-    fn of(inputs: &LabInputs) -> Result<Self, PkiError> {
-        let cert = |p: Party| {
-            inputs.certificate(p).cloned().ok_or_else(|| {
-                PkiError::input(
-                    InputField::Lab,
-                    format!("{} does not exist yet; run all steps first.", p.label()),
-                )
-            })
-        };
-        let key = |p: Party| {
-            inputs.key(p).cloned().ok_or_else(|| {
-                PkiError::input(
-                    InputField::Lab,
-                    format!(
-                        "{}'s key does not exist yet; run all steps first.",
-                        p.label()
-                    ),
-                )
-            })
-        };
-        let (b_issuer, c_issuer) = if inputs.use_intermediates {
-            (
-                Some((cert(Party::BIntermediate)?, key(Party::BIntermediate)?)),
-                (cert(Party::CIntermediate)?, key(Party::CIntermediate)?),
-            )
-        } else {
-            (None, (cert(Party::CRoot)?, key(Party::CRoot)?))
-        };
-        Ok(Parts {
-            b_root: cert(Party::BRoot)?,
-            b_root_key: key(Party::BRoot)?,
-            b_issuer,
-            b_client: cert(Party::BClient)?,
-            b_client_key: key(Party::BClient)?,
-            c_server: cert(Party::CServer)?,
-            c_server_key: key(Party::CServer)?,
-            c_issuer,
-        })
-    }
-
-    /// The CA that signs B's leaves in the seed: C's intermediate, or C's root without one.
-    fn c_issuer(&self) -> (&Certificate, &PrivateKey) {
-        (&self.c_issuer.0, &self.c_issuer.1)
-    }
-
-    /// A private key of the same type as B's that is not B's: B's root key where it is one,
-    /// else another of the workshop's keys, else a new one. A key of another type would make
-    /// the signature fail for its algorithm, not for the key.
-    fn other_key_like_b(&self) -> Result<PrivateKey, PkiError> {
-        let wanted = self.b_client_key.algorithm();
-        let candidates = [
-            Some(&self.b_root_key),
-            self.b_issuer.as_ref().map(|(_, k)| k),
-            Some(&self.c_server_key),
-            Some(&self.c_issuer.1),
-        ];
-        match candidates
-            .into_iter()
-            .flatten()
-            .find(|k| k.algorithm() == wanted && k.pkcs8_der() != self.b_client_key.pkcs8_der())
-        {
-            Some(key) => Ok(key.clone()),
-            None => PrivateKey::generate(wanted),
-        }
-    }
-
-    /// B's own issuing CA, for the federated model.
-    fn b_issuer(&self) -> (&Certificate, &PrivateKey) {
-        match &self.b_issuer {
-            Some((c, k)) => (c, k),
-            None => (&self.b_root, &self.b_root_key),
-        }
-    }
 }
 
 /// The workshop files and settings the lab reads, in a form a Web Worker can receive.
@@ -675,13 +608,81 @@ impl LabInputs {
         self.keys.get(&party)
     }
 
+    fn need_certificate(&self, p: Party) -> Result<Certificate, PkiError> {
+        self.certificate(p).cloned().ok_or_else(|| {
+            PkiError::input(
+                InputField::Lab,
+                format!("{} does not exist yet; run all steps first.", p.label()),
+            )
+        })
+    }
+
+    fn need_key(&self, p: Party) -> Result<PrivateKey, PkiError> {
+        self.key(p).cloned().ok_or_else(|| {
+            PkiError::input(
+                InputField::Lab,
+                format!(
+                    "{}'s key does not exist yet; run all steps first.",
+                    p.label()
+                ),
+            )
+        })
+    }
+
+    /// The CA that signs B's leaves in the seed: C's intermediate, or C's root without one.
+    fn c_issuer_party(&self) -> Party {
+        if self.use_intermediates {
+            Party::CIntermediate
+        } else {
+            Party::CRoot
+        }
+    }
+
+    fn c_issuer(&self) -> Result<(Certificate, PrivateKey), PkiError> {
+        let p = self.c_issuer_party();
+        Ok((self.need_certificate(p)?, self.need_key(p)?))
+    }
+
+    /// B's own issuing CA, for the federated model: its intermediate, or its root without one.
+    fn b_issuer(&self) -> Result<(Certificate, PrivateKey), PkiError> {
+        let p = if self.use_intermediates {
+            Party::BIntermediate
+        } else {
+            Party::BRoot
+        };
+        Ok((self.need_certificate(p)?, self.need_key(p)?))
+    }
+
+    /// A private key of the same type as B's that is not B's: B's root key where it is one,
+    /// else another of the workshop's keys, else a new one. A key of another type would make
+    /// the signature fail for its algorithm, not for the key.
+    fn other_key_like_b(&self) -> Result<PrivateKey, PkiError> {
+        let b_key = self.need_key(Party::BClient)?;
+        let wanted = b_key.algorithm();
+        let candidates = [
+            Some(Party::BRoot),
+            self.use_intermediates.then_some(Party::BIntermediate),
+            Some(Party::CServer),
+            Some(self.c_issuer_party()),
+        ];
+        match candidates
+            .into_iter()
+            .flatten()
+            .filter_map(|p| self.key(p))
+            .find(|k| k.algorithm() == wanted && k.pkcs8_der() != b_key.pkcs8_der())
+        {
+            Some(key) => Ok(key.clone()),
+            None => PrivateKey::generate(wanted),
+        }
+    }
+
     /// C's CA chain, intermediate first, as the seed's chain file.
     fn chain(&self) -> Vec<Certificate> {
-        let mut chain = Vec::new();
-        if self.use_intermediates {
-            chain.extend(self.certificate(Party::CIntermediate).cloned());
-        }
-        chain.extend(self.certificate(Party::CRoot).cloned());
-        chain
+        ca_chain(
+            &self.certs,
+            self.use_intermediates,
+            Party::CIntermediate,
+            Party::CRoot,
+        )
     }
 }

@@ -1,10 +1,10 @@
 //! The workshop's state: what each step made, and which results are stale.
 
 use super::job::{self, StepJob, StepProducts};
+use super::lab::{self, LabInputs, LabScenario};
 use super::steps::{ArtifactKind, ArtifactSpec, Party, Settings, StepId, ARTIFACTS};
 use crate::pki::{self, cert::Template, Certificate, Csr, PkiError, PrivateKey};
-use crate::tls::HandshakeJob;
-use crate::tls::{ClientSide, Outcome, ServerSide};
+use crate::tls::{HandshakeJob, Outcome, TlsVersion};
 use std::collections::BTreeMap;
 
 /// A refusal, tied to the step and (when there is one) the input that caused it.
@@ -98,6 +98,16 @@ impl Scenario {
 
     pub fn should_succeed(self) -> bool {
         self == Scenario::Mutual
+    }
+
+    /// The lab scenario that builds this run; the good run goes over the settings' version.
+    pub fn lab(self, version: TlsVersion) -> LabScenario {
+        match (self, version) {
+            (Scenario::Mutual, TlsVersion::Tls13) => LabScenario::GoodRun,
+            (Scenario::Mutual, TlsVersion::Tls12) => LabScenario::GoodRunTls12,
+            (Scenario::NoClientCertificate, _) => LabScenario::NoClientCertificate,
+            (Scenario::WrongClientCertificate, _) => LabScenario::ClientRootAsCertificate,
+        }
     }
 }
 
@@ -512,12 +522,12 @@ impl Workshop {
 
     /// C's CA chain as the seed's `cat` builds it: intermediate first, then root.
     pub fn chain(&self) -> Vec<Certificate> {
-        let mut chain = Vec::new();
-        if self.settings.use_intermediates {
-            chain.extend(self.certs.get(&Party::CIntermediate).cloned());
-        }
-        chain.extend(self.certs.get(&Party::CRoot).cloned());
-        chain
+        ca_chain(
+            &self.certs,
+            self.settings.use_intermediates,
+            Party::CIntermediate,
+            Party::CRoot,
+        )
     }
 
     /// One of the seed's connection runs, over memory.
@@ -525,52 +535,13 @@ impl Workshop {
         self.connection(scenario).map(|job| job.run())
     }
 
-    /// What one of the seed's connection runs reads, to run here or in a worker.
+    /// What one of the seed's connection runs reads, to run here or in a worker: the lab's
+    /// setup of that run, from the workshop's files.
     pub fn connection(&self, scenario: Scenario) -> Result<HandshakeJob, PkiError> {
-        let need_cert = |p: Party| {
-            self.certs
-                .get(&p)
-                .cloned()
-                .ok_or_else(|| missing(p.label()))
-        };
-        let need_key = |p: Party| self.keys.get(&p).cloned().ok_or_else(|| missing(p.label()));
-        let chain = self.chain();
-        let intermediates: Vec<Certificate> = chain
-            .iter()
-            .take(chain.len().saturating_sub(1))
-            .cloned()
-            .collect();
-        let with_intermediates = |leaf: Certificate| {
-            std::iter::once(leaf)
-                .chain(intermediates.iter().cloned())
-                .collect::<Vec<_>>()
-        };
-        let server = ServerSide {
-            chain: with_intermediates(need_cert(Party::CServer)?),
-            key: need_key(Party::CServer)?,
-            trusted_client_cas: chain.clone(),
-        };
-        let identity = match scenario {
-            Scenario::Mutual => Some((
-                with_intermediates(need_cert(Party::BClient)?),
-                need_key(Party::BClient)?,
-            )),
-            Scenario::NoClientCertificate => None,
-            Scenario::WrongClientCertificate => {
-                Some((vec![need_cert(Party::BRoot)?], need_key(Party::BRoot)?))
-            }
-        };
-        let client = ClientSide {
-            identity,
-            trusted_server_cas: chain,
-            server_name: self.settings.server_name(),
-            skip_key_check: false,
-        };
-        Ok(HandshakeJob {
-            server,
-            client,
-            version: self.settings.tls_version,
-        })
+        let scenario = scenario.lab(self.settings.tls_version);
+        // Step 8's runs make no certificates, so the time they are made at does not matter.
+        let setup = lab::setup(&LabInputs::of(self), scenario, crate::clock::unix_now())?;
+        Ok(setup.job())
     }
 
     /// Bumped by every step run: what was made can only have changed when this did.
@@ -632,6 +603,22 @@ impl Workshop {
         }
         Ok(())
     }
+}
+
+/// An organisation's CA chain as the seed's `cat` builds it: its intermediate first when
+/// intermediates are on, then its root.
+pub(super) fn ca_chain(
+    certs: &BTreeMap<Party, Certificate>,
+    use_intermediates: bool,
+    intermediate: Party,
+    root: Party,
+) -> Vec<Certificate> {
+    let mut chain = Vec::new();
+    if use_intermediates {
+        chain.extend(certs.get(&intermediate).cloned());
+    }
+    chain.extend(certs.get(&root).cloned());
+    chain
 }
 
 fn missing(what: &str) -> PkiError {
