@@ -85,7 +85,9 @@ fn main() {
             .expect("job");
         let lab_inputs = mtls_lab::workshop::lab::LabInputs::of(&workshop);
         let connection = workshop
-            .connection(mtls_lab::workshop::Scenario::Mutual)
+            .connection(
+                mtls_lab::workshop::lab::LabScenario::step8(workshop.settings.tls_version)[0],
+            )
             .expect("connection");
         let works = [
             ("job", Work::Step(job)),

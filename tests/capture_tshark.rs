@@ -7,7 +7,8 @@ mod support;
 use mtls_lab::clock::unix_now;
 use mtls_lab::tls::pcapng::capture;
 use mtls_lab::tls::{Outcome, TlsVersion};
-use mtls_lab::workshop::{Scenario, Settings, Workshop};
+use mtls_lab::workshop::lab::LabScenario;
+use mtls_lab::workshop::{Settings, Workshop};
 use std::process::Command;
 use support::TempDir;
 
@@ -21,7 +22,7 @@ fn mutual_handshake(tls_version: TlsVersion) -> Outcome {
     let mut workshop = Workshop::new(settings);
     workshop.run_all(unix_now()).expect("the workshop runs");
     let outcome = workshop
-        .connect(Scenario::Mutual)
+        .connect(LabScenario::step8(tls_version)[0])
         .expect("the handshake runs");
     assert!(outcome.result.is_ok(), "{}", outcome.headline());
     outcome

@@ -4,8 +4,9 @@
 use mtls_lab::clock::unix_now;
 use mtls_lab::tls::decrypt::MessageKind;
 use mtls_lab::tls::{Direction, TlsVersion};
+use mtls_lab::workshop::lab::LabScenario;
 use mtls_lab::workshop::walkthrough::mutual_handshake;
-use mtls_lab::workshop::{Scenario, Settings, Workshop};
+use mtls_lab::workshop::{Settings, Workshop};
 
 fn wire_order(settings: &Settings) -> Vec<(Direction, String)> {
     let mut workshop = Workshop::new(settings.clone());
@@ -13,7 +14,7 @@ fn wire_order(settings: &Settings) -> Vec<(Direction, String)> {
     let (_, good) = workshop
         .handshakes()
         .iter()
-        .find(|(s, _)| *s == Scenario::Mutual)
+        .find(|(s, _)| *s == LabScenario::step8(settings.tls_version)[0])
         .expect("the good run");
     assert!(good.result.is_ok(), "{}", good.headline());
     good.messages()

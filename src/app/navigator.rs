@@ -3,12 +3,13 @@
 
 use super::state::AppState;
 use crate::tls::Outcome;
-use crate::workshop::{Scenario, StepId, StepStatus};
+use crate::workshop::lab::LabScenario;
+use crate::workshop::{StepId, StepStatus};
 use std::rc::Rc;
 use yew::prelude::*;
 
 /// Step 8's runs, each shared so that views built from them compare by pointer.
-pub type Runs = [(Scenario, Rc<Outcome>)];
+pub type Runs = [(LabScenario, Rc<Outcome>)];
 
 /// Where a step stands, as the navigator says it.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -155,7 +156,7 @@ pub fn run_summary(s: &AppState, runs: &Runs) -> Html {
                     let as_expected = outcome.result.is_ok() == scenario.should_succeed();
                     html! {
                         <li class={if as_expected { "expected" } else { "unexpected" }}>
-                            <a href={format!("#{}", scenario_anchor(*scenario))}>{ scenario.title() }</a>
+                            <a href={format!("#{}", scenario_anchor(*scenario))}>{ scenario.step8_names().title }</a>
                             <p class="summary-verdict">
                                 { outcome.headline() }{" "}
                                 <span class="mark">{ if as_expected { "✓ as expected" } else { "✗ NOT as expected" } }</span>
@@ -169,10 +170,6 @@ pub fn run_summary(s: &AppState, runs: &Runs) -> Html {
 }
 
 /// The id of a run's place in step 8.
-pub fn scenario_anchor(scenario: Scenario) -> &'static str {
-    match scenario {
-        Scenario::Mutual => "step8-mutual",
-        Scenario::NoClientCertificate => "step8-no-client-cert",
-        Scenario::WrongClientCertificate => "step8-wrong-client-cert",
-    }
+pub fn scenario_anchor(scenario: LabScenario) -> String {
+    format!("step8-{}", scenario.step8_names().stem)
 }

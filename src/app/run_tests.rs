@@ -183,7 +183,7 @@ fn assert_seed_verdicts(state: &AppState) {
     for (scenario, outcome) in handshakes {
         assert_eq!(
             outcome.result.is_ok(),
-            *scenario == Scenario::Mutual,
+            scenario.should_succeed(),
             "{scenario:?}"
         );
     }

@@ -6,7 +6,6 @@ use crate::tls::TlsVersion;
 use crate::workshop::job::StepProducts;
 use crate::workshop::lab::{LabRun, LabScenario, Setup};
 use crate::workshop::protocol::CoreError;
-use crate::workshop::Scenario;
 use crate::workshop::{export::KeyProtection, Party, Settings, StepId, Workshop, ARTIFACTS};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -62,7 +61,7 @@ impl JudgedRun {
 #[derive(Clone, Debug)]
 pub enum Made {
     Step(StepProducts),
-    Handshakes(Vec<(Scenario, Outcome)>),
+    Handshakes(Vec<(LabScenario, Outcome)>),
 }
 
 /// The handshake lab's runs, made for one workshop generation.

@@ -9,7 +9,8 @@ use crate::clock::unix_now;
 use crate::pki::{inspect, name::SUBJECT_FIELDS, KeyAlgorithm, San};
 use crate::tls::{Outcome, Side, TlsVersion};
 use crate::workshop::{
-    commands, export, walkthrough, ArtifactKind, ArtifactSpec, Party, Scenario, StepId, StepStatus,
+    commands, export, lab::LabScenario, walkthrough, ArtifactKind, ArtifactSpec, Party, StepId,
+    StepStatus,
 };
 use std::cell::Cell;
 use std::rc::Rc;
@@ -1249,15 +1250,8 @@ fn handshake_view(runs: &Runs) -> Html {
     }
 }
 
-fn scenario_stem(scenario: Scenario) -> &'static str {
-    match scenario {
-        Scenario::Mutual => "mutual",
-        Scenario::NoClientCertificate => "no-client-cert",
-        Scenario::WrongClientCertificate => "wrong-client-cert",
-    }
-}
-
-fn scenario_view(scenario: Scenario, outcome: &Rc<Outcome>) -> Html {
+fn scenario_view(scenario: LabScenario, outcome: &Rc<Outcome>) -> Html {
+    let names = scenario.step8_names();
     let as_expected = outcome.result.is_ok() == scenario.should_succeed();
     let detail = match &outcome.result {
         Ok(est) => format!(
@@ -1280,8 +1274,8 @@ fn scenario_view(scenario: Scenario, outcome: &Rc<Outcome>) -> Html {
         },
     };
     html! {
-        <div class={classes!("scenario", if as_expected { "expected" } else { "unexpected" })} id={navigator::scenario_anchor(scenario)} data-scenario={format!("{scenario:?}")}>
-            <h3>{ scenario.title() }</h3>
+        <div class={classes!("scenario", if as_expected { "expected" } else { "unexpected" })} id={navigator::scenario_anchor(scenario)} data-scenario={names.name}>
+            <h3>{ names.title }</h3>
             <p class="verdict">{ outcome.headline() }</p>
             if let Err(f) = &outcome.result {
                 if !f.error.rustls_name.is_empty() {
@@ -1290,12 +1284,12 @@ fn scenario_view(scenario: Scenario, outcome: &Rc<Outcome>) -> Html {
             }
             <p class="muted">{ format!("{} · expected: {} · {}", outcome.version.label(), if scenario.should_succeed() { "success" } else { "refusal" }, if as_expected { "as expected" } else { "NOT as expected" }) }</p>
             <p>{ detail }</p>
-            <p class="muted openssl-reason">{ format!("With openssl (the Commands tab): {}", commands::step8_expectation(scenario, outcome.version).summary) }</p>
-            if scenario == Scenario::Mutual {
+            <p class="muted openssl-reason">{ format!("With openssl (the Commands tab): {}", commands::step8_expectation(scenario, outcome.version).map_or_else(String::new, |e| e.summary)) }</p>
+            if scenario.should_succeed() {
                 <p class="help">{ format!("The mutual handshake over {}, drawn from this run's own messages: an arrow for each flight, solid if any of its messages was encrypted, dashed if all went in the clear.", outcome.version.label()) }</p>
-                <super::lab_view::OpenDiagram outcome={outcome.clone()} title={scenario.title()} id="step8-overview-diagram-title" />
+                <super::lab_view::OpenDiagram outcome={outcome.clone()} title={names.title} id="step8-overview-diagram-title" />
             }
-            <super::lab_view::CollapsedDetail outcome={outcome.clone()} title={scenario.title()} file_stem={format!("step8-{}", scenario_stem(scenario))} />
+            <super::lab_view::CollapsedDetail outcome={outcome.clone()} title={names.title} file_stem={format!("step8-{}", names.stem)} />
             <details>
                 <summary>{ format!("Record trace ({} records)", outcome.records.len()) }</summary>
                 <div class="table-scroll" tabindex="0" role="region" aria-label="Record trace"><table class="trace">

@@ -89,6 +89,48 @@ impl LabScenario {
         LabScenario::FederatedGoodRun,
     ];
 
+    /// The scenarios the seed's step 8 runs, in its order: the good run over the settings'
+    /// `version`, no client certificate, and B's root CA as its certificate.
+    pub fn step8(version: TlsVersion) -> [LabScenario; 3] {
+        let good = match version {
+            TlsVersion::Tls13 => LabScenario::GoodRun,
+            TlsVersion::Tls12 => LabScenario::GoodRunTls12,
+        };
+        [
+            good,
+            LabScenario::NoClientCertificate,
+            LabScenario::ClientRootAsCertificate,
+        ]
+    }
+
+    /// How step 8 shows this run. Its names predate step 8's use of lab scenarios and stay,
+    /// as links and saved pages use them; a scenario step 8 does not run keeps its lab names.
+    pub fn step8_names(self) -> Step8Names {
+        let (title, stem, name) = match self {
+            LabScenario::GoodRun | LabScenario::GoodRunTls12 => (
+                "Client B → Client C with B's signed certificate",
+                "mutual",
+                "Mutual",
+            ),
+            LabScenario::NoClientCertificate => (
+                "Without a client certificate (should fail)",
+                "no-client-cert",
+                "NoClientCertificate",
+            ),
+            LabScenario::ClientRootAsCertificate => (
+                "With the wrong client certificate: B's root CA (should fail)",
+                "wrong-client-cert",
+                "WrongClientCertificate",
+            ),
+            _ => (self.title(), self.id(), self.id()),
+        };
+        Step8Names { title, stem, name }
+    }
+
+    pub fn should_succeed(self) -> bool {
+        self.expected() == Verdict::Accepted
+    }
+
     /// A stable name for tests and page anchors.
     pub fn id(self) -> &'static str {
         match self {
@@ -294,6 +336,17 @@ impl LabScenario {
             LabScenario::MissingIntermediate | LabScenario::PathLengthExceeded
         )
     }
+}
+
+/// Step 8's names for one of its runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Step8Names {
+    /// The run's heading.
+    pub title: &'static str,
+    /// `step8-{stem}` is the run's anchor and the stem of its files.
+    pub stem: &'static str,
+    /// The run's `data-scenario`.
+    pub name: &'static str,
 }
 
 /// openssl's verdict on a row's files: the side that refuses, the verify error it prints

@@ -13,7 +13,5 @@ mod saved_v1;
 mod steps;
 pub mod walkthrough;
 
-pub use model::{
-    CertificateCheck, ChainCheck, Scenario, StepError, StepStatus, Verification, Workshop,
-};
+pub use model::{CertificateCheck, ChainCheck, StepError, StepStatus, Verification, Workshop};
 pub use steps::{ArtifactKind, ArtifactSpec, CertSettings, Party, Settings, StepId, ARTIFACTS};

@@ -4,7 +4,7 @@ use super::job::{self, StepJob, StepProducts};
 use super::lab::{self, LabInputs, LabScenario};
 use super::steps::{ArtifactKind, ArtifactSpec, Party, Settings, StepId, ARTIFACTS};
 use crate::pki::{self, cert::Template, Certificate, Csr, PkiError, PrivateKey};
-use crate::tls::{HandshakeJob, Outcome, TlsVersion};
+use crate::tls::{HandshakeJob, Outcome};
 use std::collections::BTreeMap;
 
 /// A refusal, tied to the step and (when there is one) the input that caused it.
@@ -68,49 +68,6 @@ pub struct ChainCheck {
     pub server_auth: pki::verdicts::Verdicts,
 }
 
-/// The seed's three connection runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Scenario {
-    /// B presents the certificate C signed: must succeed.
-    Mutual,
-    /// B presents nothing: C must refuse.
-    NoClientCertificate,
-    /// B presents its own root CA certificate and key: C must refuse.
-    WrongClientCertificate,
-}
-
-impl Scenario {
-    pub const ALL: [Scenario; 3] = [
-        Scenario::Mutual,
-        Scenario::NoClientCertificate,
-        Scenario::WrongClientCertificate,
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Scenario::Mutual => "Client B → Client C with B's signed certificate",
-            Scenario::NoClientCertificate => "Without a client certificate (should fail)",
-            Scenario::WrongClientCertificate => {
-                "With the wrong client certificate: B's root CA (should fail)"
-            }
-        }
-    }
-
-    pub fn should_succeed(self) -> bool {
-        self == Scenario::Mutual
-    }
-
-    /// The lab scenario that builds this run; the good run goes over the settings' version.
-    pub fn lab(self, version: TlsVersion) -> LabScenario {
-        match (self, version) {
-            (Scenario::Mutual, TlsVersion::Tls13) => LabScenario::GoodRun,
-            (Scenario::Mutual, TlsVersion::Tls12) => LabScenario::GoodRunTls12,
-            (Scenario::NoClientCertificate, _) => LabScenario::NoClientCertificate,
-            (Scenario::WrongClientCertificate, _) => LabScenario::ClientRootAsCertificate,
-        }
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct StepRun {
     generation: u64,
@@ -126,7 +83,7 @@ pub struct Workshop {
     csrs: BTreeMap<Party, Csr>,
     certs: BTreeMap<Party, Certificate>,
     runs: BTreeMap<StepId, StepRun>,
-    handshakes: Vec<(Scenario, Outcome)>,
+    handshakes: Vec<(LabScenario, Outcome)>,
     generation: u64,
 }
 
@@ -355,15 +312,18 @@ impl Workshop {
     }
 
     /// Step 8's three runs, each judged in memory.
-    pub fn connect_all(&self) -> Result<Vec<(Scenario, Outcome)>, PkiError> {
-        Scenario::ALL
-            .iter()
-            .map(|s| self.connect(*s).map(|o| (*s, o)))
+    pub fn connect_all(&self) -> Result<Vec<(LabScenario, Outcome)>, PkiError> {
+        LabScenario::step8(self.settings.tls_version)
+            .into_iter()
+            .map(|s| self.connect(s).map(|o| (s, o)))
             .collect()
     }
 
     /// Stores step 8's runs, made here or one at a time by the caller.
-    pub fn set_handshakes(&mut self, outcomes: Vec<(Scenario, Outcome)>) -> Result<(), StepError> {
+    pub fn set_handshakes(
+        &mut self,
+        outcomes: Vec<(LabScenario, Outcome)>,
+    ) -> Result<(), StepError> {
         self.validate(StepId::Handshake)?;
         self.handshakes = outcomes;
         self.record_run(StepId::Handshake);
@@ -530,15 +490,14 @@ impl Workshop {
         )
     }
 
-    /// One of the seed's connection runs, over memory.
-    pub fn connect(&self, scenario: Scenario) -> Result<Outcome, PkiError> {
+    /// One of step 8's runs (or any lab scenario), over memory.
+    pub fn connect(&self, scenario: LabScenario) -> Result<Outcome, PkiError> {
         self.connection(scenario).map(|job| job.run())
     }
 
-    /// What one of the seed's connection runs reads, to run here or in a worker: the lab's
-    /// setup of that run, from the workshop's files.
-    pub fn connection(&self, scenario: Scenario) -> Result<HandshakeJob, PkiError> {
-        let scenario = scenario.lab(self.settings.tls_version);
+    /// What one of step 8's runs reads, to run here or in a worker: the lab's setup of that
+    /// scenario, from the workshop's files.
+    pub fn connection(&self, scenario: LabScenario) -> Result<HandshakeJob, PkiError> {
         // Step 8's runs make no certificates, so the time they are made at does not matter.
         let setup = lab::setup(&LabInputs::of(self), scenario, crate::clock::unix_now())?;
         Ok(setup.job())
@@ -549,7 +508,7 @@ impl Workshop {
         self.generation
     }
 
-    pub fn handshakes(&self) -> &[(Scenario, Outcome)] {
+    pub fn handshakes(&self) -> &[(LabScenario, Outcome)] {
         &self.handshakes
     }
 

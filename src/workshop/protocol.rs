@@ -242,7 +242,7 @@ impl StepProducts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workshop::{export::KeyProtection, saved, Scenario, Settings, StepId, Workshop};
+    use crate::workshop::{export::KeyProtection, saved, Settings, StepId, Workshop};
 
     const NOW: u64 = 1_795_000_000;
 
@@ -273,7 +273,7 @@ mod tests {
         let works = [
             Work::Step(fresh.job(StepId::CRoot, None, NOW).unwrap()),
             Work::Step(workshop.job(StepId::CSignsB, None, NOW).unwrap()),
-            Work::Handshake(workshop.connection(Scenario::Mutual).unwrap()),
+            Work::Handshake(workshop.connection(LabScenario::GoodRun).unwrap()),
             Work::Lab {
                 inputs: LabInputs::of(&workshop),
                 scenario: LabScenario::ExpiredClientCertificate,

@@ -3,7 +3,8 @@ use super::*;
 use crate::clock::unix_now;
 use crate::tls::wire::{self, Part};
 use crate::tls::{Direction, Outcome, TlsVersion};
-use crate::workshop::{Party, Scenario, Settings, Workshop};
+use crate::workshop::lab::LabScenario;
+use crate::workshop::{Party, Settings, Workshop};
 use rustls::{ContentType, SignatureScheme};
 use std::sync::OnceLock;
 
@@ -226,7 +227,7 @@ fn workshop() -> &'static Workshop {
     })
 }
 
-fn connect(version: TlsVersion, scenario: Scenario) -> Outcome {
+fn connect(version: TlsVersion, scenario: LabScenario) -> Outcome {
     let mut workshop = workshop().clone();
     workshop.settings.tls_version = version;
     workshop.connect(scenario).expect("the workshop connects")
@@ -262,7 +263,7 @@ fn subject_der(party: Party) -> Vec<u8> {
 
 #[test]
 fn a_real_tls13_client_hello_and_server_hello() {
-    let outcome = connect(TlsVersion::Tls13, Scenario::Mutual);
+    let outcome = connect(TlsVersion::Tls13, LabScenario::GoodRun);
     assert!(outcome.result.is_ok(), "{}", outcome.headline());
     let client = plaintext_messages(&outcome, Direction::ClientToServer);
     let server = plaintext_messages(&outcome, Direction::ServerToClient);
@@ -291,7 +292,7 @@ fn a_real_tls13_client_hello_and_server_hello() {
 
 #[test]
 fn a_real_tls12_handshake_in_the_clear() {
-    let outcome = connect(TlsVersion::Tls12, Scenario::Mutual);
+    let outcome = connect(TlsVersion::Tls12, LabScenario::GoodRunTls12);
     assert!(outcome.result.is_ok(), "{}", outcome.headline());
     let server = plaintext_messages(&outcome, Direction::ServerToClient);
     let client = plaintext_messages(&outcome, Direction::ClientToServer);
@@ -367,7 +368,7 @@ fn a_real_tls12_handshake_in_the_clear() {
 
 #[test]
 fn no_client_certificate_is_an_empty_list() {
-    let outcome = connect(TlsVersion::Tls12, Scenario::NoClientCertificate);
+    let outcome = connect(TlsVersion::Tls12, LabScenario::NoClientCertificate);
     let client = plaintext_messages(&outcome, Direction::ClientToServer);
     assert_eq!(client.get(1).map(|m| m[0]), Some(11));
     let fields = clean(&client[1], false);
@@ -619,9 +620,9 @@ fn decode_never_panics() {
         ),
     ];
     for (version, scenario) in [
-        (TlsVersion::Tls13, Scenario::Mutual),
-        (TlsVersion::Tls12, Scenario::Mutual),
-        (TlsVersion::Tls12, Scenario::NoClientCertificate),
+        (TlsVersion::Tls13, LabScenario::GoodRun),
+        (TlsVersion::Tls12, LabScenario::GoodRunTls12),
+        (TlsVersion::Tls12, LabScenario::NoClientCertificate),
     ] {
         let outcome = connect(version, scenario);
         for direction in [Direction::ClientToServer, Direction::ServerToClient] {
