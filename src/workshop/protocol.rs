@@ -146,14 +146,7 @@ impl Work {
                 inputs,
                 scenario,
                 now,
-            } => {
-                let setup = lab::setup(&inputs, scenario, now)?;
-                Reply::Lab(HandshakeJob {
-                    server: setup.server,
-                    client: setup.client,
-                    version: setup.version,
-                })
-            }
+            } => Reply::Lab(lab::setup(&inputs, scenario, now)?.job()),
             Work::OpenKeys { saved, passphrase } => {
                 Reply::OpenedKeys(Saved::parse(&saved)?.open_keys(&passphrase)?)
             }
