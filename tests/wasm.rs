@@ -10,15 +10,21 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 fn keys_of_every_kind_are_made_and_encrypted_in_wasm() {
-    for algorithm in [
-        KeyAlgorithm::EcdsaP256,
-        KeyAlgorithm::EcdsaP384,
-        KeyAlgorithm::Rsa2048,
+    let rsa = PrivateKey::from_pkcs8_der(&mtls_lab::pki::keys::rsa_pkcs8(2048).unwrap()).unwrap();
+    for key in [
+        PrivateKey::generate(KeyAlgorithm::EcdsaP256).unwrap(),
+        PrivateKey::generate(KeyAlgorithm::EcdsaP384).unwrap(),
+        rsa,
     ] {
-        let key = PrivateKey::generate(algorithm).unwrap();
         let pem = key.to_encrypted_pem("browser pass", 2_000).unwrap();
         assert_eq!(PrivateKey::from_pem(&pem, "browser pass").unwrap(), key);
     }
+}
+
+#[wasm_bindgen_test]
+fn the_page_module_leaves_rsa_key_generation_to_webcrypto_and_the_key_worker() {
+    let refused = PrivateKey::generate(KeyAlgorithm::Rsa2048).unwrap_err();
+    assert!(refused.to_string().contains("WebCrypto"), "{refused}");
 }
 
 #[wasm_bindgen_test]
@@ -84,7 +90,7 @@ fn every_lab_scenario_gets_its_verdict_and_decrypts_in_wasm() {
 #[wasm_bindgen_test]
 fn an_rsa_key_from_outside_signs_in_wasm() {
     // The browser app loads WebCrypto's PKCS#8 the same way.
-    let key = PrivateKey::generate(KeyAlgorithm::Rsa2048).unwrap();
+    let key = PrivateKey::from_pkcs8_der(&mtls_lab::pki::keys::rsa_pkcs8(2048).unwrap()).unwrap();
     let reloaded = PrivateKey::from_pkcs8_der(key.pkcs8_der()).unwrap();
     let mut workshop = Workshop::new(Settings::default());
     workshop.settings.c_root.algorithm = KeyAlgorithm::Rsa2048;

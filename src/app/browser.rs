@@ -81,10 +81,11 @@ pub async fn generate_key(algorithm: KeyAlgorithm) -> Result<(PrivateKey, KeySou
         .map_err(|e| e.to_string())
 }
 
-fn new_worker() -> Result<web_sys::Worker, String> {
+/// A module worker running `script`.
+fn new_worker(script: &str) -> Result<web_sys::Worker, String> {
     let options = web_sys::WorkerOptions::new();
     options.set_type(web_sys::WorkerType::Module);
-    web_sys::Worker::new_with_options("core-worker.js", &options).map_err(js_err)
+    web_sys::Worker::new_with_options(script, &options).map_err(js_err)
 }
 
 /// Posts one request to a worker and waits for its one reply; an `error` field is refused.
@@ -109,9 +110,9 @@ async fn ask(worker: &web_sys::Worker, request: &JsValue) -> Result<JsValue, Str
     }
 }
 
-/// Asks a fresh worker, which loads this same wasm, for one RSA key.
+/// Asks a fresh key worker, which loads the small key-generation module, for one RSA key.
 async fn rsa_in_worker(bits: usize) -> Result<PrivateKey, String> {
-    let worker = new_worker()?;
+    let worker = new_worker("keygen-worker.js")?;
     let request = dictionary(&[("rsaBits", JsValue::from(bits as u32))])?;
     let reply = ask(&worker, &request).await;
     worker.terminate();
@@ -173,7 +174,7 @@ fn step_worker() -> Result<web_sys::Worker, String> {
         if let Some(worker) = slot.borrow().as_ref() {
             return Ok(worker.clone());
         }
-        let worker = new_worker()?;
+        let worker = new_worker("core-worker.js")?;
         // A failure before anyone asks must still be seen by the first request.
         let failed = Closure::<dyn FnMut()>::new(|| fail_pending("the worker failed to start"));
         worker

@@ -32,30 +32,3 @@ pub fn start() {
     }));
     yew::Renderer::<App>::new().render();
 }
-
-/// One RSA key as PKCS#8 DER, made by the rsa crate. `core-worker.js` calls this inside a Web
-/// Worker when WebCrypto cannot make the key, so the page's thread stays free.
-#[cfg(target_arch = "wasm32")]
-#[wasm_bindgen::prelude::wasm_bindgen]
-pub fn generate_rsa_pkcs8(bits: u32) -> Result<Vec<u8>, wasm_bindgen::JsError> {
-    let algorithm = match bits {
-        2048 => crate::pki::KeyAlgorithm::Rsa2048,
-        3072 => crate::pki::KeyAlgorithm::Rsa3072,
-        4096 => crate::pki::KeyAlgorithm::Rsa4096,
-        other => return Err(wasm_bindgen::JsError::new(&format!("no RSA size {other}"))),
-    };
-    crate::pki::PrivateKey::generate(algorithm)
-        .map(|key| key.pkcs8_der().to_vec())
-        .map_err(|e| wasm_bindgen::JsError::new(&e.to_string()))
-}
-
-/// The page's heavy work: a [`Request`](crate::workshop::protocol::Request) in, its
-/// [`Response`](crate::workshop::protocol::Response) out, both as postcard bytes. The response
-/// echoes the request's id and carries the reply or the core's typed refusal.
-/// `core-worker.js` calls this inside a Web Worker, so RSA-4096 signatures never hold up the
-/// page.
-#[cfg(target_arch = "wasm32")]
-#[wasm_bindgen::prelude::wasm_bindgen]
-pub fn run_in_worker(request: &[u8]) -> Vec<u8> {
-    crate::workshop::protocol::answer_bytes(request)
-}

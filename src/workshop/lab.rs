@@ -708,10 +708,15 @@ impl LabInputs {
 
     /// A private key of the same type as B's that is not B's: B's root key where it is one,
     /// else another of the workshop's keys, else a new one. A key of another type would make
-    /// the signature fail for its algorithm, not for the key.
+    /// the signature fail for its algorithm, not for the key; an RSA key of another size is
+    /// still an RSA key, and the page's module makes no RSA keys of its own.
     fn other_key_like_b(&self) -> Result<PrivateKey, PkiError> {
         let b_key = self.need_key(Party::BClient)?;
         let wanted = b_key.algorithm();
+        let same_type = |k: &PrivateKey| {
+            k.algorithm() == wanted
+                || (k.algorithm().rsa_bits().is_some() && wanted.rsa_bits().is_some())
+        };
         let candidates = [
             Some(Party::BRoot),
             self.use_intermediates.then_some(Party::BIntermediate),
@@ -722,7 +727,7 @@ impl LabInputs {
             .into_iter()
             .flatten()
             .filter_map(|p| self.key(p))
-            .find(|k| k.algorithm() == wanted && k.pkcs8_der() != b_key.pkcs8_der())
+            .find(|k| same_type(k) && k.pkcs8_der() != b_key.pkcs8_der())
         {
             Some(key) => Ok(key.clone()),
             None => PrivateKey::generate(wanted),

@@ -212,6 +212,19 @@ impl Drop for PrivateKey {
     }
 }
 
+/// A new RSA key as PKCS#8 DER, made by the rsa crate: natively, and in the key worker's
+/// module where the browser offers no WebCrypto.
+pub fn rsa_pkcs8(bits: usize) -> Result<Vec<u8>, PkiError> {
+    use rsa::pkcs8::EncodePrivateKey;
+    let key = rsa::PrivateKey::new(&mut getrandom::SysRng, bits)
+        .map_err(|e| PkiError::Key(e.to_string()))?;
+    Ok(key
+        .to_pkcs8_der()
+        .map_err(|e| PkiError::Key(e.to_string()))?
+        .as_bytes()
+        .to_vec())
+}
+
 impl PrivateKey {
     /// Makes a new key in this process: p256 for P-256, ring for P-384, the rsa crate for RSA
     /// (the browser app asks WebCrypto for RSA instead and loads the result with `from_pkcs8_der`).
@@ -231,16 +244,15 @@ impl PrivateKey {
             KeyAlgorithm::EcdsaP384 => {
                 KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384)?.serialize_der()
             }
-            _ => {
-                use rsa::pkcs8::EncodePrivateKey;
-                let bits = algorithm.rsa_bits().unwrap_or(2048);
-                let key = rsa::PrivateKey::new(&mut getrandom::SysRng, bits)
-                    .map_err(|e| PkiError::Key(e.to_string()))?;
-                key.to_pkcs8_der()
-                    .map_err(|e| PkiError::Key(e.to_string()))?
-                    .as_bytes()
-                    .to_vec()
-            }
+            #[cfg(not(target_arch = "wasm32"))]
+            _ => rsa_pkcs8(algorithm.rsa_bits().unwrap_or(2048))?,
+            // Kept out of the page's module: WebCrypto makes the page's RSA keys, and where it
+            // cannot, the key worker's own small module does.
+            #[cfg(target_arch = "wasm32")]
+            _ => return Err(PkiError::Unsupported(format!(
+                "making an {} key in the page's module; the page asks WebCrypto or the key worker",
+                algorithm.label()
+            ))),
         };
         Self::from_pkcs8_der(&pkcs8)
     }
