@@ -12,7 +12,7 @@ fn main() {
 /// [`Response`](mtls_lab::workshop::protocol::Response) out, both as postcard bytes. The
 /// response echoes the request's id and carries the reply or the core's typed refusal.
 /// `core-worker.js` calls this inside a Web Worker, so RSA-4096 signatures never hold up the
-/// page. It lives in the page's binary, not the library, so the key worker's module, which
+/// page. It lives in the page's binary, not the library, so the extras worker's module, which
 /// links the library too, does not carry the whole core.
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -69,8 +69,8 @@ fn save_workshop(s: &AppState, dispatch: &Dispatch) {
     }
 }
 
-/// Makes Client B's PKCS#12 files in the background once typing pauses: their key derivations
-/// would otherwise hold up the render that shows a run's results.
+/// Makes Client B's PKCS#12 files in the extras worker once typing pauses: their key
+/// derivations stay off the page's thread, and their writer out of the page's module.
 fn export_pkcs12(state: &AppState, dispatch: Dispatch, epoch: Rc<Cell<u64>>) {
     use crate::pki::pkcs12::Flavour;
     let mine = epoch.get() + 1;
@@ -87,7 +87,10 @@ fn export_pkcs12(state: &AppState, dispatch: Dispatch, epoch: Rc<Cell<u64>>) {
             if epoch.get() != mine {
                 return;
             }
-            if let Some(Ok(bytes)) = workshop.client_pkcs12(&passphrase, flavour) {
+            let Some(job) = workshop.client_pkcs12_job(&passphrase, flavour) else {
+                return;
+            };
+            if let Ok(bytes) = browser::pkcs12_in_worker(&job).await {
                 dispatch.dispatch(Action::P12Ready(state::P12File {
                     flavour,
                     generation: workshop.generation(),
@@ -95,7 +98,6 @@ fn export_pkcs12(state: &AppState, dispatch: Dispatch, epoch: Rc<Cell<u64>>) {
                     bytes,
                 }));
             }
-            browser::yield_to_browser().await;
         }
     });
 }

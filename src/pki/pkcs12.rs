@@ -2,8 +2,9 @@
 //! keychains that import `.p12` rather than PEM.
 
 use super::{cert::key_identifier, Certificate, PkiError, PrivateKey};
+use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Flavour {
     /// What OpenSSL 3 writes by default: PBES2 with AES-256-CBC, HMAC-SHA-256 MAC.
     Modern,
@@ -18,6 +19,39 @@ impl Flavour {
             Flavour::Modern => format!("{stem}.p12"),
             Flavour::Legacy => format!("{stem}_legacy.p12"),
         }
+    }
+}
+
+/// What one PKCS#12 file holds. It crosses to the worker that loads the extras module, so the
+/// page's own module carries no PKCS#12 writer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Pkcs12Job {
+    pub key: PrivateKey,
+    /// The leaf first, then its issuers up to the root.
+    pub chain: Vec<Certificate>,
+    pub friendly_name: String,
+    pub passphrase: String,
+    pub flavour: Flavour,
+}
+
+impl Pkcs12Job {
+    pub fn run(&self) -> Result<Vec<u8>, PkiError> {
+        identity(
+            &self.key,
+            &self.chain,
+            &self.friendly_name,
+            &self.passphrase,
+            self.flavour,
+        )
+    }
+
+    pub fn to_bytes(&self) -> Result<Vec<u8>, PkiError> {
+        postcard::to_allocvec(self).map_err(|e| PkiError::Unsupported(e.to_string()))
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, PkiError> {
+        postcard::from_bytes(bytes)
+            .map_err(|e| PkiError::Unsupported(format!("an unreadable PKCS#12 request ({e})")))
     }
 }
 

@@ -472,12 +472,24 @@ impl Workshop {
         passphrase: &str,
         flavour: pki::pkcs12::Flavour,
     ) -> Option<Result<Vec<u8>, PkiError>> {
-        let key = self.keys.get(&Party::BClient)?;
+        Some(self.client_pkcs12_job(passphrase, flavour)?.run())
+    }
+
+    /// What B's PKCS#12 file holds, to make here or in a worker.
+    pub fn client_pkcs12_job(
+        &self,
+        passphrase: &str,
+        flavour: pki::pkcs12::Flavour,
+    ) -> Option<pki::pkcs12::Pkcs12Job> {
+        let key = self.keys.get(&Party::BClient)?.clone();
         let leaf = self.certs.get(&Party::BClient)?.clone();
-        let chain: Vec<Certificate> = std::iter::once(leaf).chain(self.chain()).collect();
-        Some(pki::pkcs12::identity(
-            key, &chain, "client-b", passphrase, flavour,
-        ))
+        Some(pki::pkcs12::Pkcs12Job {
+            key,
+            chain: std::iter::once(leaf).chain(self.chain()).collect(),
+            friendly_name: "client-b".into(),
+            passphrase: passphrase.into(),
+            flavour,
+        })
     }
 
     /// C's CA chain as the seed's `cat` builds it: intermediate first, then root.

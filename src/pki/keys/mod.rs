@@ -212,7 +212,7 @@ impl Drop for PrivateKey {
     }
 }
 
-/// A new RSA key as PKCS#8 DER, made by the rsa crate: natively, and in the key worker's
+/// A new RSA key as PKCS#8 DER, made by the rsa crate: natively, and in the extras worker's
 /// module where the browser offers no WebCrypto.
 pub fn rsa_pkcs8(bits: usize) -> Result<Vec<u8>, PkiError> {
     use rsa::pkcs8::EncodePrivateKey;
@@ -247,10 +247,10 @@ impl PrivateKey {
             #[cfg(not(target_arch = "wasm32"))]
             _ => rsa_pkcs8(algorithm.rsa_bits().unwrap_or(2048))?,
             // Kept out of the page's module: WebCrypto makes the page's RSA keys, and where it
-            // cannot, the key worker's own small module does.
+            // cannot, the extras worker's module does.
             #[cfg(target_arch = "wasm32")]
             _ => return Err(PkiError::Unsupported(format!(
-                "making an {} key in the page's module; the page asks WebCrypto or the key worker",
+                "making an {} key in the page's module; the page asks WebCrypto or the extras worker",
                 algorithm.label()
             ))),
         };
