@@ -151,7 +151,7 @@ pub async fn run_steps<S: Services>(
         return;
     }
     let run = state.next_run_id();
-    let mut workshop = state.workshop.clone();
+    let mut workshop = Workshop::clone(&state.workshop);
     let settings = workshop.settings.clone();
     let fast = Party::ALL
         .iter()

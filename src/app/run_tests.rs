@@ -173,7 +173,7 @@ fn rsa_client_settings() -> Settings {
 
 fn with_settings(settings: Settings) -> AppState {
     let mut state = AppState::default();
-    state.workshop = Workshop::new(settings);
+    state.workshop = Rc::new(Workshop::new(settings));
     state
 }
 

@@ -18,8 +18,8 @@ pub struct Busy {
     pub started_ms: f64,
     pub done: usize,
     pub total: usize,
-    /// The workshop before the run, restored by Cancel.
-    pub before: Box<Workshop>,
+    /// The workshop before the run, restored by Cancel; results show it until the run ends.
+    pub before: Rc<Workshop>,
 }
 
 /// An encrypted (or plain) key file, valid for one key and one passphrase choice.
@@ -44,6 +44,13 @@ pub struct P12File {
 pub struct JudgedRun {
     pub run: Rc<LabRun>,
     pub setup: Rc<Setup>,
+}
+
+/// The same run, not an equal one: a row compares its result without reading it.
+impl PartialEq for JudgedRun {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.run, &other.run) && Rc::ptr_eq(&self.setup, &other.setup)
+    }
 }
 
 impl JudgedRun {
@@ -84,9 +91,11 @@ impl LabState {
     }
 }
 
+/// The big parts sit behind `Rc`s: a change elsewhere shares them, and the views drawn from
+/// them compare pointers instead of contents.
 #[derive(Clone, Debug)]
 pub struct AppState {
-    pub workshop: Workshop,
+    pub workshop: Rc<Workshop>,
     pub passphrase: String,
     pub plain_keys: bool,
     /// Raw text of inputs that may not parse (days, SANs), keyed by input id.
@@ -100,11 +109,11 @@ pub struct AppState {
     pub notice: Option<String>,
     next_run: u64,
     /// Key files by seed path, and a counter bumped whenever one lands.
-    pub key_files: BTreeMap<&'static str, KeyFile>,
+    pub key_files: Rc<KeyFiles>,
     pub key_files_version: u64,
     /// Client B's PKCS#12 files, made in the background for one workshop generation and
     /// passphrase.
-    pub p12_files: Vec<P12File>,
+    pub p12_files: Rc<Vec<P12File>>,
     /// A CSR pasted into step 6, and the certificate C made from it (kept beside the tree).
     pub external_csr: String,
     pub external_cert: Option<pki::Certificate>,
@@ -117,12 +126,12 @@ pub struct AppState {
     pub copied: Option<String>,
     /// A certificate pasted into the verification section, and what was found.
     pub check_text: String,
-    pub check: Option<crate::workshop::CertificateCheck>,
+    pub check: Option<Rc<crate::workshop::CertificateCheck>>,
     /// A saved workshop whose keys wait for their passphrase before it can be restored.
     pub pending_restore: Option<String>,
     /// Whether the last save reached the browser's storage, and why not.
     pub saved_note: String,
-    pub lab: LabState,
+    pub lab: Rc<LabState>,
     /// The saved keys are being opened in the worker.
     pub restoring: bool,
 }
@@ -130,7 +139,7 @@ pub struct AppState {
 impl Default for AppState {
     fn default() -> Self {
         AppState {
-            workshop: Workshop::new(Settings::default()),
+            workshop: Rc::new(Workshop::new(Settings::default())),
             passphrase: String::new(),
             plain_keys: false,
             drafts: BTreeMap::new(),
@@ -140,9 +149,9 @@ impl Default for AppState {
             last_run_keys: String::new(),
             notice: None,
             next_run: 1,
-            key_files: BTreeMap::new(),
+            key_files: Rc::default(),
             key_files_version: 0,
-            p12_files: Vec::new(),
+            p12_files: Rc::default(),
             external_csr: String::new(),
             external_cert: None,
             own_key: String::new(),
@@ -153,13 +162,17 @@ impl Default for AppState {
             check: None,
             pending_restore: None,
             saved_note: String::new(),
-            lab: LabState::default(),
+            lab: Rc::default(),
             restoring: false,
         }
     }
 }
 
 impl AppState {
+    fn settings_mut(&mut self) -> &mut Settings {
+        &mut Rc::make_mut(&mut self.workshop).settings
+    }
+
     /// Counts a finished step, or stops the run at it with its error shown.
     fn step_done(&mut self, step: StepId, result: Result<(), CoreError>) {
         match result {
@@ -184,6 +197,35 @@ impl PartialEq for AppState {
         // Every dispatch yields a new state; Yew re-renders on each.
         false
     }
+}
+
+/// Key files by seed path.
+pub type KeyFiles = BTreeMap<&'static str, KeyFile>;
+
+/// A key's file, if it is ready for `workshop`'s key and for `protection`.
+pub fn key_file<'a>(
+    files: &'a KeyFiles,
+    workshop: &Workshop,
+    protection: &KeyProtection,
+    path: &str,
+    party: Party,
+) -> Option<&'a KeyFile> {
+    let key = workshop.key(party)?;
+    files
+        .get(path)
+        .filter(|f| &f.key == key && &f.protection == protection)
+}
+
+/// A PKCS#12 file made for `workshop`'s generation and `passphrase`.
+pub fn p12_file<'a>(
+    files: &'a [P12File],
+    workshop: &Workshop,
+    passphrase: &str,
+    flavour: pki::pkcs12::Flavour,
+) -> Option<&'a P12File> {
+    files.iter().find(|f| {
+        f.flavour == flavour && f.generation == workshop.generation() && f.passphrase == passphrase
+    })
 }
 
 pub fn days_input(party: Party) -> String {
@@ -316,11 +358,7 @@ pub enum Action {
 impl AppState {
     /// A PKCS#12 file that matches the current workshop and passphrase.
     pub fn p12_file(&self, flavour: pki::pkcs12::Flavour) -> Option<&P12File> {
-        self.p12_files.iter().find(|f| {
-            f.flavour == flavour
-                && f.generation == self.workshop.generation()
-                && f.passphrase == self.passphrase
-        })
+        p12_file(&self.p12_files, &self.workshop, &self.passphrase, flavour)
     }
 
     /// The state at page load: a saved workshop comes back at once when its keys are plain;
@@ -333,7 +371,7 @@ impl AppState {
             {
                 Ok(workshop) => {
                     state.plain_keys = !saved.keys_encrypted;
-                    state.workshop = workshop;
+                    state.workshop = Rc::new(workshop);
                     state.notice = Some("Restored the workshop saved in this browser.".into());
                 }
                 Err(e) => {
@@ -377,10 +415,21 @@ impl AppState {
 
     /// The current file of a key, if it is ready for the current passphrase choice.
     pub fn key_file(&self, path: &str, party: Party) -> Option<&KeyFile> {
-        let key = self.workshop.key(party)?;
-        self.key_files
-            .get(path)
-            .filter(|f| &f.key == key && f.protection == self.protection())
+        key_file(
+            &self.key_files,
+            &self.workshop,
+            &self.protection(),
+            path,
+            party,
+        )
+    }
+
+    /// The generation results show: the one before the run while a run is under way, so that
+    /// they are drawn once, at its end, and not at each of its steps.
+    pub fn shown_generation(&self) -> u64 {
+        self.busy
+            .as_ref()
+            .map_or(self.workshop.generation(), |busy| busy.before.generation())
     }
 
     pub fn next_run_id(&self) -> u64 {
@@ -430,10 +479,10 @@ impl AppState {
                 state.passphrase = value;
             }
             Action::SetPlainKeys(plain) => state.plain_keys = plain,
-            Action::SetIntermediates(on) => state.workshop.settings.use_intermediates = on,
-            Action::SetTlsVersion(version) => state.workshop.settings.tls_version = version,
+            Action::SetIntermediates(on) => state.settings_mut().use_intermediates = on,
+            Action::SetTlsVersion(version) => state.settings_mut().tls_version = version,
             Action::SetAlgorithm(party, algorithm) => {
-                state.workshop.settings.cert_mut(party).algorithm = algorithm
+                state.settings_mut().cert_mut(party).algorithm = algorithm
             }
             Action::SetSubject(party, short, value) => {
                 let input = subject_input(party, short);
@@ -451,7 +500,7 @@ impl AppState {
                         state.errors.remove(&input);
                     }
                 }
-                state.workshop.settings.cert_mut(party).subject = subject;
+                state.settings_mut().cert_mut(party).subject = subject;
             }
             Action::SetDays(party, raw) => {
                 let input = days_input(party);
@@ -466,7 +515,7 @@ impl AppState {
                 });
                 match parsed.and_then(|d| pki::cert::check_days(d).map(|()| d)) {
                     Ok(days) => {
-                        state.workshop.settings.cert_mut(party).days = days;
+                        state.settings_mut().cert_mut(party).days = days;
                         state.errors.remove(&input);
                         state.drafts.remove(&input);
                     }
@@ -478,7 +527,7 @@ impl AppState {
             }
             Action::SetSans(raw) => match San::parse_list(&raw) {
                 Ok(sans) => {
-                    state.workshop.settings.server_sans = sans;
+                    state.settings_mut().server_sans = sans;
                     state.errors.remove(SANS_INPUT);
                     state.drafts.remove(SANS_INPUT);
                 }
@@ -489,11 +538,11 @@ impl AppState {
             },
             Action::UseSeedKeySizes => {
                 let settings = state.workshop.settings.clone().with_seed_key_sizes();
-                state.workshop.settings = settings;
+                *state.settings_mut() = settings;
             }
             Action::UseFastKeys => {
                 for party in Party::ALL {
-                    state.workshop.settings.cert_mut(party).algorithm = KeyAlgorithm::EcdsaP256;
+                    state.settings_mut().cert_mut(party).algorithm = KeyAlgorithm::EcdsaP256;
                 }
             }
             Action::Refuse(errors) => {
@@ -510,7 +559,7 @@ impl AppState {
                 if state.busy.is_none() {
                     state.next_run = run + 1;
                     state.notice = None;
-                    let before = Box::new(state.workshop.clone());
+                    let before = state.workshop.clone();
                     state.busy = Some(Busy {
                         run,
                         label,
@@ -528,7 +577,7 @@ impl AppState {
             }
             Action::Cancel { run } => {
                 if let Some(busy) = state.busy.take_if(|b| b.run == run) {
-                    state.workshop = *busy.before;
+                    state.workshop = busy.before;
                     state.notice =
                         Some("Cancelled: the workshop is as it was before the run.".into());
                 }
@@ -538,10 +587,11 @@ impl AppState {
                     if state.busy.as_ref().is_none_or(|b| b.run != run) {
                         break;
                     }
+                    let workshop = Rc::make_mut(&mut state.workshop);
                     let (step, result) = match made {
-                        Made::Step(products) => (products.step, state.workshop.commit(products)),
+                        Made::Step(products) => (products.step, workshop.commit(products)),
                         Made::Handshakes(outcomes) => {
-                            (StepId::Handshake, state.workshop.set_handshakes(outcomes))
+                            (StepId::Handshake, workshop.set_handshakes(outcomes))
                         }
                     };
                     state.step_done(step, result.map_err(|e| e.error.into()));
@@ -567,12 +617,13 @@ impl AppState {
                 generation,
                 scenarios,
             } => {
-                if generation != state.lab.generation {
-                    state.lab.runs.clear();
-                    state.lab.generation = generation;
+                let lab = Rc::make_mut(&mut state.lab);
+                if generation != lab.generation {
+                    lab.runs.clear();
+                    lab.generation = generation;
                 }
-                state.lab.runs.retain(|(s, _)| !scenarios.contains(s));
-                state.lab.running = Some((0, scenarios.len()));
+                lab.runs.retain(|(s, _)| !scenarios.contains(s));
+                lab.running = Some((0, scenarios.len()));
             }
             Action::LabResult {
                 generation,
@@ -580,26 +631,26 @@ impl AppState {
                 result,
             } => {
                 if generation == state.lab.generation {
-                    state.lab.runs.push((scenario, result));
+                    let lab = Rc::make_mut(&mut state.lab);
+                    lab.runs.push((scenario, result));
                     // Shown in the scenarios' own order, whichever ran last.
-                    state
-                        .lab
-                        .runs
+                    lab.runs
                         .sort_by_key(|(s, _)| LabScenario::ALL.iter().position(|a| a == s));
-                    if let Some((done, _)) = state.lab.running.as_mut() {
+                    if let Some((done, _)) = lab.running.as_mut() {
                         *done += 1;
                     }
                 }
             }
             Action::LabDone { generation } => {
                 if generation == state.lab.generation {
-                    state.lab.running = None;
-                    if state.lab.selected.is_none() {
-                        state.lab.selected = state.lab.runs.first().map(|(s, _)| *s);
+                    let lab = Rc::make_mut(&mut state.lab);
+                    lab.running = None;
+                    if lab.selected.is_none() {
+                        lab.selected = lab.runs.first().map(|(s, _)| *s);
                     }
                 }
             }
-            Action::LabSelect(scenario) => state.lab.selected = Some(scenario),
+            Action::LabSelect(scenario) => Rc::make_mut(&mut state.lab).selected = Some(scenario),
             Action::KeyReady { path, file } => {
                 // Only keep it if it still matches the key and the passphrase choice.
                 if state.protection() == file.protection
@@ -608,7 +659,7 @@ impl AppState {
                             && matches!(a.kind, crate::workshop::ArtifactKind::Key(p) if state.workshop.key(p) == Some(&file.key))
                     })
                 {
-                    state.key_files.insert(path, file);
+                    Rc::make_mut(&mut state.key_files).insert(path, file);
                     state.key_files_version += 1;
                 }
             }
@@ -616,8 +667,9 @@ impl AppState {
                 if file.generation == state.workshop.generation()
                     && file.passphrase == state.passphrase
                 {
-                    state.p12_files.retain(|f| f.flavour != file.flavour);
-                    state.p12_files.push(file);
+                    let files = Rc::make_mut(&mut state.p12_files);
+                    files.retain(|f| f.flavour != file.flavour);
+                    files.push(file);
                     state.key_files_version += 1;
                 }
             }
@@ -641,7 +693,7 @@ impl AppState {
                 state.errors.remove(OWN_KEY_INPUT);
                 state.errors.remove(OWN_KEY_PASSPHRASE_INPUT);
                 let (pem, passphrase) = (state.own_key.clone(), state.own_key_passphrase.clone());
-                match state.workshop.use_own_b_key(&pem, &passphrase, now) {
+                match Rc::make_mut(&mut state.workshop).use_own_b_key(&pem, &passphrase, now) {
                     Ok(()) => {
                         state.errors.remove(&StepId::BCsr.id());
                     }
@@ -669,7 +721,7 @@ impl AppState {
             Action::CheckCertificate { now } => {
                 match state.workshop.check_certificate(&state.check_text, now) {
                     Ok(check) => {
-                        state.check = Some(check);
+                        state.check = Some(Rc::new(check));
                         state.errors.remove(CHECK_CERT_INPUT);
                     }
                     Err(e) => {
@@ -682,7 +734,7 @@ impl AppState {
                 state.restoring = false;
                 match result {
                     Ok(workshop) => {
-                        state.workshop = *workshop;
+                        state.workshop = Rc::from(workshop);
                         state.pending_restore = None;
                         state.errors.remove(PASSPHRASE_INPUT);
                         state.notice = Some("Restored the workshop saved in this browser.".into());

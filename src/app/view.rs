@@ -2,6 +2,8 @@
 
 use super::browser::{self, Browser};
 use super::components::elapsed::Elapsed;
+use super::components::field::{Field, FieldAction, FieldKind};
+use super::components::page::Page;
 use super::navigator::{self, Runs};
 use super::run;
 use super::state::{self, Action, AppState};
@@ -14,14 +16,10 @@ use crate::workshop::{
 };
 use std::cell::Cell;
 use std::rc::Rc;
-use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 type Dispatch = UseReducerDispatcher<AppState>;
-
-fn input_value(e: &InputEvent) -> String {
-    e.target_unchecked_into::<HtmlInputElement>().value()
-}
 
 /// Lets a Cancel click stop a run between its pieces of work.
 type CancelledRun = Rc<run::CancelledRun>;
@@ -220,8 +218,9 @@ pub fn app() -> Html {
     }
     let s = &*state;
     let dispatch = state.dispatcher();
+    let page = Page::new(state.clone(), cancelled.clone());
     html! {
-        <>
+        <ContextProvider<Page> context={page}>
         <header class="top">
             <h1>{"mTLS Lab"}</h1>
             <p class="tagline">{"The mutual TLS workshop in your browser: two organisations, their CAs, a signed client certificate and a real handshake. Nothing leaves this tab unless you download it."}</p>
@@ -248,7 +247,7 @@ pub fn app() -> Html {
             <p>{"Keys are made in this page (WebCrypto for RSA, Rust compiled to WebAssembly for the rest). The app makes no network request: nothing you make or paste leaves this browser unless you download it."}</p>
             <p>{ format!("What is stored: the workshop is saved in this browser's local storage (key \"mtls-lab.workshop\", this site and this browser profile only) each time it changes, as JSON with a format version. It holds the settings, every CSR and certificate as PEM, and every private key as it downloads: PKCS#8 encrypted under your key passphrase (AES-256-CBC, PBKDF2-HMAC-SHA256, {} rounds), or plain PKCS#8 if you chose plain keys. The passphrase itself is never stored. \"Reset workshop\" deletes it all.", crate::pki::keys::PBKDF2_ITERATIONS) }</p>
         </footer>
-        </>
+        </ContextProvider<Page>>
     }
 }
 
@@ -290,10 +289,6 @@ fn controls(
 ) -> Html {
     let settings = &s.workshop.settings;
     let busy = s.busy.is_some();
-    let on_pass = {
-        let d = dispatch.clone();
-        Callback::from(move |e: InputEvent| d.dispatch(Action::SetPassphrase(input_value(&e))))
-    };
     let on_plain = {
         let d = dispatch.clone();
         Callback::from(move |e: Event| {
@@ -352,19 +347,14 @@ fn controls(
             }
         })
     };
-    let pass_error = s.errors.get(state::PASSPHRASE_INPUT);
+    let pass_help = format!(
+        "Private keys download as PKCS#8 encrypted with AES-256-CBC, key from PBKDF2-HMAC-SHA256 with {} rounds. openssl asks for this passphrase (-passin).",
+        crate::pki::keys::PBKDF2_ITERATIONS
+    );
     html! {
         <section class="controls" aria-label="Workshop settings">
-            <div class="field">
-                <label for={state::PASSPHRASE_INPUT}>{"Key passphrase"}</label>
-                <input id={state::PASSPHRASE_INPUT} type="password" autocomplete="new-password" value={s.passphrase.clone()} oninput={on_pass}
-                    aria-invalid={pass_error.is_some().to_string()} aria-describedby="passphrase-help passphrase-error" />
-                <p id="passphrase-help" class="help">{format!(
-                    "Private keys download as PKCS#8 encrypted with AES-256-CBC, key from PBKDF2-HMAC-SHA256 with {} rounds. openssl asks for this passphrase (-passin).",
-                    crate::pki::keys::PBKDF2_ITERATIONS
-                )}</p>
-                <p id="passphrase-error" class="error" role="alert">{ pass_error.cloned().unwrap_or_default() }</p>
-            </div>
+            <Field id={state::PASSPHRASE_INPUT} label="Key passphrase" kind={FieldKind::Password { autocomplete: "new-password" }}
+                action={FieldAction::Passphrase} value={s.passphrase.clone()} error={error_of(s, state::PASSPHRASE_INPUT)} help={pass_help} />
             <div class="field checkbox">
                 <input id="plain-keys" type="checkbox" checked={s.plain_keys} onchange={on_plain} />
                 <label for="plain-keys">{"Download keys unencrypted (for tools that cannot prompt for a passphrase)"}</label>
@@ -557,12 +547,7 @@ fn step_inputs(s: &AppState, dispatch: &Dispatch, step: StepId) -> Html {
     let settings = &s.workshop.settings;
     let busy = s.busy.is_some();
     match step {
-        StepId::CSignsB => days_field(
-            s,
-            dispatch,
-            Party::BClient,
-            "Client certificate validity (days)",
-        ),
+        StepId::CSignsB => days_field(s, Party::BClient, "Client certificate validity (days)"),
         StepId::Handshake => html! {
             <>
             <p class="help">{ format!("Client B connects to \"{}\" over {}, trusting C's chain file; C requires a client certificate and trusts the same chain.", settings.server_name(), settings.tls_version.label()) }</p>
@@ -604,13 +589,13 @@ fn step_inputs(s: &AppState, dispatch: &Dispatch, step: StepId) -> Html {
                         </select>
                     </div>
                     <div class="subject">
-                        { for SUBJECT_FIELDS.iter().map(|f| subject_field(s, dispatch, party, f.short, f.label)) }
+                        { for SUBJECT_FIELDS.iter().map(|f| subject_field(s, party, f.short, f.label)) }
                     </div>
                     if step != StepId::BCsr {
-                        { days_field(s, dispatch, party, "Validity (days)") }
+                        { days_field(s, party, "Validity (days)") }
                     }
                     if step == StepId::CServer {
-                        { sans_field(s, dispatch) }
+                        { sans_field(s) }
                     }
                 </fieldset>
             }
@@ -618,17 +603,12 @@ fn step_inputs(s: &AppState, dispatch: &Dispatch, step: StepId) -> Html {
     }
 }
 
-fn field_error(s: &AppState, id: &str) -> Html {
-    html! { <p id={format!("{id}-error")} class="error" role="alert">{ s.errors.get(id).cloned().unwrap_or_default() }</p> }
+/// The message shown by the input with this id, if any.
+fn error_of(s: &AppState, id: &str) -> Option<AttrValue> {
+    s.errors.get(id).map(|e| AttrValue::from(e.clone()))
 }
 
-fn subject_field(
-    s: &AppState,
-    dispatch: &Dispatch,
-    party: Party,
-    short: &'static str,
-    label: &'static str,
-) -> Html {
+fn subject_field(s: &AppState, party: Party, short: &'static str, label: &'static str) -> Html {
     let id = state::subject_input(party, short);
     let value = s
         .workshop
@@ -637,59 +617,33 @@ fn subject_field(
         .subject
         .get(short)
         .to_string();
-    let d = dispatch.clone();
-    let oninput = Callback::from(move |e: InputEvent| {
-        d.dispatch(Action::SetSubject(party, short, input_value(&e)))
-    });
-    let invalid = s.errors.contains_key(&id);
     html! {
-        <div class="field">
-            <label for={id.clone()}>{label}</label>
-            <input id={id.clone()} type="text" value={value} {oninput} aria-invalid={invalid.to_string()} aria-describedby={format!("{id}-error")} />
-            { field_error(s, &id) }
-        </div>
+        <Field error={error_of(s, &id)} id={id} {label} kind={FieldKind::Text} action={FieldAction::Subject(party, short)} {value} />
     }
 }
 
-fn days_field(s: &AppState, dispatch: &Dispatch, party: Party, label: &'static str) -> Html {
+fn days_field(s: &AppState, party: Party, label: &'static str) -> Html {
     let id = state::days_input(party);
     let value = s
         .drafts
         .get(&id)
         .cloned()
         .unwrap_or_else(|| s.workshop.settings.cert(party).days.to_string());
-    let d = dispatch.clone();
-    let oninput =
-        Callback::from(move |e: InputEvent| d.dispatch(Action::SetDays(party, input_value(&e))));
-    let invalid = s.errors.contains_key(&id);
     html! {
-        <div class="field">
-            <label for={id.clone()}>{label}</label>
-            <input id={id.clone()} type="text" inputmode="numeric" value={value} {oninput} aria-invalid={invalid.to_string()} aria-describedby={format!("{id}-error")} />
-            { field_error(s, &id) }
-        </div>
+        <Field error={error_of(s, &id)} id={id} {label} kind={FieldKind::Number} action={FieldAction::Days(party)} {value} />
     }
 }
 
-fn sans_field(s: &AppState, dispatch: &Dispatch) -> Html {
+fn sans_field(s: &AppState) -> Html {
     let id = state::SANS_INPUT;
     let value = s
         .drafts
         .get(id)
         .cloned()
         .unwrap_or_else(|| San::list_to_string(&s.workshop.settings.server_sans));
-    let d = dispatch.clone();
-    let oninput = Callback::from(move |e: InputEvent| {
-        d.dispatch(Action::SetSans(
-            e.target_unchecked_into::<HtmlTextAreaElement>().value(),
-        ))
-    });
     html! {
-        <div class="field wide">
-            <label for={id}>{"Subject alternative names (DNS names and IP addresses, comma-separated)"}</label>
-            <textarea id={id} rows="2" value={value} {oninput} aria-invalid={s.errors.contains_key(id).to_string()} aria-describedby="sans-error" />
-            { field_error(s, id) }
-        </div>
+        <Field {id} label="Subject alternative names (DNS names and IP addresses, comma-separated)" kind={FieldKind::Lines(2)}
+            action={FieldAction::Sans} {value} error={error_of(s, id)} />
     }
 }
 
@@ -699,43 +653,20 @@ fn import_view(s: &AppState, dispatch: &Dispatch, step: StepId) -> Html {
     match step {
         StepId::BCsr => {
             let d = dispatch.clone();
-            let on_key = Callback::from(move |e: InputEvent| {
-                d.dispatch(Action::SetOwnKey(
-                    e.target_unchecked_into::<HtmlTextAreaElement>().value(),
-                ))
-            });
-            let d = dispatch.clone();
-            let on_pass = Callback::from(move |e: InputEvent| {
-                d.dispatch(Action::SetOwnKeyPassphrase(input_value(&e)))
-            });
-            let d = dispatch.clone();
             let on_use = Callback::from(move |_| d.dispatch(Action::UseOwnKey { now: unix_now() }));
             html! {
                 <details class="import">
                     <summary>{"Use Client B's own key instead"}</summary>
                     <p class="help">{"Paste a private key: PKCS#8 (PRIVATE KEY or ENCRYPTED PRIVATE KEY, for example from openssl genpkey), or openssl's traditional RSA PRIVATE KEY or EC PRIVATE KEY (genrsa -traditional, ecparam -genkey), plain or encrypted with a passphrase. It stays in this page; the CSR is made from it."}</p>
-                    <div class="field wide">
-                        <label for={state::OWN_KEY_INPUT}>{"Client B's private key (PEM)"}</label>
-                        <textarea id={state::OWN_KEY_INPUT} rows="4" value={s.own_key.clone()} oninput={on_key} aria-invalid={s.errors.contains_key(state::OWN_KEY_INPUT).to_string()} aria-describedby={format!("{}-error", state::OWN_KEY_INPUT)} />
-                        { field_error(s, state::OWN_KEY_INPUT) }
-                        { upload(dispatch, state::OWN_KEY_INPUT, "a key file") }
-                    </div>
-                    <div class="field">
-                        <label for={state::OWN_KEY_PASSPHRASE_INPUT}>{"Passphrase of that key (if encrypted)"}</label>
-                        <input id={state::OWN_KEY_PASSPHRASE_INPUT} type="password" autocomplete="off" value={s.own_key_passphrase.clone()} oninput={on_pass} aria-invalid={s.errors.contains_key(state::OWN_KEY_PASSPHRASE_INPUT).to_string()} aria-describedby={format!("{}-error", state::OWN_KEY_PASSPHRASE_INPUT)} />
-                        { field_error(s, state::OWN_KEY_PASSPHRASE_INPUT) }
-                    </div>
+                    <Field id={state::OWN_KEY_INPUT} label="Client B's private key (PEM)" kind={FieldKind::Lines(4)} action={FieldAction::OwnKey}
+                        value={s.own_key.clone()} error={error_of(s, state::OWN_KEY_INPUT)} upload="a key file" />
+                    <Field id={state::OWN_KEY_PASSPHRASE_INPUT} label="Passphrase of that key (if encrypted)" kind={FieldKind::Password { autocomplete: "off" }}
+                        action={FieldAction::OwnKeyPassphrase} value={s.own_key_passphrase.clone()} error={error_of(s, state::OWN_KEY_PASSPHRASE_INPUT)} />
                     <button type="button" id="use-own-key" onclick={on_use} disabled={busy}>{"Use this key and make the CSR"}</button>
                 </details>
             }
         }
         StepId::CSignsB => {
-            let d = dispatch.clone();
-            let on_csr = Callback::from(move |e: InputEvent| {
-                d.dispatch(Action::SetExternalCsr(
-                    e.target_unchecked_into::<HtmlTextAreaElement>().value(),
-                ))
-            });
             let d = dispatch.clone();
             let on_sign =
                 Callback::from(move |_| d.dispatch(Action::SignExternalCsr { now: unix_now() }));
@@ -750,12 +681,8 @@ fn import_view(s: &AppState, dispatch: &Dispatch, step: StepId) -> Html {
                 <details class="import">
                     <summary>{"Sign a CSR made elsewhere"}</summary>
                     <p class="help">{"Paste a CSR, for example from openssl req -new on your own machine. C checks its signature and signs it with the v3_client profile; only the subject and key are taken from it. The result is kept beside the workshop's tree."}</p>
-                    <div class="field wide">
-                        <label for={state::EXTERNAL_CSR_INPUT}>{"Certificate signing request (PEM)"}</label>
-                        <textarea id={state::EXTERNAL_CSR_INPUT} rows="4" value={s.external_csr.clone()} oninput={on_csr} aria-invalid={s.errors.contains_key(state::EXTERNAL_CSR_INPUT).to_string()} aria-describedby={format!("{}-error", state::EXTERNAL_CSR_INPUT)} />
-                        { field_error(s, state::EXTERNAL_CSR_INPUT) }
-                        { upload(dispatch, state::EXTERNAL_CSR_INPUT, "a CSR file") }
-                    </div>
+                    <Field id={state::EXTERNAL_CSR_INPUT} label="Certificate signing request (PEM)" kind={FieldKind::Lines(4)} action={FieldAction::ExternalCsr}
+                        value={s.external_csr.clone()} error={error_of(s, state::EXTERNAL_CSR_INPUT)} upload="a CSR file" />
                     <button type="button" id="sign-external-csr" onclick={on_sign} disabled={busy}>{"Sign the pasted CSR"}</button>
                     { for signed }
                 </details>
@@ -1057,56 +984,9 @@ fn command_block(
     }
 }
 
-/// Reads a chosen file into the input `target`, refusing anything far larger than PEM can be.
-fn upload(dispatch: &Dispatch, target: &'static str, what: &str) -> Html {
-    let d = dispatch.clone();
-    let onchange = Callback::from(move |e: Event| {
-        let input: HtmlInputElement = e.target_unchecked_into();
-        let Some(file) = input.files().and_then(|files| files.get(0)) else {
-            return;
-        };
-        input.set_value("");
-        let limit = crate::pki::pem::MAX_PEM_BYTES;
-        if file.size() > limit as f64 {
-            let message = format!(
-                "The file is {:.0} KiB; the limit is {} KiB. Choose the PEM text file.",
-                file.size() / 1024.0,
-                limit / 1024
-            );
-            d.dispatch(Action::Refuse(vec![(target.to_string(), message)]));
-            return;
-        }
-        let d = d.clone();
-        yew::platform::spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                Ok(text) => d.dispatch(Action::Uploaded(
-                    target,
-                    text.as_string().unwrap_or_default(),
-                )),
-                Err(_) => d.dispatch(Action::Refuse(vec![(
-                    target.to_string(),
-                    "The file could not be read.".into(),
-                )])),
-            }
-        });
-    });
-    html! {
-        <label class="upload">
-            { format!("Or upload {what}: ") }
-            <input type="file" accept=".pem,.crt,.cer,.csr,.key,.txt" {onchange} />
-        </label>
-    }
-}
-
 /// "Check a certificate": paste or upload one, see it decoded and tried against both CAs.
 fn check_view(s: &AppState, dispatch: &Dispatch) -> Html {
     let id = state::CHECK_CERT_INPUT;
-    let d = dispatch.clone();
-    let oninput = Callback::from(move |e: InputEvent| {
-        d.dispatch(Action::SetCheckText(
-            e.target_unchecked_into::<HtmlTextAreaElement>().value(),
-        ))
-    });
     let d = dispatch.clone();
     let onclick = Callback::from(move |_| d.dispatch(Action::CheckCertificate { now: unix_now() }));
     let result = s.check.as_ref().map(|check| {
@@ -1169,12 +1049,8 @@ fn check_view(s: &AppState, dispatch: &Dispatch) -> Html {
     html! {
         <details class="import" id="check-certificate">
             <summary>{"Check a certificate made elsewhere"}</summary>
-            <div class="field wide">
-                <label for={id}>{"Certificate (PEM)"}</label>
-                <textarea {id} rows="4" value={s.check_text.clone()} {oninput} aria-invalid={s.errors.contains_key(id).to_string()} aria-describedby={format!("{id}-error")} />
-                { field_error(s, id) }
-                { upload(dispatch, id, "a certificate file") }
-            </div>
+            <Field {id} label="Certificate (PEM)" kind={FieldKind::Lines(4)} action={FieldAction::CheckText}
+                value={s.check_text.clone()} error={error_of(s, id)} upload="a certificate file" />
             <button type="button" {onclick}>{"Decode and verify"}</button>
             { for result }
         </details>
