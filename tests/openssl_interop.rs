@@ -691,19 +691,20 @@ fn nginx_and_curl_snippets_do_mutual_tls() {
 }
 
 /// Both PKCS#12 flavours open with openssl and hold the key, the certificate and C's chain.
+/// They are made as the page makes them: the job crosses to the extras worker as bytes.
 #[test]
 fn pkcs12_identities_open_with_openssl() {
-    use mtls_lab::pki::pkcs12::Flavour;
+    use mtls_lab::pki::pkcs12::{Flavour, Pkcs12Job};
     for settings in [
         Settings::default(),
         Settings::default().with_seed_key_sizes(),
     ] {
         let (workshop, dir) = exported(settings, "p12");
         for (flavour, extra) in [(Flavour::Modern, None), (Flavour::Legacy, Some("-legacy"))] {
-            let p12 = workshop
-                .client_pkcs12(PASSPHRASE, flavour)
-                .unwrap()
-                .unwrap();
+            let job = workshop.client_pkcs12_job(PASSPHRASE, flavour).unwrap();
+            let crossed = Pkcs12Job::from_bytes(&job.to_bytes().unwrap()).unwrap();
+            assert_eq!(crossed, job);
+            let p12 = crossed.run().unwrap();
             let file = dir.write(&flavour.file_name("client_b"), &p12);
             let path = file.to_str().unwrap();
             let pass = format!("pass:{PASSPHRASE}");

@@ -111,3 +111,19 @@ pub fn identity(
         .write()
         .map_err(fail)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_garbled_job_is_refused_in_words() {
+        for bytes in [&b""[..], b"\x00\x01", &[0xff; 64]] {
+            let refused = Pkcs12Job::from_bytes(bytes).unwrap_err();
+            assert!(
+                refused.to_string().contains("unreadable PKCS#12 request"),
+                "{refused}"
+            );
+        }
+    }
+}
