@@ -99,10 +99,22 @@ pub fn issue(
         ));
     }
     let params = params_for(subject, &subject_key.subject_public_key_info(), template)?;
-    let signer = issuer_key.signer()?;
-    let issuer = rcgen::Issuer::from_ca_cert_der(&issuer_cert.der().to_vec().into(), signer)?;
+    let issuer = ca_issuer(issuer_cert, issuer_key)?;
     let cert = params.signed_by(subject_key, &issuer)?;
     Certificate::from_der(cert.der().to_vec())
+}
+
+/// The CA as rcgen's issuer of certificates and CRLs: its subject, key identifier and key
+/// usages from its certificate, and its key to sign with.
+pub(crate) fn ca_issuer(
+    issuer_cert: &Certificate,
+    issuer_key: &PrivateKey,
+) -> Result<rcgen::Issuer<'static, impl rcgen::SigningKey>, PkiError> {
+    let signer = issuer_key.signer()?;
+    Ok(rcgen::Issuer::from_ca_cert_der(
+        &issuer_cert.der().to_vec().into(),
+        signer,
+    )?)
 }
 
 /// Signs a CSR, taking only its subject and key.
