@@ -9,10 +9,6 @@ pub mod browser;
 #[cfg(target_arch = "wasm32")]
 mod components;
 #[cfg(target_arch = "wasm32")]
-mod lab_view;
-#[cfg(target_arch = "wasm32")]
-mod navigator;
-#[cfg(target_arch = "wasm32")]
 mod view;
 
 #[cfg(target_arch = "wasm32")]

@@ -3,7 +3,7 @@
 
 use super::page::use_page;
 use super::upload::Upload;
-use crate::app::state::{self, Action};
+use crate::app::state::{self, Action, AppState};
 use crate::workshop::Party;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -75,6 +75,11 @@ pub struct FieldProps {
     /// What a file upload below the input is called ("a key file"), for fields that take one.
     #[prop_or_default]
     pub upload: Option<&'static str>,
+}
+
+/// The message shown by the field with this id, if any.
+pub fn error_of(s: &AppState, id: &str) -> Option<AttrValue> {
+    s.errors.get(id).map(|e| AttrValue::from(e.clone()))
 }
 
 /// The field's text from an input event on its element.

@@ -1,8 +1,11 @@
-//! The context every component acts through: the dispatcher and the cancel cell. It is made
-//! once, so no component re-renders because of it.
+//! The context every component acts through: the dispatcher, the cancel cell, and the long
+//! work a click starts. It is made once, so no component re-renders because of it.
 
-use crate::app::run::CancelledRun;
+use crate::app::browser::Browser;
+use crate::app::run::{self, CancelledRun};
 use crate::app::state::{Action, AppState};
+use crate::workshop::lab::LabScenario;
+use crate::workshop::StepId;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -34,6 +37,61 @@ impl Page {
     pub fn callback<E: 'static>(&self, make: impl Fn(E) -> Action + 'static) -> Callback<E> {
         let dispatch = self.state.dispatcher();
         Callback::from(move |e| dispatch.dispatch(make(e)))
+    }
+
+    /// The state now, for work that starts from it.
+    fn now(&self) -> UseReducerHandle<AppState> {
+        self.state.clone()
+    }
+
+    fn send(&self) -> impl Fn(Action) {
+        let dispatch = self.state.dispatcher();
+        move |action| dispatch.dispatch(action)
+    }
+
+    /// Starts `steps` in the background; `run::run_steps` says what happens.
+    pub fn run(&self, steps: Vec<StepId>) {
+        let (state, send, cancelled) = (self.now(), self.send(), self.cancelled.clone());
+        yew::platform::spawn_local(async move {
+            run::run_steps(&Browser, &send, &state, steps, &cancelled).await
+        });
+    }
+
+    /// Every step the settings include.
+    pub fn run_all(&self) {
+        let steps = {
+            let state = self.now();
+            StepId::ALL
+                .into_iter()
+                .filter(|step| state.workshop.settings.includes(*step))
+                .collect()
+        };
+        self.run(steps)
+    }
+
+    /// Stops the run under way between its pieces of work, and puts the workshop back.
+    pub fn cancel(&self) {
+        let Some(run) = self.now().busy.as_ref().map(|b| b.run) else {
+            return;
+        };
+        self.cancelled.set(run);
+        self.dispatch(Action::Cancel { run });
+    }
+
+    /// Restores the saved workshop in the background; `run::restore_saved` says how.
+    pub fn restore(&self) {
+        let (state, send) = (self.now(), self.send());
+        yew::platform::spawn_local(
+            async move { run::restore_saved(&Browser, &send, &state).await },
+        );
+    }
+
+    /// Runs lab scenarios in the background; `run::run_lab` says how.
+    pub fn run_lab(&self, scenarios: Vec<LabScenario>) {
+        let (state, send) = (self.now(), self.send());
+        yew::platform::spawn_local(async move {
+            run::run_lab(&Browser, &send, &state, scenarios).await
+        });
     }
 }
 

@@ -1,15 +1,11 @@
 //! Finding your way on a long page: the sticky step navigator, and step 8's verdicts shown
 //! beside the run button.
 
-use super::state::AppState;
-use crate::tls::Outcome;
+use super::handshake::Runs;
+use crate::app::state::AppState;
 use crate::workshop::lab::LabScenario;
 use crate::workshop::{StepId, StepStatus};
-use std::rc::Rc;
 use yew::prelude::*;
-
-/// Step 8's runs, each shared so that views built from them compare by pointer.
-pub type Runs = [(LabScenario, Rc<Outcome>)];
 
 /// Where a step stands, as the navigator says it.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -138,17 +134,36 @@ pub fn step_nav(props: &StepNavProps) -> Html {
     }
 }
 
+#[derive(Properties, Clone, PartialEq)]
+pub struct RunSummaryProps {
+    pub runs: Runs,
+    pub busy: bool,
+    /// An input changed after the runs.
+    pub stale: bool,
+}
+
+impl RunSummaryProps {
+    pub fn of(s: &AppState, runs: &Runs) -> Self {
+        RunSummaryProps {
+            runs: runs.clone(),
+            busy: s.busy.is_some(),
+            stale: s.workshop.status(StepId::Handshake) != StepStatus::Fresh,
+        }
+    }
+}
+
 /// Step 8's verdicts where the run button is, each linking to its run in step 8.
-pub fn run_summary(s: &AppState, runs: &Runs) -> Html {
-    if runs.is_empty() || s.busy.is_some() {
+#[function_component(RunSummary)]
+pub fn run_summary(props: &RunSummaryProps) -> Html {
+    let runs = &props.runs;
+    if runs.is_empty() || props.busy {
         return html! {};
     }
-    let stale = s.workshop.status(StepId::Handshake) != StepStatus::Fresh;
     let version = runs[0].1.version.label();
     html! {
         <div class="run-summary" role="region" aria-labelledby="run-summary-title">
             <h2 id="run-summary-title">{ format!("Step 8's connection tests ({version})") }</h2>
-            if stale {
+            if props.stale {
                 <p class="help">{"An input changed after these runs: run step 8 again to test the current files."}</p>
             }
             <ul>

@@ -1,0 +1,93 @@
+//! Step 8's result: its three runs, each with its verdict, why, the good run's diagram, the
+//! decoded messages behind a disclosure, and the record trace.
+
+use super::navigator;
+use super::run_detail::{CollapsedDetail, OpenDiagram};
+use super::shared::Shared;
+use crate::tls::{Outcome, Side};
+use crate::workshop::commands;
+use crate::workshop::lab::LabScenario;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Step 8's runs, made once per workshop generation and shared, so that the views drawn from
+/// them compare by pointer.
+pub type Runs = Shared<Vec<(LabScenario, Rc<Outcome>)>>;
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct HandshakesProps {
+    pub runs: Runs,
+}
+
+#[function_component(Handshakes)]
+pub fn handshakes(props: &HandshakesProps) -> Html {
+    if props.runs.is_empty() {
+        return html! {};
+    }
+    html! {
+        <div class="result handshakes">
+            { for props.runs.iter().map(|(scenario, outcome)| scenario_view(*scenario, outcome)) }
+        </div>
+    }
+}
+
+fn scenario_view(scenario: LabScenario, outcome: &Rc<Outcome>) -> Html {
+    let names = scenario.step8_names();
+    let as_expected = outcome.result.is_ok() == scenario.should_succeed();
+    let detail = match &outcome.result {
+        Ok(est) => format!(
+            "{} with {}. C accepted {}. Data went both ways: C read \"{}\", B read \"{}\".",
+            est.version,
+            est.cipher_suite,
+            est.client_subject.clone().unwrap_or_default(),
+            est.server_received,
+            est.client_received
+        ),
+        Err(f) => match &f.peer_error {
+            Some(peer) => {
+                let other = match f.side {
+                    Side::Client => Side::Server,
+                    _ => Side::Client,
+                };
+                peer.sentence(other)
+            }
+            None => String::new(),
+        },
+    };
+    html! {
+        <div class={classes!("scenario", if as_expected { "expected" } else { "unexpected" })} id={navigator::scenario_anchor(scenario)} data-scenario={names.name}>
+            <h3>{ names.title }</h3>
+            <p class="verdict">{ outcome.headline() }</p>
+            if let Err(f) = &outcome.result {
+                if !f.error.rustls_name.is_empty() {
+                    <p><small class="rustls-name">{"rustls: "}<code>{ f.error.rustls_name.clone() }</code></small></p>
+                }
+            }
+            <p class="muted">{ format!("{} · expected: {} · {}", outcome.version.label(), if scenario.should_succeed() { "success" } else { "refusal" }, if as_expected { "as expected" } else { "NOT as expected" }) }</p>
+            <p>{ detail }</p>
+            <p class="muted openssl-reason">{ format!("With openssl (the Commands tab): {}", commands::step8_expectation(scenario, outcome.version).map_or_else(String::new, |e| e.summary)) }</p>
+            if scenario.should_succeed() {
+                <p class="help">{ format!("The mutual handshake over {}, drawn from this run's own messages: an arrow for each flight, solid if any of its messages was encrypted, dashed if all went in the clear.", outcome.version.label()) }</p>
+                <OpenDiagram outcome={outcome.clone()} title={names.title} id="step8-overview-diagram-title" />
+            }
+            <CollapsedDetail outcome={outcome.clone()} title={names.title} file_stem={format!("step8-{}", names.stem)} />
+            <details>
+                <summary>{ format!("Record trace ({} records)", outcome.records.len()) }</summary>
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Record trace"><table class="trace">
+                    <thead><tr><th scope="col">{"#"}</th><th scope="col">{"Direction"}</th><th scope="col">{"Record"}</th><th scope="col">{"Bytes"}</th><th scope="col">{"Contents"}</th></tr></thead>
+                    <tbody>
+                        { for outcome.records.iter().enumerate().map(|(i, r)| html! {
+                            <tr>
+                                <td>{ i + 1 }</td>
+                                <td>{ r.direction.arrow() }</td>
+                                <td>{ r.content_type_name() }</td>
+                                <td>{ r.length }</td>
+                                <td>{ r.contents.join(", ") }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table></div>
+            </details>
+        </div>
+    }
+}

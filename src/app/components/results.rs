@@ -1,0 +1,312 @@
+//! A step's result: its certificate or CSR decoded, its files to download (with their DER
+//! forms), step 6's chain file and PKCS#12 files; and the archive of every file.
+
+use super::handshake::{Handshakes, Runs};
+use super::shown::{Products, Shown};
+use crate::app::browser;
+use crate::pki::{inspect, pkcs12::Flavour};
+use crate::workshop::{export, ArtifactKind, ArtifactSpec, Party, StepId, Workshop};
+use yew::prelude::*;
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct StepResultProps {
+    pub step: StepId,
+    pub shown: Shown,
+    /// Step 8's runs.
+    pub runs: Runs,
+}
+
+/// The decoded files change only with the products, the downloads also with the files made
+/// from them: each part is its own component, so a new key file or passphrase redraws only
+/// the downloads.
+#[function_component(StepResult)]
+pub fn step_result(props: &StepResultProps) -> Html {
+    let (step, shown) = (props.step, &props.shown);
+    if step == StepId::Handshake {
+        return html! { <Handshakes runs={props.runs.clone()} /> };
+    }
+    if shown.workshop().artifacts(step).is_empty() {
+        return html! {};
+    }
+    let products = shown.products.clone();
+    html! {
+        <div class="result">
+            <Decoded {step} products={products.clone()} />
+            <h3>{"Files"}</h3>
+            <ul class="downloads">
+                <Downloads {step} shown={shown.clone()} />
+            </ul>
+            if step == StepId::CSignsB {
+                <ChainFile {products} />
+                <Pkcs12Links shown={shown.clone()} />
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, Clone, PartialEq)]
+struct DecodedProps {
+    step: StepId,
+    products: Products,
+}
+
+/// The step's certificate, or step 5's CSR, decoded.
+#[function_component(Decoded)]
+fn decoded(props: &DecodedProps) -> Html {
+    let (step, workshop) = (props.step, &props.products.workshop);
+    let mut shown_certs = Vec::new();
+    html! {
+        { for workshop.artifacts(step).iter().filter_map(|spec| match spec.kind {
+            ArtifactKind::Certificate(party) if !shown_certs.contains(&party) => {
+                shown_certs.push(party);
+                Some(certificate_view(workshop, party))
+            }
+            ArtifactKind::Csr(party) if step == StepId::BCsr && !shown_certs.contains(&party) => {
+                shown_certs.push(party);
+                Some(csr_view(workshop, party))
+            }
+            _ => None,
+        }) }
+    }
+}
+
+#[derive(Properties, Clone, PartialEq)]
+struct DownloadsProps {
+    step: StepId,
+    shown: Shown,
+}
+
+/// Each of the step's files, as a download.
+#[function_component(Downloads)]
+fn downloads(props: &DownloadsProps) -> Html {
+    let shown = &props.shown;
+    html! {
+        { for shown.workshop().artifacts(props.step).iter().map(|spec| download_item(shown, spec)) }
+    }
+}
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct ShownProps {
+    pub shown: Shown,
+}
+
+/// Client B's key, certificate and chain in one PKCS#12 file, under the key passphrase.
+#[function_component(Pkcs12Links)]
+fn pkcs12_links(props: &ShownProps) -> Html {
+    let shown = &props.shown;
+    let flavours = [
+        (
+            Flavour::Modern,
+            "AES-256 and SHA-256, as OpenSSL 3 writes it",
+        ),
+        (
+            Flavour::Legacy,
+            "3DES and SHA-1, for older macOS and Windows importers",
+        ),
+    ];
+    let links = flavours.iter().map(|(flavour, what)| {
+        let name = flavour.file_name("client_b");
+        match shown.p12_file(*flavour) {
+            Some(file) => html! {
+                <li><a class="download-p12" href={browser::data_url("application/x-pkcs12", &file.bytes)} download={name.clone()}>{ format!("Download {name}") }</a>{ format!(" ({what})") }</li>
+            },
+            None => {
+                let why = match crate::pki::keys::check_passphrase(shown.passphrase()) {
+                    Err(e) => e.to_string(),
+                    Ok(()) => "preparing…".to_string(),
+                };
+                html! { <li class="muted">{ format!("{name}: {why}") }</li> }
+            }
+        }
+    });
+    html! {
+        <>
+            <h3>{"Client B's identity as PKCS#12"}</h3>
+            <p class="help">{"The key, the certificate and C's chain in one file, protected by the key passphrase, for browsers and OS keychains."}</p>
+            <ul class="downloads">{ for links }</ul>
+        </>
+    }
+}
+
+fn certificate_view(workshop: &Workshop, party: Party) -> Html {
+    let Some(cert) = workshop.certificate(party) else {
+        return html! {};
+    };
+    let view = match inspect::certificate(cert) {
+        Ok(v) => v,
+        Err(e) => return html! { <p class="error">{ e.to_string() }</p> },
+    };
+    html! {
+        <div class="cert">
+            <h3>{ party.label() }</h3>
+            <dl>
+                <dt>{"Version"}</dt><dd>{ format!("{} (0x{})", view.version, view.version - 1) }</dd>
+                <dt>{"Subject"}</dt><dd>{ view.subject.clone() }</dd>
+                <dt>{"Issuer"}</dt><dd>{ view.issuer.clone() }{ if view.self_issued { " (self-issued: its issuer is its own subject)" } else { "" } }</dd>
+                <dt>{"Validity"}</dt><dd>{ format!("{} → {}", view.not_before, view.not_after) }</dd>
+                <dt>{"Public key"}</dt><dd>{ view.public_key.clone() }</dd>
+                <dt>{"Signature"}</dt><dd>{ view.signature_algorithm.clone() }</dd>
+                <dt>{"Serial"}</dt><dd class="mono">{ view.serial.clone() }</dd>
+            </dl>
+            <h4>{"X509v3 extensions"}</h4>
+            <ul class="extensions">
+                { for view.extensions.iter().map(|e| html! {
+                    <li><span class="ext-name">{ e.name.clone() }</span>{ if e.critical { " (critical)" } else { "" } }{": "}<span class="mono">{ e.value.clone() }</span>
+                        <ul class="explain-ext">{ for e.explanation.iter().map(|line| html! { <li>{ line.clone() }</li> }) }</ul>
+                    </li>
+                }) }
+            </ul>
+            <details><summary>{"Signature value"}</summary><p class="mono signature">{ view.signature.clone() }</p></details>
+            <details><summary>{"PEM"}</summary><pre class="pem" tabindex="0">{ cert.to_pem() }</pre></details>
+        </div>
+    }
+}
+
+fn csr_view(workshop: &Workshop, party: Party) -> Html {
+    let Some(csr) = workshop.csr(party) else {
+        return html! {};
+    };
+    let Ok(view) = inspect::csr(csr) else {
+        return html! {};
+    };
+    html! {
+        <div class="cert">
+            <h3>{"Client B's certificate signing request"}</h3>
+            <dl>
+                <dt>{"Version"}</dt><dd>{ format!("{} (0x0)", view.version) }</dd>
+                <dt>{"Subject"}</dt><dd>{ view.subject.clone() }</dd>
+                <dt>{"Public key"}</dt><dd>{ view.public_key.clone() }</dd>
+                <dt>{"Signature"}</dt><dd>{ format!("{} (self-signature verified)", view.signature_algorithm) }</dd>
+            </dl>
+            if view.requested_extensions.is_empty() {
+                <p class="help">{"No requested extensions: Client C's profile decides them all."}</p>
+            } else {
+                <h4>{"Requested extensions (Client C ignores them: its profile decides)"}</h4>
+                <ul class="extensions">
+                    { for view.requested_extensions.iter().map(|e| html! { <li>{ format!("{}{}: {}", e.name, if e.critical { " (critical)" } else { "" }, e.value) }<ul class="explain-ext">{ for e.explanation.iter().map(|line| html! { <li>{ line.clone() }</li> }) }</ul></li> }) }
+                </ul>
+            }
+            <details><summary>{"Signature value"}</summary><p class="mono signature">{ view.signature.clone() }</p></details>
+            <details><summary>{"PEM"}</summary><pre class="pem" tabindex="0">{ csr.to_pem() }</pre></details>
+        </div>
+    }
+}
+
+#[derive(Properties, Clone, PartialEq)]
+struct ChainFileProps {
+    products: Products,
+}
+
+/// Step 6's chain file decoded in its order: each certificate, its issuer, and whether the next
+/// one issued it.
+#[function_component(ChainFile)]
+fn chain_file(props: &ChainFileProps) -> Html {
+    let Some(pem) = props.products.workshop.public_pem(ArtifactKind::Chain) else {
+        return html! {};
+    };
+    let view = match crate::pki::Certificate::all_from_pem(&pem)
+        .and_then(|certs| inspect::chain_file(&certs))
+    {
+        Ok(view) => view,
+        Err(e) => return html! { <p class="error">{ e.to_string() }</p> },
+    };
+    html! {
+        <div class="chain-file">
+            <h3>{"The chain file, in order"}</h3>
+            <p class="help">{ match (view.entries.len(), view.in_order) {
+                (1, _) => "client_c_ca_chain.crt holds one certificate.".to_string(),
+                (n, true) => format!("client_c_ca_chain.crt holds {n} certificates, each issued by the one after it."),
+                (n, false) => format!("client_c_ca_chain.crt holds {n} certificates, NOT each issued by the one after it."),
+            } }</p>
+            <ol class="chain-file">
+                { for view.entries.iter().map(|e| html! {
+                    <li>
+                        <dl class="fields">
+                            <dt>{"Subject"}</dt><dd>{ e.subject.clone() }</dd>
+                            <dt>{"Issuer"}</dt><dd>{ e.issuer.clone() }{ if e.self_signed { " (self-issued: its issuer is its own subject)" } else { "" } }</dd>
+                        </dl>
+                        <p class={classes!("chain-link", match e.issued_by_next() { Some(false) => "bad", _ => "ok" })}>{ format!("{} {}", match e.issued_by_next() { Some(false) => "✗", _ => "✓" }, e.note) }</p>
+                    </li>
+                }) }
+            </ol>
+            <p class="help">{ inspect::CHAIN_ORDER_NOTE }</p>
+        </div>
+    }
+}
+
+fn download_item(shown: &Shown, spec: &ArtifactSpec) -> Html {
+    let workshop = shown.workshop();
+    let name = spec.file_name();
+    let contents = match spec.kind {
+        ArtifactKind::Key(party) => match shown.key_file(spec.path, party) {
+            Some(file) => Some(file.pem.clone()),
+            None => {
+                let why = if shown.protection.check().is_err() {
+                    "needs a valid key passphrase"
+                } else {
+                    "encrypting…"
+                };
+                return html! { <li><span class="path">{ spec.path }</span>{" "}<span class="muted">{ format!("{name}: {why}") }</span></li> };
+            }
+        },
+        kind => workshop.public_pem(kind),
+    };
+    let Some(contents) = contents else {
+        return html! {};
+    };
+    let href = browser::data_url("application/x-pem-file", contents.as_bytes());
+    // DER for tools that want binary (Windows, Java keystores); a chain has no single DER form.
+    let der = match spec.kind {
+        ArtifactKind::Certificate(party) => workshop
+            .certificate(party)
+            .map(|c| (c.der().to_vec(), "application/pkix-cert")),
+        ArtifactKind::Csr(party) => workshop
+            .csr(party)
+            .map(|c| (c.der().to_vec(), "application/pkcs10")),
+        _ => None,
+    };
+    let der_link = der.map(|(bytes, mime)| {
+        let der_name = match spec.kind {
+            ArtifactKind::Csr(_) => format!("{name}.der"),
+            _ => format!("{}.der", name.trim_end_matches(".crt")),
+        };
+        html! { <a class="download-der" href={browser::data_url(mime, &bytes)} download={der_name.clone()}>{ format!("DER: {der_name}") }</a> }
+    });
+    html! {
+        <li><span class="path">{ spec.path }</span>{" "}<a class="download" href={href} download={name}>{ format!("Download {name}") }</a>{ for der_link }</li>
+    }
+}
+
+/// Every file in one archive, laid out as the seed's folders.
+#[function_component(ZipLink)]
+pub fn zip_link(props: &ShownProps) -> Html {
+    let shown = &props.shown;
+    let workshop = shown.workshop();
+    if workshop.artifacts(StepId::CRoot).is_empty() {
+        return html! { <span class="muted">{"mtls-workshop.zip appears here once a step has run."}</span> };
+    }
+    let files = export::files_with(workshop, &shown.protection, |spec| {
+        Ok(match spec.kind {
+            ArtifactKind::Key(party) => Some(
+                shown
+                    .key_file(spec.path, party)
+                    .map(|f| f.pem.clone())
+                    .ok_or_else(|| crate::pki::PkiError::Key("not ready".into()))?,
+            ),
+            kind => workshop.public_pem(kind),
+        })
+    });
+    match files {
+        Ok(files) => match export::zip(&files) {
+            Ok(zip) => {
+                let href = browser::data_url("application/zip", &zip);
+                html! { <a class="download zip" id="zip-link" href={href} download={export::ZIP_NAME}>{ format!("Download {} ({} files)", export::ZIP_NAME, files.len()) }</a> }
+            }
+            Err(e) => html! { <p class="error">{ e.to_string() }</p> },
+        },
+        Err(_) if shown.protection.check().is_err() => {
+            html! { <span class="muted">{"Set a valid key passphrase to download the archive."}</span> }
+        }
+        Err(_) => html! { <span class="muted">{"Encrypting keys for the archive…"}</span> },
+    }
+}

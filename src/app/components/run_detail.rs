@@ -1,0 +1,150 @@
+//! The decoded view of one run: its diagram, every message with its fields and bytes, and the
+//! capture, key log and diagram to download.
+
+use crate::app::browser;
+use crate::tls::decrypt::Message;
+use crate::tls::{diagram, messages, pcapng, Direction, Failure, Outcome, TlsVersion};
+use yew::prelude::*;
+
+/// A refusal in plain words, with rustls's own name for it in small type.
+pub fn refusal_view(failure: &Failure) -> Html {
+    html! {
+        <>
+            <span class="refusal">{ failure.error.sentence(failure.side) }</span>
+            if !failure.error.rustls_name.is_empty() {
+                <small class="rustls-name">{"rustls: "}<code>{ failure.error.rustls_name.clone() }</code></small>
+            }
+        </>
+    }
+}
+
+#[derive(Properties, Clone)]
+pub struct CollapsedDetailProps {
+    pub outcome: std::rc::Rc<Outcome>,
+    pub title: AttrValue,
+    pub file_stem: AttrValue,
+}
+
+impl PartialEq for CollapsedDetailProps {
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.outcome, &other.outcome)
+            && self.title == other.title
+            && self.file_stem == other.file_stem
+    }
+}
+
+/// A run's decoded view behind a disclosure, built only once opened: decoding, the capture
+/// and the diagram cost time that a closed section should not.
+#[function_component(CollapsedDetail)]
+pub fn collapsed_detail(props: &CollapsedDetailProps) -> Html {
+    let open = use_state(|| false);
+    let ontoggle = {
+        let open = open.clone();
+        Callback::from(move |e: Event| {
+            let details: web_sys::HtmlDetailsElement = e.target_unchecked_into();
+            open.set(details.open());
+        })
+    };
+    html! {
+        <details {ontoggle}>
+            <summary>{ format!("Messages and diagram ({} messages)", props.outcome.messages().len()) }</summary>
+            if *open { { handshake_detail(&props.outcome, &props.title, &props.file_stem) } }
+        </details>
+    }
+}
+
+#[derive(Properties, Clone)]
+pub struct OpenDiagramProps {
+    pub outcome: std::rc::Rc<Outcome>,
+    pub title: AttrValue,
+    /// Unique in the page: the diagram's title element takes it as its id.
+    pub id: AttrValue,
+}
+
+impl PartialEq for OpenDiagramProps {
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.outcome, &other.outcome)
+            && self.title == other.title
+            && self.id == other.id
+    }
+}
+
+/// A run's sequence diagram, shown without opening anything. It is drawn once per run:
+/// later renders pass the same outcome and are skipped.
+#[function_component(OpenDiagram)]
+pub fn open_diagram(props: &OpenDiagramProps) -> Html {
+    let svg = diagram::svg_with_id(&props.outcome, &props.title, &props.id);
+    html! {
+        <div class="diagram" role="figure" aria-label={format!("Sequence diagram: {}", props.title)}>
+            { Html::from_html_unchecked(AttrValue::from(svg)) }
+        </div>
+    }
+}
+
+/// The decoded view of one run: diagram, then every message with its fields and bytes.
+pub fn handshake_detail(outcome: &Outcome, title: &str, file_stem: &str) -> Html {
+    let svg = diagram::svg_with_id(outcome, title, &format!("{file_stem}-diagram-title"));
+    let keylog = outcome.keys.to_sslkeylogfile();
+    let capture = pcapng::capture(&outcome.records, &keylog);
+    let tls13 = outcome.version == TlsVersion::Tls13;
+    html! {
+        <div class="handshake-detail">
+            <div class="diagram" role="figure" aria-label={format!("Sequence diagram: {title}")}>
+                { Html::from_html_unchecked(AttrValue::from(svg.clone())) }
+            </div>
+            <p class="downloads">
+                <a download={format!("handshake-{file_stem}.pcapng")} href={browser::data_url("application/octet-stream", &capture)}>{"Capture (pcapng, secrets inside)"}</a>
+                if !keylog.is_empty() {
+                    <a download={format!("handshake-{file_stem}.keylog")} href={browser::data_url("text/plain", keylog.as_bytes())}>{"SSLKEYLOGFILE"}</a>
+                }
+                <a download={format!("handshake-{file_stem}.svg")} href={browser::data_url("image/svg+xml", svg.as_bytes())}>{"Diagram (SVG)"}</a>
+            </p>
+            <p class="muted">{"Open the capture in Wireshark or run tshark -r on it: the session's secrets travel inside, so the encrypted messages decode with no setup. They are this run's secrets only, not your keys."}</p>
+            <ol class="messages" aria-label="Messages in order">
+                { for outcome.messages().iter().map(|m| message_item(m, tls13)) }
+            </ol>
+        </div>
+    }
+}
+
+fn message_item(message: &Message, tls13: bool) -> Html {
+    let fields = messages::render::message_fields(message, tls13);
+    let (arrow, side) = match message.direction {
+        Direction::ClientToServer => ("B → C", "from-client"),
+        Direction::ServerToClient => ("C → B", "from-server"),
+    };
+    html! {
+        <li class={classes!("message", side)} data-message={message.name()} data-direction={arrow}>
+            <details>
+                <summary>
+                    <span class="arrow">{ arrow }</span>
+                    <strong>{ message.name() }</strong>
+                    if message.decrypted { <span class="badge">{"decrypted"}</span> }
+                    <span class="muted">{ format!(" · record {}", message.record + 1) }</span>
+                </summary>
+                <dl class="fields">
+                    { for fields.iter().map(|f| html! { <><dt>{ &f.label }</dt><dd>{ &f.value }</dd></> }) }
+                </dl>
+                <pre class="hex" aria-label="Raw bytes">{ hex_dump(&message.bytes) }</pre>
+            </details>
+        </li>
+    }
+}
+
+/// Offset, sixteen bytes in hex, as `xxd` lays them out; long messages are cut.
+fn hex_dump(bytes: &[u8]) -> String {
+    const SHOWN: usize = 4096;
+    let mut out: String = bytes
+        .chunks(16)
+        .take(SHOWN / 16)
+        .enumerate()
+        .map(|(row, chunk)| {
+            let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+            format!("{:06x}  {}\n", row * 16, hex.join(" "))
+        })
+        .collect();
+    if bytes.len() > SHOWN {
+        out.push_str(&format!("… {} more bytes\n", bytes.len() - SHOWN));
+    }
+    out
+}

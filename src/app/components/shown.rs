@@ -1,0 +1,81 @@
+//! What results, downloads and the archive are drawn from, compared by what can change them,
+//! so that Yew skips them on every other render (a keystroke, a progress line, a lab result).
+
+use crate::app::state::{self, AppState, KeyFile, KeyFiles, P12File};
+use crate::pki::pkcs12::Flavour;
+use crate::workshop::{export::KeyProtection, Party, Workshop};
+use std::rc::Rc;
+
+/// The workshop's certificates, CSRs and runs. What it made changes only with its generation,
+/// compared as of the run's start while one is under way, so a run's steps reach the results
+/// once, at its end; which files a step has changes with the intermediates switch.
+#[derive(Clone)]
+pub struct Products {
+    pub workshop: Rc<Workshop>,
+    generation: u64,
+}
+
+impl PartialEq for Products {
+    fn eq(&self, other: &Self) -> bool {
+        self.generation == other.generation
+            && self.workshop.settings.use_intermediates == other.workshop.settings.use_intermediates
+    }
+}
+
+/// The products and the files made from them in the background. A key or PKCS#12 file
+/// landing bumps the files' version; the passphrase choice decides which files are current.
+#[derive(Clone)]
+pub struct Shown {
+    pub products: Products,
+    key_files: Rc<KeyFiles>,
+    p12_files: Rc<Vec<P12File>>,
+    passphrase: String,
+    pub protection: KeyProtection,
+    files_version: u64,
+}
+
+impl PartialEq for Shown {
+    fn eq(&self, other: &Self) -> bool {
+        self.products == other.products
+            && self.files_version == other.files_version
+            && self.protection == other.protection
+    }
+}
+
+impl Shown {
+    pub fn of(s: &AppState) -> Self {
+        Shown {
+            products: Products {
+                workshop: s.workshop.clone(),
+                generation: s.shown_generation(),
+            },
+            key_files: s.key_files.clone(),
+            p12_files: s.p12_files.clone(),
+            passphrase: s.passphrase.clone(),
+            protection: s.protection(),
+            files_version: s.key_files_version,
+        }
+    }
+
+    pub fn workshop(&self) -> &Workshop {
+        &self.products.workshop
+    }
+
+    pub fn passphrase(&self) -> &str {
+        &self.passphrase
+    }
+
+    pub fn key_file(&self, path: &str, party: Party) -> Option<&KeyFile> {
+        state::key_file(
+            &self.key_files,
+            self.workshop(),
+            &self.protection,
+            path,
+            party,
+        )
+    }
+
+    pub fn p12_file(&self, flavour: Flavour) -> Option<&P12File> {
+        state::p12_file(&self.p12_files, self.workshop(), &self.passphrase, flavour)
+    }
+}

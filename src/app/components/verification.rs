@@ -1,0 +1,183 @@
+//! The verification section: the seed's closing checks on the workshop's files, and a
+//! certificate made elsewhere, decoded and tried against both CAs.
+
+use super::field::{error_of, Field, FieldAction, FieldKind};
+use super::page::use_page;
+use super::shared::Shared;
+use super::shown::Products;
+use crate::app::state::{self, Action, AppState};
+use crate::clock::unix_now;
+use crate::pki::verdicts::Verdicts;
+use crate::workshop::{commands, CertificateCheck};
+use yew::prelude::*;
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct VerificationProps {
+    pub products: Products,
+}
+
+/// The seed's verification section, live.
+#[function_component(Verification)]
+pub fn verification(props: &VerificationProps) -> Html {
+    let workshop = &props.products.workshop;
+    let Some(report) = workshop.verification(unix_now()) else {
+        return html! { <p class="muted">{"Run steps 5 to 7 to see these checks."}</p> };
+    };
+    let mark = |ok: bool| if ok { "✓" } else { "✗" };
+    let shown = commands::verification_checks(&workshop.settings);
+    let mirrors = |commands: &[String]| {
+        html! {
+            <div class="mirrors"><span class="muted">{"openssl: "}</span>{ for commands.iter().map(|c| html! { <code class="mono">{ c.clone() }</code> }) }</div>
+        }
+    };
+    let chain = |title: &str, result: &Result<Vec<String>, String>, command: &String| match result {
+        Ok(subjects) => html! {
+            <div class="check ok">
+                <h3>{ format!("✓ {title}: verified") }</h3>
+                <ol start="0" class="chain">{ for subjects.iter().map(|sub| html! { <li class="mono">{ sub.clone() }</li> }) }</ol>
+                { mirrors(std::slice::from_ref(command)) }
+            </div>
+        },
+        Err(e) => html! {
+            <div class="check bad"><h3>{ format!("✗ {title}") }</h3><p>{ e.clone() }</p>{ mirrors(std::slice::from_ref(command)) }</div>
+        },
+    };
+    let labels = [
+        "client_b.key",
+        "client_b_to_client_c.csr",
+        "client_b_signed_by_client_c.crt",
+    ];
+    let matches = report.keys_match();
+    html! {
+        <div class="result verification-result">
+            <div class={classes!("check", if matches { "ok" } else { "bad" })}>
+                <h3>{ format!("{} Key, CSR and certificate hold the same public key", mark(matches)) }</h3>
+                <table class="hashes">
+                    <thead><tr><th scope="col">{"File"}</th><th scope="col">{"SHA-256 of the public key"}</th></tr></thead>
+                    <tbody>{ for labels.iter().zip(report.key_hashes.iter()).map(|(l, h)| html! { <tr><td class="mono">{ *l }</td><td class="mono">{ h.clone() }</td></tr> }) }</tbody>
+                </table>
+                if let Some(moduli) = &report.modulus_hashes {
+                    <table class="hashes">
+                        <thead><tr><th scope="col">{"File"}</th><th scope="col">{"SHA-256 of the RSA modulus line (the seed's check)"}</th></tr></thead>
+                        <tbody>{ for labels.iter().zip(moduli.iter()).map(|(l, h)| html! { <tr><td class="mono">{ *l }</td><td class="mono">{ h.clone() }</td></tr> }) }</tbody>
+                    </table>
+                }
+                { mirrors(&shown.key_hashes) }
+                if let Some(moduli) = &shown.modulus_hashes {
+                    { mirrors(moduli) }
+                }
+            </div>
+            { chain("Client B's certificate chains to Client C's root (clientAuth)", &report.client_chain, &shown.client_chain) }
+            { chain("Client C's server certificate chains to Client C's root (serverAuth)", &report.server_chain, &shown.server_chain) }
+            <div class={classes!("check", if report.valid_now { "ok" } else { "bad" })}>
+                <h3>{ format!("{} Client B's certificate is valid now", mark(report.valid_now)) }</h3>
+                <p class="mono">{ format!("notBefore={}", report.not_before) }<br/>{ format!("notAfter={}", report.not_after) }</p>
+                { mirrors(std::slice::from_ref(&shown.dates)) }
+            </div>
+        </div>
+    }
+}
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct CheckProps {
+    pub text: AttrValue,
+    pub error: Option<AttrValue>,
+    /// What the last check found.
+    pub check: Option<Shared<CertificateCheck>>,
+}
+
+impl CheckProps {
+    pub fn of(s: &AppState) -> Self {
+        CheckProps {
+            text: s.check_text.clone().into(),
+            error: error_of(s, state::CHECK_CERT_INPUT),
+            check: s.check.clone().map(Shared),
+        }
+    }
+}
+
+/// "Check a certificate": paste or upload one, see it decoded and tried against both CAs.
+#[function_component(CheckCertificate)]
+pub fn check_certificate(props: &CheckProps) -> Html {
+    let page = use_page();
+    let id = state::CHECK_CERT_INPUT;
+    let onclick = page.callback(|_| Action::CheckCertificate { now: unix_now() });
+    html! {
+        <details class="import" id="check-certificate">
+            <summary>{"Check a certificate made elsewhere"}</summary>
+            <Field {id} label="Certificate (PEM)" kind={FieldKind::Lines(4)} action={FieldAction::CheckText}
+                value={props.text.clone()} error={props.error.clone()} upload="a certificate file" />
+            <button type="button" {onclick}>{"Decode and verify"}</button>
+            if let Some(check) = &props.check {
+                <CheckResult check={check.clone()} />
+            }
+        </details>
+    }
+}
+
+#[derive(Properties, Clone, PartialEq)]
+struct CheckResultProps {
+    check: Shared<CertificateCheck>,
+}
+
+/// A checked certificate: decoded, then judged for each CA and each TLS role.
+#[function_component(CheckResult)]
+fn check_result(props: &CheckResultProps) -> Html {
+    let check = &props.check;
+    let view = &check.view;
+    html! {
+        <div class="cert checked">
+            <h3>{ view.subject.clone() }</h3>
+            <dl>
+                <dt>{"Issuer"}</dt><dd>{ view.issuer.clone() }</dd>
+                <dt>{"Validity"}</dt><dd>{ format!("{} → {}", view.not_before, view.not_after) }</dd>
+                <dt>{"Public key"}</dt><dd>{ view.public_key.clone() }</dd>
+            </dl>
+            <ul class="extensions">
+                { for view.extensions.iter().map(|e| html! { <li>{ format!("{}{}: {}", e.name, if e.critical { " (critical)" } else { "" }, e.value) }</li> }) }
+            </ul>
+            { for check.chains.iter().map(|c| html! {
+                <div class="check-ca">
+                    <h4>{ format!("Against {}", c.ca) }</h4>
+                    { verdicts("client", &c.client_auth) }
+                    { verdicts("server", &c.server_auth) }
+                </div>
+            }) }
+        </div>
+    }
+}
+
+/// One role judged twice: by webpki, as rustls checks a peer, and by `openssl verify`, as
+/// nginx and curl do. Where only one of them accepts it, a note says why.
+fn verdicts(role: &str, v: &Verdicts) -> Html {
+    let purpose = crate::pki::openssl_verdict::purpose(v.usage);
+    let webpki = match &v.webpki {
+        Ok(chain) => html! {
+            <p>{ format!("webpki (rustls): ✓ verifies ({} certificates up to the root)", chain.len()) }</p>
+        },
+        Err(e) => html! {
+            <p>
+                { format!("webpki (rustls): ✗ {e}") }
+                <small class="rustls-name">{"webpki: "}<code>{ e.webpki_name.clone() }</code></small>
+            </p>
+        },
+    };
+    let openssl = match (v.openssl.first(), &v.openssl.unjudged) {
+        (None, Some(why)) => html! {
+            <p>{ format!("openssl verify -purpose {purpose}: ") }<span class="muted">{ format!("this page cannot tell: {why}") }</span></p>
+        },
+        _ => html! {
+            <p>{ format!("openssl verify -purpose {purpose}: ") }<code class="mono">{ v.openssl.line() }</code></p>
+        },
+    };
+    html! {
+        <div class="check-purpose">
+            <h5>{ format!("For {role} authentication") }</h5>
+            { webpki }
+            { openssl }
+            if let Some(note) = &v.disagreement {
+                <p class="check bad disagree" role="note"><strong>{"⚠ They disagree. "}</strong>{ note.clone() }</p>
+            }
+        </div>
+    }
+}
