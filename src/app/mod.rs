@@ -9,10 +9,7 @@ pub mod browser;
 #[cfg(target_arch = "wasm32")]
 mod components;
 #[cfg(target_arch = "wasm32")]
-mod view;
-
-#[cfg(target_arch = "wasm32")]
-pub use view::App;
+pub use components::app::App;
 
 /// Mounts the app and turns a panic into a visible, recoverable notice instead of a dead page.
 #[cfg(target_arch = "wasm32")]

@@ -2,6 +2,7 @@
 //! (`page::Page`), so their props hold only what they show, and compare cheaply: a component
 //! re-renders when what it shows changes, not when anything on the page does.
 
+pub mod app;
 pub mod commands;
 pub mod controls;
 pub mod elapsed;

@@ -1,18 +1,18 @@
 //! The app: its state, the background work that follows it (key files, PKCS#12 files,
 //! saving), and the page's sections, each a component over the props it needs.
 
-use super::browser;
-use super::components::commands::{Elsewhere, ElsewhereProps};
-use super::components::controls::{Controls, ControlsProps};
-use super::components::handshake::Runs;
-use super::components::lab::{Lab, LabProps};
-use super::components::navigator::{nav_steps, RunSummaryProps, StepNav};
-use super::components::page::Page;
-use super::components::shared::Shared;
-use super::components::shown::Shown;
-use super::components::step::{Step, StepProps};
-use super::components::verification::{CheckCertificate, CheckProps, Verification};
-use super::state::{self, Action, AppState};
+use super::commands::{Elsewhere, ElsewhereProps};
+use super::controls::{Controls, ControlsProps};
+use super::handshake::Runs;
+use super::lab::{Lab, LabProps};
+use super::navigator::{nav_steps, RunSummaryProps, StepNav};
+use super::page::Page;
+use super::shared::Shared;
+use super::shown::Shown;
+use super::step::{Step, StepProps};
+use super::verification::{CheckCertificate, CheckProps, Verification};
+use crate::app::browser;
+use crate::app::state::{self, Action, AppState};
 use crate::clock::unix_now;
 use crate::workshop::{ArtifactKind, Party, StepId};
 use std::cell::Cell;
