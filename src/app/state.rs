@@ -242,7 +242,10 @@ pub fn input_id(field: pki::InputField, party: Option<Party>) -> Option<String> 
     match field {
         pki::InputField::Days => party.map(days_input),
         pki::InputField::Sans => Some(SANS_INPUT.to_string()),
-        pki::InputField::Passphrase | pki::InputField::Lab | pki::InputField::Run => None,
+        pki::InputField::Passphrase
+        | pki::InputField::Lab
+        | pki::InputField::Run
+        | pki::InputField::Revocation => None,
         subject => pki::name::SUBJECT_FIELDS
             .iter()
             .find(|f| f.input == subject)

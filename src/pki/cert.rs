@@ -4,7 +4,7 @@ use super::{pem, profile::Profile, Csr, InputField, PkiError, PrivateKey, San, S
 use rcgen::{CertificateParams, CustomExtension, IsCa, KeyIdMethod, PublicKeyData};
 use sha1::{Digest, Sha1};
 
-const SECONDS_PER_DAY: i64 = 86_400;
+pub(crate) const SECONDS_PER_DAY: i64 = 86_400;
 /// The longest validity we sign: far beyond the seed's 3650 days, short of year 9999.
 pub const MAX_DAYS: u32 = 36_500;
 
@@ -49,6 +49,14 @@ impl Certificate {
 
     pub fn der(&self) -> &[u8] {
         &self.der
+    }
+
+    /// The serial number, big-endian, without the sign byte DER may add.
+    pub fn serial(&self) -> Vec<u8> {
+        use der::Decode;
+        x509_cert::Certificate::from_der(&self.der)
+            .map(|c| super::crl::trim_sign(c.tbs_certificate().serial_number().as_bytes()))
+            .unwrap_or_default()
     }
 
     pub fn to_pem(&self) -> String {

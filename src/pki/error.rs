@@ -20,6 +20,8 @@ pub enum InputField {
     Lab,
     /// A run of the steps: one is missing, or the work came back unreadable.
     Run,
+    /// Revoking B's certificate or publishing C's CRLs.
+    Revocation,
 }
 
 /// Everything the PKI core can refuse, each with a message fit to show by the input that caused it.

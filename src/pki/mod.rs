@@ -1,6 +1,7 @@
 //! The PKI core: keys, names, CSRs, certificates and their inspection. No DOM, no clock reads.
 
 pub mod cert;
+pub mod crl;
 pub mod csr;
 mod error;
 pub mod inspect;
@@ -16,6 +17,7 @@ pub mod verdicts;
 pub mod verify;
 
 pub use cert::{Certificate, Template};
+pub use crl::Crl;
 pub use csr::Csr;
 pub use error::{InputField, PkiError};
 pub use keys::{KeyAlgorithm, PrivateKey};

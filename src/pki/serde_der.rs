@@ -1,7 +1,7 @@
 //! Certificates, CSRs and keys cross to a worker as their DER bytes, and are parsed and
 //! checked again on the way in, as if they had been pasted.
 
-use super::{Certificate, Csr, PrivateKey};
+use super::{Certificate, Crl, Csr, PrivateKey};
 use serde::{de::Error, Deserialize, Deserializer, Serialize, Serializer};
 use serde_bytes::{ByteBuf, Bytes};
 
@@ -15,6 +15,19 @@ impl<'de> Deserialize<'de> for Certificate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let der = ByteBuf::deserialize(deserializer)?;
         Certificate::from_der(der.into_vec()).map_err(D::Error::custom)
+    }
+}
+
+impl Serialize for Crl {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Bytes::new(self.der()).serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Crl {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let der = ByteBuf::deserialize(deserializer)?;
+        Crl::from_der(der.into_vec()).map_err(D::Error::custom)
     }
 }
 

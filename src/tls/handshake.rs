@@ -5,8 +5,10 @@ use super::keylog::{Collector, SessionKeys};
 use super::refusal::Refusal;
 use super::trace::{Record, RecordReader};
 use super::types::{Direction, TlsVersion};
-use crate::pki::{Certificate, PrivateKey};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
+use crate::pki::{Certificate, Crl, PrivateKey};
+use rustls::pki_types::{
+    CertificateDer, CertificateRevocationListDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName,
+};
 use rustls::server::WebPkiClientVerifier;
 use rustls::sign::{CertifiedKey, SingleCertAndKey};
 use rustls::{
@@ -22,6 +24,21 @@ pub struct ServerSide {
     pub chain: Vec<Certificate>,
     pub key: PrivateKey,
     pub trusted_client_cas: Vec<Certificate>,
+    /// Whether C checks the client's certificate against CRLs, and with which.
+    #[serde(default)]
+    pub revocation: Option<RevocationCheck>,
+}
+
+/// How C checks revocation with the CRLs it holds, as `s_server -crl_check` (the client's own
+/// certificate) or `-crl_check_all` (every certificate of its chain) with `-CRL` does.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RevocationCheck {
+    pub crls: Vec<Crl>,
+    pub whole_chain: bool,
+    /// Accept a certificate no CRL speaks for; openssl refuses it ("unable to get certificate CRL").
+    pub allow_unknown: bool,
+    /// Refuse a CRL past its nextUpdate, as openssl does ("CRL has expired").
+    pub enforce_expiry: bool,
 }
 
 /// Client B: the identity it presents (if any), the CAs it trusts (`s_client -CAfile`) and the
@@ -396,12 +413,30 @@ fn server_connection(
     server: &ServerSide,
     version: TlsVersion,
 ) -> Result<ServerConnection, rustls::Error> {
-    let verifier = WebPkiClientVerifier::builder_with_provider(
+    let mut builder = WebPkiClientVerifier::builder_with_provider(
         Arc::new(roots(&server.trusted_client_cas)?),
         provider(),
-    )
-    .build()
-    .map_err(|e| rustls::Error::General(e.to_string()))?;
+    );
+    if let Some(check) = &server.revocation {
+        builder = builder.with_crls(
+            check
+                .crls
+                .iter()
+                .map(|crl| CertificateRevocationListDer::from(crl.der().to_vec())),
+        );
+        if !check.whole_chain {
+            builder = builder.only_check_end_entity_revocation();
+        }
+        if check.allow_unknown {
+            builder = builder.allow_unknown_revocation_status();
+        }
+        if check.enforce_expiry {
+            builder = builder.enforce_revocation_expiration();
+        }
+    }
+    let verifier = builder
+        .build()
+        .map_err(|e| rustls::Error::General(e.to_string()))?;
     let config = ServerConfig::builder_with_provider(provider())
         .with_protocol_versions(versions(version))?
         .with_client_cert_verifier(verifier)

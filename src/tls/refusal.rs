@@ -27,6 +27,10 @@ pub enum RefusalKind {
     /// A signature did not verify with the public key it should match.
     BadSignature,
     Revoked,
+    /// Revocation is checked and no CRL speaks for a certificate of the chain.
+    RevocationUnknown,
+    /// Revocation is checked and the CRL that speaks for a certificate is past its nextUpdate.
+    CrlExpired,
     /// The private key does not belong to the certificate it is paired with.
     KeyMismatch,
     /// The peer's fatal alert, received by this side after the peer refused.
@@ -104,7 +108,15 @@ impl Refusal {
             RefusalKind::BadSignature => format!(
                 "A signature from {peer_party} does not verify with the key it should match: its handshake signature (CertificateVerify; ServerKeyExchange for a TLS 1.2 server), made with a private key that is not its certificate's, or a signature in its chain."
             ),
-            RefusalKind::Revoked => format!("{peer} is revoked."),
+            RefusalKind::Revoked => format!(
+                "{peer} is revoked: its serial number is on a CRL, signed by its issuer, that {refuser} checks."
+            ),
+            RefusalKind::RevocationUnknown => format!(
+                "{refuser} checks revocation, and no CRL it holds speaks for {peer} or a CA in its chain, so its revocation status is unknown."
+            ),
+            RefusalKind::CrlExpired => format!(
+                "{refuser} checks revocation, and the CRL for {peer} is past its nextUpdate: an expired CRL cannot vouch for any certificate, good ones included."
+            ),
             RefusalKind::KeyMismatch => "The private key does not match the public key in the certificate it is paired with, so the connection never starts.".into(),
             RefusalKind::AlertReceived(code) => format!(
                 "{refuser} received a fatal alert from {peer_party}: {} ({code}).",
@@ -127,6 +139,7 @@ impl Refusal {
             RefusalKind::NameMismatch => 42,
             RefusalKind::BadSignature => 51,
             RefusalKind::Revoked => 44,
+            RefusalKind::RevocationUnknown | RefusalKind::CrlExpired => 48,
             RefusalKind::KeyMismatch | RefusalKind::AlertReceived(_) | RefusalKind::Other(_) => {
                 return None
             }
@@ -147,6 +160,8 @@ impl Refusal {
             RefusalKind::NameMismatch => "name-mismatch",
             RefusalKind::BadSignature => "bad-signature",
             RefusalKind::Revoked => "revoked",
+            RefusalKind::RevocationUnknown => "revocation-unknown",
+            RefusalKind::CrlExpired => "crl-expired",
             RefusalKind::KeyMismatch => "key-mismatch",
             RefusalKind::AlertReceived(_) => "alert-received",
             RefusalKind::Other(_) => "other",
@@ -167,6 +182,8 @@ impl Refusal {
             "name-mismatch" => RefusalKind::NameMismatch,
             "bad-signature" => RefusalKind::BadSignature,
             "revoked" => RefusalKind::Revoked,
+            "revocation-unknown" => RefusalKind::RevocationUnknown,
+            "crl-expired" => RefusalKind::CrlExpired,
             "key-mismatch" => RefusalKind::KeyMismatch,
             "alert-received" => RefusalKind::AlertReceived(detail.parse().ok()?),
             "other" => RefusalKind::Other(detail.to_string()),
@@ -241,6 +258,10 @@ fn classify_certificate(error: &CertificateError) -> (RefusalKind, String) {
         E::NotValidForName | E::NotValidForNameContext { .. } => RefusalKind::NameMismatch,
         E::BadSignature => RefusalKind::BadSignature,
         E::Revoked => RefusalKind::Revoked,
+        E::UnknownRevocationStatus => RefusalKind::RevocationUnknown,
+        E::ExpiredRevocationList | E::ExpiredRevocationListContext { .. } => {
+            RefusalKind::CrlExpired
+        }
         E::Other(other) => {
             let webpki = other.0.downcast_ref::<webpki::Error>();
             let kind = match webpki {

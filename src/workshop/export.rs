@@ -105,6 +105,14 @@ pub fn files_with(
             }
         }
     }
+    if let Some(published) = &workshop.revocation().published {
+        for (path, crl) in published.files() {
+            files.push(ExportFile {
+                path: path.to_string(),
+                contents: crl.to_pem(),
+            });
+        }
+    }
     files.push(ExportFile {
         path: "README.txt".into(),
         contents: readme(workshop, keys),

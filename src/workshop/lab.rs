@@ -453,6 +453,7 @@ pub fn setup(inputs: &LabInputs, scenario: LabScenario, now: u64) -> Result<Setu
         chain: with_c_intermediates(c_server.clone()),
         key: c_server_key.clone(),
         trusted_client_cas: c_chain.clone(),
+        revocation: None,
     };
     let b_client_key = || inputs.need_key(Party::BClient);
     // B's certificate from step 6, sent with C's intermediates, and B's key: the seed's run.

@@ -8,6 +8,7 @@ pub mod lab;
 mod model;
 pub mod protocol;
 pub mod reproduce;
+pub mod revocation;
 pub mod saved;
 mod saved_v1;
 mod steps;

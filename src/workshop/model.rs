@@ -85,6 +85,7 @@ pub struct Workshop {
     runs: BTreeMap<StepId, StepRun>,
     handshakes: Vec<(LabScenario, Outcome)>,
     generation: u64,
+    pub(super) revocation: super::revocation::Revocation,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -152,7 +153,7 @@ impl Workshop {
                     .any(|(d, g)| d == dep && Some(*g) == now)
                     && self.status(*dep) == StepStatus::Fresh
             });
-        if deps_unchanged && run.inputs == self.settings.inputs_of(step) {
+        if deps_unchanged && run.inputs == self.inputs_of(step) {
             StepStatus::Fresh
         } else {
             StepStatus::Stale
@@ -347,6 +348,18 @@ impl Workshop {
         pki::cert::sign_csr(csr, template, issuer_cert, issuer_key)
     }
 
+    /// What a step reads besides the steps it depends on: its settings, and for step 8 the
+    /// revocation state its server checks.
+    fn inputs_of(&self, step: StepId) -> String {
+        let settings = self.settings.inputs_of(step);
+        match step {
+            StepId::Handshake if self.settings.check_revocation => {
+                format!("{settings}|crl {}", self.revocation.fingerprint())
+            }
+            _ => settings,
+        }
+    }
+
     fn record_run(&mut self, step: StepId) {
         self.generation += 1;
         let consumed = step
@@ -359,7 +372,7 @@ impl Workshop {
             StepRun {
                 generation: self.generation,
                 consumed,
-                inputs: self.settings.inputs_of(step),
+                inputs: self.inputs_of(step),
             },
         );
     }
@@ -512,7 +525,9 @@ impl Workshop {
     pub fn connection(&self, scenario: LabScenario) -> Result<HandshakeJob, PkiError> {
         // Step 8's runs make no certificates, so the time they are made at does not matter.
         let setup = lab::setup(&LabInputs::of(self), scenario, crate::clock::unix_now())?;
-        Ok(setup.job())
+        let mut job = setup.job();
+        job.server.revocation = self.revocation_check();
+        Ok(job)
     }
 
     /// Bumped by every step run: what was made can only have changed when this did.

@@ -304,7 +304,7 @@ mod tests {
         }
     }
 
-    const FIELDS: [InputField; 11] = [
+    const FIELDS: [InputField; 12] = [
         InputField::Country,
         InputField::State,
         InputField::Locality,
@@ -316,6 +316,7 @@ mod tests {
         InputField::Passphrase,
         InputField::Lab,
         InputField::Run,
+        InputField::Revocation,
     ];
 
     #[test]

@@ -4,9 +4,11 @@
 
 use super::export::KeyProtection;
 use super::model::Workshop;
+use super::revocation::{Published, Revocation};
 use super::saved_v1;
 use super::steps::{Party, Settings, StepId};
-use crate::pki::{Certificate, Csr, KeyAlgorithm, PkiError, PrivateKey, San, Subject};
+use crate::pki::crl::Revoked;
+use crate::pki::{Certificate, Crl, Csr, KeyAlgorithm, PkiError, PrivateKey, San, Subject};
 use crate::tls::TlsVersion;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -29,6 +31,20 @@ struct Stored {
     keys_plain: bool,
     parties: BTreeMap<Party, StoredCert>,
     files: Vec<StoredFile>,
+    /// Absent in workshops saved before the revocation step.
+    #[serde(default)]
+    revocation: StoredRevocation,
+}
+
+/// The revocation step: its settings, what C revoked and the CRLs it last published.
+#[derive(Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct StoredRevocation {
+    check: bool,
+    crl_days: Option<u32>,
+    revoked: Vec<Revoked>,
+    /// The CRL number, then the issuing CA's CRL and the root's (with intermediates), as PEM.
+    published: Option<(u64, String, Option<String>)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -101,6 +117,18 @@ pub fn save(
             })
             .collect(),
         files,
+        revocation: StoredRevocation {
+            check: s.check_revocation,
+            crl_days: Some(s.crl_days),
+            revoked: workshop.revocation().revoked.clone(),
+            published: workshop.revocation().published.as_ref().map(|p| {
+                (
+                    p.number,
+                    p.issuing.to_pem(),
+                    p.root.as_ref().map(Crl::to_pem),
+                )
+            }),
+        },
     };
     // Strings, numbers, booleans and maps with string keys: JSON always takes them.
     serde_json::to_string(&stored).unwrap_or_default()
@@ -116,6 +144,7 @@ pub struct SavedFiles {
 /// What a saved text holds, before its keys are opened.
 pub struct Saved {
     pub settings: Settings,
+    pub revocation: Revocation,
     pub keys_encrypted: bool,
     keys: Vec<(Party, String)>,
     csrs: Vec<(Party, String)>,
@@ -145,8 +174,13 @@ impl Saved {
             use_intermediates: stored.use_intermediates,
             tls_version: stored.tls_version,
             server_sans: stored.sans,
+            check_revocation: stored.revocation.check,
             ..Settings::default()
         };
+        if let Some(days) = stored.revocation.crl_days {
+            crate::pki::cert::check_days(days).map_err(|_| bad("the CRL days"))?;
+            settings.crl_days = days;
+        }
         for (party, saved) in stored.parties {
             let cert = settings.cert_mut(party);
             cert.algorithm =
@@ -159,6 +193,20 @@ impl Saved {
             cert.subject = saved.subject;
         }
         let mut saved = Saved::new(settings, !stored.keys_plain);
+        saved.revocation = Revocation {
+            revoked: stored.revocation.revoked,
+            published: match stored.revocation.published {
+                Some((number, issuing, root)) => Some(Published {
+                    number,
+                    issuing: Crl::from_pem(&issuing).map_err(|_| bad("a CRL"))?,
+                    root: root
+                        .map(|pem| Crl::from_pem(&pem))
+                        .transpose()
+                        .map_err(|_| bad("a CRL"))?,
+                }),
+                None => None,
+            },
+        };
         for file in stored.files {
             saved.add(file.kind, file.owner, file.pem);
         }
@@ -168,6 +216,7 @@ impl Saved {
     pub(super) fn new(settings: Settings, keys_encrypted: bool) -> Self {
         Saved {
             settings,
+            revocation: Revocation::default(),
             keys_encrypted,
             keys: Vec::new(),
             csrs: Vec::new(),
@@ -204,12 +253,10 @@ impl Saved {
         keys: BTreeMap<Party, PrivateKey>,
     ) -> Result<Workshop, PkiError> {
         let files = self.open_files(keys)?;
-        Ok(Workshop::restored(
-            self.settings.clone(),
-            files.keys,
-            files.csrs,
-            files.certs,
-        ))
+        let mut workshop =
+            Workshop::restored(self.settings.clone(), files.keys, files.csrs, files.certs);
+        workshop.revocation = self.revocation.clone();
+        Ok(workshop)
     }
 
     /// Decrypts the stored keys with `passphrase` (ignored for plain keys).

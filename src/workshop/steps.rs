@@ -164,6 +164,10 @@ pub struct Settings {
     pub c_server: CertSettings,
     pub server_sans: Vec<San>,
     pub tls_version: TlsVersion,
+    /// Step 8's server checks the client's certificate against C's CRLs (off, as in the seed).
+    pub check_revocation: bool,
+    /// nextUpdate of the CRLs C publishes, in days after thisUpdate.
+    pub crl_days: u32,
 }
 
 impl Default for Settings {
@@ -214,6 +218,8 @@ impl Default for Settings {
                 San::Ip([127, 0, 0, 1].into()),
             ],
             tls_version: TlsVersion::Tls13,
+            check_revocation: false,
+            crl_days: 7,
         }
     }
 }
@@ -295,9 +301,12 @@ impl Settings {
         match step {
             StepId::CSignsB => parts.push(format!("{}", self.b_client.days)),
             StepId::CServer => parts.push(format!("{:?}{:?}", self.c_server, self.server_sans)),
-            StepId::Handshake => {
-                parts.push(format!("{:?}{}", self.tls_version, self.server_name()))
-            }
+            StepId::Handshake => parts.push(format!(
+                "{:?}{}{}",
+                self.tls_version,
+                self.server_name(),
+                self.check_revocation
+            )),
             _ => {}
         }
         if let Some(party) = step.party() {
