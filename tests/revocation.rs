@@ -330,3 +330,61 @@ fn the_crls_go_into_the_tree_named_after_their_ca() {
         assert_eq!(files(&workshop), paths);
     }
 }
+
+#[test]
+fn the_decoded_crl_says_what_openssl_crl_text_says() {
+    let mut workshop = finished(Settings::default());
+    workshop
+        .revoke_b(Reason::KeyCompromise, unix_now())
+        .unwrap();
+    let published = workshop.revocation().published.clone().unwrap();
+    let dir = TempDir::new("crl-text");
+    dir.write("issuing.crl", published.issuing.to_pem().as_bytes());
+    let text = openssl_ok(
+        dir.path(),
+        &["crl", "-in", "issuing.crl", "-text", "-noout"],
+    );
+    let view = mtls_lab::pki::inspect::crl(&published.issuing).unwrap();
+    assert_eq!(view.version, 2);
+    assert!(
+        text.contains(&format!("Issuer: {}", view.issuer)),
+        "{}\n{text}",
+        view.issuer
+    );
+    assert!(
+        text.contains(&format!("Last Update: {}", view.last_update)),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "Next Update: {}",
+            view.next_update.clone().unwrap()
+        )),
+        "{text}"
+    );
+    assert!(text.contains(&format!(
+        "Signature Algorithm: {}",
+        view.signature_algorithm
+    )));
+    for ext in &view.extensions {
+        assert!(text.contains(&ext.name), "{} in\n{text}", ext.name);
+        assert!(text.contains(&ext.value), "{} in\n{text}", ext.value);
+    }
+    assert!(view
+        .extensions
+        .iter()
+        .any(|e| e.name == "X509v3 CRL Number" && e.value == "1"));
+    let [entry] = &view.revoked[..] else {
+        panic!("one revoked certificate: {view:?}");
+    };
+    assert!(
+        text.contains(&format!("Serial Number: {}", entry.serial)),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("Revocation Date: {}", entry.revocation_date)),
+        "{text}"
+    );
+    assert_eq!(entry.reason.as_deref(), Some("Key Compromise"));
+    assert!(text.contains("Key Compromise"), "{text}");
+}

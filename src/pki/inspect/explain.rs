@@ -31,6 +31,12 @@ pub(super) fn explain(oid: &str, critical: bool, value: &[u8]) -> Vec<String> {
             ]
         }),
         "2.5.29.35" => AuthorityKeyIdentifier::from_der(value).map(|aki| explain_aki(&aki)),
+        "2.5.29.20" => der::asn1::Int::from_der(value).map(|_| {
+            vec![
+                "CRL number: grows with each CRL this CA publishes, so a verifier holding two                  can tell which is newer (RFC 5280 5.2.3)."
+                    .to_string(),
+            ]
+        }),
         _ => {
             let mut lines = vec![format!(
                 "This page does not recognise this extension (OID {oid}), so it shows the raw bytes."

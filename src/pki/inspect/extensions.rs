@@ -59,6 +59,10 @@ pub(super) fn extension_view(oid: &str, critical: bool, value: &[u8]) -> Extensi
                     .join(", ")
             }),
         ),
+        "2.5.29.20" => (
+            "X509v3 CRL Number",
+            der::asn1::Int::from_der(value).map(|n| crl_number_text(n.as_bytes())),
+        ),
         _ => ("", Ok(String::new())),
     };
     let explanation = explain(oid, critical, value);
@@ -138,5 +142,18 @@ fn general_name_text(name: &GeneralName) -> String {
         GeneralName::Rfc822Name(mail) => format!("email:{}", mail.as_str()),
         GeneralName::UniformResourceIdentifier(uri) => format!("URI:{}", uri.as_str()),
         _ => "othername".into(),
+    }
+}
+
+/// openssl prints a CRL number in decimal while it fits 64 bits, else in hex.
+fn crl_number_text(bytes: &[u8]) -> String {
+    let trimmed = crate::pki::crl::trim_sign(bytes);
+    if trimmed.len() <= 8 {
+        trimmed
+            .iter()
+            .fold(0u64, |n, b| (n << 8) | u64::from(*b))
+            .to_string()
+    } else {
+        hex_colon(&trimmed)
     }
 }

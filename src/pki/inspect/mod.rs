@@ -1,11 +1,13 @@
 //! A decoded view of certificates and CSRs, with the fields and names `openssl x509 -text` uses.
 
 mod chain;
+mod crl;
 mod explain;
 mod extensions;
 mod text;
 
 pub use chain::{chain_file, ChainEntry, ChainFileView, IssuerMatch, CHAIN_ORDER_NOTE};
+pub use crl::{crl, CrlView, RevokedView};
 pub use text::{hex_colon, name_text, openssl_date, public_key_text};
 
 use super::{Certificate, Csr, PkiError};
