@@ -557,11 +557,33 @@ fn run_shown_commands(settings: &Settings, tag: &str) {
             ));
         }
     }
+    // Then C revokes B; the last block is a server, run by tests/revocation_commands.rs.
+    let revocation = commands::revocation(settings);
+    let mut refusals = Vec::new();
+    for block in &revocation[..revocation.len() - 1] {
+        // A check that refuses B exits non-zero: what it prints is tested instead.
+        let (before, after) = match &block.expect {
+            Some(expect) => {
+                refusals.extend(expect.client_prints.iter().cloned());
+                ("set +e\n", "\nset -e")
+            }
+            None => ("", ""),
+        };
+        script.push_str(&format!(
+            "\n# --- revocation: {}\n{before}{}{after}\n[ \"$PWD\" = \"$WORKSHOP\" ] || {{ echo \"left in $PWD\"; exit 1; }}\n",
+            block.title,
+            block.script
+        ));
+    }
     let script = format!("WORKSHOP=\"$PWD\"\n{script}");
     let output = bash(dir.path(), &script, &format!("{PASSPHRASE}\n"));
     assert!(output.status.success(), "{script}\n{}", text(&output));
     let shown = text(&output);
     assert!(shown.contains("verify OK"), "{shown}");
+    assert!(!refusals.is_empty());
+    for refusal in &refusals {
+        assert!(shown.contains(refusal.as_str()), "{refusal}\n{shown}");
+    }
     assert_same_tree(settings, dir.path());
     assert_step8_with_openssl(settings, dir.path());
 }
