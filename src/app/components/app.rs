@@ -131,6 +131,7 @@ pub fn app() -> Html {
     let state = use_reducer(|| AppState::from_saved(browser::load_saved(), unix_now()));
     // Bumped by every new export task, so an older one stops between keys.
     let export_epoch = use_memo((), |_| Rc::new(Cell::new(0u64)));
+    // Set by Cancel, so the run stops between its pieces of work.
     let cancelled = use_memo((), |_| Cell::new(0u64));
     let p12_epoch = use_memo((), |_| Rc::new(Cell::new(0u64)));
     {

@@ -4,6 +4,7 @@
 use super::handshake::{Handshakes, Runs};
 use super::shown::{Products, Shown};
 use crate::app::browser;
+use crate::app::state::P12File;
 use crate::pki::{inspect, pkcs12::Flavour};
 use crate::workshop::{export, ArtifactKind, ArtifactSpec, Party, StepId, Workshop};
 use yew::prelude::*;
@@ -16,31 +17,48 @@ pub struct StepResultProps {
     pub runs: Runs,
 }
 
-/// The decoded files change only with the products, the downloads also with the files made
-/// from them: each part is its own component, so a new key file or passphrase redraws only
-/// the downloads.
+/// The decoded files change only with the products, the downloads also with the step's own
+/// key file, the PKCS#12 links with theirs: each part is its own component, so a key file
+/// landing redraws only the list it is in.
 #[function_component(StepResult)]
 pub fn step_result(props: &StepResultProps) -> Html {
     let (step, shown) = (props.step, &props.shown);
     if step == StepId::Handshake {
         return html! { <Handshakes runs={props.runs.clone()} /> };
     }
-    if shown.workshop().artifacts(step).is_empty() {
+    let artifacts = shown.workshop().artifacts(step);
+    if artifacts.is_empty() {
         return html! {};
     }
     let products = shown.products.clone();
+    let keys: KeyPems = artifacts
+        .iter()
+        .filter_map(|spec| match spec.kind {
+            ArtifactKind::Key(party) => Some((spec.path, key_pem(shown, spec.path, party))),
+            _ => None,
+        })
+        .collect();
     html! {
         <div class="result">
             <Decoded {step} products={products.clone()} />
             <h3>{"Files"}</h3>
             <ul class="downloads">
-                <Downloads {step} shown={shown.clone()} />
+                <Downloads {step} products={products.clone()} {keys} />
             </ul>
             if step == StepId::CSignsB {
                 <ChainFile {products} />
-                <Pkcs12Links shown={shown.clone()} />
+                <Pkcs12Links ..Pkcs12Props::of(shown) />
             }
         </div>
+    }
+}
+
+/// A key's file, or why it is not ready.
+fn key_pem(shown: &Shown, path: &str, party: Party) -> Result<AttrValue, &'static str> {
+    match shown.key_file(path, party) {
+        Some(file) => Ok(file.pem.clone().into()),
+        None if shown.protection.check().is_err() => Err("needs a valid key passphrase"),
+        None => Err("encrypting…"),
     }
 }
 
@@ -70,30 +88,50 @@ fn decoded(props: &DecodedProps) -> Html {
     }
 }
 
+/// A step's key files by path, or why each is not ready.
+type KeyPems = Vec<(&'static str, Result<AttrValue, &'static str>)>;
+
 #[derive(Properties, Clone, PartialEq)]
 struct DownloadsProps {
     step: StepId,
-    shown: Shown,
+    products: Products,
+    keys: KeyPems,
 }
 
 /// Each of the step's files, as a download.
 #[function_component(Downloads)]
 fn downloads(props: &DownloadsProps) -> Html {
-    let shown = &props.shown;
+    let workshop = &props.products.workshop;
     html! {
-        { for shown.workshop().artifacts(props.step).iter().map(|spec| download_item(shown, spec)) }
+        { for workshop.artifacts(props.step).iter().map(|spec| download_item(workshop, &props.keys, spec)) }
     }
 }
 
 #[derive(Properties, Clone, PartialEq)]
-pub struct ShownProps {
-    pub shown: Shown,
+struct Pkcs12Props {
+    /// Each flavour's file, where one is ready for the workshop and passphrase.
+    files: Vec<(Flavour, Option<P12File>)>,
+    /// What is wrong with the passphrase, if anything.
+    passphrase_error: Option<AttrValue>,
+}
+
+impl Pkcs12Props {
+    fn of(shown: &Shown) -> Self {
+        Pkcs12Props {
+            files: [Flavour::Modern, Flavour::Legacy]
+                .into_iter()
+                .map(|flavour| (flavour, shown.p12_file(flavour).cloned()))
+                .collect(),
+            passphrase_error: crate::pki::keys::check_passphrase(shown.passphrase())
+                .err()
+                .map(|e| e.to_string().into()),
+        }
+    }
 }
 
 /// Client B's key, certificate and chain in one PKCS#12 file, under the key passphrase.
 #[function_component(Pkcs12Links)]
-fn pkcs12_links(props: &ShownProps) -> Html {
-    let shown = &props.shown;
+fn pkcs12_links(props: &Pkcs12Props) -> Html {
     let flavours = [
         (
             Flavour::Modern,
@@ -106,15 +144,17 @@ fn pkcs12_links(props: &ShownProps) -> Html {
     ];
     let links = flavours.iter().map(|(flavour, what)| {
         let name = flavour.file_name("client_b");
-        match shown.p12_file(*flavour) {
+        let file = props
+            .files
+            .iter()
+            .find(|(f, _)| f == flavour)
+            .and_then(|(_, file)| file.as_ref());
+        match file {
             Some(file) => html! {
                 <li><a class="download-p12" href={browser::data_url("application/x-pkcs12", &file.bytes)} download={name.clone()}>{ format!("Download {name}") }</a>{ format!(" ({what})") }</li>
             },
             None => {
-                let why = match crate::pki::keys::check_passphrase(shown.passphrase()) {
-                    Err(e) => e.to_string(),
-                    Ok(()) => "preparing…".to_string(),
-                };
+                let why = props.passphrase_error.as_deref().unwrap_or("preparing…");
                 html! { <li class="muted">{ format!("{name}: {why}") }</li> }
             }
         }
@@ -234,20 +274,15 @@ fn chain_file(props: &ChainFileProps) -> Html {
     }
 }
 
-fn download_item(shown: &Shown, spec: &ArtifactSpec) -> Html {
-    let workshop = shown.workshop();
+fn download_item(workshop: &Workshop, keys: &KeyPems, spec: &ArtifactSpec) -> Html {
     let name = spec.file_name();
     let contents = match spec.kind {
-        ArtifactKind::Key(party) => match shown.key_file(spec.path, party) {
-            Some(file) => Some(file.pem.clone()),
-            None => {
-                let why = if shown.protection.check().is_err() {
-                    "needs a valid key passphrase"
-                } else {
-                    "encrypting…"
-                };
+        ArtifactKind::Key(_) => match keys.iter().find(|(path, _)| *path == spec.path) {
+            Some((_, Ok(pem))) => Some(pem.to_string()),
+            Some((_, Err(why))) => {
                 return html! { <li><span class="path">{ spec.path }</span>{" "}<span class="muted">{ format!("{name}: {why}") }</span></li> };
             }
+            None => None,
         },
         kind => workshop.public_pem(kind),
     };
@@ -277,9 +312,14 @@ fn download_item(shown: &Shown, spec: &ArtifactSpec) -> Html {
     }
 }
 
+#[derive(Properties, Clone, PartialEq)]
+pub struct ZipLinkProps {
+    pub shown: Shown,
+}
+
 /// Every file in one archive, laid out as the seed's folders.
 #[function_component(ZipLink)]
-pub fn zip_link(props: &ShownProps) -> Html {
+pub fn zip_link(props: &ZipLinkProps) -> Html {
     let shown = &props.shown;
     let workshop = shown.workshop();
     if workshop.artifacts(StepId::CRoot).is_empty() {
