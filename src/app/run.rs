@@ -2,7 +2,9 @@
 //! a sequence of typed requests to [`Services`] and of [`Action`]s for the state; nothing here
 //! touches the DOM, so the order, cancellation and failures are tested natively.
 
+use super::revocation::RevocationAction;
 use super::state::{Action, AppState, JudgedRun, Made};
+use crate::pki::crl::Reason;
 use crate::pki::{KeyAlgorithm, PrivateKey};
 use crate::tls::{HandshakeJob, Outcome};
 use crate::workshop::job::{StepJob, StepProducts};
@@ -12,6 +14,7 @@ use crate::workshop::saved::Saved;
 use crate::workshop::{Party, StepId, Workshop};
 use std::cell::Cell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// Where a new key was made, for the progress line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -359,6 +362,53 @@ pub async fn run_lab<S: Services>(
         });
     }
     dispatch(Action::LabDone { generation });
+}
+
+/// What the revocation step asks C to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RevocationChange {
+    Revoke(Reason),
+    Publish,
+}
+
+/// Revokes B or publishes C's CRLs (signatures of milliseconds, even with RSA), then runs
+/// step 8 again when it has run, so its verdict says what C now decides.
+pub async fn change_revocation<S: Services>(
+    services: &S,
+    dispatch: &dyn Fn(Action),
+    state: &AppState,
+    change: RevocationChange,
+    cancelled: &CancelledRun,
+) {
+    if state.busy.is_some() {
+        return;
+    }
+    let mut workshop = (*state.workshop).clone();
+    let now = services.unix_now();
+    let done = match change {
+        RevocationChange::Revoke(reason) => workshop.revoke_b(reason, now),
+        RevocationChange::Publish => workshop.publish_crls(now),
+    };
+    if let Err(e) = done {
+        return dispatch(Action::Revocation(RevocationAction::Refused(e.into())));
+    }
+    let rerun = !workshop.handshakes().is_empty();
+    let workshop = Rc::new(workshop);
+    dispatch(Action::Revocation(RevocationAction::Changed(
+        workshop.clone(),
+    )));
+    if rerun {
+        let mut next = state.clone();
+        next.workshop = workshop;
+        run_steps(
+            services,
+            dispatch,
+            &next,
+            vec![StepId::Handshake],
+            cancelled,
+        )
+        .await;
+    }
 }
 
 #[cfg(test)]

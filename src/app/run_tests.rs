@@ -451,3 +451,64 @@ fn the_lab_waits_while_a_run_is_under_way() {
     assert!(fake.log.borrow().is_empty());
     assert!(fake.requests.borrow().is_empty());
 }
+
+#[test]
+fn revoking_b_runs_step_8_again_and_c_refuses_it() {
+    use crate::app::revocation::RevocationAction;
+    use crate::pki::crl::Reason;
+    let (_, done) = run_all(&Fake::default(), AppState::default());
+    let checking = done.apply(Action::Revocation(RevocationAction::SetCheck(true)));
+    let fake = Fake::default();
+    let send = |action| fake.log.borrow_mut().push(action);
+    let change = RevocationChange::Revoke(Reason::KeyCompromise);
+    block_on(change_revocation(
+        &fake,
+        &send,
+        &checking,
+        change,
+        &fake.cancelled,
+    ));
+    let (actions, after) = settle(&fake.log, checking);
+    assert_eq!(kinds(&actions), ["other", "begin", "commit 1", "finish"]);
+    let names: Vec<String> = fake.requests.borrow().iter().map(|r| r.0.clone()).collect();
+    assert_eq!(names, ["handshake"; 3]);
+    assert!(after.workshop.b_is_revoked());
+    let failure = after.workshop.handshakes()[0]
+        .1
+        .result
+        .as_ref()
+        .unwrap_err();
+    assert_eq!(
+        failure.error.kind,
+        crate::tls::refusal::RefusalKind::Revoked
+    );
+}
+
+#[test]
+fn revoking_before_step_6_is_refused_where_the_step_shows_it_and_changes_nothing() {
+    use crate::app::revocation::{RevocationAction, ERROR_ID};
+    use crate::pki::crl::Reason;
+    let state = AppState::default();
+    let fake = Fake::default();
+    let send = |action| fake.log.borrow_mut().push(action);
+    let change = RevocationChange::Revoke(Reason::Superseded);
+    block_on(change_revocation(
+        &fake,
+        &send,
+        &state,
+        change,
+        &fake.cancelled,
+    ));
+    let (actions, after) = settle(&fake.log, Rc::new(state));
+    assert!(matches!(
+        actions[..],
+        [Action::Revocation(RevocationAction::Refused(_))]
+    ));
+    assert!(
+        after.errors[ERROR_ID].contains("step 6"),
+        "{:?}",
+        after.errors
+    );
+    assert!(after.workshop.revocation().published.is_none());
+    assert!(fake.requests.borrow().is_empty());
+}

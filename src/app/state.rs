@@ -134,6 +134,8 @@ pub struct AppState {
     pub lab: Rc<LabState>,
     /// The saved keys are being opened in the worker.
     pub restoring: bool,
+    /// The reason the revocation step gives when C revokes B.
+    pub revoke_reason: crate::pki::crl::Reason,
 }
 
 impl Default for AppState {
@@ -164,12 +166,13 @@ impl Default for AppState {
             saved_note: String::new(),
             lab: Rc::default(),
             restoring: false,
+            revoke_reason: crate::pki::crl::Reason::KeyCompromise,
         }
     }
 }
 
 impl AppState {
-    fn settings_mut(&mut self) -> &mut Settings {
+    pub(super) fn settings_mut(&mut self) -> &mut Settings {
         &mut Rc::make_mut(&mut self.workshop).settings
     }
 
@@ -356,6 +359,8 @@ pub enum Action {
     Saved(String),
     /// Starts over with nothing (the caller has asked for confirmation and cleared storage).
     Reset,
+    /// The revocation step's settings, and what revoking or publishing made.
+    Revocation(super::revocation::RevocationAction),
 }
 
 impl AppState {
@@ -758,6 +763,7 @@ impl AppState {
             }
             Action::DiscardSaved => state.pending_restore = None,
             Action::Saved(note) => state.saved_note = note,
+            Action::Revocation(action) => super::revocation::apply(&mut state, action),
             Action::Reset => {
                 let fresh = AppState {
                     notice: Some("Started over: every key and certificate is gone from this page and this browser.".into()),

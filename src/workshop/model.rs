@@ -530,9 +530,14 @@ impl Workshop {
         Ok(job)
     }
 
-    /// Bumped by every step run: what was made can only have changed when this did.
+    /// Bumped by every step run and every CRL publication: what was made can only have
+    /// changed when this did.
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    pub(super) fn bump_generation(&mut self) {
+        self.generation += 1;
     }
 
     pub fn handshakes(&self) -> &[(LabScenario, Outcome)] {

@@ -134,6 +134,7 @@ impl Workshop {
             root,
         });
         self.revocation = revocation;
+        self.bump_generation();
         Ok(())
     }
 

@@ -7,6 +7,7 @@ use super::handshake::Runs;
 use super::lab::{Lab, LabProps};
 use super::navigator::{nav_steps, RunSummaryProps, StepNav};
 use super::page::Page;
+use super::revocation::{Revocation, RevocationProps};
 use super::shared::Shared;
 use super::shown::Shown;
 use super::step::{Step, StepProps};
@@ -188,6 +189,7 @@ pub fn app() -> Html {
             { concept() }
             <Controls ..ControlsProps::of(s, &shown, RunSummaryProps::of(s, &runs)) />
             { for StepId::ALL.iter().map(|step| html! { <Step key={step.id()} ..StepProps::of(s, *step, &shown, &runs) /> }) }
+            <Revocation ..RevocationProps::of(s, &shown.products) />
             <Lab ..LabProps::of(s) />
             <section class="verification" id="verification" aria-labelledby="verification-title">
                 <h2 id="verification-title">{"Verification"}</h2>

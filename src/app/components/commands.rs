@@ -32,7 +32,7 @@ impl CommandsProps {
     }
 }
 
-fn copied(s: &AppState) -> Option<AttrValue> {
+pub(super) fn copied(s: &AppState) -> Option<AttrValue> {
     s.copied.clone().map(AttrValue::from)
 }
 
@@ -49,7 +49,7 @@ pub fn commands_tab(props: &CommandsProps) -> Html {
 }
 
 /// Each block with its id: `{prefix}-{index}`.
-fn blocks<'a>(
+pub(super) fn blocks<'a>(
     blocks: &'a [CommandBlock],
     prefix: &'a str,
     copied: &'a Option<AttrValue>,

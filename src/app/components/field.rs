@@ -32,6 +32,7 @@ pub enum FieldAction {
     OwnKeyPassphrase,
     ExternalCsr,
     CheckText,
+    CrlDays,
 }
 
 impl FieldAction {
@@ -45,6 +46,9 @@ impl FieldAction {
             FieldAction::OwnKeyPassphrase => Action::SetOwnKeyPassphrase(text),
             FieldAction::ExternalCsr => Action::SetExternalCsr(text),
             FieldAction::CheckText => Action::SetCheckText(text),
+            FieldAction::CrlDays => {
+                Action::Revocation(crate::app::revocation::RevocationAction::SetCrlDays(text))
+            }
         }
     }
 

@@ -15,6 +15,7 @@ pub mod navigator;
 pub mod page;
 pub mod reproduce;
 pub mod results;
+pub mod revocation;
 pub mod run_detail;
 pub mod shared;
 pub mod shown;

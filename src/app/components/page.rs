@@ -93,6 +93,15 @@ impl Page {
             run::run_lab(&Browser, &send, &state, scenarios).await
         });
     }
+
+    /// Revokes B or publishes C's CRLs, then runs step 8 again; `run::change_revocation`
+    /// says how.
+    pub fn change_revocation(&self, change: run::RevocationChange) {
+        let (state, send, cancelled) = (self.now(), self.send(), self.cancelled.clone());
+        yew::platform::spawn_local(async move {
+            run::change_revocation(&Browser, &send, &state, change, &cancelled).await
+        });
+    }
 }
 
 /// The page's context, for a component inside the app.

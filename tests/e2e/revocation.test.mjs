@@ -1,0 +1,60 @@
+// The revocation step in the built app: C revokes B, step 8 shows C refusing B for it, the
+// zip's CRLs make openssl refuse B for the same reason, and a fresh step 6 passes again.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { tempDir, sh } from './harness.mjs';
+import { useSite } from './site.mjs';
+
+const PASSPHRASE = 'e2e passphrase';
+const shared = useSite();
+
+async function download(page, locator, dir) {
+  const [file] = await Promise.all([page.waitForEvent('download'), locator.click()]);
+  const target = path.join(dir, file.suggestedFilename());
+  await file.saveAs(target);
+  return { name: file.suggestedFilename(), target };
+}
+
+const goodVerdict = (page) => page.locator('#step-8 .scenario .verdict').first();
+
+test('revoking B makes C refuse it in step 8 and in openssl, and a fresh certificate passes', async () => {
+  const context = await shared.browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(shared.origin);
+  await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Run all steps' }).click();
+  await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 120000 });
+
+  // Checking with no CRL: the page says what rustls and openssl each do.
+  await page.getByLabel(/C checks revocation/).check();
+  await page.locator('#no-crl-note').waitFor();
+  assert.match(await page.locator('#no-crl-note').textContent(), /unable to get certificate CRL/);
+
+  await page.locator('#revoke-reason').selectOption('keyCompromise');
+  await page.locator('#revoke-b').click();
+  await page.locator('#revocation-status', { hasText: 'it is revoked' }).waitFor();
+  await goodVerdict(page).filter({ hasText: /revoked/ }).waitFor({ timeout: 60000 });
+  assert.match(await goodVerdict(page).textContent(), /^Handshake failed: Client C \(TLS server\) refused: .*revoked/);
+
+  const dir = await tempDir('revocation');
+  const zip = await download(page, page.getByRole('link', { name: /mtls-workshop\.zip/ }), dir);
+  sh(dir, `unzip -q ${zip.target}`);
+  const crls = sh(dir, 'find client_c_ca/crl -type f | sort').trim().split('\n');
+  assert.deepEqual(crls, ['client_c_ca/crl/client_c_intermediate_ca.crl', 'client_c_ca/crl/client_c_root_ca.crl']);
+  const verify = sh(dir, 'openssl verify -crl_check -CAfile client_c_ca/certs/client_c_ca_chain.crt -CRLfile client_c_ca/crl/client_c_intermediate_ca.crl client_c_ca/certs/client_b_signed_by_client_c.crt 2>&1 || true');
+  assert.match(verify, /error 23 at 0 depth lookup: certificate revoked/);
+
+  const der = await download(page, page.locator('a.download-der[download="client_c_intermediate_ca.crl.der"]'), dir);
+  assert.match(sh(dir, `openssl crl -inform DER -in ${der.target} -noout -text`), /Key Compromise/);
+
+  // Step 6 again: a new serial, not on the list; step 8 passes after it.
+  await page.locator('#step-6 button.generate').click();
+  await page.locator('#revocation-status', { hasText: 'not on C' }).waitFor({ timeout: 60000 });
+  await page.locator('#step-8 button.generate').click();
+  await goodVerdict(page).filter({ hasText: 'Handshake succeeded' }).waitFor({ timeout: 60000 });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
