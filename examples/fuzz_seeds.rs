@@ -51,6 +51,20 @@ fn main() {
                 cert.der(),
             );
         }
+        let mut revoked = workshop.clone();
+        revoked
+            .revoke_b(mtls_lab::pki::crl::Reason::KeyCompromise, unix_now())
+            .expect("revocation");
+        let published = revoked.revocation().published.clone().expect("CRLs");
+        for (i, crl) in published.crls().iter().enumerate() {
+            write(root, "crl", &format!("{tag}-{i}.der"), crl.der());
+            write(
+                root,
+                "crl",
+                &format!("{tag}-{i}.pem"),
+                crl.to_pem().as_bytes(),
+            );
+        }
         let csr = workshop.csr(Party::BClient).expect("csr");
         write(root, "csr", &format!("{tag}.der"), csr.der());
         write(root, "csr", &format!("{tag}.pem"), csr.to_pem().as_bytes());

@@ -186,11 +186,21 @@ pub fn form_inputs(data: &[u8]) {
     }
 }
 
+/// A CRL pasted or uploaded: DER, or PEM text, then everything the page reads from one.
+pub fn crl(data: &[u8]) {
+    let parsed = pki::Crl::from_der(data.to_vec())
+        .or_else(|_| pki::Crl::from_pem(&String::from_utf8_lossy(data)));
+    if let Ok(crl) = parsed {
+        let _ = inspect::crl(&crl);
+        let _ = crl.contents();
+    }
+}
+
 /// One fuzz target's entry point.
 pub type Harness = fn(&[u8]);
 
 /// Every target by name, for the regression replay.
-pub const TARGETS: [(&str, Harness); 7] = [
+pub const TARGETS: [(&str, Harness); 8] = [
     ("pem_import", pem_import),
     ("csr", csr),
     ("certificate", certificate),
@@ -198,4 +208,5 @@ pub const TARGETS: [(&str, Harness); 7] = [
     ("trace_records", trace_records),
     ("saved_workshop", saved_workshop),
     ("form_inputs", form_inputs),
+    ("crl", crl),
 ];
