@@ -690,26 +690,98 @@ fn nginx_and_curl_snippets_do_mutual_tls() {
     let settings = Settings::default();
     let (_, dir) = exported(settings.clone(), "nginx");
     let blocks = commands::snippets(&settings);
-    let pid_file = dir.path().join("nginx/nginx.pid");
-    let server = Server::on_free_port(
-        dir.path(),
-        |port| script_with_port(&blocks[0].script, port),
-        |_| pid_file.clone(),
-    );
+    let server = start_nginx(&dir, snippet(&blocks, "nginx as Client C"));
     let port = server.port;
-    let with_cert = bash(dir.path(), &script_with_port(&blocks[1].script, port), "");
+    let curl_b = snippet(&blocks, "curl as Client B");
+    let with_cert = bash(dir.path(), &script_with_port(&curl_b.script, port), "");
     assert!(
-        text(&with_cert).contains("Hello CN=client-b.local,OU=Client Services,O=Client B Organization,L=Paris,ST=Iles-De-France,C=FR"),
+        text(&with_cert).contains(&format!("Hello {B_DN}")),
         "{}\n{}",
         text(&with_cert),
         server.log()
     );
-    let without = bash(dir.path(), &script_with_port(&blocks[2].script, port), "");
+    let no_cert = snippet(&blocks, "curl without a client certificate");
+    let without = bash(dir.path(), &script_with_port(&no_cert.script, port), "");
     assert!(
         text(&without).contains("No required SSL certificate was sent"),
         "{}",
         text(&without)
     );
+}
+
+const B_DN: &str =
+    "CN=client-b.local,OU=Client Services,O=Client B Organization,L=Paris,ST=Iles-De-France,C=FR";
+
+fn snippet<'a>(blocks: &'a [commands::CommandBlock], title: &str) -> &'a commands::CommandBlock {
+    blocks
+        .iter()
+        .find(|b| b.title.starts_with(title))
+        .unwrap_or_else(|| panic!("no block titled {title:?}"))
+}
+
+fn start_nginx(dir: &TempDir, block: &commands::CommandBlock) -> Server {
+    let pid_file = dir.path().join("nginx/nginx.pid");
+    Server::on_free_port(
+        dir.path(),
+        |port| script_with_port(&block.script, port),
+        |_| pid_file.clone(),
+    )
+}
+
+/// With ssl_verify_client optional, nginx serves a client without a certificate and says so in
+/// $ssl_client_verify; a certificate that fails its check is still refused.
+#[test]
+fn nginx_with_optional_client_certificates_serves_a_client_without_one() {
+    let settings = Settings::default();
+    let (_, dir) = exported(settings.clone(), "nginx-optional");
+    let blocks = commands::snippets(&settings);
+    let server = start_nginx(
+        &dir,
+        snippet(&blocks, "nginx with ssl_verify_client optional"),
+    );
+    let port = server.port;
+    let curl = |script: &str| text(&bash(dir.path(), &script_with_port(script, port), ""));
+    let with_cert = curl(&snippet(&blocks, "curl as Client B").script);
+    assert!(
+        with_cert.contains(&format!("SUCCESS {B_DN}")),
+        "{with_cert}"
+    );
+    let without = curl(&snippet(&blocks, "curl without a client certificate").script);
+    assert!(without.lines().any(|l| l == "NONE "), "{without}");
+    // B's root as a client certificate: C does not trust it.
+    let name = settings.server_name();
+    let wrong = curl(&format!(
+        "curl --cert client_b_ca/certs/client_b_root_ca.crt --key client_b_ca/private/client_b_root_ca.key \\
+             --pass \"$KEY_PASSPHRASE\" --cacert client_b_cert/client_c_ca_chain.crt \\
+             --resolve {name}:8443:127.0.0.1 https://{name}:8443/"
+    ));
+    assert!(
+        wrong.contains("<title>400 The SSL certificate error</title>"),
+        "{wrong}"
+    );
+    // The note says two lines differ from the first block.
+    let optional = snippet(&blocks, "nginx with ssl_verify_client optional");
+    let first = snippet(&blocks, "nginx as Client C");
+    let differ: Vec<_> = optional
+        .script
+        .lines()
+        .zip(first.script.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(
+        optional.script.lines().count(),
+        first.script.lines().count()
+    );
+    assert_eq!(differ.len(), 2, "{differ:?}");
+    let note = optional.note.clone().unwrap();
+    for quoted in [
+        "NONE",
+        "SUCCESS",
+        "\"400 Bad Request\"",
+        "\"The SSL certificate error\"",
+    ] {
+        assert!(note.contains(quoted), "{quoted}: {note}");
+    }
 }
 
 /// Both PKCS#12 flavours open with openssl and hold the key, the certificate and C's chain.

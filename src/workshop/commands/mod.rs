@@ -7,7 +7,9 @@ use super::steps::{Party, Settings, StepId};
 use crate::pki::{profile, KeyAlgorithm, San, Subject};
 use crate::tls::TlsVersion;
 
+mod elsewhere;
 mod revocation;
+pub use elsewhere::{snippets, NGINX_CRL_PATH};
 pub use revocation::revocation;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -517,69 +519,6 @@ fn expect_wrong_certificate(version: TlsVersion) -> Expectation {
         client_prints: vec!["alert unknown ca".into(), "SSL alert number 48".into()],
         server_prints: vec!["verify error:num=18:self-signed certificate".into()],
     }
-}
-
-/// Using the files with other tools: nginx as Client C's mTLS server, curl as Client B.
-/// Run from the workshop root (where the zip was unpacked), with KEY_PASSPHRASE set.
-pub fn snippets(settings: &Settings) -> Vec<CommandBlock> {
-    let name = settings.server_name();
-    let fullchain_sources = if settings.use_intermediates {
-        "client_c_ca/certs/client_c_server.crt client_c_ca/certs/client_c_intermediate_ca.crt"
-    } else {
-        "client_c_ca/certs/client_c_server.crt"
-    };
-    vec![
-        block(
-            "nginx as Client C: require and verify client certificates (port 8443)",
-            vec![
-                "# nginx wants the server certificate and its intermediate in one file".into(),
-                format!("cat {fullchain_sources} > client_c_ca/certs/client_c_server_fullchain.crt"),
-                "# and reads the key's passphrase from a file".into(),
-                "(umask 077; printf '%s\\n' \"$KEY_PASSPHRASE\" > client_c_ca/private/passphrase.txt)".into(),
-                "mkdir -p nginx".into(),
-                "cat > nginx/mtls.conf <<EOF".into(),
-                "pid $PWD/nginx/nginx.pid;".into(),
-                "error_log $PWD/nginx/error.log;".into(),
-                "events {}".into(),
-                "http {".into(),
-                "    access_log $PWD/nginx/access.log;".into(),
-                "    server {".into(),
-                "        listen 8443 ssl;".into(),
-                format!("        server_name {name};"),
-                "        ssl_certificate        $PWD/client_c_ca/certs/client_c_server_fullchain.crt;".into(),
-                "        ssl_certificate_key    $PWD/client_c_ca/private/client_c_server.key;".into(),
-                "        ssl_password_file      $PWD/client_c_ca/private/passphrase.txt;".into(),
-                "        ssl_client_certificate $PWD/client_c_ca/certs/client_c_ca_chain.crt;".into(),
-                "        ssl_verify_client      on;".into(),
-                "        ssl_verify_depth       2;".into(),
-                "        location / {".into(),
-                "            default_type text/plain;".into(),
-                "            return 200 \"Hello \\$ssl_client_s_dn\\n\";".into(),
-                "        }".into(),
-                "    }".into(),
-                "}".into(),
-                "EOF".into(),
-                "nginx -c \"$PWD/nginx/mtls.conf\" -g 'daemon off;'".into(),
-            ],
-        ),
-        block(
-            "curl as Client B (in another terminal)",
-            inside(
-                "client_b_cert",
-                vec![
-                    "curl --cert client_b_signed_by_client_c.crt --key client_b.key --pass \"$KEY_PASSPHRASE\" \\".into(),
-                    "    --cacert client_c_ca_chain.crt \\".into(),
-                    format!("    --resolve {name}:8443:127.0.0.1 https://{name}:8443/"),
-                ],
-            ),
-        ),
-        block(
-            "curl without a client certificate (nginx answers 400)",
-            vec![format!(
-                "curl --cacert client_b_cert/client_c_ca_chain.crt --resolve {name}:8443:127.0.0.1 https://{name}:8443/"
-            )],
-        ),
-    ]
 }
 
 /// The openssl commands behind each check of the verification section, run from the workshop
