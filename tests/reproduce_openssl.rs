@@ -122,6 +122,12 @@ fn every_row_reproduces(settings: Settings) {
             "{outcome}"
         );
 
+        // Where C checks revocation, the bundle holds the CRLs s_server read.
+        if setup.server.revocation.is_some() {
+            assert!(folder.join(reproduce::CRLS_FILE).is_file(), "{context}");
+            assert!(outcome.contains("Revocation:"), "{outcome}");
+        }
+
         // OUTCOME.txt holds what the page showed for the row.
         assert!(outcome.contains(scenario.title()), "{outcome}");
         assert!(outcome.contains(setup.version.label()), "{outcome}");

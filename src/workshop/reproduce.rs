@@ -4,8 +4,8 @@
 
 use super::export::{self, ExportFile, KeyProtection};
 use super::lab::{LabRun, LabScenario, Setup};
-use crate::pki::{Certificate, PkiError, PrivateKey};
-use crate::tls::Side;
+use crate::pki::{Certificate, Crl, PkiError, PrivateKey};
+use crate::tls::{RevocationCheck, Side};
 
 /// The line s_client sends; s_server prints it only when the handshake succeeded.
 pub const LINE: &str = "hello-from-the-lab";
@@ -79,6 +79,27 @@ fn pems(certs: &[Certificate]) -> String {
     certs.iter().map(Certificate::to_pem).collect()
 }
 
+/// The CRLs C holds, as `crls.pem`.
+pub const CRLS_FILE: &str = "crls.pem";
+
+/// C's CAs then its CRLs, for `-CAfile` when C holds more than one CRL.
+pub const CAS_AND_CRLS_FILE: &str = "client-cas-crls.pem";
+
+/// What C checks revocation with, if it does.
+fn revocation(setup: &Setup) -> Option<&RevocationCheck> {
+    setup.server.revocation.as_ref()
+}
+
+/// s_server's `-CRL` reads only the first CRL of its file, so more than one go into the
+/// `-CAfile`, which reads every certificate and CRL in its file.
+fn crls_in_ca_file(setup: &Setup) -> bool {
+    revocation(setup).is_some_and(|check| check.crls.len() > 1)
+}
+
+fn crl_pems(check: &RevocationCheck) -> String {
+    check.crls.iter().map(Crl::to_pem).collect()
+}
+
 /// The row's files, each under the row's folder: the certificates, trust stores and keys
 /// rustls judged, `reproduce.sh` and `OUTCOME.txt`.
 pub fn files(setup: &Setup, run: &LabRun, keys: &KeyPems) -> Vec<ExportFile> {
@@ -100,6 +121,15 @@ pub fn files(setup: &Setup, run: &LabRun, keys: &KeyPems) -> Vec<ExportFile> {
     }
     add("server.key", keys.server.clone());
     add("client-cas.crt", pems(&server.trusted_client_cas));
+    if let Some(check) = revocation(setup) {
+        add(CRLS_FILE, crl_pems(check));
+        if crls_in_ca_file(setup) {
+            add(
+                CAS_AND_CRLS_FILE,
+                pems(&server.trusted_client_cas) + &crl_pems(check),
+            );
+        }
+    }
     add("server-cas.crt", pems(&setup.client.trusted_server_cas));
     if let (Some((chain, _)), Some(key)) = (&setup.client.identity, &keys.client) {
         add("client.crt", pems(chain.get(..1).unwrap_or_default()));
@@ -181,6 +211,9 @@ pub fn outcome(setup: &Setup, run: &LabRun, encrypted: bool) -> String {
         ("TLS version", setup.version.label().to_string()),
         ("Expected", scenario.expected().label()),
     ];
+    if let Some(check) = revocation(setup) {
+        fields.push(("Revocation", revocation_summary(check)));
+    }
     fields.extend(rustls_verdict(run));
     fields.push(("openssl expected", openssl_expected(setup)));
     let mut text = String::from(
@@ -213,6 +246,25 @@ pub fn outcome(setup: &Setup, run: &LabRun, encrypted: bool) -> String {
     text
 }
 
+/// How C checks revocation in this row, in one line.
+fn revocation_summary(check: &RevocationCheck) -> String {
+    let what = if check.whole_chain {
+        "C checks every certificate of B's chain (s_server -crl_check_all; rustls's default)"
+    } else {
+        "C checks B's certificate only (s_server -crl_check; rustls's only_check_end_entity_revocation)"
+    };
+    let count = match check.crls.len() {
+        1 => "1 CRL".to_string(),
+        n => format!("{n} CRLs"),
+    };
+    let expiry = if check.enforce_expiry {
+        "refusing one past its nextUpdate"
+    } else {
+        "ignoring nextUpdate (openssl does not)"
+    };
+    format!("{what} against {count} in {CRLS_FILE}, {expiry}")
+}
+
 fn file_list(setup: &Setup) -> String {
     let mut lines = vec![(
         "server.crt",
@@ -225,10 +277,28 @@ fn file_list(setup: &Setup) -> String {
         ));
     }
     lines.push(("server.key", "its private key (s_server -key)"));
-    lines.push((
-        "client-cas.crt",
-        "the CAs C trusts for clients (s_server -CAfile)",
-    ));
+    if crls_in_ca_file(setup) {
+        lines.push(("client-cas.crt", "the CAs C trusts for clients"));
+        lines.push((
+            CRLS_FILE,
+            "the CRLs C checks B's chain against, issuing CA's first",
+        ));
+        lines.push((
+            CAS_AND_CRLS_FILE,
+            "both in one file (s_server -CAfile: it reads every CRL, -CRL only the first)",
+        ));
+    } else {
+        lines.push((
+            "client-cas.crt",
+            "the CAs C trusts for clients (s_server -CAfile)",
+        ));
+        if revocation(setup).is_some() {
+            lines.push((
+                CRLS_FILE,
+                "the CRL C checks B's chain against (s_server -CRL)",
+            ));
+        }
+    }
     lines.push((
         "server-cas.crt",
         "the CAs B trusts for servers (s_client -CAfile)",
@@ -277,8 +347,23 @@ pub fn s_server_command(setup: &Setup, encrypted: bool) -> Vec<String> {
         lines.push("-cert server.crt".into());
     }
     lines.push(key_option("server.key", encrypted));
-    lines.push("-CAfile client-cas.crt".into());
+    if crls_in_ca_file(setup) {
+        lines.push(format!("-CAfile {CAS_AND_CRLS_FILE}"));
+    } else {
+        lines.push("-CAfile client-cas.crt".into());
+    }
     lines.push("-Verify 2 -verify_return_error".into());
+    if let Some(check) = revocation(setup) {
+        let mut flags = if check.whole_chain {
+            "-crl_check_all".to_string()
+        } else {
+            "-crl_check".to_string()
+        };
+        if check.crls.len() == 1 {
+            flags.push_str(&format!(" -CRL {CRLS_FILE}"));
+        }
+        lines.push(flags);
+    }
     lines
 }
 
@@ -316,6 +401,31 @@ fn key_option(file: &str, encrypted: bool) -> String {
     } else {
         format!("-key {file}")
     }
+}
+
+/// The script's comment on how s_server checks revocation, if it does.
+fn revocation_note(setup: &Setup) -> String {
+    let Some(check) = revocation(setup) else {
+        return String::new();
+    };
+    let mut note = if check.whole_chain {
+        "# C checks revocation: with -crl_check_all, s_server looks up every certificate of B's chain\n\
+         # in the CRLs it holds"
+    } else {
+        "# C checks revocation: with -crl_check, s_server looks up B's certificate in the CRLs it\n\
+         # holds"
+    }
+    .to_string();
+    note.push_str(
+        " and refuses it when it is listed, when no CRL speaks for it, or when that CRL\n\
+         # is past its nextUpdate.\n",
+    );
+    if crls_in_ca_file(setup) {
+        note.push_str(
+            "# s_server's -CRL reads only the first CRL of its file; -CAfile reads them all.\n",
+        );
+    }
+    note
 }
 
 /// A command over several lines, with its output redirected and sent to the background.
@@ -400,7 +510,7 @@ rm -f s_server.log s_client.log
 mkfifo "$work/server-in" "$work/client-in" || exit 2
 
 # 1. Client C: s_server on a port the system picks. It prints "ACCEPT [::]:PORT" once it listens.
-{s_server}
+{revocation_note}{s_server}
 server_pid=$!
 exec 4>"$work/server-in"
 port=''
@@ -496,6 +606,7 @@ exit "$status"
         page = quote(&page),
         expected_quoted = quote(&expected),
         patience = PATIENCE_SECONDS,
+        revocation_note = revocation_note(setup),
         key_mismatch = KEY_MISMATCH,
         accepts = ACCEPTS,
         verdict_prefix = VERDICT_PREFIX,
