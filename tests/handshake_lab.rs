@@ -30,6 +30,9 @@ fn expected_refusal(scenario: LabScenario) -> Option<RefusalKind> {
         LabScenario::IssuedByNonCa => RefusalKind::EndEntityUsedAsCa,
         LabScenario::PathLengthExceeded => RefusalKind::PathLenExceeded,
         LabScenario::MismatchedKey => RefusalKind::BadSignature,
+        LabScenario::RevokedClientCertificate => RefusalKind::Revoked,
+        LabScenario::ExpiredCrl => RefusalKind::CrlExpired,
+        LabScenario::NoCrlForIntermediate => RefusalKind::RevocationUnknown,
         LabScenario::GoodRun | LabScenario::GoodRunTls12 | LabScenario::FederatedGoodRun => {
             return None
         }
@@ -442,4 +445,106 @@ fn the_mismatched_key_row_uses_a_key_of_the_certificates_type() {
     let failure = run.outcome.result.as_ref().unwrap_err();
     assert_eq!(failure.side, Side::Server, "{}", run.outcome.headline());
     assert_eq!(failure.error.kind, RefusalKind::BadSignature);
+}
+
+/// The revocation rows, and what their notes say rustls does beside openssl.
+#[test]
+fn the_revocation_rows_check_what_their_notes_say() {
+    use mtls_lab::pki::crl::{self, CrlTemplate};
+    use mtls_lab::workshop::lab::LabInputs;
+    use mtls_lab::workshop::Party;
+    let workshop = workshop(Settings::default());
+    let inputs = LabInputs::of(&workshop);
+    let refusal = |setup: &lab::Setup| {
+        let run = lab::judge(setup);
+        let failure = run.outcome.result.clone().expect_err("C refuses");
+        assert_eq!(failure.side, Side::Server);
+        failure.error
+    };
+
+    // Every row gives rustls a CRL: with none it would check nothing.
+    for scenario in [
+        LabScenario::RevokedClientCertificate,
+        LabScenario::ExpiredCrl,
+        LabScenario::NoCrlForIntermediate,
+    ] {
+        let setup = lab::setup(&inputs, scenario, unix_now()).unwrap();
+        let check = setup
+            .server
+            .revocation
+            .as_ref()
+            .expect("C checks revocation");
+        assert_eq!(check.crls.len(), 1, "{scenario:?}");
+        assert_eq!(
+            check.whole_chain,
+            scenario == LabScenario::NoCrlForIntermediate
+        );
+        assert!(check.enforce_expiry && !check.allow_unknown);
+    }
+
+    let setup = lab::setup(&inputs, LabScenario::RevokedClientCertificate, unix_now()).unwrap();
+    let (chain, _) = setup.client.identity.as_ref().unwrap();
+    let contents = setup.server.revocation.as_ref().unwrap().crls[0]
+        .contents()
+        .unwrap();
+    assert_eq!(contents.revoked.len(), 1);
+    assert_eq!(contents.revoked[0].0, chain[0].serial());
+    assert_eq!(contents.revoked[0].2, Some(1), "keyCompromise");
+    let error = refusal(&setup);
+    assert_eq!(error.rustls_name, "InvalidCertificate(Revoked)");
+    assert_eq!(error.alert_sent(), Some(44));
+
+    // The expired CRL: rustls sends unknown_ca where openssl sends certificate_expired.
+    let setup = lab::setup(&inputs, LabScenario::ExpiredCrl, unix_now()).unwrap();
+    let error = refusal(&setup);
+    assert_eq!(error.kind, RefusalKind::CrlExpired);
+    assert_eq!(error.alert_sent(), Some(48));
+    let openssl = LabScenario::ExpiredCrl
+        .openssl_reason(TlsVersion::Tls13)
+        .unwrap();
+    assert_eq!(openssl.alert, (45, "certificate expired"));
+    let note = LabScenario::ExpiredCrl.openssl_note().unwrap();
+    assert!(note.contains("48 (unknown_ca)") && note.contains("45 (certificate_expired)"));
+    // Still within nextUpdate, the same CRL vouches for B.
+    let crl = &setup.server.revocation.as_ref().unwrap().crls[0];
+    let contents = crl.contents().unwrap();
+    assert!(contents.revoked.is_empty());
+    assert_eq!(
+        contents.next_update.unwrap() - contents.this_update,
+        7 * 86_400
+    );
+    assert!(contents.next_update.unwrap() < unix_now());
+
+    // The whole chain with only the intermediate's CRL: unknown. Trusting the intermediate
+    // itself, rustls stops at it as an anchor and accepts, as the note says.
+    let setup = lab::setup(&inputs, LabScenario::NoCrlForIntermediate, unix_now()).unwrap();
+    assert_eq!(
+        refusal(&setup).rustls_name,
+        "InvalidCertificate(UnknownRevocationStatus)"
+    );
+    let mut anchored = setup.clone();
+    anchored.server.trusted_client_cas = workshop.chain();
+    assert!(lab::judge(&anchored).outcome.result.is_ok());
+    // The fix: the root's CRL too, which speaks for the intermediate.
+    let mut fixed = setup.clone();
+    let root_crl = crl::issue(
+        workshop.certificate(Party::CRoot).unwrap(),
+        workshop.key(Party::CRoot).unwrap(),
+        &CrlTemplate {
+            revoked: &[],
+            number: 1,
+            now: unix_now(),
+            days: 7,
+        },
+    )
+    .unwrap();
+    fixed
+        .server
+        .revocation
+        .as_mut()
+        .unwrap()
+        .crls
+        .push(root_crl);
+    let run = lab::judge(&fixed);
+    assert!(run.outcome.result.is_ok(), "{}", run.outcome.headline());
 }

@@ -8,7 +8,7 @@
 mod support;
 
 use mtls_lab::clock::unix_now;
-use mtls_lab::pki::Certificate;
+use mtls_lab::pki::{Certificate, Crl};
 use mtls_lab::tls::Side;
 use mtls_lab::tls::TlsVersion;
 use mtls_lab::workshop::lab::{self, LabInputs, LabScenario, Setup, Verdict};
@@ -40,9 +40,28 @@ fn openssl_commands(dir: &TempDir, setup: &Setup) -> (String, String) {
     } else {
         ""
     };
+    let mut ca_file = "client-cas.crt";
+    let mut revocation = String::new();
+    if let Some(check) = &server.revocation {
+        let crls: String = check.crls.iter().map(Crl::to_pem).collect();
+        dir.write("crls.pem", crls.as_bytes());
+        revocation = if check.whole_chain {
+            "-crl_check_all".into()
+        } else {
+            "-crl_check".into()
+        };
+        if check.crls.len() > 1 {
+            // s_server's -CRL reads only the first CRL of its file; -CAfile reads them all.
+            let cas = pems(&server.trusted_client_cas) + &crls;
+            dir.write("client-cas-crls.pem", cas.as_bytes());
+            ca_file = "client-cas-crls.pem";
+        } else if !check.crls.is_empty() {
+            revocation.push_str(" -CRL crls.pem");
+        }
+    }
     let s_server = format!(
         "openssl s_server -accept 8443 {version} -cert server.crt {server_chain} -key server.key \
-         -CAfile client-cas.crt -Verify 2 -verify_return_error"
+         -CAfile {ca_file} -Verify 2 -verify_return_error {revocation}"
     );
     let identity = match &client.identity {
         Some((chain, key)) => {
@@ -123,6 +142,12 @@ fn agree_on_every_scenario(settings: Settings) {
                     "openssl did not refuse for {verify:?} / {alert:?}: {context}\ns_client:\n{c}\ns_server:\n{s}"
                 );
                 assert!(!s.contains(line), "{context}\n{s}");
+                if scenario == LabScenario::NoCrlForIntermediate {
+                    // s_server names the certificate before the error: C's intermediate, above B's.
+                    let at = s.find("verify error:num=3:").unwrap();
+                    let depth = s[..at].lines().last().unwrap_or_default();
+                    assert!(depth.starts_with("depth=1 "), "{context}\n{s}");
+                }
             }
         }
     }
@@ -203,4 +228,88 @@ fn openssl_agrees_with_every_scenario_on_the_seed_rsa_tree() {
         tls_version: TlsVersion::Tls12,
         ..Settings::default().with_seed_key_sizes()
     });
+}
+
+/// Runs s_server and s_client on `setup`'s files until `done` holds of their output.
+fn openssl_on(
+    setup: &Setup,
+    edit: impl Fn(String) -> String,
+    done: impl Fn(&str, &str) -> bool,
+) -> (bool, String, String) {
+    let dir = TempDir::new("lab-crl");
+    let (s_server, s_client) = openssl_commands(&dir, setup);
+    let server = Server::s_server(dir.path(), &edit(s_server));
+    let s_client = s_client.replace("PORT", &server.port.to_string());
+    let client = Client::start(dir.path(), &s_client, "hello-from-the-lab");
+    wait_until(&client, &server, done)
+}
+
+/// The whole-chain row's note and fix, held to openssl: trusting C's intermediate itself,
+/// openssl still builds the chain up to the root and refuses, where rustls accepts; with the
+/// root's CRL too, both accept, once s_server reads both CRLs.
+#[test]
+fn the_whole_chain_rows_note_and_fix_hold_in_openssl() {
+    use mtls_lab::pki::crl::{self, CrlTemplate};
+    use mtls_lab::workshop::Party;
+    let mut workshop = Workshop::new(Settings::default());
+    workshop.run_all(unix_now()).unwrap();
+    let setup = lab::setup(
+        &LabInputs::of(&workshop),
+        LabScenario::NoCrlForIntermediate,
+        unix_now(),
+    )
+    .unwrap();
+    let unknown = |c: &str, s: &str| {
+        s.contains("verify error:num=3:unable to get certificate CRL")
+            && c.contains("SSL alert number 48")
+    };
+
+    let mut anchored = setup.clone();
+    anchored.server.trusted_client_cas = workshop.chain();
+    assert!(lab::judge(&anchored).outcome.result.is_ok());
+    let (done, c, s) = openssl_on(&anchored, |cmd| cmd, unknown);
+    assert!(done, "s_client:\n{c}\ns_server:\n{s}");
+
+    let mut fixed = setup.clone();
+    let root_crl = crl::issue(
+        workshop.certificate(Party::CRoot).unwrap(),
+        workshop.key(Party::CRoot).unwrap(),
+        &CrlTemplate {
+            revoked: &[],
+            number: 1,
+            now: unix_now(),
+            days: 7,
+        },
+    )
+    .unwrap();
+    fixed
+        .server
+        .revocation
+        .as_mut()
+        .unwrap()
+        .crls
+        .push(root_crl);
+    let run = lab::judge(&fixed);
+    assert!(run.outcome.result.is_ok(), "{}", run.outcome.headline());
+    let (done, c, s) = openssl_on(
+        &fixed,
+        |cmd| {
+            assert!(cmd.contains("-CAfile client-cas-crls.pem"), "{cmd}");
+            cmd
+        },
+        |_, s| s.contains("hello-from-the-lab"),
+    );
+    assert!(done, "s_client:\n{c}\ns_server:\n{s}");
+    // The same two CRLs through -CRL: s_server reads the first and still cannot tell.
+    let (done, c, s) = openssl_on(
+        &fixed,
+        |cmd| {
+            cmd.replace(
+                "-CAfile client-cas-crls.pem",
+                "-CAfile client-cas.crt -CRL crls.pem",
+            )
+        },
+        unknown,
+    );
+    assert!(done, "s_client:\n{c}\ns_server:\n{s}");
 }

@@ -3,9 +3,12 @@
 
 use super::model::ca_chain;
 use super::{Party, Workshop};
+use crate::pki::crl::{self, CrlTemplate, Reason, Revoked};
 use crate::pki::profile::{self, Profile};
-use crate::pki::{cert, Certificate, InputField, PkiError, PrivateKey, Subject};
-use crate::tls::{self, ClientSide, HandshakeJob, Outcome, ServerSide, Side, TlsVersion};
+use crate::pki::{cert, Certificate, Crl, InputField, PkiError, PrivateKey, Subject};
+use crate::tls::{
+    self, ClientSide, HandshakeJob, Outcome, RevocationCheck, ServerSide, Side, TlsVersion,
+};
 use std::collections::BTreeMap;
 
 const DAY: u64 = 86_400;
@@ -69,10 +72,13 @@ pub enum LabScenario {
     PathLengthExceeded,
     MismatchedKey,
     FederatedGoodRun,
+    RevokedClientCertificate,
+    ExpiredCrl,
+    NoCrlForIntermediate,
 }
 
 impl LabScenario {
-    pub const ALL: [LabScenario; 14] = [
+    pub const ALL: [LabScenario; 17] = [
         LabScenario::GoodRun,
         LabScenario::GoodRunTls12,
         LabScenario::NoClientCertificate,
@@ -87,6 +93,9 @@ impl LabScenario {
         LabScenario::PathLengthExceeded,
         LabScenario::MismatchedKey,
         LabScenario::FederatedGoodRun,
+        LabScenario::RevokedClientCertificate,
+        LabScenario::ExpiredCrl,
+        LabScenario::NoCrlForIntermediate,
     ];
 
     /// The scenarios the seed's step 8 runs, in its order: the good run over the settings'
@@ -148,6 +157,9 @@ impl LabScenario {
             LabScenario::PathLengthExceeded => "pathlen-exceeded",
             LabScenario::MismatchedKey => "mismatched-key",
             LabScenario::FederatedGoodRun => "federated",
+            LabScenario::RevokedClientCertificate => "revoked",
+            LabScenario::ExpiredCrl => "expired-crl",
+            LabScenario::NoCrlForIntermediate => "no-crl-for-intermediate",
         }
     }
 
@@ -169,6 +181,11 @@ impl LabScenario {
             LabScenario::PathLengthExceeded => "An extra CA under the pathlen:0 intermediate",
             LabScenario::MismatchedKey => "B's certificate with another private key",
             LabScenario::FederatedGoodRun => "Federated trust: B's own CA, chains exchanged",
+            LabScenario::RevokedClientCertificate => "A revoked client certificate",
+            LabScenario::ExpiredCrl => "An expired CRL",
+            LabScenario::NoCrlForIntermediate => {
+                "The whole chain checked, with no CRL for the intermediate"
+            }
         }
     }
 
@@ -250,6 +267,18 @@ impl LabScenario {
                 "B issues its own client certificate; C trusts B's CA chain and B trusts C's.",
                 "Nothing to fix: the peers exchanged CA chains instead of signing each other's CSRs.",
             ),
+            LabScenario::RevokedClientCertificate => (
+                "C checks B's certificate against the CRL of the CA that issued it (s_server -crl_check; rustls with only_check_end_entity_revocation), and that CRL lists its serial number, revoked for keyCompromise.",
+                "The key is compromised: give B a new key and have C issue a certificate for it, which gets a new serial number, not on the CRL.",
+            ),
+            LabScenario::ExpiredCrl => (
+                "C enforces the CRL's nextUpdate (openssl always does; rustls with enforce_revocation_expiration). Its CRL was published 10 days ago with a nextUpdate 7 days later, so it vouches for no certificate now: B's good one is refused too.",
+                "Publish a new CRL before nextUpdate (run openssl ca -gencrl again within -crldays) and give it to C each time.",
+            ),
+            LabScenario::NoCrlForIntermediate => (
+                "Two policies. End entity only (s_server -crl_check; rustls with only_check_end_entity_revocation) needs just the CRL of the CA that issued B's certificate. The whole chain (s_server -crl_check_all; rustls's default once it holds CRLs) needs one from every CA above too: here C's root's, which speaks for C's intermediate. C checks the whole chain and holds only the intermediate's CRL, so the intermediate's status is unknown. nginx checks the whole chain once ssl_crl gives it CRLs (it sets X509_V_FLAG_CRL_CHECK and X509_V_FLAG_CRL_CHECK_ALL), so its ssl_crl file needs a CRL from every CA in the chain.",
+                "Give C the CRL of every CA in the chain, the root's too, and publish each again before its nextUpdate; or check the end entity only.",
+            ),
         }
     }
 
@@ -267,6 +296,17 @@ impl LabScenario {
                  and never applies its pathlen, so it accepts; openssl still checks it and refuses. The lab has C \
                  trust only its root, where both refuse.",
             ),
+            LabScenario::ExpiredCrl => Some(
+                "The two send different alerts for it: rustls sends 48 (unknown_ca), as for a certificate \
+                 whose revocation status is unknown; openssl 3.0 sends 45 (certificate_expired).",
+            ),
+            LabScenario::NoCrlForIntermediate => Some(
+                "With the seed's chain file as C's trust store, rustls takes the intermediate itself as a trust \
+                 anchor, and it checks no anchor's revocation, so it accepts; openssl builds the chain up to the \
+                 root and refuses. The lab has C trust only its root, where both refuse. s_server's -CRL reads \
+                 only the first CRL of its file; to give it the root's CRL too, append the CRLs to its -CAfile, \
+                 which reads them all.",
+            ),
             LabScenario::MismatchedKey => Some(
                 "openssl s_client will not start with this pair: it prints \"error setting private key\" and \
                  \"key values mismatch\", as rustls refuses unless told to skip the check. The lab skips it so \
@@ -277,8 +317,9 @@ impl LabScenario {
         }
     }
 
-    /// What openssl (`s_server -Verify 2 -verify_return_error` and `s_client -verify_return_error
-    /// -verify_hostname`) reports for the same files; `None` where it accepts.
+    /// What openssl (`s_server -Verify 2 -verify_return_error`, with `-crl_check` or
+    /// `-crl_check_all` and the row's CRLs where C checks revocation, and `s_client
+    /// -verify_return_error -verify_hostname`) reports for the same files; `None` where it accepts.
     pub fn openssl_reason(self, version: TlsVersion) -> Option<OpensslReason> {
         let refused = |verify_error, alert| {
             Some(OpensslReason {
@@ -327,13 +368,26 @@ impl LabScenario {
                 (48, "unknown ca"),
             ),
             LabScenario::MismatchedKey => refused(None, (51, "decrypt error")),
+            LabScenario::RevokedClientCertificate => refused(
+                Some((23, "certificate revoked")),
+                (44, "certificate revoked"),
+            ),
+            LabScenario::ExpiredCrl => {
+                refused(Some((12, "CRL has expired")), (45, "certificate expired"))
+            }
+            LabScenario::NoCrlForIntermediate => refused(
+                Some((3, "unable to get certificate CRL")),
+                (48, "unknown ca"),
+            ),
         }
     }
 
     pub fn needs_intermediates(self) -> bool {
         matches!(
             self,
-            LabScenario::MissingIntermediate | LabScenario::PathLengthExceeded
+            LabScenario::MissingIntermediate
+                | LabScenario::PathLengthExceeded
+                | LabScenario::NoCrlForIntermediate
         )
     }
 }
@@ -560,6 +614,31 @@ pub fn setup(inputs: &LabInputs, scenario: LabScenario, now: u64) -> Result<Setu
             client.identity = Some((chain, inputs.other_key_like_b()?));
             client.skip_key_check = true;
         }
+        LabScenario::RevokedClientCertificate => {
+            let (chain, key) = signed_b()?;
+            let revoked = Revoked {
+                serial: chain[0].serial(),
+                at: now,
+                reason: Reason::KeyCompromise,
+            };
+            let crl = inputs.c_issuer_crl(&[revoked], now, CRL_DAYS)?;
+            server.revocation = Some(revocation_check(vec![crl], false));
+            client.identity = Some((chain, key));
+        }
+        LabScenario::ExpiredCrl => {
+            client.identity = Some(signed_b()?);
+            // Three days past its nextUpdate.
+            let crl = inputs.c_issuer_crl(&[], now.saturating_sub(10 * DAY), CRL_DAYS)?;
+            server.revocation = Some(revocation_check(vec![crl], false));
+        }
+        LabScenario::NoCrlForIntermediate => {
+            client.identity = Some(signed_b()?);
+            let crl = inputs.c_issuer_crl(&[], now, CRL_DAYS)?;
+            server.revocation = Some(revocation_check(vec![crl], true));
+            // rustls checks no trust anchor's revocation: were C's intermediate one, the chain
+            // would end there and nothing would need the root's CRL.
+            server.trusted_client_cas = c_chain.last().cloned().into_iter().collect();
+        }
     }
     Ok(Setup {
         scenario,
@@ -567,6 +646,20 @@ pub fn setup(inputs: &LabInputs, scenario: LabScenario, now: u64) -> Result<Setu
         client,
         version,
     })
+}
+
+/// nextUpdate of the lab's CRLs, in days after thisUpdate.
+const CRL_DAYS: u32 = 7;
+
+/// C checking revocation as openssl does: a certificate no CRL speaks for is refused, and so is
+/// a CRL past its nextUpdate.
+fn revocation_check(crls: Vec<Crl>, whole_chain: bool) -> RevocationCheck {
+    RevocationCheck {
+        crls,
+        whole_chain,
+        allow_unknown: false,
+        enforce_expiry: true,
+    }
 }
 
 /// A CA with no path length limit of its own, for the pathlen scenario.
@@ -695,6 +788,26 @@ impl LabInputs {
     fn c_issuer(&self) -> Result<(Certificate, PrivateKey), PkiError> {
         let p = self.c_issuer_party();
         Ok((self.need_certificate(p)?, self.need_key(p)?))
+    }
+
+    /// A CRL from C's issuing CA listing `revoked`, published at `published`.
+    fn c_issuer_crl(
+        &self,
+        revoked: &[Revoked],
+        published: u64,
+        days: u32,
+    ) -> Result<Crl, PkiError> {
+        let (cert, key) = self.c_issuer()?;
+        crl::issue(
+            &cert,
+            &key,
+            &CrlTemplate {
+                revoked,
+                number: 1,
+                now: published,
+                days,
+            },
+        )
     }
 
     /// B's own issuing CA, for the federated model: its intermediate, or its root without one.

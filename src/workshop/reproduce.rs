@@ -880,6 +880,71 @@ mod tests {
     }
 
     #[test]
+    fn a_revocation_row_carries_its_crls_and_checks_them_as_rustls_did() {
+        let workshop = workshop(Settings::default());
+        for (scenario, check) in [
+            (
+                LabScenario::RevokedClientCertificate,
+                "-crl_check -CRL crls.pem",
+            ),
+            (LabScenario::ExpiredCrl, "-crl_check -CRL crls.pem"),
+            (
+                LabScenario::NoCrlForIntermediate,
+                "-crl_check_all -CRL crls.pem",
+            ),
+        ] {
+            let (setup, run) = row(&workshop, scenario);
+            let files = files(&setup, &run, &plain(&setup));
+            let crls = &setup.server.revocation.as_ref().unwrap().crls;
+            assert_eq!(file(&files, CRLS_FILE), crls[0].to_pem());
+            assert!(!names(&files).iter().any(|n| n.ends_with(CAS_AND_CRLS_FILE)));
+            let script = file(&files, "reproduce.sh");
+            assert!(
+                script.contains(&format!(
+                    "-CAfile client-cas.crt \\\n    -Verify 2 -verify_return_error \\\n    {check} \\\n"
+                )),
+                "{script}"
+            );
+            assert!(script.contains("# C checks revocation: with -crl_check"));
+            let outcome = file(&files, "OUTCOME.txt");
+            assert!(outcome.contains("Revocation:       C checks"), "{outcome}");
+            assert!(
+                outcome.contains(
+                    "crls.pem          the CRL C checks B's chain against (s_server -CRL)"
+                ),
+                "{outcome}"
+            );
+        }
+        // Without revocation, nothing of it.
+        let (setup, run) = row(&workshop, LabScenario::GoodRun);
+        let files = files(&setup, &run, &plain(&setup));
+        assert!(!names(&files).iter().any(|n| n.ends_with(".pem")));
+        assert!(!file(&files, "reproduce.sh").contains("crl"));
+        assert!(!file(&files, "OUTCOME.txt").contains("Revocation"));
+    }
+
+    #[test]
+    fn several_crls_go_into_the_ca_file_since_s_server_crl_reads_one() {
+        let workshop = workshop(Settings::default());
+        let (mut setup, run) = row(&workshop, LabScenario::NoCrlForIntermediate);
+        let check = setup.server.revocation.as_mut().unwrap();
+        check.crls.push(check.crls[0].clone());
+        let crls = crl_pems(check);
+        let files = files(&setup, &run, &plain(&setup));
+        assert_eq!(file(&files, CRLS_FILE), crls);
+        assert_eq!(
+            file(&files, CAS_AND_CRLS_FILE),
+            pems(&setup.server.trusted_client_cas) + &crls
+        );
+        let server = s_server_command(&setup, false);
+        assert!(server.contains(&format!("-CAfile {CAS_AND_CRLS_FILE}")));
+        assert_eq!(server.last().unwrap(), "-crl_check_all");
+        let script = file(&files, "reproduce.sh");
+        assert!(script.contains("-CRL reads only the first CRL"), "{script}");
+        assert!(file(&files, "OUTCOME.txt").contains("2 CRLs in crls.pem"));
+    }
+
+    #[test]
     fn quoting_for_bash() {
         assert_eq!(quote("client-c.local"), "client-c.local");
         assert_eq!(quote("it's"), r"'it'\''s'");
