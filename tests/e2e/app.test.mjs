@@ -231,7 +231,7 @@ test('where no worker can start, signing, handshakes and the lab run in the page
   await page.getByRole('button', { name: 'Run all steps' }).click();
   await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 180000 });
   await page.getByRole('button', { name: 'Run every scenario' }).click();
-  await page.getByText('14 of 14 scenarios ended as expected.').waitFor({ timeout: 120000 });
+  await page.getByText('17 of 17 scenarios ended as expected.').waitFor({ timeout: 120000 });
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -404,14 +404,14 @@ test('The handshake lab runs every scenario, shows each verdict, and its capture
   await runAll(page);
   // One row alone first: the others wait, marked as not run.
   const rows = page.locator('#lab tr[data-scenario]');
-  assert.equal(await rows.count(), 14);
+  assert.equal(await rows.count(), 17);
   await page.getByRole('button', { name: 'Run: B\'s certificate with another private key' }).click();
   await page.getByText('1 of 1 scenarios ended as expected.').waitFor({ timeout: 60000 });
-  assert.equal(await page.locator('#lab tr[data-as-expected="not-run"]').count(), 13);
+  assert.equal(await page.locator('#lab tr[data-as-expected="not-run"]').count(), 16);
   assert.match(await page.locator('#lab tr[data-scenario="mismatched-key"] .rustls-error').textContent(), /BadSignature/);
   await page.getByRole('button', { name: 'Run every scenario' }).click();
-  await page.getByText('14 of 14 scenarios ended as expected.').waitFor({ timeout: 120000 });
-  assert.equal(await rows.count(), 14);
+  await page.getByText('17 of 17 scenarios ended as expected.').waitFor({ timeout: 120000 });
+  assert.equal(await rows.count(), 17);
   const verdicts = {};
   for (const row of await rows.all()) {
     const id = await row.getAttribute('data-scenario');
@@ -437,8 +437,12 @@ test('The handshake lab runs every scenario, shows each verdict, and its capture
   assert.match(verdicts['issued-by-non-ca'].error, /without being a CA.*Other\(EndEntityUsedAsCa\)/);
   assert.match(verdicts['mismatched-key'].error, /CertificateVerify.*InvalidCertificate\(BadSignature\)/);
   assert.match(verdicts['client-root-as-cert'].error, /is a CA certificate.*Other\(CaUsedAsEndEntity\)/);
+  assert.match(verdicts['revoked'].error, /is revoked: its serial number is on a CRL.*InvalidCertificate\(Revoked\)/);
+  assert.match(verdicts['expired-crl'].error, /past its nextUpdate.*InvalidCertificate\(ExpiredRevocationList/);
+  assert.match(verdicts['no-crl-for-intermediate'].error, /revocation status is unknown.*InvalidCertificate\(UnknownRevocationStatus\)/);
   for (const id of ['no-client-cert', 'client-root-as-cert', 'untrusted-client-ca', 'expired', 'not-yet-valid',
-    'server-cert-as-client', 'missing-intermediate', 'issued-by-non-ca', 'pathlen-exceeded', 'mismatched-key']) {
+    'server-cert-as-client', 'missing-intermediate', 'issued-by-non-ca', 'pathlen-exceeded', 'mismatched-key',
+    'revoked', 'expired-crl', 'no-crl-for-intermediate']) {
     assert.match(verdicts[id].actual, /^refused by Client C ✓/, id);
   }
 

@@ -90,7 +90,7 @@ pub fn lab(props: &LabProps) -> Html {
     html! {
         <section class="lab" id="lab" aria-labelledby="lab-title">
             <h2 id="lab-title">{"Handshake lab: break it on purpose"}</h2>
-            <p class="why">{"Each scenario changes one thing in step 8's handshake, the way it goes wrong in production, and runs it with the same rustls client and server. Fresh certificates are made with your CAs and keys where a scenario needs one. Each row also says what openssl s_server -Verify 2 -verify_return_error and s_client -verify_return_error -verify_hostname report for the very same files: the tests run them and check that they refuse on the same side, with the verify error and alert named here."}</p>
+            <p class="why">{"Each scenario changes one thing in step 8's handshake, the way it goes wrong in production, and runs it with the same rustls client and server. Fresh certificates are made with your CAs and keys where a scenario needs one. Each row also says what openssl s_server -Verify 2 -verify_return_error and s_client -verify_return_error -verify_hostname report for the very same files (s_server also gets -crl_check or -crl_check_all and the row's CRL where C checks revocation): the tests run them and check that they refuse on the same side, with the verify error and alert named here."}</p>
             <p>
                 <button class="primary" {onclick} disabled={!can_run}>{"Run every scenario"}</button>
                 if !ready { <span class="muted">{" Run the steps first: the lab uses their files."}</span> }
