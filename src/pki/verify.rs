@@ -17,17 +17,13 @@ pub fn public_key_sha256(spki_der: &[u8]) -> String {
 /// What `openssl x509 -noout -modulus … | openssl sha256` prints for an RSA key (the seed's check):
 /// the SHA-256 of the line `Modulus=<HEX>\n`. `None` for EC keys, which have no modulus.
 pub fn rsa_modulus_sha256(spki_der: &[u8]) -> Option<String> {
-    use x509_parser::prelude::FromDer;
-    let (_, spki) = x509_parser::x509::SubjectPublicKeyInfo::from_der(spki_der).ok()?;
-    let x509_parser::public_key::PublicKey::RSA(rsa) = spki.parsed().ok()? else {
+    use der::Decode;
+    let spki = x509_cert::spki::SubjectPublicKeyInfoRef::from_der(spki_der).ok()?;
+    if spki.algorithm.oid.to_string() != "1.2.840.113549.1.1.1" {
         return None;
-    };
-    let start = rsa
-        .modulus
-        .iter()
-        .position(|b| *b != 0)
-        .unwrap_or(rsa.modulus.len());
-    let modulus: String = rsa.modulus[start..]
+    }
+    // Without leading zeros, as openssl prints it.
+    let modulus: String = super::keys::rsa_modulus(spki.subject_public_key.raw_bytes())?
         .iter()
         .map(|b| format!("{b:02X}"))
         .collect();

@@ -115,19 +115,13 @@ impl KeyAlgorithm {
 
 /// What a public key is, read from its SubjectPublicKeyInfo.
 pub fn algorithm_of_spki(spki_der: &[u8]) -> Result<KeyAlgorithm, PkiError> {
-    use x509_parser::prelude::FromDer;
-    let (_, spki) = x509_parser::x509::SubjectPublicKeyInfo::from_der(spki_der)
+    let spki = x509_cert::spki::SubjectPublicKeyInfoRef::from_der(spki_der)
         .map_err(|_| PkiError::Key("the public key cannot be parsed".into()))?;
-    let oid = spki.algorithm.algorithm.to_id_string();
-    match oid.as_str() {
-        "1.2.840.113549.1.1.1" => {
-            let parsed = spki
-                .parsed()
-                .map_err(|_| PkiError::Key("the RSA public key cannot be parsed".into()))?;
-            let x509_parser::public_key::PublicKey::RSA(rsa) = parsed else {
-                return Err(PkiError::Key("the RSA public key cannot be parsed".into()));
-            };
-            match modulus_bits(rsa.modulus) {
+    match spki.algorithm.oid.to_string().as_str() {
+        OID_RSA_ENCRYPTION => {
+            let modulus = rsa_modulus(spki.subject_public_key.raw_bytes())
+                .ok_or_else(|| PkiError::Key("the RSA public key cannot be parsed".into()))?;
+            match modulus_bits(modulus) {
                 2048 => Ok(KeyAlgorithm::Rsa2048),
                 3072 => Ok(KeyAlgorithm::Rsa3072),
                 4096 => Ok(KeyAlgorithm::Rsa4096),
@@ -136,13 +130,11 @@ pub fn algorithm_of_spki(spki_der: &[u8]) -> Result<KeyAlgorithm, PkiError> {
                 ))),
             }
         }
-        "1.2.840.10045.2.1" => {
+        OID_EC_PUBLIC_KEY => {
             let curve = spki
                 .algorithm
-                .parameters
-                .as_ref()
-                .and_then(|p| p.as_oid().ok())
-                .map(|o| o.to_id_string())
+                .parameters_oid()
+                .map(|o| o.to_string())
                 .unwrap_or_default();
             ec_algorithm(&curve)
         }
@@ -151,6 +143,21 @@ pub fn algorithm_of_spki(spki_der: &[u8]) -> Result<KeyAlgorithm, PkiError> {
         )),
         other => Err(PkiError::Unsupported(format!("a key of type {other}"))),
     }
+}
+
+/// The modulus of a PKCS#1 RSAPublicKey (an SPKI's key bits), without a leading zero octet.
+pub(crate) fn rsa_modulus(rsa_public_key: &[u8]) -> Option<&[u8]> {
+    use pkcs8::der::{asn1::UintRef, Reader, SliceReader};
+    // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
+    let mut reader = SliceReader::new(rsa_public_key).ok()?;
+    let modulus = reader
+        .sequence(|fields| {
+            let modulus: UintRef<'_> = fields.decode()?;
+            let _exponent: UintRef<'_> = fields.decode()?;
+            Ok::<_, pkcs8::der::Error>(modulus)
+        })
+        .ok()?;
+    Some(modulus.as_bytes())
 }
 
 /// The ECDSA algorithm of a named curve, or a refusal that names the curve.
@@ -182,7 +189,7 @@ fn ec_algorithm(curve_oid: &str) -> Result<KeyAlgorithm, PkiError> {
     )))
 }
 
-fn modulus_bits(modulus: &[u8]) -> usize {
+pub(crate) fn modulus_bits(modulus: &[u8]) -> usize {
     let trimmed: &[u8] = match modulus.iter().position(|b| *b != 0) {
         Some(i) => &modulus[i..],
         None => return 0,
@@ -350,16 +357,16 @@ impl PrivateKey {
 }
 
 fn pkcs1_modulus_bits(rsa_private_key: &[u8]) -> Result<usize, PkiError> {
-    use x509_parser::der_parser::der::{parse_der_integer, parse_der_sequence_defined_g};
-    let bad = || PkiError::Key("the RSA private key cannot be parsed".into());
-    let (_, bits) = parse_der_sequence_defined_g(|input, _| {
-        let (input, _version) = parse_der_integer(input)?;
-        let (input, modulus) = parse_der_integer(input)?;
-        let bytes = modulus.as_slice().unwrap_or_default();
-        Ok((input, modulus_bits(bytes)))
-    })(rsa_private_key)
-    .map_err(|_| bad())?;
-    Ok(bits)
+    use pkcs8::der::{asn1::IntRef, Reader, SliceReader, Tag, Tagged};
+    let bad = |_| PkiError::Key("the RSA private key cannot be parsed".into());
+    // Only the version and the modulus are read: the rest is ring's to check, after this gate.
+    let mut outer = SliceReader::new(rsa_private_key).map_err(bad)?;
+    let sequence: pkcs8::der::asn1::AnyRef<'_> = outer.decode().map_err(bad)?;
+    sequence.tag().assert_eq(Tag::Sequence).map_err(bad)?;
+    let mut fields = SliceReader::new(sequence.value()).map_err(bad)?;
+    let _version: IntRef<'_> = fields.decode().map_err(bad)?;
+    let modulus: IntRef<'_> = fields.decode().map_err(bad)?;
+    Ok(modulus_bits(modulus.as_bytes()))
 }
 
 /// Derives the public key from a PKCS#8 private key through ring.
