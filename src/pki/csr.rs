@@ -1,6 +1,6 @@
 //! Certificate signing requests: built here, or read from anywhere (openssl included) and checked.
 
-use super::{keys::algorithm_of_spki, pem, KeyAlgorithm, PkiError, PrivateKey, Subject};
+use super::{keys::algorithm_of_spki, parts, pem, KeyAlgorithm, PkiError, PrivateKey, Subject};
 use rcgen::{DistinguishedName, DnType, DnValue, PublicKeyData, SignatureAlgorithm};
 use x509_parser::prelude::FromDer;
 
@@ -93,7 +93,7 @@ fn subject_of(name: &x509_parser::x509::X509Name<'_>) -> Result<DistinguishedNam
     use x509_parser::der_parser::asn1_rs::Tag;
     let mut dn = DistinguishedName::new();
     for attribute in name.iter_attributes() {
-        let oid = oid_arcs(attribute.attr_type().as_bytes())
+        let oid = parts::oid_arcs(attribute.attr_type().as_bytes())
             .ok_or_else(|| PkiError::Csr("a subject attribute has an unreadable type".into()))?;
         let value = attribute.attr_value();
         let bad = || PkiError::Csr("a subject value is not a string".into());
@@ -116,31 +116,6 @@ fn subject_of(name: &x509_parser::x509::X509Name<'_>) -> Result<DistinguishedNam
     Ok(dn)
 }
 
-/// An OID's arcs from its DER content. The first subidentifier holds two arcs, and the first
-/// is 2 for any value from 80 up (RFC 5280 leans on X.690 8.19): 2.999 is one subidentifier,
-/// 1079. Reading it as 26.39 would give rcgen an OID it cannot write.
-fn oid_arcs(der: &[u8]) -> Option<Vec<u64>> {
-    let mut subidentifiers = Vec::new();
-    let mut value: u64 = 0;
-    for (i, byte) in der.iter().enumerate() {
-        value = value.checked_mul(128)? | u64::from(byte & 0x7f);
-        if byte & 0x80 == 0 {
-            subidentifiers.push(value);
-            value = 0;
-        } else if i + 1 == der.len() {
-            return None;
-        }
-    }
-    let (&first, rest) = subidentifiers.split_first()?;
-    let mut arcs = match first {
-        0..=39 => vec![0, first],
-        40..=79 => vec![1, first - 40],
-        _ => vec![2, first - 80],
-    };
-    arcs.extend_from_slice(rest);
-    Some(arcs)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,17 +128,6 @@ mod tests {
         let again = Csr::from_pem(&csr.to_pem()).unwrap();
         assert_eq!(again.spki_der(), key.spki_der().as_slice());
         assert_eq!(again.subject(), &subject.to_rcgen().unwrap());
-    }
-
-    #[test]
-    fn oids_read_as_x690_writes_them() {
-        assert_eq!(oid_arcs(&[0x55, 0x04, 0x03]), Some(vec![2, 5, 4, 3]));
-        assert_eq!(oid_arcs(&[0x88, 0x37, 0x01]), Some(vec![2, 999, 1]));
-        assert_eq!(oid_arcs(&[0x2a, 0x86, 0x48]), Some(vec![1, 2, 840]));
-        assert_eq!(oid_arcs(&[0x06]), Some(vec![0, 6]));
-        assert_eq!(oid_arcs(&[]), None);
-        assert_eq!(oid_arcs(&[0x88]), None);
-        assert_eq!(oid_arcs(&[0xff; 12]), None);
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod inspect;
 pub mod keys;
 pub mod name;
 pub mod openssl_verdict;
+mod parts;
 pub mod pem;
 pub mod pkcs12;
 pub mod profile;

@@ -1,0 +1,227 @@
+//! Certificates and CSRs taken apart at the DER level: each part's bytes as they are, its shape
+//! checked. x509-cert decodes into values that would be encoded anew, and its OIDs (const-oid)
+//! cannot hold a first subidentifier over 127, as in 2.999.1, which pasted requests do carry.
+
+use der::asn1::{AnyRef, BitStringRef, IntRef, OctetStringRef};
+use der::{Decode, Reader, SliceReader, Tag, Tagged};
+
+/// One attribute of a name: the content octets of its type's OID, and its value's identifier
+/// octet and content. Not an `AnyRef`: der knows no UniversalString tag.
+pub(crate) struct Attribute<'a> {
+    pub oid: &'a [u8],
+    pub tag: u8,
+    pub value: &'a [u8],
+}
+
+/// A name's RDNs in order, each with its attributes in order.
+pub(crate) type Rdns<'a> = Vec<Vec<Attribute<'a>>>;
+
+pub(crate) struct Extension<'a> {
+    pub oid: &'a [u8],
+    /// The extnValue OCTET STRING's content.
+    pub value: &'a [u8],
+}
+
+/// A certificate's parts. The names and the key are whole TLVs.
+pub(crate) struct CertificateParts<'a> {
+    pub issuer: &'a [u8],
+    pub subject: &'a [u8],
+    pub spki: &'a [u8],
+    pub extensions: Vec<Extension<'a>>,
+}
+
+/// Takes a certificate apart; also returns what follows it.
+pub(crate) fn certificate(der: &[u8]) -> der::Result<(CertificateParts<'_>, &[u8])> {
+    let mut reader = SliceReader::new(der)?;
+    let parts = read_sequence(&mut reader, |cert| {
+        let tbs = cert.tlv_bytes()?;
+        algorithm(cert)?;
+        let _signature: BitStringRef<'_> = cert.decode()?;
+        let mut fields = SliceReader::new(sequence_value(tbs)?)?;
+        if fields.peek_byte() == Some(0xa0) {
+            let version: AnyRef<'_> = fields.decode()?;
+            IntRef::from_der(version.value())?;
+        }
+        let _serial: IntRef<'_> = fields.decode()?;
+        algorithm(&mut fields)?;
+        let issuer = name(&mut fields)?.0;
+        read_sequence(&mut fields, |validity| {
+            x509_cert::time::Time::decode(validity)?;
+            x509_cert::time::Time::decode(validity)
+        })?;
+        let subject = name(&mut fields)?.0;
+        let spki = fields.tlv_bytes()?;
+        public_key(spki)?;
+        let mut extensions = Vec::new();
+        while let Some(tag) = fields.peek_byte() {
+            let field: AnyRef<'_> = fields.decode()?;
+            match tag {
+                // issuerUniqueID, subjectUniqueID
+                0x81 | 0x82 => {}
+                0xa3 => extensions = read_extensions(field.value())?,
+                _ => return Err(der::Error::from(field.tag().unexpected_error(None))),
+            }
+        }
+        Ok(CertificateParts {
+            issuer,
+            subject,
+            spki,
+            extensions,
+        })
+    })?;
+    Ok((parts, &der[usize::try_from(reader.position())?..]))
+}
+
+/// The RDNs of a name TLV, such as `CertificateParts::subject`.
+pub(crate) fn rdns(name_tlv: &[u8]) -> der::Result<Rdns<'_>> {
+    let mut reader = SliceReader::new(name_tlv)?;
+    let rdns = name(&mut reader)?.1;
+    reader.finish()?;
+    Ok(rdns)
+}
+
+/// An OID's arcs from its DER content. The first subidentifier holds two arcs, and the first
+/// is 2 for any value from 80 up (RFC 5280 leans on X.690 8.19): 2.999 is one subidentifier,
+/// 1079. Reading it as 26.39 would give rcgen an OID it cannot write.
+pub(crate) fn oid_arcs(der: &[u8]) -> Option<Vec<u64>> {
+    let mut subidentifiers = Vec::new();
+    let mut value: u64 = 0;
+    for (i, byte) in der.iter().enumerate() {
+        value = value.checked_mul(128)? | u64::from(byte & 0x7f);
+        if byte & 0x80 == 0 {
+            subidentifiers.push(value);
+            value = 0;
+        } else if i + 1 == der.len() {
+            return None;
+        }
+    }
+    let (&first, rest) = subidentifiers.split_first()?;
+    let mut arcs = match first {
+        0..=39 => vec![0, first],
+        40..=79 => vec![1, first - 40],
+        _ => vec![2, first - 80],
+    };
+    arcs.extend_from_slice(rest);
+    Some(arcs)
+}
+
+/// An OID in dotted form, e.g. "2.5.29.14"; empty when its octets do not make one.
+pub(crate) fn oid_text(der: &[u8]) -> String {
+    oid_arcs(der)
+        .map(|arcs| {
+            let arcs: Vec<String> = arcs.iter().map(u64::to_string).collect();
+            arcs.join(".")
+        })
+        .unwrap_or_default()
+}
+
+/// A SEQUENCE read by `f`, which must read all of it.
+fn read_sequence<'a, T>(
+    reader: &mut SliceReader<'a>,
+    f: impl FnOnce(&mut SliceReader<'a>) -> der::Result<T>,
+) -> der::Result<T> {
+    reader.sequence(f)
+}
+
+fn sequence_value(tlv: &[u8]) -> der::Result<&[u8]> {
+    let sequence = AnyRef::from_der(tlv)?;
+    sequence.tag().assert_eq(Tag::Sequence)?;
+    Ok(sequence.value())
+}
+
+fn oid<'a>(reader: &mut SliceReader<'a>) -> der::Result<&'a [u8]> {
+    let any: AnyRef<'a> = reader.decode()?;
+    any.tag().assert_eq(Tag::ObjectIdentifier)?;
+    match any.value().last() {
+        Some(last) if last & 0x80 == 0 => Ok(any.value()),
+        _ => Err(Tag::ObjectIdentifier.value_error().into()),
+    }
+}
+
+fn algorithm(reader: &mut SliceReader<'_>) -> der::Result<()> {
+    read_sequence(reader, |fields| {
+        oid(fields)?;
+        if !fields.is_finished() {
+            let _parameters: AnyRef<'_> = fields.decode()?;
+        }
+        Ok(())
+    })
+}
+
+/// A name: its TLV, and its RDNs.
+fn name<'a>(reader: &mut SliceReader<'a>) -> der::Result<(&'a [u8], Rdns<'a>)> {
+    let tlv = reader.tlv_bytes()?;
+    let rdns = read_sequence(&mut SliceReader::new(tlv)?, |sequence| {
+        let mut rdns = Vec::new();
+        while !sequence.is_finished() {
+            let set: AnyRef<'a> = sequence.decode()?;
+            set.tag().assert_eq(Tag::Set)?;
+            let mut attributes = SliceReader::new(set.value())?;
+            let mut rdn = Vec::new();
+            while !attributes.is_finished() {
+                rdn.push(read_sequence(&mut attributes, |attribute| {
+                    let oid = oid(attribute)?;
+                    let tag = attribute.read_byte()?;
+                    if tag & 0x1f == 0x1f {
+                        return Err(der::Error::from(der::ErrorKind::TagNumberInvalid));
+                    }
+                    let length = der::Length::decode(attribute)?;
+                    let value = attribute.read_slice(length)?;
+                    Ok(Attribute { oid, tag, value })
+                })?);
+            }
+            rdns.push(rdn);
+        }
+        Ok(rdns)
+    })?;
+    Ok((tlv, rdns))
+}
+
+fn public_key(spki: &[u8]) -> der::Result<()> {
+    let mut reader = SliceReader::new(spki)?;
+    read_sequence(&mut reader, |fields| {
+        algorithm(fields)?;
+        let _key: BitStringRef<'_> = fields.decode()?;
+        Ok(())
+    })?;
+    reader.finish()
+}
+
+/// Extensions ::= SEQUENCE OF Extension, inside the [3] tag.
+fn read_extensions(explicit: &[u8]) -> der::Result<Vec<Extension<'_>>> {
+    let mut reader = SliceReader::new(explicit)?;
+    let extensions = read_sequence(&mut reader, |sequence| {
+        let mut extensions = Vec::new();
+        while !sequence.is_finished() {
+            extensions.push(read_sequence(sequence, |extension| {
+                let oid = oid(extension)?;
+                let _critical: Option<bool> = extension.decode()?;
+                let value: &OctetStringRef = extension.decode()?;
+                Ok(Extension {
+                    oid,
+                    value: value.as_bytes(),
+                })
+            })?);
+        }
+        Ok(extensions)
+    })?;
+    reader.finish()?;
+    Ok(extensions)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oids_read_as_x690_writes_them() {
+        assert_eq!(oid_arcs(&[0x55, 0x04, 0x03]), Some(vec![2, 5, 4, 3]));
+        assert_eq!(oid_arcs(&[0x88, 0x37, 0x01]), Some(vec![2, 999, 1]));
+        assert_eq!(oid_arcs(&[0x2a, 0x86, 0x48]), Some(vec![1, 2, 840]));
+        assert_eq!(oid_arcs(&[0x06]), Some(vec![0, 6]));
+        assert_eq!(oid_arcs(&[]), None);
+        assert_eq!(oid_arcs(&[0x88]), None);
+        assert_eq!(oid_arcs(&[0xff; 12]), None);
+        assert_eq!(oid_text(&[0x88, 0x37, 0x01]), "2.999.1");
+    }
+}
