@@ -22,8 +22,16 @@ pub(crate) struct Extension<'a> {
     pub value: &'a [u8],
 }
 
-/// A certificate's parts. The names and the key are whole TLVs.
+/// An AlgorithmIdentifier: its OID's content octets and its parameters.
+pub(crate) struct Algorithm<'a> {
+    pub oid: &'a [u8],
+    pub parameters: Option<AnyRef<'a>>,
+}
+
+/// A certificate's parts. The names, the key and the TBSCertificate are whole TLVs.
 pub(crate) struct CertificateParts<'a> {
+    /// What the signature covers.
+    pub tbs: &'a [u8],
     pub issuer: &'a [u8],
     pub subject: &'a [u8],
     pub spki: &'a [u8],
@@ -63,6 +71,7 @@ pub(crate) fn certificate(der: &[u8]) -> der::Result<(CertificateParts<'_>, &[u8
             }
         }
         Ok(CertificateParts {
+            tbs,
             issuer,
             subject,
             spki,
@@ -70,6 +79,54 @@ pub(crate) fn certificate(der: &[u8]) -> der::Result<(CertificateParts<'_>, &[u8
         })
     })?;
     Ok((parts, &der[usize::try_from(reader.position())?..]))
+}
+
+/// What RSASSA-PSS parameters name (RFC 4055), with their defaults filled in.
+pub(crate) struct PssParameters {
+    pub hash: String,
+    pub mask: String,
+    /// The hash the mask generation function uses; `None` when its parameters name none.
+    pub mask_hash: Option<String>,
+    pub salt_length: u32,
+}
+
+/// Reads RSASSA-PSS-params from a signature algorithm's parameters.
+pub(crate) fn pss_parameters(tag: Tag, content: &[u8]) -> der::Result<PssParameters> {
+    const SHA1: &str = "1.3.14.3.2.26";
+    tag.assert_eq(Tag::Sequence)?;
+    let mut fields = SliceReader::new(content)?;
+    // Each field is [n] EXPLICIT and may be left out.
+    let mut field = |number: u8| -> der::Result<Option<&[u8]>> {
+        if fields.peek_byte() != Some(0xa0 | number) {
+            return Ok(None);
+        }
+        Ok(Some(fields.decode::<AnyRef<'_>>()?.value()))
+    };
+    let hash = match field(0)? {
+        Some(hash) => oid_text(algorithm(&mut SliceReader::new(hash)?)?.oid),
+        None => SHA1.into(),
+    };
+    let (mask, mask_hash) = match field(1)? {
+        Some(mask) => {
+            let mask = algorithm(&mut SliceReader::new(mask)?)?;
+            let hash = mask.parameters.and_then(|p| {
+                let mut inner = SliceReader::new(p.value()).ok()?;
+                Some(oid_text(oid(&mut inner).ok()?))
+            });
+            (oid_text(mask.oid), hash)
+        }
+        None => ("1.2.840.113549.1.1.8".into(), Some(SHA1.into())),
+    };
+    let salt_length = match field(2)? {
+        Some(salt) => u32::from_der(salt)?,
+        None => 20,
+    };
+    Ok(PssParameters {
+        hash,
+        mask,
+        mask_hash,
+        salt_length,
+    })
 }
 
 /// The RDNs of a name TLV, such as `CertificateParts::subject`.
@@ -138,13 +195,14 @@ fn oid<'a>(reader: &mut SliceReader<'a>) -> der::Result<&'a [u8]> {
     }
 }
 
-fn algorithm(reader: &mut SliceReader<'_>) -> der::Result<()> {
+fn algorithm<'a>(reader: &mut SliceReader<'a>) -> der::Result<Algorithm<'a>> {
     read_sequence(reader, |fields| {
-        oid(fields)?;
-        if !fields.is_finished() {
-            let _parameters: AnyRef<'_> = fields.decode()?;
-        }
-        Ok(())
+        let oid = oid(fields)?;
+        let parameters = match fields.is_finished() {
+            true => None,
+            false => Some(fields.decode()?),
+        };
+        Ok(Algorithm { oid, parameters })
     })
 }
 

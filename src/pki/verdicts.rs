@@ -115,7 +115,6 @@ pub fn disagreement(
 
 /// The critical extensions of `cert` that webpki does not process, by name.
 fn critical_unknown_to_webpki(cert: &Certificate) -> Vec<String> {
-    use x509_parser::prelude::*;
     // keyUsage, subjectAltName, basicConstraints, nameConstraints, cRLDistributionPoints, EKU.
     const WEBPKI: [&str; 6] = [
         "2.5.29.15",
@@ -125,14 +124,18 @@ fn critical_unknown_to_webpki(cert: &Certificate) -> Vec<String> {
         "2.5.29.31",
         "2.5.29.37",
     ];
-    let Ok((_, parsed)) = X509Certificate::from_der(cert.der()) else {
+    use der::Decode;
+    let Ok(parsed) = x509_cert::Certificate::from_der(cert.der()) else {
         return Vec::new();
     };
     parsed
+        .tbs_certificate()
         .extensions()
+        .map(|e| e.as_slice())
+        .unwrap_or_default()
         .iter()
         .filter(|e| e.critical)
-        .map(|e| e.oid.to_id_string())
+        .map(|e| e.extn_id.to_string())
         .filter(|oid| !WEBPKI.contains(&oid.as_str()))
         .map(|oid| openssl_verdict::extension_name(&oid))
         .collect()

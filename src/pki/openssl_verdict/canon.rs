@@ -1,29 +1,31 @@
 //! Names in openssl's canonical form, as it compares them when looking for an issuer.
 
-use x509_parser::prelude::*;
+use der::Tagged;
+use x509_cert::name::Name;
 
 /// A name in openssl's canonical form (`x509_name_canon`): per RDN, each attribute's type and
 /// value, with string values folded to lower case and their runs of spaces collapsed.
 pub(super) type Canon = Vec<Vec<(String, Vec<u8>)>>;
 
-pub(super) fn canon(name: &X509Name<'_>) -> Canon {
-    name.iter()
+pub(super) fn canon(name: &Name) -> Canon {
+    name.iter_rdn()
         .map(|rdn| {
             rdn.iter()
                 .map(|atv| {
-                    let value = atv.attr_value();
-                    let canonical = match text_of(value.tag().0, value.data) {
+                    let tag = atv.value.tag().number().0;
+                    let data = atv.value.value();
+                    let canonical = match text_of(tag, data) {
                         Some(text) => {
                             let folded: Vec<&str> = text.split_ascii_whitespace().collect();
                             folded.join(" ").to_ascii_lowercase().into_bytes()
                         }
                         None => {
-                            let mut raw = value.tag().0.to_be_bytes().to_vec();
-                            raw.extend_from_slice(value.data);
+                            let mut raw = tag.to_be_bytes().to_vec();
+                            raw.extend_from_slice(data);
                             raw
                         }
                     };
-                    (atv.attr_type().to_id_string(), canonical)
+                    (atv.oid.to_string(), canonical)
                 })
                 .collect()
         })
@@ -66,13 +68,9 @@ mod tests {
     use super::*;
 
     fn canon_of(rfc4514: &str) -> Canon {
-        use der::Encode;
-        let der = rfc4514
-            .parse::<x509_cert::name::Name>()
-            .unwrap()
-            .to_der()
-            .unwrap();
-        canon(&X509Name::from_der(&der).unwrap().1)
+        use der::{Decode, Encode};
+        let der = rfc4514.parse::<Name>().unwrap().to_der().unwrap();
+        canon(&Name::from_der(&der).unwrap())
     }
 
     #[test]

@@ -146,7 +146,9 @@ pub(super) fn akid_matches(issuer: &Parsed<'_>, subject: &Parsed<'_>) -> bool {
         }
     }
     if let Some(serial) = &akid.serial {
-        if strip_zeros(serial) != strip_zeros(issuer.cert.raw_serial()) {
+        if strip_zeros(serial)
+            != strip_zeros(issuer.cert.tbs_certificate().serial_number().as_bytes())
+        {
             return false;
         }
     }

@@ -123,7 +123,7 @@ impl Run {
                         return Ok(false);
                     }
                 }
-                match check_signature(&xs.cert, &xi.cert) {
+                match check_signature(xs, xi) {
                     Signature::Good => {}
                     Signature::Bad => {
                         let detail = format!(

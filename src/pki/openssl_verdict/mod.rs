@@ -57,7 +57,9 @@ pub fn judge(
     ) else {
         return OpensslVerdict {
             errors: Vec::new(),
-            unjudged: Some("a certificate has an extension this lab cannot decode".into()),
+            unjudged: Some(
+                "a certificate has a field or an extension this lab cannot decode".into(),
+            ),
         };
     };
     let mut run = Run {

@@ -3,8 +3,11 @@
 use super::canon::{canon, Canon};
 use super::chain::akid_matches;
 use super::signature::{key_family, sig_alg_matches, KeyFamily};
-use crate::pki::inspect;
-use x509_parser::prelude::*;
+use crate::pki::{inspect, parts};
+use der::asn1::{BitStringRef, OctetStringRef};
+use der::{Decode, Reader, SliceReader};
+use x509_cert::ext::pkix::{self as pkix, name::GeneralName};
+use x509_cert::Certificate;
 
 /// The critical extensions openssl 3.0 processes (`X509_supported_extension`).
 const OPENSSL_CRITICAL_OK: [&str; 15] = [
@@ -31,10 +34,53 @@ pub(super) struct Akid {
     pub(super) serial: Option<Vec<u8>>,
 }
 
+/// keyUsage's bits, bit 0 (digitalSignature) lowest.
+#[derive(Clone, Copy)]
+pub(super) struct KeyUsage(u16);
+
+impl KeyUsage {
+    pub(super) fn digital_signature(self) -> bool {
+        self.0 & 1 != 0
+    }
+    pub(super) fn key_encipherment(self) -> bool {
+        self.0 & (1 << 2) != 0
+    }
+    pub(super) fn key_agreement(self) -> bool {
+        self.0 & (1 << 4) != 0
+    }
+    pub(super) fn key_cert_sign(self) -> bool {
+        self.0 & (1 << 5) != 0
+    }
+}
+
+/// Netscape's certificate type bits, bit 0 (SSL client) lowest.
+#[derive(Clone, Copy)]
+pub(super) struct NsCertType(u8);
+
+impl NsCertType {
+    pub(super) fn ssl_client(self) -> bool {
+        self.0 & 1 != 0
+    }
+    pub(super) fn ssl_server(self) -> bool {
+        self.0 & (1 << 1) != 0
+    }
+    pub(super) fn ssl_ca(self) -> bool {
+        self.0 & (1 << 5) != 0
+    }
+    pub(super) fn smime_ca(self) -> bool {
+        self.0 & (1 << 6) != 0
+    }
+    pub(super) fn object_signing_ca(self) -> bool {
+        self.0 & (1 << 7) != 0
+    }
+}
+
 /// What openssl caches about a certificate (`ossl_x509v3_cache_extensions`).
 pub(super) struct Parsed<'a> {
     pub(super) der: &'a [u8],
-    pub(super) cert: X509Certificate<'a>,
+    /// The signed TBSCertificate, as it is in `der`.
+    pub(super) tbs: &'a [u8],
+    pub(super) cert: Certificate,
     pub(super) from_store: bool,
     pub(super) subject: String,
     pub(super) subject_canon: Canon,
@@ -48,7 +94,7 @@ pub(super) struct Parsed<'a> {
     pub(super) key_usage: Option<KeyUsage>,
     /// extendedKeyUsage: (serverAuth, clientAuth, Server Gated Crypto).
     pub(super) eku: Option<(bool, bool, bool)>,
-    pub(super) ns_cert_type: Option<NSCertType>,
+    pub(super) ns_cert_type: Option<NsCertType>,
     pub(super) skid: Option<Vec<u8>>,
     pub(super) akid: Option<Akid>,
     pub(super) unhandled_critical: Option<String>,
@@ -65,24 +111,28 @@ impl<'a> Parsed<'a> {
     /// `None` when an extension openssl reads does not decode: openssl marks such a
     /// certificate invalid, and this lab does not follow it there.
     pub(super) fn new(der: &'a [u8], from_store: bool) -> Option<Self> {
-        let (_, cert) = X509Certificate::from_der(der).ok()?;
-        let tbs = &cert.tbs_certificate;
+        let cert = Certificate::from_der(der).ok()?;
+        let tbs = cert.tbs_certificate();
         let subject_canon = canon(tbs.subject());
         let issuer_canon = canon(tbs.issuer());
+        let unix = |t: &x509_cert::time::Time| {
+            i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX)
+        };
         let (not_before, not_after) = (
-            tbs.validity.not_before.timestamp(),
-            tbs.validity.not_after.timestamp(),
+            unix(&tbs.validity().not_before),
+            unix(&tbs.validity().not_after),
         );
         let date = |t: i64| inspect::openssl_date(u64::try_from(t).unwrap_or(0));
         let mut parsed = Parsed {
             der,
+            tbs: parts::certificate(der).ok()?.0.tbs,
             from_store,
-            subject: subject_text(tbs.subject().as_raw()),
+            subject: inspect::name_text(tbs.subject()),
             self_issued: subject_canon == issuer_canon,
             subject_canon,
             issuer_canon,
             self_signed: false,
-            v1: tbs.version.0 == 0,
+            v1: tbs.version() == x509_cert::certificate::Version::V1,
             basic_constraints: None,
             pathlen: None,
             key_usage: None,
@@ -98,40 +148,14 @@ impl<'a> Parsed<'a> {
             not_after,
             not_before_text: date(not_before),
             not_after_text: date(not_after),
-            cert,
+            cert: cert.clone(),
         };
-        for ext in parsed.cert.extensions() {
-            let oid = ext.oid.to_id_string();
-            match ext.parsed_extension() {
-                ParsedExtension::ParseError { .. } => return None,
-                ParsedExtension::BasicConstraints(bc) => {
-                    parsed.basic_constraints = Some(bc.ca);
-                    parsed.pathlen = bc.path_len_constraint;
-                }
-                ParsedExtension::KeyUsage(ku) => parsed.key_usage = Some(*ku),
-                ParsedExtension::ExtendedKeyUsage(eku) => {
-                    let sgc = eku.other.iter().any(|o| {
-                        let o = o.to_id_string();
-                        o == "1.3.6.1.4.1.311.10.3.3" || o == "2.16.840.1.113730.4.1"
-                    });
-                    parsed.eku = Some((eku.server_auth, eku.client_auth, sgc));
-                }
-                ParsedExtension::NSCertType(ns) => parsed.ns_cert_type = Some(*ns),
-                ParsedExtension::SubjectKeyIdentifier(id) => parsed.skid = Some(id.0.to_vec()),
-                ParsedExtension::AuthorityKeyIdentifier(akid) => {
-                    parsed.akid = Some(Akid {
-                        key_id: akid.key_identifier.as_ref().map(|k| k.0.to_vec()),
-                        issuer_name: akid.authority_cert_issuer.as_ref().and_then(|names| {
-                            names.iter().find_map(|n| match n {
-                                GeneralName::DirectoryName(name) => Some(canon(name)),
-                                _ => None,
-                            })
-                        }),
-                        serial: akid.authority_cert_serial.map(<[u8]>::to_vec),
-                    })
-                }
-                ParsedExtension::NameConstraints(_) => parsed.name_constraints = true,
-                _ => {}
+        let extensions = tbs.extensions().map(|e| e.as_slice()).unwrap_or_default();
+        for ext in extensions {
+            let oid = ext.extn_id.to_string();
+            let value = ext.extn_value.as_bytes();
+            if !parsed.read_extension(&oid, value) {
+                return None;
             }
             if oid == "1.3.6.1.5.5.7.1.14" {
                 parsed.proxy = true;
@@ -143,24 +167,89 @@ impl<'a> Parsed<'a> {
                 parsed.unhandled_critical = Some(oid);
             }
         }
-        let spki = parsed.cert.public_key();
+        let spki = tbs.subject_public_key_info();
         parsed.explicit_curve = key_family(spki) == Some(KeyFamily::Ec)
             && spki
                 .algorithm
                 .parameters
                 .as_ref()
-                .is_none_or(|p| p.as_oid().is_err());
+                .is_none_or(|p| p.decode_as::<der::oid::ObjectIdentifier>().is_err());
         parsed.self_signed = parsed.self_issued
             && akid_matches(&parsed, &parsed)
             && sig_alg_matches(&parsed.cert, &parsed.cert);
         Some(parsed)
     }
+
+    /// Records what openssl caches from one extension; `false` when one it caches does not
+    /// decode. subjectAltName is only checked to decode; nameConstraints, whatever they hold,
+    /// leave the verdict to openssl.
+    fn read_extension(&mut self, oid: &str, value: &[u8]) -> bool {
+        match oid {
+            "2.5.29.19" => basic_constraints(value).map(|(ca, pathlen)| {
+                self.basic_constraints = Some(ca);
+                self.pathlen = pathlen;
+            }),
+            "2.5.29.15" => prefix::<BitStringRef<'_>>(value).map(|bits| {
+                let bytes = bits.raw_bytes();
+                let flags = bytes.iter().take(2).enumerate().fold(0, |acc, (i, b)| {
+                    acc | u16::from(b.reverse_bits()) << (8 * i)
+                });
+                self.key_usage = Some(KeyUsage(flags));
+            }),
+            "2.5.29.37" => prefix::<pkix::ExtendedKeyUsage>(value).map(|eku| {
+                let has = |o: &str| eku.0.iter().any(|p| p.to_string() == o);
+                self.eku = Some((
+                    has("1.3.6.1.5.5.7.3.1"),
+                    has("1.3.6.1.5.5.7.3.2"),
+                    has("1.3.6.1.4.1.311.10.3.3") || has("2.16.840.1.113730.4.1"),
+                ));
+            }),
+            "2.16.840.1.113730.1.1" => prefix::<BitStringRef<'_>>(value)
+                .and_then(|bits| match bits.raw_bytes() {
+                    [byte] => Some(byte.reverse_bits()),
+                    _ => None,
+                })
+                .map(|flags| self.ns_cert_type = Some(NsCertType(flags))),
+            "2.5.29.14" => {
+                prefix::<&OctetStringRef>(value).map(|id| self.skid = Some(id.as_bytes().to_vec()))
+            }
+            "2.5.29.35" => prefix::<pkix::AuthorityKeyIdentifier>(value).map(|aki| {
+                self.akid = Some(Akid {
+                    key_id: aki.key_identifier.map(|k| k.as_bytes().to_vec()),
+                    issuer_name: aki.authority_cert_issuer.and_then(|names| {
+                        names.iter().find_map(|n| match n {
+                            GeneralName::DirectoryName(name) => Some(canon(name)),
+                            _ => None,
+                        })
+                    }),
+                    serial: aki
+                        .authority_cert_serial_number
+                        .map(|s| s.as_bytes().to_vec()),
+                })
+            }),
+            "2.5.29.30" => {
+                self.name_constraints = true;
+                Some(())
+            }
+            "2.5.29.17" => prefix::<pkix::SubjectAltName>(value).map(drop),
+            _ => Some(()),
+        }
+        .is_some()
+    }
 }
 
-/// A name as openssl prints it on one line, `CN = …, O = …`.
-fn subject_text(raw: &[u8]) -> String {
-    use der::Decode;
-    x509_cert::name::Name::from_der(raw)
-        .map(|name| inspect::name_text(&name))
-        .unwrap_or_default()
+/// A value decoded from the front of `bytes`: like openssl's d2i, bytes after it are ignored.
+fn prefix<'a, T: Decode<'a>>(bytes: &'a [u8]) -> Option<T> {
+    T::decode(&mut SliceReader::new(bytes).ok()?).ok()
+}
+
+/// basicConstraints with a pathLenConstraint up to 2^32 - 1, as openssl reads it.
+fn basic_constraints(value: &[u8]) -> Option<(bool, Option<u32>)> {
+    let sequence = prefix::<&der::asn1::SequenceRef>(value)?;
+    let mut fields = SliceReader::new(sequence.as_bytes()).ok()?;
+    let ca: Option<bool> = fields.decode().ok()?;
+    let pathlen: Option<u32> = fields.decode().ok()?;
+    fields
+        .is_finished()
+        .then_some((ca.unwrap_or(false), pathlen))
 }

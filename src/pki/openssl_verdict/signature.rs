@@ -1,8 +1,13 @@
 //! Signatures as openssl checks them: which key type a signature algorithm needs, and the
 //! ring algorithm that verifies it exactly as openssl would.
 
+use super::parsed::Parsed;
+use crate::pki::keys::{modulus_bits, rsa_modulus};
+use crate::pki::parts;
+use der::Tagged;
 use ring::signature::{self as sig, VerificationAlgorithm};
-use x509_parser::prelude::*;
+use x509_cert::spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
+use x509_cert::Certificate;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum KeyFamily {
@@ -14,8 +19,8 @@ pub(super) enum KeyFamily {
     Dsa,
 }
 
-pub(super) fn key_family(spki: &SubjectPublicKeyInfo<'_>) -> Option<KeyFamily> {
-    Some(match spki.algorithm.algorithm.to_id_string().as_str() {
+pub(super) fn key_family(spki: &SubjectPublicKeyInfoOwned) -> Option<KeyFamily> {
+    Some(match spki.algorithm.oid.to_string().as_str() {
         "1.2.840.113549.1.1.1" => KeyFamily::Rsa,
         "1.2.840.113549.1.1.10" => KeyFamily::RsaPss,
         "1.2.840.10045.2.1" => KeyFamily::Ec,
@@ -54,9 +59,12 @@ fn signature_family(oid: &str) -> Option<KeyFamily> {
 }
 
 /// `check_sig_alg_match`: an RSA key verifies PKCS#1 and PSS signatures, other keys their own.
-pub(super) fn sig_alg_matches(issuer: &X509Certificate<'_>, subject: &X509Certificate<'_>) -> bool {
-    let wanted = signature_family(&subject.tbs_certificate.signature.algorithm.to_id_string());
-    match (wanted, key_family(issuer.public_key())) {
+pub(super) fn sig_alg_matches(issuer: &Certificate, subject: &Certificate) -> bool {
+    let wanted = signature_family(&subject.tbs_certificate().signature().oid.to_string());
+    match (
+        wanted,
+        key_family(issuer.tbs_certificate().subject_public_key_info()),
+    ) {
         (Some(want), Some(have)) => {
             want == have || (want == KeyFamily::RsaPss && have == KeyFamily::Rsa)
         }
@@ -72,27 +80,18 @@ pub(super) enum Signature {
 }
 
 /// `X509_verify`: the outer and inner algorithms agree and the signature verifies.
-pub(super) fn check_signature(
-    subject: &X509Certificate<'_>,
-    issuer: &X509Certificate<'_>,
-) -> Signature {
-    let outer = &subject.signature_algorithm;
-    let inner = &subject.tbs_certificate.signature;
-    let params =
-        |a: &AlgorithmIdentifier<'_>| a.parameters.as_ref().map(|p| (p.tag(), p.data.to_vec()));
-    if outer.algorithm != inner.algorithm || params(outer) != params(inner) {
+pub(super) fn check_signature(subject: &Parsed<'_>, issuer: &Parsed<'_>) -> Signature {
+    let outer = subject.cert.signature_algorithm();
+    if outer != subject.cert.tbs_certificate().signature() {
         return Signature::Bad;
     }
-    let spki = issuer.public_key();
+    let spki = issuer.cert.tbs_certificate().subject_public_key_info();
     let algorithm = match ring_algorithm(outer, spki) {
         Ok(algorithm) => algorithm,
         Err(why) => return Signature::Unchecked(why),
     };
-    let key = sig::UnparsedPublicKey::new(algorithm, spki.subject_public_key.data.as_ref());
-    match key.verify(
-        subject.tbs_certificate.as_ref(),
-        subject.signature_value.data.as_ref(),
-    ) {
+    let key = sig::UnparsedPublicKey::new(algorithm, spki.subject_public_key.raw_bytes());
+    match key.verify(subject.tbs, subject.cert.signature().raw_bytes()) {
         Ok(()) => Signature::Good,
         Err(_) => Signature::Bad,
     }
@@ -100,10 +99,10 @@ pub(super) fn check_signature(
 
 /// The ring algorithm that checks a signature exactly as openssl does, when there is one.
 fn ring_algorithm(
-    alg: &AlgorithmIdentifier<'_>,
-    spki: &SubjectPublicKeyInfo<'_>,
+    alg: &AlgorithmIdentifierOwned,
+    spki: &SubjectPublicKeyInfoOwned,
 ) -> Result<&'static dyn VerificationAlgorithm, String> {
-    let oid = alg.algorithm.to_id_string();
+    let oid = alg.oid.to_string();
     let unchecked = || {
         Err(format!(
             "this lab cannot check a signature of type {oid} with this key as openssl would"
@@ -111,8 +110,10 @@ fn ring_algorithm(
     };
     let family = key_family(spki);
     if matches!(family, Some(KeyFamily::Rsa | KeyFamily::RsaPss)) {
-        let bits = match spki.parsed() {
-            Ok(x509_parser::public_key::PublicKey::RSA(rsa)) => rsa.key_size(),
+        // Only an rsaEncryption key's size is read; an RSA-PSS key's is left unchecked.
+        let modulus = rsa_modulus(spki.subject_public_key.raw_bytes());
+        let bits = match (family, modulus) {
+            (Some(KeyFamily::Rsa), Some(modulus)) => modulus_bits(modulus),
             _ => return unchecked(),
         };
         if !(1024..=8192).contains(&bits) {
@@ -139,8 +140,8 @@ fn ring_algorithm(
                 .algorithm
                 .parameters
                 .as_ref()
-                .and_then(|p| p.as_oid().ok())
-                .map(|o| o.to_id_string());
+                .and_then(|p| p.decode_as::<der::oid::ObjectIdentifier>().ok())
+                .map(|o| o.to_string());
             match (curve.as_deref(), sha384) {
                 (Some("1.2.840.10045.3.1.7"), false) => Ok(&sig::ECDSA_P256_SHA256_ASN1),
                 (Some("1.2.840.10045.3.1.7"), true) => Ok(&sig::ECDSA_P256_SHA384_ASN1),
@@ -155,15 +156,11 @@ fn ring_algorithm(
 }
 
 /// RSA-PSS as ring checks it: MGF1 with the message hash, a salt as long as the hash.
-fn pss_algorithm(alg: &AlgorithmIdentifier<'_>) -> Option<&'static dyn VerificationAlgorithm> {
-    let x509_parser::signature_algorithm::SignatureAlgorithm::RSASSA_PSS(params) =
-        x509_parser::signature_algorithm::SignatureAlgorithm::try_from(alg).ok()?
-    else {
-        return None;
-    };
-    let hash = params.hash_algorithm_oid().to_id_string();
-    let mgf = params.mask_gen_algorithm().ok()?;
-    if mgf.mgf.to_id_string() != "1.2.840.113549.1.1.8" || mgf.hash.to_id_string() != hash {
+fn pss_algorithm(alg: &AlgorithmIdentifierOwned) -> Option<&'static dyn VerificationAlgorithm> {
+    let params = alg.parameters.as_ref()?;
+    let params = parts::pss_parameters(params.tag(), params.value()).ok()?;
+    let hash = params.hash;
+    if params.mask != "1.2.840.113549.1.1.8" || params.mask_hash.as_ref() != Some(&hash) {
         return None;
     }
     let (algorithm, salt): (&'static dyn VerificationAlgorithm, u32) = match hash.as_str() {
@@ -172,5 +169,5 @@ fn pss_algorithm(alg: &AlgorithmIdentifier<'_>) -> Option<&'static dyn Verificat
         "2.16.840.1.101.3.4.2.3" => (&sig::RSA_PSS_2048_8192_SHA512, 64),
         _ => return None,
     };
-    (params.salt_length() == salt).then_some(algorithm)
+    (params.salt_length == salt).then_some(algorithm)
 }
