@@ -1,8 +1,10 @@
 //! Certificate signing requests: built here, or read from anywhere (openssl included) and checked.
 
 use super::{keys::algorithm_of_spki, parts, pem, KeyAlgorithm, PkiError, PrivateKey, Subject};
+use der::{Decode, Tagged};
 use rcgen::{DistinguishedName, DnType, DnValue, PublicKeyData, SignatureAlgorithm};
-use x509_parser::prelude::FromDer;
+use ring::signature::{self as sig, VerificationAlgorithm};
+use x509_cert::spki::SubjectPublicKeyInfoRef;
 
 /// Builds and signs a CSR for `subject` with `key`, as `openssl req -new` does.
 pub fn build(subject: &Subject, key: &PrivateKey) -> Result<Csr, PkiError> {
@@ -31,24 +33,32 @@ impl Csr {
     }
 
     pub fn from_der(der: &[u8]) -> Result<Self, PkiError> {
-        let (rest, request) =
-            x509_parser::certification_request::X509CertificationRequest::from_der(der)
-                .map_err(|_| PkiError::Csr("the request is not valid DER".into()))?;
+        let (request, rest) = parts::request(der)
+            .map_err(|_| PkiError::Csr("the request is not valid DER".into()))?;
         if !rest.is_empty() {
             return Err(PkiError::Csr("extra bytes follow the request".into()));
         }
-        let info = &request.certification_request_info;
         // Name unsupported keys before the signature check, so the message says why.
-        let spki = info.subject_pki.raw.to_vec();
-        let algorithm = algorithm_of_spki(&spki)?;
-        request.verify_signature().map_err(|_| {
-            PkiError::Csr("its signature does not verify against its own public key".into())
-        })?;
+        let algorithm = algorithm_of_spki(request.spki)?;
+        let key = SubjectPublicKeyInfoRef::from_der(request.spki)
+            .map_err(|_| PkiError::Key("the public key cannot be parsed".into()))?;
+        let key_bits = key.subject_public_key.raw_bytes();
+        let verifies =
+            verification_algorithm(&request.signature_algorithm, &key).is_some_and(|alg| {
+                sig::UnparsedPublicKey::new(alg, key_bits)
+                    .verify(request.info, request.signature.raw_bytes())
+                    .is_ok()
+            });
+        if !verifies {
+            return Err(PkiError::Csr(
+                "its signature does not verify against its own public key".into(),
+            ));
+        }
         Ok(Csr {
             der: der.to_vec(),
-            subject: subject_of(&info.subject)?,
-            key_bits: info.subject_pki.subject_public_key.data.to_vec(),
-            spki,
+            subject: subject_of(&request.subject)?,
+            key_bits: key_bits.to_vec(),
+            spki: request.spki.to_vec(),
             algorithm,
         })
     }
@@ -88,23 +98,59 @@ impl PublicKeyData for Csr {
     }
 }
 
+/// The ring algorithm for a request's signature: RSA PKCS#1 v1.5 and PSS, ECDSA on P-256 and
+/// P-384. The key itself was vetted already, by `algorithm_of_spki`.
+fn verification_algorithm(
+    signature: &parts::Algorithm<'_>,
+    key: &SubjectPublicKeyInfoRef<'_>,
+) -> Option<&'static dyn VerificationAlgorithm> {
+    let curve = || Some(key.algorithm.parameters_oid().ok()?.to_string());
+    Some(match parts::oid_text(signature.oid).as_str() {
+        "1.2.840.113549.1.1.5" | "1.3.14.3.2.29" => {
+            &sig::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY
+        }
+        "1.2.840.113549.1.1.11" => &sig::RSA_PKCS1_2048_8192_SHA256,
+        "1.2.840.113549.1.1.12" => &sig::RSA_PKCS1_2048_8192_SHA384,
+        "1.2.840.113549.1.1.13" => &sig::RSA_PKCS1_2048_8192_SHA512,
+        "1.2.840.113549.1.1.10" => {
+            let params = signature.parameters?;
+            let params = parts::pss_parameters(params.tag(), params.value()).ok()?;
+            match params.hash.as_str() {
+                "2.16.840.1.101.3.4.2.1" => &sig::RSA_PSS_2048_8192_SHA256,
+                "2.16.840.1.101.3.4.2.2" => &sig::RSA_PSS_2048_8192_SHA384,
+                "2.16.840.1.101.3.4.2.3" => &sig::RSA_PSS_2048_8192_SHA512,
+                _ => return None,
+            }
+        }
+        "1.2.840.10045.4.3.2" => match curve()?.as_str() {
+            "1.2.840.10045.3.1.7" => &sig::ECDSA_P256_SHA256_ASN1,
+            "1.3.132.0.34" => &sig::ECDSA_P384_SHA256_ASN1,
+            _ => return None,
+        },
+        "1.2.840.10045.4.3.3" => match curve()?.as_str() {
+            "1.2.840.10045.3.1.7" => &sig::ECDSA_P256_SHA384_ASN1,
+            "1.3.132.0.34" => &sig::ECDSA_P384_SHA384_ASN1,
+            _ => return None,
+        },
+        _ => return None,
+    })
+}
+
 /// Copies a parsed subject into rcgen's form, keeping each value's string type.
-fn subject_of(name: &x509_parser::x509::X509Name<'_>) -> Result<DistinguishedName, PkiError> {
-    use x509_parser::der_parser::asn1_rs::Tag;
+fn subject_of(subject: &parts::Rdns<'_>) -> Result<DistinguishedName, PkiError> {
     let mut dn = DistinguishedName::new();
-    for attribute in name.iter_attributes() {
-        let oid = parts::oid_arcs(attribute.attr_type().as_bytes())
+    for attribute in subject.iter().flatten() {
+        let oid = parts::oid_arcs(attribute.oid)
             .ok_or_else(|| PkiError::Csr("a subject attribute has an unreadable type".into()))?;
-        let value = attribute.attr_value();
         let bad = || PkiError::Csr("a subject value is not a string".into());
-        let text = std::str::from_utf8(value.data)
+        let text = std::str::from_utf8(attribute.value)
             .map_err(|_| bad())?
             .to_string();
-        let value = match value.header.tag() {
-            Tag::PrintableString => DnValue::PrintableString(text.try_into().map_err(|_| bad())?),
-            Tag::Utf8String => DnValue::Utf8String(text),
-            Tag::Ia5String => DnValue::Ia5String(text.try_into().map_err(|_| bad())?),
-            Tag::T61String => DnValue::TeletexString(text.try_into().map_err(|_| bad())?),
+        let value = match attribute.tag {
+            0x13 => DnValue::PrintableString(text.try_into().map_err(|_| bad())?),
+            0x0c => DnValue::Utf8String(text),
+            0x16 => DnValue::Ia5String(text.try_into().map_err(|_| bad())?),
+            0x14 => DnValue::TeletexString(text.try_into().map_err(|_| bad())?),
             _ => {
                 return Err(PkiError::Unsupported(
                     "a subject value in BMP or universal string form".into(),

@@ -38,6 +38,17 @@ pub(crate) struct CertificateParts<'a> {
     pub extensions: Vec<Extension<'a>>,
 }
 
+/// A request's parts.
+pub(crate) struct RequestParts<'a> {
+    /// The certificationRequestInfo TLV, what the signature covers.
+    pub info: &'a [u8],
+    pub subject: Rdns<'a>,
+    /// The SubjectPublicKeyInfo TLV.
+    pub spki: &'a [u8],
+    pub signature_algorithm: Algorithm<'a>,
+    pub signature: BitStringRef<'a>,
+}
+
 /// Takes a certificate apart; also returns what follows it.
 pub(crate) fn certificate(der: &[u8]) -> der::Result<(CertificateParts<'_>, &[u8])> {
     let mut reader = SliceReader::new(der)?;
@@ -76,6 +87,44 @@ pub(crate) fn certificate(der: &[u8]) -> der::Result<(CertificateParts<'_>, &[u8
             subject,
             spki,
             extensions,
+        })
+    })?;
+    Ok((parts, &der[usize::try_from(reader.position())?..]))
+}
+
+/// Takes a certificate signing request apart; also returns what follows it.
+pub(crate) fn request(der: &[u8]) -> der::Result<(RequestParts<'_>, &[u8])> {
+    let mut reader = SliceReader::new(der)?;
+    let parts = read_sequence(&mut reader, |request| {
+        let info = request.tlv_bytes()?;
+        let signature_algorithm = algorithm(request)?;
+        let signature = request.decode()?;
+        let mut fields = SliceReader::new(sequence_value(info)?)?;
+        let _version: IntRef<'_> = fields.decode()?;
+        let subject = name(&mut fields)?.1;
+        let spki = fields.tlv_bytes()?;
+        public_key(spki)?;
+        // attributes [0] IMPLICIT SET OF Attribute
+        let attributes: AnyRef<'_> = fields.decode()?;
+        if attributes.tag().number().0 != 0 || !attributes.tag().is_context_specific() {
+            return Err(der::Error::from(attributes.tag().unexpected_error(None)));
+        }
+        let mut attributes = SliceReader::new(attributes.value())?;
+        while !attributes.is_finished() {
+            read_sequence(&mut attributes, |attribute| {
+                oid(attribute)?;
+                let values: AnyRef<'_> = attribute.decode()?;
+                values.tag().assert_eq(Tag::Set)?;
+                Ok(())
+            })?;
+        }
+        fields.finish()?;
+        Ok(RequestParts {
+            info,
+            subject,
+            spki,
+            signature_algorithm,
+            signature,
         })
     })?;
     Ok((parts, &der[usize::try_from(reader.position())?..]))
