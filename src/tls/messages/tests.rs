@@ -253,12 +253,12 @@ fn types(messages: &[Vec<u8>]) -> Vec<u8> {
 }
 
 fn subject_der(party: Party) -> Vec<u8> {
-    use x509_parser::prelude::FromDer;
+    use der::{Decode, Encode};
     let cert = workshop()
         .certificate(party)
         .expect("the certificate exists");
-    let (_, parsed) = x509_parser::certificate::X509Certificate::from_der(cert.der()).unwrap();
-    parsed.subject().as_raw().to_vec()
+    let parsed = x509_cert::Certificate::from_der(cert.der()).unwrap();
+    parsed.tbs_certificate().subject().to_der().unwrap()
 }
 
 #[test]
