@@ -1,6 +1,8 @@
 //! The handshake lab in memory: every scenario's verdict, and the decoded message list.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod support;
+
 use mtls_lab::clock::unix_now;
 use mtls_lab::pki::InputField;
 use mtls_lab::tls::decrypt::{Message, MessageKind};
@@ -450,9 +452,7 @@ fn the_mismatched_key_row_uses_a_key_of_the_certificates_type() {
 /// The revocation rows, and what their notes say rustls does beside openssl.
 #[test]
 fn the_revocation_rows_check_what_their_notes_say() {
-    use mtls_lab::pki::crl::{self, CrlTemplate};
     use mtls_lab::workshop::lab::LabInputs;
-    use mtls_lab::workshop::Party;
     let workshop = workshop(Settings::default());
     let inputs = LabInputs::of(&workshop);
     let refusal = |setup: &lab::Setup| {
@@ -526,25 +526,7 @@ fn the_revocation_rows_check_what_their_notes_say() {
     anchored.server.trusted_client_cas = workshop.chain();
     assert!(lab::judge(&anchored).outcome.result.is_ok());
     // The fix: the root's CRL too, which speaks for the intermediate.
-    let mut fixed = setup.clone();
-    let root_crl = crl::issue(
-        workshop.certificate(Party::CRoot).unwrap(),
-        workshop.key(Party::CRoot).unwrap(),
-        &CrlTemplate {
-            revoked: &[],
-            number: 1,
-            now: unix_now(),
-            days: 7,
-        },
-    )
-    .unwrap();
-    fixed
-        .server
-        .revocation
-        .as_mut()
-        .unwrap()
-        .crls
-        .push(root_crl);
+    let fixed = support::with_root_crl(&setup, &workshop);
     let run = lab::judge(&fixed);
     assert!(run.outcome.result.is_ok(), "{}", run.outcome.headline());
 }

@@ -249,8 +249,6 @@ fn openssl_on(
 /// root's CRL too, both accept, once s_server reads both CRLs.
 #[test]
 fn the_whole_chain_rows_note_and_fix_hold_in_openssl() {
-    use mtls_lab::pki::crl::{self, CrlTemplate};
-    use mtls_lab::workshop::Party;
     let mut workshop = Workshop::new(Settings::default());
     workshop.run_all(unix_now()).unwrap();
     let setup = lab::setup(
@@ -270,25 +268,7 @@ fn the_whole_chain_rows_note_and_fix_hold_in_openssl() {
     let (done, c, s) = openssl_on(&anchored, |cmd| cmd, unknown);
     assert!(done, "s_client:\n{c}\ns_server:\n{s}");
 
-    let mut fixed = setup.clone();
-    let root_crl = crl::issue(
-        workshop.certificate(Party::CRoot).unwrap(),
-        workshop.key(Party::CRoot).unwrap(),
-        &CrlTemplate {
-            revoked: &[],
-            number: 1,
-            now: unix_now(),
-            days: 7,
-        },
-    )
-    .unwrap();
-    fixed
-        .server
-        .revocation
-        .as_mut()
-        .unwrap()
-        .crls
-        .push(root_crl);
+    let fixed = support::with_root_crl(&setup, &workshop);
     let run = lab::judge(&fixed);
     assert!(run.outcome.result.is_ok(), "{}", run.outcome.headline());
     let (done, c, s) = openssl_on(

@@ -270,3 +270,33 @@ pub fn wait_until(
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// A revocation row's setup with C's root CRL added too, which speaks for the intermediate:
+/// the fix of the "no CRL for the intermediate" row.
+pub fn with_root_crl(
+    setup: &mtls_lab::workshop::lab::Setup,
+    workshop: &mtls_lab::workshop::Workshop,
+) -> mtls_lab::workshop::lab::Setup {
+    use mtls_lab::pki::crl::{self, CrlTemplate};
+    use mtls_lab::workshop::Party;
+    let root_crl = crl::issue(
+        workshop.certificate(Party::CRoot).unwrap(),
+        workshop.key(Party::CRoot).unwrap(),
+        &CrlTemplate {
+            revoked: &[],
+            number: 1,
+            now: mtls_lab::clock::unix_now(),
+            days: 7,
+        },
+    )
+    .unwrap();
+    let mut fixed = setup.clone();
+    fixed
+        .server
+        .revocation
+        .as_mut()
+        .expect("the row checks revocation")
+        .crls
+        .push(root_crl);
+    fixed
+}

@@ -502,14 +502,20 @@ fn expect_no_certificate(version: TlsVersion) -> Expectation {
     }
 }
 
-fn expect_wrong_certificate(version: TlsVersion) -> Expectation {
-    let tls13_note = match version {
+/// What else a client refused by C prints first: under TLS 1.3 its own check of the server
+/// passed before C judged B; under TLS 1.2 its closing summary.
+fn refused_by_c_note(version: TlsVersion) -> &'static str {
+    match version {
         TlsVersion::Tls13 => {
             " Under TLS 1.3 the client first prints \"Verify return code: 0 (ok)\": \
              that is the client's check of the server, made before C judged B's certificate."
         }
         TlsVersion::Tls12 => TLS12_SUMMARY_NOTE,
-    };
+    }
+}
+
+fn expect_wrong_certificate(version: TlsVersion) -> Expectation {
+    let tls13_note = refused_by_c_note(version);
     Expectation {
         summary: format!(
             "Refused by C: the client prints \"alert unknown ca\" (\"SSL alert number 48\"); s_server \

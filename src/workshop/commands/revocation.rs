@@ -2,7 +2,7 @@
 //! `openssl ca` and its database. These blocks give C's CAs one, revoke B, publish the CRLs and
 //! check B against them.
 
-use super::{block, c_server, digest, inside, CommandBlock, Expectation, TLS12_SUMMARY_NOTE};
+use super::{block, c_server, digest, inside, refused_by_c_note, CommandBlock, Expectation};
 use crate::pki::crl::Reason;
 use crate::tls::TlsVersion;
 use crate::workshop::steps::{Party, Settings};
@@ -202,13 +202,7 @@ pub fn revocation(settings: &Settings) -> Vec<CommandBlock> {
 }
 
 fn expect_revoked(version: TlsVersion) -> Expectation {
-    let note = match version {
-        TlsVersion::Tls13 => {
-            " Under TLS 1.3 the client first prints \"Verify return code: 0 (ok)\": \
-             that is the client's check of the server, made before C judged B's certificate."
-        }
-        TlsVersion::Tls12 => TLS12_SUMMARY_NOTE,
-    };
+    let note = refused_by_c_note(version);
     Expectation {
         summary: format!(
             "Refused by C: B's client prints \"alert certificate revoked\" (\"SSL alert number 44\"); \
