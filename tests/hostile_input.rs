@@ -170,6 +170,7 @@ fn pasted_and_uploaded_text_is_refused_clearly() {
         let err = w.sign_external_csr(text, unix_now()).unwrap_err();
         assert!(err.to_string().contains(expected), "{name}: {err}");
         assert!(w.check_certificate(text, unix_now()).is_err(), "{name}");
+        assert!(w.check_crl(text, unix_now()).is_err(), "{name}");
         assert!(w.use_own_b_key(text, "pass", unix_now()).is_err(), "{name}");
         assert_eq!(files(&w), before, "{name} changed the workshop");
     }

@@ -245,6 +245,7 @@ pub fn input_id(field: pki::InputField, party: Option<Party>) -> Option<String> 
     match field {
         pki::InputField::Days => party.map(days_input),
         pki::InputField::Sans => Some(SANS_INPUT.to_string()),
+        pki::InputField::Crl => Some(CHECK_CRL_INPUT.to_string()),
         pki::InputField::Passphrase
         | pki::InputField::Lab
         | pki::InputField::Run
@@ -266,6 +267,7 @@ pub const EXTERNAL_CSR_INPUT: &str = "external-csr";
 pub const OWN_KEY_INPUT: &str = "own-key";
 pub const OWN_KEY_PASSPHRASE_INPUT: &str = "own-key-passphrase";
 pub const CHECK_CERT_INPUT: &str = "check-cert";
+pub const CHECK_CRL_INPUT: &str = "check-crl";
 pub const PASSPHRASE_INPUT: &str = "passphrase";
 
 #[derive(Clone)]

@@ -2,10 +2,13 @@
 //! revoked, with when the list was made (thisUpdate) and when the next one is due (nextUpdate).
 
 use super::cert::{ca_issuer, check_days, SECONDS_PER_DAY};
-use super::{Certificate, PkiError};
-use der::{Decode, Encode};
+use super::openssl_verdict::canon::canon;
+use super::{parts, Certificate, InputField, PkiError};
+use der::{Decode, Encode, Tagged};
+use ring::signature::{self as sig, VerificationAlgorithm};
 use serde::{Deserialize, Serialize};
 use x509_cert::crl::CertificateList;
+use x509_cert::spki::SubjectPublicKeyInfoRef;
 
 /// Why a certificate was revoked: the reasons the workshop offers (RFC 5280 §5.3.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -107,15 +110,48 @@ const OID_CRL_NUMBER: &str = "2.5.29.20";
 const OID_CRL_REASON: &str = "2.5.29.21";
 /// CRLs bigger than this are refused before parsing: the workshop's are well under 1 KB.
 pub const MAX_CRL_BYTES: usize = 1 << 20;
+/// CRLs listing more certificates than this are refused before their entries are read: the
+/// workshop's list a handful.
+pub const MAX_CRL_ENTRIES: usize = 1_000;
 
+/// A CRL that cannot be read belongs to the field it was pasted into.
 fn bad(what: impl std::fmt::Display) -> PkiError {
-    PkiError::Certificate(format!("not a usable CRL: {what}"))
+    PkiError::input(
+        InputField::Crl,
+        format!("This is not a usable CRL: {what}."),
+    )
+}
+
+/// Why a CA's key does not vouch for a CRL that names it as issuer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignatureFault {
+    /// The algorithm inside the signed part differs from the one outside it, which openssl
+    /// (`X509_CRL_verify`) refuses before any signature check.
+    AlgorithmsDiffer,
+    /// The signature does not verify with the CA's public key.
+    DoesNotVerify,
+    /// An algorithm (or key) this lab does not check, by its OID.
+    Unsupported(String),
 }
 
 impl Crl {
+    /// Checks the CRL's size and shape, and counts its entries, before reading it in full.
     pub fn from_der(der: Vec<u8>) -> Result<Self, PkiError> {
         if der.len() > MAX_CRL_BYTES {
             return Err(bad(format!("{} bytes is more than a CRL needs", der.len())));
+        }
+        let (parts, rest) = parts::crl(&der).map_err(bad)?;
+        if !rest.is_empty() {
+            return Err(bad("extra bytes follow it"));
+        }
+        if parts.entries > MAX_CRL_ENTRIES {
+            return Err(PkiError::input(
+                InputField::Crl,
+                format!(
+                    "This CRL lists {} revoked certificates; this lab reads at most {MAX_CRL_ENTRIES}.",
+                    parts.entries
+                ),
+            ));
         }
         let crl = Crl { der };
         crl.contents()?;
@@ -179,6 +215,49 @@ impl Crl {
         })
     }
 
+    /// Whether this CRL names `ca` as its issuer, with names compared as openssl compares
+    /// them when it looks for a CRL's issuer.
+    pub fn names_issuer(&self, ca: &Certificate) -> bool {
+        self.issuer_is(ca, |tbs| tbs.subject())
+    }
+
+    /// Whether this CRL speaks for `cert`: its issuer is the CA that issued `cert`.
+    pub fn covers(&self, cert: &Certificate) -> bool {
+        self.issuer_is(cert, |tbs| tbs.issuer())
+    }
+
+    /// Whether the CRL's issuer is the name `pick` takes from `cert`, in openssl's canonical
+    /// form.
+    fn issuer_is(
+        &self,
+        cert: &Certificate,
+        pick: impl Fn(&x509_cert::TbsCertificate) -> &x509_cert::name::Name,
+    ) -> bool {
+        let Ok(list) = CertificateList::<x509_cert::certificate::Rfc5280>::from_der(&self.der)
+        else {
+            return false;
+        };
+        x509_cert::Certificate::from_der(cert.der()).is_ok_and(|cert| {
+            canon(pick(cert.tbs_certificate())) == canon(&list.tbs_cert_list.issuer)
+        })
+    }
+
+    /// Checks the CRL's signature with `ca`'s public key, as `openssl crl -CAfile` does:
+    /// both algorithm fields agree, then the signature over the signed bytes as they are.
+    pub fn verify_signature(&self, ca: &Certificate) -> Result<(), SignatureFault> {
+        let (parts, _) = parts::crl(&self.der).map_err(|_| SignatureFault::DoesNotVerify)?;
+        if parts.inner_algorithm != parts.outer_algorithm {
+            return Err(SignatureFault::AlgorithmsDiffer);
+        }
+        let spki = ca.spki_der();
+        let key = SubjectPublicKeyInfoRef::from_der(&spki)
+            .map_err(|_| SignatureFault::Unsupported("an unreadable public key".into()))?;
+        let algorithm = verification_algorithm(&parts.signature_algorithm, &key)?;
+        sig::UnparsedPublicKey::new(algorithm, key.subject_public_key.raw_bytes())
+            .verify(parts.tbs, parts.signature.raw_bytes())
+            .map_err(|_| SignatureFault::DoesNotVerify)
+    }
+
     /// Whether `cert`'s serial number is on this list.
     pub fn lists(&self, cert: &Certificate) -> bool {
         let serial = cert.serial();
@@ -198,6 +277,84 @@ pub(crate) fn trim_sign(bytes: &[u8]) -> Vec<u8> {
 fn small_unsigned(bytes: &[u8]) -> Option<u64> {
     let bytes = trim_sign(bytes);
     (bytes.len() <= 8).then(|| bytes.iter().fold(0u64, |n, b| (n << 8) | u64::from(*b)))
+}
+
+/// The ring algorithm for a CRL's signature with this key: ECDSA P-256 and P-384 with SHA-256
+/// or SHA-384, RSA PKCS#1 v1.5 and PSS with SHA-256, 384 or 512, and Ed25519. Anything else
+/// is named, not guessed at.
+fn verification_algorithm(
+    signature: &parts::Algorithm<'_>,
+    key: &SubjectPublicKeyInfoRef<'_>,
+) -> Result<&'static dyn VerificationAlgorithm, SignatureFault> {
+    let oid = parts::oid_text(signature.oid);
+    let key_oid = key.algorithm.oid.to_string();
+    let curve = key
+        .algorithm
+        .parameters_oid()
+        .map(|c| c.to_string())
+        .unwrap_or_default();
+    let unsupported = || {
+        Err(SignatureFault::Unsupported(format!(
+            "{} and a key of type {}",
+            oid_name(&oid),
+            oid_name(&key_oid)
+        )))
+    };
+    let rsa = key_oid == "1.2.840.113549.1.1.1";
+    Ok(match (oid.as_str(), key_oid.as_str(), curve.as_str()) {
+        ("1.2.840.113549.1.1.11", _, _) if rsa => &sig::RSA_PKCS1_2048_8192_SHA256,
+        ("1.2.840.113549.1.1.12", _, _) if rsa => &sig::RSA_PKCS1_2048_8192_SHA384,
+        ("1.2.840.113549.1.1.13", _, _) if rsa => &sig::RSA_PKCS1_2048_8192_SHA512,
+        ("1.2.840.113549.1.1.10", _, _) if rsa => match pss(signature) {
+            Some(algorithm) => algorithm,
+            None => return unsupported(),
+        },
+        ("1.2.840.10045.4.3.2", "1.2.840.10045.2.1", P256) => &sig::ECDSA_P256_SHA256_ASN1,
+        ("1.2.840.10045.4.3.3", "1.2.840.10045.2.1", P256) => &sig::ECDSA_P256_SHA384_ASN1,
+        ("1.2.840.10045.4.3.2", "1.2.840.10045.2.1", P384) => &sig::ECDSA_P384_SHA256_ASN1,
+        ("1.2.840.10045.4.3.3", "1.2.840.10045.2.1", P384) => &sig::ECDSA_P384_SHA384_ASN1,
+        ("1.3.101.112", "1.3.101.112", _) => &sig::ED25519,
+        _ => return unsupported(),
+    })
+}
+
+/// openssl's names for the algorithms a refusal may mention; others go by their OID.
+fn oid_name(oid: &str) -> String {
+    match oid {
+        "1.2.840.113549.1.1.1" => "rsaEncryption".into(),
+        "1.2.840.113549.1.1.5" => "sha1WithRSAEncryption".into(),
+        "1.2.840.113549.1.1.11" => "sha256WithRSAEncryption".into(),
+        "1.2.840.113549.1.1.12" => "sha384WithRSAEncryption".into(),
+        "1.2.840.113549.1.1.13" => "sha512WithRSAEncryption".into(),
+        "1.2.840.113549.1.1.10" => "rsassaPss (with parameters this lab does not check)".into(),
+        "1.2.840.10045.2.1" => "id-ecPublicKey".into(),
+        "1.2.840.10045.4.1" => "ecdsa-with-SHA1".into(),
+        "1.2.840.10045.4.3.2" => "ecdsa-with-SHA256".into(),
+        "1.2.840.10045.4.3.3" => "ecdsa-with-SHA384".into(),
+        "1.2.840.10045.4.3.4" => "ecdsa-with-SHA512".into(),
+        "1.3.101.112" => "ED25519".into(),
+        "1.3.101.113" => "ED448".into(),
+        other => format!("the algorithm {other}"),
+    }
+}
+
+const P256: &str = "1.2.840.10045.3.1.7";
+const P384: &str = "1.3.132.0.34";
+
+/// RSA-PSS as ring checks it: MGF1 with the message's hash, a salt as long as the hash.
+fn pss(signature: &parts::Algorithm<'_>) -> Option<&'static dyn VerificationAlgorithm> {
+    let params = signature.parameters?;
+    let params = parts::pss_parameters(params.tag(), params.value()).ok()?;
+    if params.mask != "1.2.840.113549.1.1.8" || params.mask_hash.as_ref() != Some(&params.hash) {
+        return None;
+    }
+    let (algorithm, salt): (&'static dyn VerificationAlgorithm, u32) = match params.hash.as_str() {
+        "2.16.840.1.101.3.4.2.1" => (&sig::RSA_PSS_2048_8192_SHA256, 32),
+        "2.16.840.1.101.3.4.2.2" => (&sig::RSA_PSS_2048_8192_SHA384, 48),
+        "2.16.840.1.101.3.4.2.3" => (&sig::RSA_PSS_2048_8192_SHA512, 64),
+        _ => return None,
+    };
+    (params.salt_length == salt).then_some(algorithm)
 }
 
 /// What a CA needs to publish a CRL.

@@ -22,6 +22,8 @@ pub enum InputField {
     Run,
     /// Revoking B's certificate or publishing C's CRLs.
     Revocation,
+    /// A CRL pasted to be checked against C's CAs.
+    Crl,
 }
 
 /// Everything the PKI core can refuse, each with a message fit to show by the input that caused it.

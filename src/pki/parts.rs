@@ -1,4 +1,4 @@
-//! Certificates and CSRs taken apart at the DER level: each part's bytes as they are, its shape
+//! Certificates, CSRs and CRLs taken apart at the DER level: each part's bytes as they are, its shape
 //! checked. x509-cert decodes into values that would be encoded anew, and its OIDs (const-oid)
 //! cannot hold a first subidentifier over 127, as in 2.999.1, which pasted requests do carry.
 
@@ -125,6 +125,68 @@ pub(crate) fn request(der: &[u8]) -> der::Result<(RequestParts<'_>, &[u8])> {
             spki,
             signature_algorithm,
             signature,
+        })
+    })?;
+    Ok((parts, &der[usize::try_from(reader.position())?..]))
+}
+
+/// A CRL's parts (RFC 5280 §5.1): what its signature covers and how it is signed, as they are
+/// in the DER, and its entries counted without reading them.
+pub(crate) struct CrlParts<'a> {
+    /// The TBSCertList TLV, what the signature covers.
+    pub tbs: &'a [u8],
+    /// The signature field inside the TBSCertList and the signatureAlgorithm outside it, as
+    /// TLVs: openssl refuses a CRL whose two differ.
+    pub inner_algorithm: &'a [u8],
+    pub outer_algorithm: &'a [u8],
+    pub signature_algorithm: Algorithm<'a>,
+    pub signature: BitStringRef<'a>,
+    pub entries: usize,
+}
+
+/// Takes a CRL apart; also returns what follows it. Each revoked entry is only skipped over,
+/// so a list of absurd length is counted cheaply before anything reads it.
+pub(crate) fn crl(der: &[u8]) -> der::Result<(CrlParts<'_>, &[u8])> {
+    let mut reader = SliceReader::new(der)?;
+    let parts = read_sequence(&mut reader, |list| {
+        let tbs = list.tlv_bytes()?;
+        let outer_algorithm = list.tlv_bytes()?;
+        let signature_algorithm = algorithm(&mut SliceReader::new(outer_algorithm)?)?;
+        let signature = list.decode()?;
+        let mut fields = SliceReader::new(sequence_value(tbs)?)?;
+        if fields.peek_byte() == Some(0x02) {
+            let _version: IntRef<'_> = fields.decode()?;
+        }
+        let inner_algorithm = fields.tlv_bytes()?;
+        algorithm(&mut SliceReader::new(inner_algorithm)?)?;
+        name(&mut fields)?;
+        x509_cert::time::Time::decode(&mut fields)?;
+        // nextUpdate, UTCTime or GeneralizedTime, is optional.
+        if matches!(fields.peek_byte(), Some(0x17 | 0x18)) {
+            x509_cert::time::Time::decode(&mut fields)?;
+        }
+        let mut entries = 0;
+        if fields.peek_byte() == Some(0x30) {
+            let revoked: AnyRef<'_> = fields.decode()?;
+            let mut list = SliceReader::new(revoked.value())?;
+            while !list.is_finished() {
+                let entry: AnyRef<'_> = list.decode()?;
+                entry.tag().assert_eq(Tag::Sequence)?;
+                entries += 1;
+            }
+        }
+        // crlExtensions [0] EXPLICIT
+        if fields.peek_byte() == Some(0xa0) {
+            let _extensions: AnyRef<'_> = fields.decode()?;
+        }
+        fields.finish()?;
+        Ok(CrlParts {
+            tbs,
+            inner_algorithm,
+            outer_algorithm,
+            signature_algorithm,
+            signature,
+            entries,
         })
     })?;
     Ok((parts, &der[usize::try_from(reader.position())?..]))

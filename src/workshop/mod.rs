@@ -15,4 +15,5 @@ mod steps;
 pub mod walkthrough;
 
 pub use model::{CertificateCheck, ChainCheck, StepError, StepStatus, Verification, Workshop};
+pub use revocation::CrlCheck;
 pub use steps::{ArtifactKind, ArtifactSpec, CertSettings, Party, Settings, StepId, ARTIFACTS};

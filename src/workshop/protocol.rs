@@ -304,7 +304,7 @@ mod tests {
         }
     }
 
-    const FIELDS: [InputField; 12] = [
+    const FIELDS: [InputField; 13] = [
         InputField::Country,
         InputField::State,
         InputField::Locality,
@@ -317,6 +317,7 @@ mod tests {
         InputField::Lab,
         InputField::Run,
         InputField::Revocation,
+        InputField::Crl,
     ];
 
     #[test]

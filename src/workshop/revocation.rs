@@ -4,8 +4,8 @@
 //! reads them.
 
 use super::{Party, Workshop};
-use crate::pki::crl::{self, Crl, CrlTemplate, Reason, Revoked};
-use crate::pki::{InputField, PkiError};
+use crate::pki::crl::{self, Crl, CrlTemplate, Reason, Revoked, SignatureFault};
+use crate::pki::{inspect, InputField, PkiError};
 use crate::tls::RevocationCheck;
 
 /// What C has revoked and the CRLs it last published.
@@ -160,5 +160,237 @@ impl Workshop {
             allow_unknown: false,
             enforce_expiry: true,
         })
+    }
+}
+
+/// A CRL made elsewhere, checked against C's CAs as `openssl crl -CAfile` checks it, and read
+/// for what it says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CrlCheck {
+    pub crl: Crl,
+    /// As `openssl crl -text` shows it.
+    pub view: inspect::CrlView,
+    /// The CA of C's whose key verifies its signature, in the page's words.
+    pub signer: &'static str,
+    pub freshness: Freshness,
+    pub number: Option<u64>,
+    pub b: BOnCrl,
+}
+
+/// Where now falls between the CRL's thisUpdate and nextUpdate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Freshness {
+    Current,
+    /// nextUpdate is past: openssl's "CRL has expired".
+    Expired,
+    /// thisUpdate is still to come: openssl's "CRL is not yet valid".
+    NotYetValid,
+    /// No nextUpdate at all, so nothing says when it goes stale.
+    NoNextUpdate,
+}
+
+/// What the CRL says of B's current certificate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BOnCrl {
+    NoCertificate,
+    /// Another CA issued B's certificate, so this CRL does not speak for it.
+    OtherIssuer,
+    Listed {
+        serial: String,
+        at: String,
+        reason: Option<String>,
+    },
+    NotListed {
+        serial: String,
+    },
+}
+
+const C_ROOT: &str = "Client C's root CA";
+const C_INTERMEDIATE: &str = "Client C's intermediate CA";
+
+fn refuse(message: String) -> PkiError {
+    PkiError::input(InputField::Crl, message)
+}
+
+/// openssl's serial form in `crl -text`: upper-case hex, no colons.
+fn serial_text(serial: &[u8]) -> String {
+    serial.iter().map(|b| format!("{b:02X}")).collect()
+}
+
+impl Workshop {
+    /// C's CAs a CRL may come from: the root, and the intermediate when intermediates are on.
+    fn c_cas(&self) -> Vec<(&'static str, &crate::pki::Certificate)> {
+        let root = self.certificate(Party::CRoot).map(|c| (C_ROOT, c));
+        let intermediate = self
+            .certificate(Party::CIntermediate)
+            .filter(|_| self.settings.use_intermediates)
+            .map(|c| (C_INTERMEDIATE, c));
+        root.into_iter().chain(intermediate).collect()
+    }
+
+    /// Reads a pasted CRL (one `X509 CRL` PEM block) and checks it against C's CAs: one of
+    /// them must be its issuer and its key must verify the signature, as `openssl crl -CAfile
+    /// <C's chain>` requires; then says whether it is current and whether it lists B's current
+    /// certificate. Oversized text and absurd entry counts are refused before the CRL is read
+    /// in full. The workshop is left as it is.
+    pub fn check_crl(&self, text: &str, now: u64) -> Result<CrlCheck, PkiError> {
+        let crl = Crl::from_pem(text)?;
+        let cas = self.c_cas();
+        if cas.is_empty() {
+            return Err(refuse(
+                "Client C has no CA yet: run step 1, then check a CRL against C's CAs.".into(),
+            ));
+        }
+        let view = inspect::crl(&crl)?;
+        let named: Vec<_> = cas.iter().filter(|(_, ca)| crl.names_issuer(ca)).collect();
+        let Some((first, _)) = named.first() else {
+            let names: Vec<String> = cas
+                .iter()
+                .map(|(label, ca)| {
+                    let subject = inspect::certificate(ca)
+                        .map(|v| v.subject)
+                        .unwrap_or_default();
+                    format!("{label} is \"{subject}\"")
+                })
+                .collect();
+            return Err(refuse(format!(
+                "Wrong issuer: this CRL was issued by \"{}\", and none of Client C's CAs has that name ({}). openssl crl -CAfile with C's chain answers \"Error getting CRL issuer certificate\".",
+                view.issuer,
+                names.join("; ")
+            )));
+        };
+        // Two of C's CAs may share a name: the one whose key verifies is the signer.
+        let mut fault = None;
+        let signer = named.iter().find(|(_, ca)| match crl.verify_signature(ca) {
+            Ok(()) => true,
+            Err(e) => {
+                fault.get_or_insert(e);
+                false
+            }
+        });
+        let Some((signer, _)) = signer else {
+            return Err(refuse(match fault {
+                Some(SignatureFault::Unsupported(what)) => format!(
+                    "This CRL names {first} as its issuer, but it is signed with {what}, which this lab does not check. It checks ECDSA P-256 and P-384 with SHA-256 or SHA-384, RSA PKCS#1 v1.5 and RSA-PSS with SHA-256, SHA-384 or SHA-512, and Ed25519."
+                ),
+                Some(SignatureFault::AlgorithmsDiffer) => format!(
+                    "Bad signature: this CRL names {first} as its issuer, but the signature algorithm inside its signed part differs from the one outside it, so its signature cannot be trusted. openssl crl -CAfile answers \"verify failure\"."
+                ),
+                _ => format!(
+                    "Bad signature: this CRL names {first} as its issuer, but its signature does not verify with that CA's public key. Another key signed it, or it was changed after signing. openssl crl -CAfile answers \"verify failure\"."
+                ),
+            }));
+        };
+        let contents = crl.contents()?;
+        let freshness = match contents.next_update {
+            _ if contents.this_update > now => Freshness::NotYetValid,
+            None => Freshness::NoNextUpdate,
+            Some(next) if next < now => Freshness::Expired,
+            Some(_) => Freshness::Current,
+        };
+        let b = match self.certificate(Party::BClient) {
+            None => BOnCrl::NoCertificate,
+            Some(cert) if !crl.covers(cert) => BOnCrl::OtherIssuer,
+            Some(cert) => {
+                let serial = cert.serial();
+                match contents.revoked.iter().find(|(s, _, _)| *s == serial) {
+                    Some((_, at, reason)) => BOnCrl::Listed {
+                        serial: serial_text(&serial),
+                        at: inspect::openssl_date(*at),
+                        reason: reason
+                            .and_then(Reason::from_code)
+                            .map(|r| r.openssl_text().to_string()),
+                    },
+                    None => BOnCrl::NotListed {
+                        serial: serial_text(&serial),
+                    },
+                }
+            }
+        };
+        Ok(CrlCheck {
+            signer,
+            freshness,
+            number: contents.number,
+            b,
+            view,
+            crl,
+        })
+    }
+}
+
+impl CrlCheck {
+    /// The signature's verdict, with what openssl says of the same file.
+    pub fn signature_line(&self) -> String {
+        format!(
+            "Signed by {}: its signature verifies with that CA's public key (openssl crl -CAfile: \"verify OK\").",
+            self.signer
+        )
+    }
+
+    /// thisUpdate and nextUpdate, and whether now falls between them.
+    pub fn freshness_line(&self) -> String {
+        let (this, next) = (&self.view.last_update, self.view.next_update.as_deref());
+        match (self.freshness, next) {
+            (Freshness::Current, Some(next)) => {
+                format!("Current: issued {this}; the next CRL is due by {next}.")
+            }
+            (Freshness::Expired, Some(next)) => format!(
+                "Expired: its nextUpdate, {next}, is in the past (openssl: \"CRL has expired\"). A server that enforces nextUpdate refuses every client, good ones included, until C publishes a new CRL."
+            ),
+            (Freshness::NotYetValid, _) => format!(
+                "Not valid yet: its thisUpdate, {this}, is still to come (openssl: \"CRL is not yet valid\")."
+            ),
+            _ => format!(
+                "Issued {this}, with no nextUpdate: nothing says when it goes stale (RFC 5280 requires one)."
+            ),
+        }
+    }
+
+    pub fn number_line(&self) -> String {
+        match self.number {
+            Some(n) => format!("CRL number {n}."),
+            None => "It carries no CRL number.".into(),
+        }
+    }
+
+    /// The serials it lists, as `openssl crl -text` prints them.
+    pub fn revoked_line(&self) -> String {
+        let serials: Vec<&str> = self
+            .view
+            .revoked
+            .iter()
+            .map(|r| r.serial.as_str())
+            .collect();
+        match serials.as_slice() {
+            [] => "It lists no revoked certificate.".into(),
+            [one] => format!("It lists 1 revoked certificate: serial {one}."),
+            many => format!(
+                "It lists {} revoked certificates: serials {}.",
+                many.len(),
+                many.join(", ")
+            ),
+        }
+    }
+
+    pub fn b_line(&self) -> String {
+        match &self.b {
+            BOnCrl::NoCertificate => {
+                "B has no certificate yet (step 6), so there is nothing of B's to look for.".into()
+            }
+            BOnCrl::OtherIssuer => format!(
+                "B's current certificate was not issued by {}, so this CRL does not speak for it.",
+                self.signer
+            ),
+            BOnCrl::Listed { serial, at, reason } => format!(
+                "B's current certificate (serial {serial}) is on this CRL: revoked on {at}{}.",
+                reason
+                    .as_ref()
+                    .map(|r| format!(", reason: {r}"))
+                    .unwrap_or_default()
+            ),
+            BOnCrl::NotListed { serial } => {
+                format!("B's current certificate (serial {serial}) is not on this CRL.")
+            }
+        }
     }
 }

@@ -5,9 +5,9 @@ use x509_cert::name::Name;
 
 /// A name in openssl's canonical form (`x509_name_canon`): per RDN, each attribute's type and
 /// value, with string values folded to lower case and their runs of spaces collapsed.
-pub(super) type Canon = Vec<Vec<(String, Vec<u8>)>>;
+pub(crate) type Canon = Vec<Vec<(String, Vec<u8>)>>;
 
-pub(super) fn canon(name: &Name) -> Canon {
+pub(crate) fn canon(name: &Name) -> Canon {
     name.iter_rdn()
         .map(|rdn| {
             rdn.iter()

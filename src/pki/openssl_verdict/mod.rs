@@ -10,7 +10,7 @@
 //! length, purpose, critical extension) and stops at the others; every line it would print is
 //! kept, in order.
 
-mod canon;
+pub(crate) mod canon;
 mod chain;
 mod checks;
 mod parsed;
