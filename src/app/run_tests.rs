@@ -512,3 +512,40 @@ fn revoking_before_step_6_is_refused_where_the_step_shows_it_and_changes_nothing
     assert!(after.workshop.revocation().published.is_none());
     assert!(fake.requests.borrow().is_empty());
 }
+
+#[test]
+fn a_pasted_crl_is_checked_and_a_tampered_one_is_refused_at_its_field() {
+    use crate::app::state::CHECK_CRL_INPUT;
+    let now = crate::clock::unix_now();
+    let (_, done) = run_all(&Fake::default(), AppState::default());
+    let mut workshop = (*done.workshop).clone();
+    workshop.publish_crls(now).unwrap();
+    let crl = workshop.revocation().published.clone().unwrap().issuing;
+    let mut state = (*done).clone();
+    state.workshop = Rc::new(workshop);
+    let state = Rc::new(state)
+        .apply(Action::SetCrlText(crl.to_pem()))
+        .apply(Action::CheckCrl { now });
+    let first = state
+        .crl_check
+        .clone()
+        .expect("a published CRL is accepted");
+    assert!(!state.errors.contains_key(CHECK_CRL_INPUT));
+
+    let mut der = crl.der().to_vec();
+    *der.last_mut().unwrap() ^= 1;
+    let tampered = crate::pki::pem::encode("X509 CRL", &der);
+    let workshop = state.workshop.clone();
+    let after = state
+        .apply(Action::Uploaded(CHECK_CRL_INPUT, tampered.clone()))
+        .apply(Action::CheckCrl { now });
+    assert_eq!(after.crl_text, tampered);
+    assert!(
+        after.errors[CHECK_CRL_INPUT].starts_with("Bad signature:"),
+        "{:?}",
+        after.errors
+    );
+    // Nothing else changes: the last verdict and the workshop stay as they were.
+    assert!(Rc::ptr_eq(after.crl_check.as_ref().unwrap(), &first));
+    assert!(Rc::ptr_eq(&after.workshop, &workshop));
+}

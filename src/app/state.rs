@@ -127,6 +127,9 @@ pub struct AppState {
     /// A certificate pasted into the verification section, and what was found.
     pub check_text: String,
     pub check: Option<Rc<crate::workshop::CertificateCheck>>,
+    /// A CRL pasted into the same section, and what checking it against C's CAs found.
+    pub crl_text: String,
+    pub crl_check: Option<Rc<crate::workshop::CrlCheck>>,
     /// A saved workshop whose keys wait for their passphrase before it can be restored.
     pub pending_restore: Option<String>,
     /// Whether the last save reached the browser's storage, and why not.
@@ -162,6 +165,8 @@ impl Default for AppState {
             copied: None,
             check_text: String::new(),
             check: None,
+            crl_text: String::new(),
+            crl_check: None,
             pending_restore: None,
             saved_note: String::new(),
             lab: Rc::default(),
@@ -349,6 +354,10 @@ pub enum Action {
     Copied(String),
     SetCheckText(String),
     CheckCertificate {
+        now: u64,
+    },
+    SetCrlText(String),
+    CheckCrl {
         now: u64,
     },
     /// A file's text, read for the input with this id.
@@ -739,6 +748,16 @@ impl AppState {
                     }
                 }
             }
+            Action::SetCrlText(text) => state.crl_text = text,
+            Action::CheckCrl { now } => match state.workshop.check_crl(&state.crl_text, now) {
+                Ok(check) => {
+                    state.crl_check = Some(Rc::new(check));
+                    state.errors.remove(CHECK_CRL_INPUT);
+                }
+                Err(e) => {
+                    state.errors.insert(CHECK_CRL_INPUT.into(), e.to_string());
+                }
+            },
             Action::RestoreBegin => state.restoring = true,
             Action::Restored(result) => {
                 state.restoring = false;
@@ -778,6 +797,7 @@ impl AppState {
                 match input {
                     EXTERNAL_CSR_INPUT => state.external_csr = text,
                     OWN_KEY_INPUT => state.own_key = text,
+                    CHECK_CRL_INPUT => state.crl_text = text,
                     _ => state.check_text = text,
                 }
             }

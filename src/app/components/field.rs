@@ -32,6 +32,7 @@ pub enum FieldAction {
     OwnKeyPassphrase,
     ExternalCsr,
     CheckText,
+    CrlText,
     CrlDays,
 }
 
@@ -46,6 +47,7 @@ impl FieldAction {
             FieldAction::OwnKeyPassphrase => Action::SetOwnKeyPassphrase(text),
             FieldAction::ExternalCsr => Action::SetExternalCsr(text),
             FieldAction::CheckText => Action::SetCheckText(text),
+            FieldAction::CrlText => Action::SetCrlText(text),
             FieldAction::CrlDays => {
                 Action::Revocation(crate::app::revocation::RevocationAction::SetCrlDays(text))
             }
@@ -58,6 +60,7 @@ impl FieldAction {
             FieldAction::OwnKey => Some(state::OWN_KEY_INPUT),
             FieldAction::ExternalCsr => Some(state::EXTERNAL_CSR_INPUT),
             FieldAction::CheckText => Some(state::CHECK_CERT_INPUT),
+            FieldAction::CrlText => Some(state::CHECK_CRL_INPUT),
             _ => None,
         }
     }

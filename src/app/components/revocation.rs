@@ -154,7 +154,7 @@ fn crl_download(path: &str, crl: &Crl) -> Html {
 }
 
 /// A CRL as `openssl crl -text` shows it.
-fn crl_view(path: &str, crl: &Crl) -> Html {
+pub(super) fn crl_view(path: &str, crl: &Crl) -> Html {
     let view = match inspect::crl(crl) {
         Ok(view) => view,
         Err(e) => return html! { <p class="error">{ e.to_string() }</p> },

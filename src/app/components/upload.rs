@@ -51,7 +51,7 @@ pub fn upload(props: &UploadProps) -> Html {
     html! {
         <label class="upload">
             { format!("Or upload {}: ", props.what) }
-            <input type="file" accept=".pem,.crt,.cer,.csr,.key,.txt" {onchange} />
+            <input type="file" accept=".pem,.crt,.cer,.csr,.key,.crl,.txt" {onchange} />
         </label>
     }
 }

@@ -8,7 +8,8 @@ use super::shown::Products;
 use crate::app::state::{self, Action, AppState};
 use crate::clock::unix_now;
 use crate::pki::verdicts::Verdicts;
-use crate::workshop::{commands, CertificateCheck};
+use crate::workshop::revocation::Freshness;
+use crate::workshop::{commands, CertificateCheck, CrlCheck};
 use yew::prelude::*;
 
 #[derive(Properties, Clone, PartialEq)]
@@ -84,6 +85,7 @@ pub struct CheckProps {
     pub error: Option<AttrValue>,
     /// What the last check found.
     pub check: Option<Shared<CertificateCheck>>,
+    pub crl: CheckCrlProps,
 }
 
 impl CheckProps {
@@ -92,8 +94,20 @@ impl CheckProps {
             text: s.check_text.clone().into(),
             error: error_of(s, state::CHECK_CERT_INPUT),
             check: s.check.clone().map(Shared),
+            crl: CheckCrlProps {
+                text: s.crl_text.clone().into(),
+                error: error_of(s, state::CHECK_CRL_INPUT),
+                check: s.crl_check.clone().map(Shared),
+            },
         }
     }
+}
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct CheckCrlProps {
+    pub text: AttrValue,
+    pub error: Option<AttrValue>,
+    pub check: Option<Shared<CrlCheck>>,
 }
 
 /// "Check a certificate": paste or upload one, see it decoded and tried against both CAs.
@@ -111,7 +125,39 @@ pub fn check_certificate(props: &CheckProps) -> Html {
             if let Some(check) = &props.check {
                 <CheckResult check={check.clone()} />
             }
+            <CheckCrl ..props.crl.clone() />
         </details>
+    }
+}
+
+/// A CRL made elsewhere: which of C's CAs signed it, whether it is current, what it lists.
+#[function_component(CheckCrl)]
+fn check_crl(props: &CheckCrlProps) -> Html {
+    let page = use_page();
+    let id = state::CHECK_CRL_INPUT;
+    let onclick = page.callback(|_| Action::CheckCrl { now: unix_now() });
+    html! {
+        <div class="check-crl">
+            <h3>{"A CRL, checked against Client C's CAs"}</h3>
+            <p class="help">{"The page finds which of C's CAs issued it and checks its signature with that CA's public key, as openssl crl -CAfile does, then reads its dates, its number, the serials it lists, and whether B's current certificate is one of them."}</p>
+            <Field {id} label="CRL (PEM)" kind={FieldKind::Lines(4)} action={FieldAction::CrlText}
+                value={props.text.clone()} error={props.error.clone()} upload="a CRL file" />
+            <button type="button" {onclick}>{"Check the CRL"}</button>
+            if let Some(check) = &props.check {
+                <div class="crl-checked" id="crl-check-result">
+                    <div class="check ok"><p>{ format!("✓ {}", check.signature_line()) }</p></div>
+                    <div class={classes!("check", match check.freshness {
+                        Freshness::Current => "ok",
+                        Freshness::Expired | Freshness::NotYetValid => "bad",
+                        Freshness::NoNextUpdate => "",
+                    })}><p>{ check.freshness_line() }</p></div>
+                    <p>{ check.number_line() }</p>
+                    <p>{ check.revoked_line() }</p>
+                    <p class="crl-b">{ check.b_line() }</p>
+                    { super::revocation::crl_view("The CRL, as openssl crl -text shows it", &check.crl) }
+                </div>
+            }
+        </div>
     }
 }
 
