@@ -7,6 +7,7 @@ use crate::tls::keylog::{Secret, SessionKeys};
 use crate::tls::{self, decrypt, diagram, pcapng, trace::RecordReader, Direction, TlsVersion};
 use crate::workshop::protocol::{Request, Response};
 use crate::workshop::saved::Saved;
+use crate::workshop::{Settings, Workshop};
 
 /// A fixed clock keeps runs reproducible.
 const NOW: u64 = 1_795_000_000;
@@ -186,13 +187,27 @@ pub fn form_inputs(data: &[u8]) {
     }
 }
 
-/// A CRL pasted or uploaded: DER, or PEM text, then everything the page reads from one.
+/// A finished workshop for every fuzz run: pasted CRLs are checked against its C's CAs.
+fn fuzz_workshop() -> &'static Workshop {
+    static WORKSHOP: std::sync::OnceLock<Workshop> = std::sync::OnceLock::new();
+    WORKSHOP.get_or_init(|| {
+        let mut workshop = Workshop::new(Settings::default());
+        workshop.run_all(NOW).expect("a workshop");
+        workshop
+    })
+}
+
+/// A CRL pasted or uploaded: DER, or PEM text, then everything the page reads from one, and
+/// the check against C's CAs the page runs on pasted text.
 pub fn crl(data: &[u8]) {
-    let parsed = pki::Crl::from_der(data.to_vec())
-        .or_else(|_| pki::Crl::from_pem(&String::from_utf8_lossy(data)));
+    let text = String::from_utf8_lossy(data);
+    let parsed = pki::Crl::from_der(data.to_vec()).or_else(|_| pki::Crl::from_pem(&text));
+    let _ = fuzz_workshop().check_crl(&text, NOW);
     if let Ok(crl) = parsed {
         let _ = inspect::crl(&crl);
         let _ = crl.contents();
+        // DER input reaches the issuer lookup and the signature check too.
+        let _ = fuzz_workshop().check_crl(&crl.to_pem(), NOW);
     }
 }
 
