@@ -20,14 +20,19 @@ fn workshop(settings: Settings) -> Workshop {
 /// The refusal each row must carry, so a row fails for its own reason.
 fn expected_refusal(scenario: LabScenario) -> Option<RefusalKind> {
     Some(match scenario {
-        LabScenario::NoClientCertificate => RefusalKind::NoCertificate,
-        LabScenario::ClientRootAsCertificate => RefusalKind::CaUsedAsEndEntity,
-        LabScenario::UntrustedClientCa | LabScenario::MissingIntermediate => {
-            RefusalKind::UnknownIssuer
+        LabScenario::NoClientCertificate | LabScenario::ClientPicksByCaNames => {
+            RefusalKind::NoCertificate
         }
+        LabScenario::ClientRootAsCertificate => RefusalKind::CaUsedAsEndEntity,
+        LabScenario::UntrustedClientCa
+        | LabScenario::MissingIntermediate
+        | LabScenario::LeafOnlyCHoldsRootOnly => RefusalKind::UnknownIssuer,
         LabScenario::ExpiredClientCertificate => RefusalKind::Expired,
         LabScenario::NotYetValidClientCertificate => RefusalKind::NotValidYet,
-        LabScenario::ServerCertificateAsClient => RefusalKind::WrongPurpose,
+        LabScenario::ServerCertificateAsClient | LabScenario::ServerOnlyEkuOnIntermediate => {
+            RefusalKind::WrongPurpose
+        }
+        LabScenario::NameConstraintViolated => RefusalKind::NameConstraintViolated,
         LabScenario::WrongServerName => RefusalKind::NameMismatch,
         LabScenario::IssuedByNonCa => RefusalKind::EndEntityUsedAsCa,
         LabScenario::PathLengthExceeded => RefusalKind::PathLenExceeded,
@@ -35,9 +40,14 @@ fn expected_refusal(scenario: LabScenario) -> Option<RefusalKind> {
         LabScenario::RevokedClientCertificate => RefusalKind::Revoked,
         LabScenario::ExpiredCrl => RefusalKind::CrlExpired,
         LabScenario::NoCrlForIntermediate => RefusalKind::RevocationUnknown,
-        LabScenario::GoodRun | LabScenario::GoodRunTls12 | LabScenario::FederatedGoodRun => {
-            return None
-        }
+        LabScenario::GoodRun
+        | LabScenario::GoodRunTls12
+        | LabScenario::FederatedGoodRun
+        | LabScenario::OptionalWithoutCertificate
+        | LabScenario::OptionalWithCertificate
+        | LabScenario::LeafOnlyCHoldsIntermediate
+        | LabScenario::NameConstraintPermitted
+        | LabScenario::DeepChain => return None,
     })
 }
 

@@ -12,6 +12,7 @@ use mtls_lab::pki::{Certificate, Crl};
 use mtls_lab::tls::Side;
 use mtls_lab::tls::TlsVersion;
 use mtls_lab::workshop::lab::{self, LabInputs, LabScenario, Setup, Verdict};
+use mtls_lab::workshop::reproduce;
 use mtls_lab::workshop::{Settings, Workshop};
 use support::{wait_until, Client, Server, TempDir};
 
@@ -59,9 +60,10 @@ fn openssl_commands(dir: &TempDir, setup: &Setup) -> (String, String) {
             revocation.push_str(" -CRL crls.pem");
         }
     }
+    let verify = reproduce::verify_option(setup);
     let s_server = format!(
         "openssl s_server -accept 8443 {version} -cert server.crt {server_chain} -key server.key \
-         -CAfile {ca_file} -Verify 2 -verify_return_error {revocation}"
+         -CAfile {ca_file} {verify} -verify_return_error {revocation}"
     );
     let identity = match &client.identity {
         Some((chain, key)) => {
@@ -77,8 +79,9 @@ fn openssl_commands(dir: &TempDir, setup: &Setup) -> (String, String) {
         None => "",
     };
     let name = &client.server_name;
+    let server_cas = reproduce::server_cas_option(setup);
     let s_client = format!(
-        "openssl s_client -connect 127.0.0.1:PORT {version} {identity} -CAfile server-cas.crt \
+        "openssl s_client -connect 127.0.0.1:PORT {version} {identity} {server_cas} server-cas.crt \
          -verify_return_error -verify_hostname {name} -servername {name}"
     );
     (s_server, s_client)
@@ -108,6 +111,18 @@ fn agree_on_every_scenario(settings: Settings) {
                 assert_eq!(ours.verdict(), Verdict::Accepted, "{context}");
                 let (done, c, s) = wait_until(&client, &server, |_, s| s.contains(line));
                 assert!(done, "openssl refused what rustls accepted: {context}\ns_client:\n{c}\ns_server:\n{s}");
+                // What C's application learns of the client: s_server prints the certificate it
+                // accepted, and nothing when there was none.
+                let identity = setup.client.identity.is_some();
+                assert_eq!(s.contains("Client certificate"), identity, "{context}\n{s}");
+                let subject = ours
+                    .outcome
+                    .result
+                    .as_ref()
+                    .unwrap()
+                    .client_subject
+                    .is_some();
+                assert_eq!(subject, identity, "{context}");
             }
             // s_client, like rustls by default, will not start with a key that is not the
             // certificate's; `mismatched_key_is_refused_by_s_server` lets s_server judge it.
@@ -142,6 +157,16 @@ fn agree_on_every_scenario(settings: Settings) {
                     "openssl did not refuse for {verify:?} / {alert:?}: {context}\ns_client:\n{c}\ns_server:\n{s}"
                 );
                 assert!(!s.contains(line), "{context}\n{s}");
+                if scenario == LabScenario::ClientPicksByCaNames {
+                    // C names its own CAs and not B's, which s_client prints.
+                    let names = c
+                        .split("Acceptable client certificate CA names")
+                        .nth(1)
+                        .unwrap_or_default();
+                    let names = names.split("---").next().unwrap_or_default();
+                    assert!(names.contains("Client C"), "{context}\n{c}");
+                    assert!(!names.contains("Client B"), "{context}\n{c}");
+                }
                 if scenario == LabScenario::NoCrlForIntermediate {
                     // s_server names the certificate before the error: C's intermediate, above B's.
                     let at = s.find("verify error:num=3:").unwrap();
@@ -292,4 +317,94 @@ fn the_whole_chain_rows_note_and_fix_hold_in_openssl() {
         unknown,
     );
     assert!(done, "s_client:\n{c}\ns_server:\n{s}");
+}
+
+/// The deep-chain row's note held to openssl: the seed's -Verify 2 lets the chain through,
+/// -verify_depth 2 refuses it as too long, and -verify_depth 3 lets it through again.
+#[test]
+fn only_verify_depth_limits_the_chain_in_s_server() {
+    let mut workshop = Workshop::new(Settings::default());
+    workshop.run_all(unix_now()).unwrap();
+    let setup = lab::setup(
+        &LabInputs::of(&workshop),
+        LabScenario::DeepChain,
+        unix_now(),
+    )
+    .unwrap();
+    let line = "hello-from-the-lab";
+    let served = |_: &str, s: &str| s.contains(line);
+    let (done, c, s) = openssl_on(&setup, |s| s, served);
+    assert!(done, "-Verify 2 alone:\ns_client:\n{c}\ns_server:\n{s}");
+    let too_long = |c: &str, s: &str| {
+        s.contains("verify error:num=22:certificate chain too long")
+            && c.contains("SSL alert number 48")
+    };
+    let (done, c, s) = openssl_on(&setup, |s| s + " -verify_depth 2", too_long);
+    assert!(done, "-verify_depth 2:\ns_client:\n{c}\ns_server:\n{s}");
+    assert!(!s.contains(line), "{s}");
+    let (done, c, s) = openssl_on(&setup, |s| s + " -verify_depth 3", served);
+    assert!(done, "-verify_depth 3:\ns_client:\n{c}\ns_server:\n{s}");
+}
+
+/// The name-constraint rows' fix, held to openssl: a dNSName constraint of
+/// `client-b.local` permits that name and the names below it; `.client-b.local`, with a
+/// leading dot, only the names below it in openssl.
+#[test]
+fn a_leading_dot_in_a_dns_constraint_means_below_it_only() {
+    use mtls_lab::pki::profile::{self, Profile};
+    use mtls_lab::pki::{cert, KeyAlgorithm, PrivateKey, San, Subject};
+    let now = unix_now();
+    let verdict = |constraint: &'static str, name: &str| {
+        let ca_profile = Profile {
+            permitted_dns: Box::leak(Box::new([constraint])),
+            ..profile::ROOT_CA
+        };
+        let ca_key = PrivateKey::generate(KeyAlgorithm::EcdsaP256).unwrap();
+        let template = |profile, sans| cert::Template {
+            profile,
+            days: 30,
+            sans,
+            now,
+        };
+        let ca = cert::self_signed(
+            &Subject::seed("Client C Organization", "IT Department", "Constrained CA"),
+            &ca_key,
+            &template(&ca_profile, &[]),
+        )
+        .unwrap();
+        let key = PrivateKey::generate(KeyAlgorithm::EcdsaP256).unwrap();
+        let sans = [San::Dns(name.into())];
+        let leaf = cert::issue(
+            Subject::seed("Client B Organization", "Client Services", "Client B")
+                .to_rcgen()
+                .unwrap(),
+            &key.signer().unwrap(),
+            &template(&profile::CLIENT, &sans),
+            &ca,
+            &ca_key,
+        )
+        .unwrap();
+        let dir = TempDir::new("constraint");
+        dir.write("ca.crt", ca.to_pem().as_bytes());
+        dir.write("leaf.crt", leaf.to_pem().as_bytes());
+        let output = support::run_in(
+            dir.path(),
+            "openssl",
+            &[
+                "verify",
+                "-CAfile",
+                "ca.crt",
+                "-purpose",
+                "sslclient",
+                "leaf.crt",
+            ],
+        );
+        support::text(&output)
+    };
+    let refused = "error 47 at 0 depth lookup: permitted subtree violation";
+    assert!(verdict("client-b.local", "client-b.local").contains("leaf.crt: OK"));
+    assert!(verdict("client-b.local", "laptop.client-b.local").contains("leaf.crt: OK"));
+    assert!(verdict(".client-b.local", "laptop.client-b.local").contains("leaf.crt: OK"));
+    assert!(verdict(".client-b.local", "client-b.local").contains(refused));
+    assert!(verdict("client-b.local", "other.example").contains(refused));
 }

@@ -63,6 +63,13 @@ impl Certificate {
         pem::encode("CERTIFICATE", &self.der)
     }
 
+    /// The issuer's name as DER, outer SEQUENCE included, as a CertificateRequest names CAs.
+    pub fn issuer_der(&self) -> Option<Vec<u8>> {
+        parts::certificate(&self.der)
+            .ok()
+            .map(|(parts, _)| parts.issuer.to_vec())
+    }
+
     pub fn spki_der(&self) -> Vec<u8> {
         parts::certificate(&self.der)
             .map(|(parts, _)| parts.spki.to_vec())
@@ -145,6 +152,14 @@ pub(crate) fn ca_issuer(
         params.key_usages = key_usages(bits.raw_bytes());
     }
     Ok(rcgen::Issuer::new(params, issuer_key.signer()?))
+}
+
+/// A certificate's subject as rcgen writes it, byte for byte the same: for a certificate with
+/// another's subject and key, such as a cross-certificate.
+pub fn subject_of(cert: &Certificate) -> Result<rcgen::DistinguishedName, PkiError> {
+    let unreadable = |_| PkiError::from(rcgen::Error::CouldNotParseCertificate);
+    let (parts, _) = parts::certificate(cert.der()).map_err(unreadable)?;
+    rcgen_name(&parts::rdns(parts.subject).map_err(unreadable)?)
 }
 
 /// A name as rcgen writes it back: one attribute per RDN, in order, each with its own string
@@ -259,6 +274,16 @@ fn params_for(
     params.serial_number = Some(random_serial()?);
     params.key_usages = profile.key_usage.to_vec();
     params.extended_key_usages = profile.extended_key_usage.to_vec();
+    if !profile.permitted_dns.is_empty() {
+        params.name_constraints = Some(rcgen::NameConstraints {
+            permitted_subtrees: profile
+                .permitted_dns
+                .iter()
+                .map(|name| rcgen::GeneralSubtree::DnsName((*name).to_string()))
+                .collect(),
+            excluded_subtrees: Vec::new(),
+        });
+    }
     params.use_authority_key_identifier_extension = true;
     params.key_identifier_method = KeyIdMethod::PreSpecified(ski.clone());
     params.subject_alt_names = template

@@ -10,6 +10,8 @@ pub struct Profile {
     pub ca: Option<Option<u8>>,
     pub key_usage: &'static [Ku],
     pub extended_key_usage: &'static [Eku],
+    /// A CA's permitted DNS subtrees (nameConstraints); empty for none.
+    pub permitted_dns: &'static [&'static str],
     /// The `-extfile` body openssl would use; empty for the root, which takes `v3_ca` from the
     /// default config through `req -x509`.
     pub openssl_extfile: &'static str,
@@ -23,6 +25,7 @@ pub const ROOT_CA: Profile = Profile {
     ca: Some(None),
     key_usage: &[],
     extended_key_usage: &[],
+    permitted_dns: &[],
     openssl_extfile: "",
     days: 3650,
 };
@@ -32,6 +35,7 @@ pub const INTERMEDIATE_CA: Profile = Profile {
     ca: Some(Some(0)),
     key_usage: &[Ku::DigitalSignature, Ku::CrlSign, Ku::KeyCertSign],
     extended_key_usage: &[],
+    permitted_dns: &[],
     openssl_extfile: "[v3_intermediate_ca]\\nsubjectKeyIdentifier = hash\\nauthorityKeyIdentifier = keyid:always,issuer\\nbasicConstraints = critical, CA:true, pathlen:0\\nkeyUsage = critical, digitalSignature, cRLSign, keyCertSign",
     days: 1825,
 };
@@ -41,6 +45,7 @@ pub const CLIENT: Profile = Profile {
     ca: None,
     key_usage: &[Ku::ContentCommitment, Ku::DigitalSignature, Ku::KeyEncipherment],
     extended_key_usage: &[Eku::ClientAuth],
+    permitted_dns: &[],
     openssl_extfile: "[v3_client]\\nsubjectKeyIdentifier = hash\\nauthorityKeyIdentifier = keyid,issuer\\nbasicConstraints = CA:FALSE\\nkeyUsage = critical, nonRepudiation, digitalSignature, keyEncipherment\\nextendedKeyUsage = clientAuth",
     days: 365,
 };
@@ -50,6 +55,7 @@ pub const SERVER: Profile = Profile {
     ca: None,
     key_usage: &[Ku::DigitalSignature, Ku::KeyEncipherment],
     extended_key_usage: &[Eku::ServerAuth],
+    permitted_dns: &[],
     openssl_extfile: "[v3_server]\\nsubjectKeyIdentifier = hash\\nauthorityKeyIdentifier = keyid,issuer\\nbasicConstraints = CA:FALSE\\nkeyUsage = critical, digitalSignature, keyEncipherment\\nextendedKeyUsage = serverAuth\\nsubjectAltName = @alt_names",
     days: 365,
 };

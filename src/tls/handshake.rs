@@ -27,6 +27,21 @@ pub struct ServerSide {
     /// Whether C checks the client's certificate against CRLs, and with which.
     #[serde(default)]
     pub revocation: Option<RevocationCheck>,
+    /// Whether C requires a client certificate (`s_server -Verify`) or only asks for one
+    /// (`-verify`).
+    #[serde(default)]
+    pub client_auth: ClientAuth,
+}
+
+/// Whether the server insists on a client certificate.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ClientAuth {
+    /// A client without a certificate is refused: `s_server -Verify`, nginx `ssl_verify_client on`.
+    #[default]
+    Required,
+    /// A client without one is served with no identity: `s_server -verify`, nginx
+    /// `ssl_verify_client optional`. A certificate that is sent must still verify.
+    Optional,
 }
 
 /// How C checks revocation with the CRLs it holds, as `s_server -crl_check` (the client's own
@@ -51,6 +66,10 @@ pub struct ClientSide {
     /// rustls, like `openssl s_client`, refuses a key that does not match the certificate
     /// before connecting. Skipping that check lets the server judge the proof of possession.
     pub skip_key_check: bool,
+    /// Offer the certificate only when the server's CertificateRequest names no CA or names
+    /// the issuer of a certificate of the chain, as browsers do; else send none.
+    #[serde(default)]
+    pub picks_by_ca_names: bool,
 }
 
 /// Everything one handshake run reads, so it can run in a worker.
@@ -434,6 +453,9 @@ fn server_connection(
             builder = builder.enforce_revocation_expiration();
         }
     }
+    if server.client_auth == ClientAuth::Optional {
+        builder = builder.allow_unauthenticated();
+    }
     let verifier = builder
         .build()
         .map_err(|e| rustls::Error::General(e.to_string()))?;
@@ -461,6 +483,10 @@ fn client_connection_logged(
         .with_protocol_versions(versions(version))?
         .with_root_certificates(roots(&client.trusted_server_cas)?);
     let mut config = match &client.identity {
+        Some((chain, key)) if client.picks_by_ca_names => {
+            let certified = CertifiedKey::from_der(chain_der(chain), key_der(key), &provider())?;
+            builder.with_client_cert_resolver(Arc::new(ByCaNames::new(chain, certified)))
+        }
         Some((chain, key)) if client.skip_key_check => {
             let signing_key = provider().key_provider.load_private_key(key_der(key))?;
             let certified = CertifiedKey::new(chain_der(chain), signing_key);
@@ -477,4 +503,37 @@ fn client_connection_logged(
         ))
     })?;
     ClientConnection::new(Arc::new(config), name)
+}
+
+/// A client that offers its certificate only to a server naming one of its chain's issuers
+/// among the CAs it accepts, or naming none, as browsers choose what to offer.
+#[derive(Debug)]
+struct ByCaNames {
+    /// The issuer name of each certificate of the chain, as DER.
+    issuers: Vec<Vec<u8>>,
+    certified: Arc<CertifiedKey>,
+}
+
+impl ByCaNames {
+    fn new(chain: &[Certificate], certified: CertifiedKey) -> Self {
+        ByCaNames {
+            issuers: chain.iter().filter_map(Certificate::issuer_der).collect(),
+            certified: Arc::new(certified),
+        }
+    }
+}
+
+impl rustls::client::ResolvesClientCert for ByCaNames {
+    fn resolve(
+        &self,
+        ca_names: &[&[u8]],
+        _schemes: &[rustls::SignatureScheme],
+    ) -> Option<Arc<CertifiedKey>> {
+        let named = |issuer: &Vec<u8>| ca_names.contains(&issuer.as_slice());
+        (ca_names.is_empty() || self.issuers.iter().any(named)).then(|| self.certified.clone())
+    }
+
+    fn has_certs(&self) -> bool {
+        true
+    }
 }

@@ -13,7 +13,8 @@ pub mod types;
 pub mod wire;
 
 pub use handshake::{
-    run, ClientSide, Established, Failure, HandshakeJob, Outcome, RevocationCheck, ServerSide, Side,
+    run, ClientAuth, ClientSide, Established, Failure, HandshakeJob, Outcome, RevocationCheck,
+    ServerSide, Side,
 };
 pub use keylog::SessionKeys;
 pub use refusal::{Refusal, RefusalKind};

@@ -18,6 +18,8 @@ pub enum RefusalKind {
     EndEntityUsedAsCa,
     /// More CAs below a CA than its pathlen allows.
     PathLenExceeded,
+    /// A name in the certificate lies outside the subtrees a CA's nameConstraints permit.
+    NameConstraintViolated,
     Expired,
     NotValidYet,
     /// The extendedKeyUsage does not allow this role (clientAuth or serverAuth).
@@ -93,6 +95,9 @@ impl Refusal {
             RefusalKind::PathLenExceeded => format!(
                 "{peer_party}'s chain has more CAs below a CA than that CA's pathlen allows."
             ),
+            RefusalKind::NameConstraintViolated => format!(
+                "{peer} carries a name outside the names a CA in its chain may issue for: that CA's nameConstraints do not permit it."
+            ),
             RefusalKind::Expired => {
                 format!("{peer} or a CA in its chain has expired: its notAfter date is past.")
             }
@@ -133,7 +138,8 @@ impl Refusal {
             RefusalKind::UnknownIssuer => 48,
             RefusalKind::CaUsedAsEndEntity
             | RefusalKind::EndEntityUsedAsCa
-            | RefusalKind::PathLenExceeded => 46,
+            | RefusalKind::PathLenExceeded
+            | RefusalKind::NameConstraintViolated => 46,
             RefusalKind::Expired | RefusalKind::NotValidYet => 45,
             RefusalKind::WrongPurpose => 43,
             RefusalKind::NameMismatch => 42,
@@ -154,6 +160,7 @@ impl Refusal {
             RefusalKind::CaUsedAsEndEntity => "ca-used-as-end-entity",
             RefusalKind::EndEntityUsedAsCa => "end-entity-used-as-ca",
             RefusalKind::PathLenExceeded => "pathlen-exceeded",
+            RefusalKind::NameConstraintViolated => "name-constraint-violated",
             RefusalKind::Expired => "expired",
             RefusalKind::NotValidYet => "not-valid-yet",
             RefusalKind::WrongPurpose => "wrong-purpose",
@@ -176,6 +183,7 @@ impl Refusal {
             "ca-used-as-end-entity" => RefusalKind::CaUsedAsEndEntity,
             "end-entity-used-as-ca" => RefusalKind::EndEntityUsedAsCa,
             "pathlen-exceeded" => RefusalKind::PathLenExceeded,
+            "name-constraint-violated" => RefusalKind::NameConstraintViolated,
             "expired" => RefusalKind::Expired,
             "not-valid-yet" => RefusalKind::NotValidYet,
             "wrong-purpose" => RefusalKind::WrongPurpose,
@@ -268,6 +276,9 @@ fn classify_certificate(error: &CertificateError) -> (RefusalKind, String) {
                 Some(webpki::Error::CaUsedAsEndEntity) => RefusalKind::CaUsedAsEndEntity,
                 Some(webpki::Error::EndEntityUsedAsCa) => RefusalKind::EndEntityUsedAsCa,
                 Some(webpki::Error::PathLenConstraintViolated) => RefusalKind::PathLenExceeded,
+                Some(webpki::Error::NameConstraintViolation) => {
+                    RefusalKind::NameConstraintViolated
+                }
                 _ => RefusalKind::Other(
                     "the peer's certificate is unacceptable for a reason this page does not single out"
                         .into(),

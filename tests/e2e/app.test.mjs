@@ -231,7 +231,7 @@ test('where no worker can start, signing, handshakes and the lab run in the page
   await page.getByRole('button', { name: 'Run all steps' }).click();
   await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 180000 });
   await page.getByRole('button', { name: 'Run every scenario' }).click();
-  await page.getByText('17 of 17 scenarios ended as expected.').waitFor({ timeout: 120000 });
+  await page.getByText('26 of 26 scenarios ended as expected.').waitFor({ timeout: 120000 });
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -404,14 +404,14 @@ test('The handshake lab runs every scenario, shows each verdict, and its capture
   await runAll(page);
   // One row alone first: the others wait, marked as not run.
   const rows = page.locator('#lab tr[data-scenario]');
-  assert.equal(await rows.count(), 17);
+  assert.equal(await rows.count(), 26);
   await page.getByRole('button', { name: 'Run: B\'s certificate with another private key' }).click();
   await page.getByText('1 of 1 scenarios ended as expected.').waitFor({ timeout: 60000 });
-  assert.equal(await page.locator('#lab tr[data-as-expected="not-run"]').count(), 16);
+  assert.equal(await page.locator('#lab tr[data-as-expected="not-run"]').count(), 25);
   assert.match(await page.locator('#lab tr[data-scenario="mismatched-key"] .rustls-error').textContent(), /BadSignature/);
   await page.getByRole('button', { name: 'Run every scenario' }).click();
-  await page.getByText('17 of 17 scenarios ended as expected.').waitFor({ timeout: 120000 });
-  assert.equal(await rows.count(), 17);
+  await page.getByText('26 of 26 scenarios ended as expected.').waitFor({ timeout: 120000 });
+  assert.equal(await rows.count(), 26);
   const verdicts = {};
   for (const row of await rows.all()) {
     const id = await row.getAttribute('data-scenario');
@@ -440,9 +440,22 @@ test('The handshake lab runs every scenario, shows each verdict, and its capture
   assert.match(verdicts['revoked'].error, /is revoked: its serial number is on a CRL.*InvalidCertificate\(Revoked\)/);
   assert.match(verdicts['expired-crl'].error, /past its nextUpdate.*InvalidCertificate\(ExpiredRevocationList/);
   assert.match(verdicts['no-crl-for-intermediate'].error, /revocation status is unknown.*InvalidCertificate\(UnknownRevocationStatus\)/);
+  // Optional client authentication: served either way; the application sees who, if anyone.
+  assert.match(verdicts['optional-no-cert'].actual, /^accepted ✓/);
+  assert.equal(verdicts['optional-no-cert'].error, "C's application sees: no client identity");
+  assert.match(verdicts['optional-with-cert'].error, /^C's application sees: .*CN = client-b\.local/);
+  // A client that chooses by C's CA names sends nothing; C refuses it for that.
+  assert.match(verdicts['picks-by-ca-names'].error, /sent no certificate.*rustls: NoCertificatesPresented$/);
+  assert.match(verdicts['eku-on-intermediate'].error, /lacks clientAuth.*InvalidCertificate\(InvalidPurpose/);
+  assert.match(verdicts['leaf-only-c-holds-intermediate'].actual, /^accepted ✓/);
+  assert.match(verdicts['leaf-only-c-holds-root'].error, /does not chain.*InvalidCertificate\(UnknownIssuer\)/);
+  assert.match(verdicts['name-constraint-permitted'].actual, /^accepted ✓/);
+  assert.match(verdicts['name-constraint-violated'].error, /nameConstraints do not permit it.*Other\(NameConstraintViolation\)/);
+  assert.match(verdicts['deep-chain'].actual, /^accepted ✓/);
   for (const id of ['no-client-cert', 'client-root-as-cert', 'untrusted-client-ca', 'expired', 'not-yet-valid',
     'server-cert-as-client', 'missing-intermediate', 'issued-by-non-ca', 'pathlen-exceeded', 'mismatched-key',
-    'revoked', 'expired-crl', 'no-crl-for-intermediate']) {
+    'revoked', 'expired-crl', 'no-crl-for-intermediate', 'picks-by-ca-names', 'eku-on-intermediate',
+    'leaf-only-c-holds-root', 'name-constraint-violated']) {
     assert.match(verdicts[id].actual, /^refused by Client C ✓/, id);
   }
 
@@ -488,6 +501,15 @@ test('The handshake lab runs every scenario, shows each verdict, and its capture
   assert.match(await detail.locator('h3').textContent(), /not in the server's SANs — refused by Client B/);
   assert.match(await detail.locator('.diagram svg').textContent(), /Client B refused/);
   assert.ok(await detail.locator('li.message[data-message^="Alert: bad_certificate"]').count() > 0);
+
+  // The choosing client's run: C's CertificateRequest names C's CAs, not B's, and B's
+  // Certificate message is empty.
+  await page.locator('#lab tr[data-scenario="picks-by-ca-names"]').getByRole('button', { name: 'Show messages' }).click();
+  const named = detail.locator('li.message[data-message="CertificateRequest"]');
+  await named.locator('summary').click();
+  const names = await named.locator('dl.fields').textContent();
+  assert.match(names, /CA names the server asks for.*Client C Root CA/);
+  assert.doesNotMatch(names, /Client B Root CA/);
 
   assert.deepEqual(requests.filter((u) => !u.startsWith(shared.origin) && !u.startsWith('data:')), []);
   assert.deepEqual(problems, []);

@@ -199,7 +199,7 @@ test('no Rust Debug text after Run all steps, the lab, and the certificate check
   await assertNoDebugText(page, 'after Run all steps, everything open');
 
   await page.getByRole('button', { name: 'Run every scenario' }).click();
-  await page.getByText('17 of 17 scenarios ended as expected.').waitFor({ timeout: 120000 });
+  await page.getByText('26 of 26 scenarios ended as expected.').waitFor({ timeout: 120000 });
   await assertNoDebugText(page, 'after Run every scenario');
   for (const id of ['good-tls12', 'wrong-server-name', 'mismatched-key']) {
     await page.locator(`#lab tr[data-scenario="${id}"]`).getByRole('button', { name: 'Show messages' }).click();

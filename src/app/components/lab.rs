@@ -7,7 +7,7 @@ use super::run_detail::{handshake_detail, refusal_view};
 use super::shared::Shared;
 use crate::app::state::{Action, AppState, JudgedRun, KeyFiles, LabState};
 use crate::pki::PrivateKey;
-use crate::tls::TlsVersion;
+use crate::tls::{Established, TlsVersion};
 use crate::workshop::export::KeyProtection;
 use crate::workshop::lab::{LabRun, LabScenario, Verdict};
 use crate::workshop::protocol::CoreError;
@@ -103,7 +103,7 @@ pub fn lab(props: &LabProps) -> Html {
                             <th scope="col">{"Scenario"}</th>
                             <th scope="col">{"Expected"}</th>
                             <th scope="col">{"Actual"}</th>
-                            <th scope="col">{"Why it was refused"}</th>
+                            <th scope="col">{"Refused because, or the identity C accepted"}</th>
                             <th scope="col">{"Why, and the fix"}</th>
                             <th scope="col"><span class="visually-hidden">{"Messages"}</span></th>
                         </tr></thead>
@@ -159,7 +159,7 @@ pub fn lab_row(props: &LabRowProps) -> Html {
             run.verdict().label(),
             match &run.outcome.result {
                 Err(f) => refusal_view(f),
-                Ok(_) => html! { {"—"} },
+                Ok(established) => identity_view(established),
             },
             if run.as_expected() { "true" } else { "false" },
         ),
@@ -209,6 +209,18 @@ pub fn lab_row(props: &LabRowProps) -> Html {
                 }
             </div></td>
         </tr>
+    }
+}
+
+/// What C's application learns of the client once the handshake is done.
+fn identity_view(established: &Established) -> Html {
+    match &established.client_subject {
+        Some(subject) => html! {
+            <span class="client-identity">{"C's application sees: "}<code>{ subject.clone() }</code></span>
+        },
+        None => html! {
+            <span class="client-identity">{"C's application sees: no client identity"}</span>
+        },
     }
 }
 

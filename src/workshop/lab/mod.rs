@@ -5,9 +5,12 @@ use super::model::ca_chain;
 use super::{Party, Workshop};
 use crate::pki::crl::{self, CrlTemplate, Reason, Revoked};
 use crate::pki::profile::{self, Profile};
-use crate::pki::{cert, Certificate, Crl, InputField, PkiError, PrivateKey, Subject};
+use crate::pki::{
+    cert, Certificate, Crl, InputField, KeyAlgorithm, PkiError, PrivateKey, San, Subject,
+};
 use crate::tls::{
-    self, ClientSide, HandshakeJob, Outcome, RevocationCheck, ServerSide, Side, TlsVersion,
+    self, ClientAuth, ClientSide, HandshakeJob, Outcome, RevocationCheck, ServerSide, Side,
+    TlsVersion,
 };
 use std::collections::BTreeMap;
 
@@ -51,6 +54,8 @@ pub enum TrustModel {
     CSignsB,
     /// Each organisation issues its own certificates and the peers exchange CA chains.
     Federated,
+    /// B issues its own; C's root certifies B's CA, within a name constraint.
+    CrossCertified,
 }
 
 impl TrustModel {
@@ -58,6 +63,9 @@ impl TrustModel {
         match self {
             TrustModel::CSignsB => "C signs B's CSR (the seed's model)",
             TrustModel::Federated => "Federated: each issues its own, CA chains exchanged",
+            TrustModel::CrossCertified => {
+                "Cross-certified: C's root certifies B's CA for B's names only"
+            }
         }
     }
 }
@@ -81,10 +89,19 @@ pub enum LabScenario {
     RevokedClientCertificate,
     ExpiredCrl,
     NoCrlForIntermediate,
+    OptionalWithoutCertificate,
+    OptionalWithCertificate,
+    ClientPicksByCaNames,
+    ServerOnlyEkuOnIntermediate,
+    LeafOnlyCHoldsIntermediate,
+    LeafOnlyCHoldsRootOnly,
+    NameConstraintPermitted,
+    NameConstraintViolated,
+    DeepChain,
 }
 
 impl LabScenario {
-    pub const ALL: [LabScenario; 17] = [
+    pub const ALL: [LabScenario; 26] = [
         LabScenario::GoodRun,
         LabScenario::GoodRunTls12,
         LabScenario::NoClientCertificate,
@@ -102,6 +119,15 @@ impl LabScenario {
         LabScenario::RevokedClientCertificate,
         LabScenario::ExpiredCrl,
         LabScenario::NoCrlForIntermediate,
+        LabScenario::OptionalWithoutCertificate,
+        LabScenario::OptionalWithCertificate,
+        LabScenario::ClientPicksByCaNames,
+        LabScenario::ServerOnlyEkuOnIntermediate,
+        LabScenario::LeafOnlyCHoldsIntermediate,
+        LabScenario::LeafOnlyCHoldsRootOnly,
+        LabScenario::NameConstraintPermitted,
+        LabScenario::NameConstraintViolated,
+        LabScenario::DeepChain,
     ];
 
     /// The scenarios the seed's step 8 runs, in its order: the good run over the settings'
@@ -166,6 +192,15 @@ impl LabScenario {
             LabScenario::RevokedClientCertificate => "revoked",
             LabScenario::ExpiredCrl => "expired-crl",
             LabScenario::NoCrlForIntermediate => "no-crl-for-intermediate",
+            LabScenario::OptionalWithoutCertificate => "optional-no-cert",
+            LabScenario::OptionalWithCertificate => "optional-with-cert",
+            LabScenario::ClientPicksByCaNames => "picks-by-ca-names",
+            LabScenario::ServerOnlyEkuOnIntermediate => "eku-on-intermediate",
+            LabScenario::LeafOnlyCHoldsIntermediate => "leaf-only-c-holds-intermediate",
+            LabScenario::LeafOnlyCHoldsRootOnly => "leaf-only-c-holds-root",
+            LabScenario::NameConstraintPermitted => "name-constraint-permitted",
+            LabScenario::NameConstraintViolated => "name-constraint-violated",
+            LabScenario::DeepChain => "deep-chain",
         }
     }
 
@@ -192,6 +227,29 @@ impl LabScenario {
             LabScenario::NoCrlForIntermediate => {
                 "The whole chain checked, with no CRL for the intermediate"
             }
+            LabScenario::OptionalWithoutCertificate => {
+                "Optional client authentication, no client certificate"
+            }
+            LabScenario::OptionalWithCertificate => {
+                "Optional client authentication, with B's certificate"
+            }
+            LabScenario::ClientPicksByCaNames => {
+                "A client that picks its certificate by the CA names C sends"
+            }
+            LabScenario::ServerOnlyEkuOnIntermediate => {
+                "A clientAuth leaf below an intermediate whose EKU is serverAuth only"
+            }
+            LabScenario::LeafOnlyCHoldsIntermediate => {
+                "B sends its leaf only; C holds the intermediate"
+            }
+            LabScenario::LeafOnlyCHoldsRootOnly => "B sends its leaf only; C holds only the root",
+            LabScenario::NameConstraintPermitted => {
+                "B's CA limited to client-b.local: a certificate for client-b.local"
+            }
+            LabScenario::NameConstraintViolated => {
+                "B's CA limited to client-b.local: a certificate for other.example"
+            }
+            LabScenario::DeepChain => "A chain three CAs deep, against the seed's -Verify 2",
         }
     }
 
@@ -200,15 +258,23 @@ impl LabScenario {
             LabScenario::FederatedGoodRun | LabScenario::MissingIntermediate => {
                 TrustModel::Federated
             }
+            LabScenario::NameConstraintPermitted | LabScenario::NameConstraintViolated => {
+                TrustModel::CrossCertified
+            }
             _ => TrustModel::CSignsB,
         }
     }
 
     pub fn expected(self) -> Verdict {
         match self {
-            LabScenario::GoodRun | LabScenario::GoodRunTls12 | LabScenario::FederatedGoodRun => {
-                Verdict::Accepted
-            }
+            LabScenario::GoodRun
+            | LabScenario::GoodRunTls12
+            | LabScenario::FederatedGoodRun
+            | LabScenario::OptionalWithoutCertificate
+            | LabScenario::OptionalWithCertificate
+            | LabScenario::LeafOnlyCHoldsIntermediate
+            | LabScenario::NameConstraintPermitted
+            | LabScenario::DeepChain => Verdict::Accepted,
             LabScenario::WrongServerName => Verdict::RefusedBy(Side::Client),
             _ => Verdict::RefusedBy(Side::Server),
         }
@@ -220,6 +286,8 @@ impl LabScenario {
             LabScenario::MissingIntermediate
                 | LabScenario::PathLengthExceeded
                 | LabScenario::NoCrlForIntermediate
+                | LabScenario::LeafOnlyCHoldsIntermediate
+                | LabScenario::LeafOnlyCHoldsRootOnly
         )
     }
 }

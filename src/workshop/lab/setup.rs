@@ -27,6 +27,7 @@ pub fn setup(inputs: &LabInputs, scenario: LabScenario, now: u64) -> Result<Setu
         key: c_server_key.clone(),
         trusted_client_cas: c_chain.clone(),
         revocation: None,
+        client_auth: ClientAuth::Required,
     };
     let b_client_key = || inputs.need_key(Party::BClient);
     // B's certificate from step 6, sent with C's intermediates, and B's key: the seed's run.
@@ -39,6 +40,7 @@ pub fn setup(inputs: &LabInputs, scenario: LabScenario, now: u64) -> Result<Setu
         trusted_server_cas: c_chain.clone(),
         server_name: inputs.server_name.clone(),
         skip_key_check: false,
+        picks_by_ca_names: false,
     };
     let version = match scenario {
         LabScenario::GoodRun => TlsVersion::Tls13,
@@ -158,6 +160,106 @@ pub fn setup(inputs: &LabInputs, scenario: LabScenario, now: u64) -> Result<Setu
             // would end there and nothing would need the root's CRL.
             server.trusted_client_cas = c_chain.last().cloned().into_iter().collect();
         }
+        LabScenario::OptionalWithoutCertificate => {
+            server.client_auth = ClientAuth::Optional;
+        }
+        LabScenario::OptionalWithCertificate => {
+            server.client_auth = ClientAuth::Optional;
+            client.identity = Some(signed_b()?);
+        }
+        LabScenario::ClientPicksByCaNames => {
+            // The certificate of the untrusted-CA row, held by a client that chooses.
+            let (issuer, issuer_key) = inputs.b_issuer()?;
+            let leaf = client_cert((&issuer, &issuer_key), now, 365, &profile::CLIENT)?;
+            client.identity = Some((b_chain(inputs, leaf), b_client_key()?));
+            client.picks_by_ca_names = true;
+        }
+        LabScenario::ServerOnlyEkuOnIntermediate => {
+            let c_root = inputs.need_certificate(Party::CRoot)?;
+            let c_root_key = inputs.need_key(Party::CRoot)?;
+            let key = PrivateKey::generate(KeyAlgorithm::EcdsaP256)?;
+            let subject = Subject::seed(
+                &inputs.c_organization,
+                "Web CA",
+                "Client C Intermediate CA (serverAuth only)",
+            );
+            let ca = issue_for(
+                &subject,
+                &key,
+                (&c_root, &c_root_key),
+                now,
+                365,
+                &SERVER_ONLY_CA,
+            )?;
+            let leaf = client_cert((&ca, &key), now, 365, &profile::CLIENT)?;
+            client.identity = Some((vec![leaf, ca], b_client_key()?));
+            // A trusted intermediate would be an anchor, whose EKU rustls does not read.
+            server.trusted_client_cas = vec![c_root];
+        }
+        LabScenario::LeafOnlyCHoldsIntermediate | LabScenario::LeafOnlyCHoldsRootOnly => {
+            let leaf = inputs.need_certificate(Party::BClient)?;
+            client.identity = Some((vec![leaf], b_client_key()?));
+            if scenario == LabScenario::LeafOnlyCHoldsRootOnly {
+                server.trusted_client_cas = c_chain.last().cloned().into_iter().collect();
+            }
+        }
+        LabScenario::NameConstraintPermitted | LabScenario::NameConstraintViolated => {
+            let (b_ca, b_ca_key) = inputs.b_issuer()?;
+            let c_root = inputs.need_certificate(Party::CRoot)?;
+            let c_root_key = inputs.need_key(Party::CRoot)?;
+            // B's CA as C's root certifies it: B's name and key, C's signature, B's names only.
+            let cross = issue_with_subject(
+                cert::subject_of(&b_ca)?,
+                &b_ca_key,
+                (&c_root, &c_root_key),
+                now,
+                365,
+                &CONSTRAINED_CA,
+            )?;
+            let name = match scenario {
+                LabScenario::NameConstraintPermitted => PERMITTED_NAME,
+                _ => "other.example",
+            };
+            let sans = [San::Dns(name.into())];
+            let template = cert::Template {
+                profile: &profile::CLIENT,
+                days: 365,
+                sans: &sans,
+                now,
+            };
+            let leaf = cert::issue(
+                b_subject.to_rcgen()?,
+                &b_client_key()?.signer()?,
+                &template,
+                &b_ca,
+                &b_ca_key,
+            )?;
+            client.identity = Some((vec![leaf, cross], b_client_key()?));
+            server.trusted_client_cas = vec![c_root];
+        }
+        LabScenario::DeepChain => {
+            let (mut issuer, mut issuer_key) = (
+                inputs.need_certificate(Party::CRoot)?,
+                inputs.need_key(Party::CRoot)?,
+            );
+            let mut cas = Vec::new();
+            for tier in 1..=3 {
+                let key = PrivateKey::generate(KeyAlgorithm::EcdsaP256)?;
+                let subject = Subject::seed(
+                    &inputs.c_organization,
+                    "Tiered CA",
+                    &format!("Client C Tier {tier} CA"),
+                );
+                let ca = issue_for(&subject, &key, (&issuer, &issuer_key), now, 365, &SUB_CA)?;
+                cas.push(ca.clone());
+                (issuer, issuer_key) = (ca, key);
+            }
+            let leaf = client_cert((&issuer, &issuer_key), now, 365, &profile::CLIENT)?;
+            // Leaf first, then the CAs from the one that signed it up.
+            let chain = std::iter::once(leaf).chain(cas.into_iter().rev()).collect();
+            client.identity = Some((chain, b_client_key()?));
+            server.trusted_client_cas = c_chain.last().cloned().into_iter().collect();
+        }
     }
     Ok(Setup {
         scenario,
@@ -187,6 +289,32 @@ const SUB_CA: Profile = Profile {
     ca: Some(None),
     key_usage: profile::INTERMEDIATE_CA.key_usage,
     extended_key_usage: &[],
+    permitted_dns: &[],
+    openssl_extfile: "",
+    days: 365,
+};
+
+/// A CA for serverAuth only, as some organisations restrict the intermediates they run.
+const SERVER_ONLY_CA: Profile = Profile {
+    section: "v3_server_only_ca",
+    ca: Some(Some(0)),
+    key_usage: profile::INTERMEDIATE_CA.key_usage,
+    extended_key_usage: &[rcgen::ExtendedKeyUsagePurpose::ServerAuth],
+    permitted_dns: &[],
+    openssl_extfile: "",
+    days: 365,
+};
+
+/// The one DNS subtree C's cross-certificate lets B's CA issue for.
+pub const PERMITTED_NAME: &str = "client-b.local";
+
+/// B's CA as C certifies it: no CA below it, and names under `PERMITTED_NAME` only.
+const CONSTRAINED_CA: Profile = Profile {
+    section: "v3_constrained_ca",
+    ca: Some(Some(0)),
+    key_usage: profile::INTERMEDIATE_CA.key_usage,
+    extended_key_usage: &[],
+    permitted_dns: &[PERMITTED_NAME],
     openssl_extfile: "",
     days: 365,
 };
@@ -213,6 +341,18 @@ fn b_chain_cas(inputs: &LabInputs) -> Vec<Certificate> {
 fn issue_for(
     subject: &Subject,
     key: &PrivateKey,
+    issuer: (&Certificate, &PrivateKey),
+    start: u64,
+    days: u32,
+    profile: &Profile,
+) -> Result<Certificate, PkiError> {
+    issue_with_subject(subject.to_rcgen()?, key, issuer, start, days, profile)
+}
+
+/// As `issue_for`, under a name as rcgen holds it, such as one copied from another certificate.
+fn issue_with_subject(
+    subject: rcgen::DistinguishedName,
+    key: &PrivateKey,
     (issuer, issuer_key): (&Certificate, &PrivateKey),
     start: u64,
     days: u32,
@@ -224,13 +364,7 @@ fn issue_for(
         sans: &[],
         now: start,
     };
-    cert::issue(
-        subject.to_rcgen()?,
-        &key.signer()?,
-        &template,
-        issuer,
-        issuer_key,
-    )
+    cert::issue(subject, &key.signer()?, &template, issuer, issuer_key)
 }
 
 /// The workshop files and settings the lab reads, in a form a Web Worker can receive.

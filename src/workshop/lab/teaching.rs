@@ -75,6 +75,42 @@ impl LabScenario {
                 "Two policies. End entity only (s_server -crl_check; rustls with only_check_end_entity_revocation) needs just the CRL of the CA that issued B's certificate. The whole chain (s_server -crl_check_all; rustls's default once it holds CRLs) needs one from every CA above too: here C's root's, which speaks for C's intermediate. C checks the whole chain and holds only the intermediate's CRL, so the intermediate's status is unknown. nginx checks the whole chain once ssl_crl gives it CRLs (it sets X509_V_FLAG_CRL_CHECK and X509_V_FLAG_CRL_CHECK_ALL), so its ssl_crl file needs a CRL from every CA in the chain.",
                 "Give C the CRL of every CA in the chain, the root's too, and publish each again before its nextUpdate; or check the end entity only.",
             ),
+            LabScenario::OptionalWithoutCertificate => (
+                "C asks for a certificate without requiring one (s_server -verify, lowercase; nginx ssl_verify_client optional; rustls's allow_unauthenticated). B sends an empty Certificate message and C completes the handshake with no client identity: C's application sees an anonymous client and must decide what it may do.",
+                "Nothing to fix where anonymous clients are meant to be served; else require a certificate (s_server -Verify, nginx ssl_verify_client on). nginx tells the application in $ssl_client_verify, NONE here.",
+            ),
+            LabScenario::OptionalWithCertificate => (
+                "The same optional setting, and B sends the certificate C signed. C verifies it as strictly as when one is required (a certificate that fails is still refused) and its application sees B's subject.",
+                "Nothing to fix: the application reads the verified identity (nginx: $ssl_client_verify is SUCCESS and $ssl_client_s_dn holds the subject).",
+            ),
+            LabScenario::ClientPicksByCaNames => (
+                "C's CertificateRequest names the CAs it trusts (certificate_authorities: the subjects of C's trust store, shown in the decoded message). B's certificate comes from B's own CA, which is not named. A client that chooses its certificate by those names, as browsers, Go's crypto/tls and Java's default key manager do, and as the lab's rustls client does here through its certificate resolver, then sends an empty Certificate message, and C refuses it for sending none. A client that sends its certificate regardless (openssl s_client, curl, rustls's default) reaches C and is refused as untrusted, as in the row \"A client certificate from B's own CA\". A browser offers the user only certificates that chain to a named CA; a server that sends an empty list lets it offer every certificate it holds.",
+                "Name the client's CA: put it in C's trust store (the federated model) or have C sign B's CSR. s_client prints the names C sends under \"Acceptable client certificate CA names\".",
+            ),
+            LabScenario::ServerOnlyEkuOnIntermediate => (
+                "B's certificate allows clientAuth, but the intermediate CA that signed it has an extendedKeyUsage of serverAuth only. RFC 5280 defines the extension for end entities, yet rustls (webpki), openssl and Go read it on a CA as a limit on what that CA may issue for, and browsers do the same for server certificates: nothing below this CA is good for client authentication. C trusts only its root here, so the intermediate is checked as part of the chain.",
+                "Issue client certificates from a CA whose extendedKeyUsage includes clientAuth or that has none (the seed's intermediate has none).",
+            ),
+            LabScenario::LeafOnlyCHoldsIntermediate => (
+                "B sends only its leaf, without C's intermediate that signed it. C's trust store is the seed's chain file, which holds that intermediate, so C finds the leaf's issuer there and completes the chain itself.",
+                "Nothing to fix: a server that holds the intermediate accepts a bare leaf.",
+            ),
+            LabScenario::LeafOnlyCHoldsRootOnly => (
+                "The same bare leaf, and C trusts only its root: nothing links the leaf to it, as the intermediate is neither sent nor held. A browser sends the intermediates it finds in its certificate store with the leaf, and the leaf alone when it finds none, which is the usual reason a client certificate works with curl, given a file holding the chain, and fails from a browser.",
+                "Give C the intermediate (s_server's -CAfile, nginx's ssl_client_certificate holding intermediate and root), or have the client send it: import the .p12 with its chain, or append the intermediate to curl's --cert file.",
+            ),
+            LabScenario::NameConstraintPermitted => (
+                "B runs its own CA, and C does not trust it outright: C's root signed a certificate for B's CA (B's CA's name and key) whose nameConstraints permit DNS names in client-b.local only, and C trusts only its own root. B's certificate names DNS:client-b.local in its subjectAltName, inside that subtree, so the chain B → B's CA, certified by C → C's root holds.",
+                "Nothing to fix. A dNSName constraint of client-b.local permits that name and every name below it (RFC 5280, 4.2.1.10); openssl reads .client-b.local, with a leading dot, as the names below it only.",
+            ),
+            LabScenario::NameConstraintViolated => (
+                "The same cross-certified CA issues a certificate for DNS:other.example, outside client-b.local. Every signature is good, but the constraint C put on B's CA forbids the name, so C refuses it: this is how C keeps a partner's CA from issuing for names the partner does not own.",
+                "Issue the client certificate for a name in client-b.local, or have C certify B's CA for the names it needs.",
+            ),
+            LabScenario::DeepChain => (
+                "B's certificate sits three CAs below C's root (C's root → Tier 1 → Tier 2 → Tier 3 → B), one more than a depth of 2 allows. The seed's -Verify 2 does not limit it: s_server keeps that number for its own verify callback, which uses it only once a certificate has already failed, so openssl accepts the chain. The limit is -verify_depth 2 (openssl's SSL_CTX_set_verify_depth), which refuses it with verify error 22, certificate chain too long; nginx's ssl_verify_depth sets that same limit, so the page's nginx block, with ssl_verify_depth 2, refuses it too. rustls has no depth setting: webpki accepts up to six CAs between the certificate and its trust anchor and bounds its work instead.",
+                "To cap the depth with openssl, add -verify_depth to s_server (nginx: ssl_verify_depth); to accept deeper chains, raise it to the depth you issue (3 here). Shallow hierarchies are easier to run.",
+            ),
         }
     }
 
@@ -108,6 +144,23 @@ impl LabScenario {
                  \"key values mismatch\", as rustls refuses unless told to skip the check. The lab skips it so \
                  that C judges the signature; openssl s_server, given the same connection, refuses it too \
                  (\"bad signature\", alert 51 decrypt_error).",
+            ),
+            LabScenario::ClientPicksByCaNames => Some(
+                "openssl s_client does not choose: it sends B's certificate whatever C names, so s_server \
+                 refuses it as untrusted (verify error 20) where the choosing client is refused for sending \
+                 none. Both are refused by C. s_client prints the names C sent under \"Acceptable client \
+                 certificate CA names\"; B's CA is not among them.",
+            ),
+            LabScenario::LeafOnlyCHoldsIntermediate | LabScenario::LeafOnlyCHoldsRootOnly => Some(
+                "openssl s_client, given a leaf and no -cert_chain, completes its chain from its own \
+                 -CAfile and sends the CAs it finds there: the seed's s_client sends C's intermediate that \
+                 way without being told. The reproduction gives s_client its CAs with -verifyCAfile, which \
+                 it trusts without sending, so that B sends its leaf alone.",
+            ),
+            LabScenario::DeepChain => Some(
+                "Both accept with the seed's flags. With -verify_depth 2 added, s_server refuses with \
+                 \"verify error:num=22:certificate chain too long\" and alert 48 (unknown ca), and nginx \
+                 with ssl_verify_depth 2 answers 400; rustls has no such setting.",
             ),
             _ => None,
         }
@@ -174,6 +227,23 @@ impl LabScenario {
             LabScenario::NoCrlForIntermediate => refused(
                 Some((3, "unable to get certificate CRL")),
                 (48, "unknown ca"),
+            ),
+            LabScenario::OptionalWithoutCertificate
+            | LabScenario::OptionalWithCertificate
+            | LabScenario::LeafOnlyCHoldsIntermediate
+            | LabScenario::NameConstraintPermitted
+            | LabScenario::DeepChain => None,
+            LabScenario::ClientPicksByCaNames | LabScenario::LeafOnlyCHoldsRootOnly => refused(
+                Some((20, "unable to get local issuer certificate")),
+                (48, "unknown ca"),
+            ),
+            LabScenario::ServerOnlyEkuOnIntermediate => refused(
+                Some((26, "unsuitable certificate purpose")),
+                (43, "unsupported certificate"),
+            ),
+            LabScenario::NameConstraintViolated => refused(
+                Some((47, "permitted subtree violation")),
+                (46, "certificate unknown"),
             ),
         }
     }

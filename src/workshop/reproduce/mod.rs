@@ -9,7 +9,7 @@ use crate::tls::{RevocationCheck, Side};
 
 mod script;
 
-pub use script::{s_client_command, s_server_command, script};
+pub use script::{s_client_command, s_server_command, script, server_cas_option, verify_option};
 
 /// The line s_client sends; s_server prints it only when the handshake succeeded.
 pub const LINE: &str = "hello-from-the-lab";
@@ -305,7 +305,10 @@ fn file_list(setup: &Setup) -> String {
     }
     lines.push((
         "server-cas.crt",
-        "the CAs B trusts for servers (s_client -CAfile)",
+        match server_cas_option(setup) {
+            "-CAfile" => "the CAs B trusts for servers (s_client -CAfile)",
+            _ => "the CAs B trusts for servers (s_client -verifyCAfile, so that B sends its leaf alone)",
+        },
     ));
     match &setup.client.identity {
         Some((chain, _)) => {

@@ -2,6 +2,7 @@
 //! output read for openssl's verdict.
 
 use super::*;
+use crate::tls::ClientAuth;
 
 /// Single-quotes a value for bash unless it is plainly safe.
 pub(super) fn quote(value: &str) -> String {
@@ -30,7 +31,7 @@ pub fn s_server_command(setup: &Setup, encrypted: bool) -> Vec<String> {
     } else {
         lines.push("-CAfile client-cas.crt".into());
     }
-    lines.push("-Verify 2 -verify_return_error".into());
+    lines.push(format!("{} -verify_return_error", verify_option(setup)));
     if let Some(check) = revocation(setup) {
         let mut flags = if check.whole_chain {
             "-crl_check_all".to_string()
@@ -43,6 +44,24 @@ pub fn s_server_command(setup: &Setup, encrypted: bool) -> Vec<String> {
         lines.push(flags);
     }
     lines
+}
+
+/// Given a leaf and no -cert_chain, s_client completes B's chain from its -CAfile and sends
+/// the CAs it finds there, C's intermediate included; `-verifyCAfile` trusts the same CAs
+/// without doing so, so B sends its leaf alone, as the row does.
+pub fn server_cas_option(setup: &Setup) -> &'static str {
+    match &setup.client.identity {
+        Some((chain, _)) if chain.len() == 1 => "-verifyCAfile",
+        _ => "-CAfile",
+    }
+}
+
+/// `-Verify 2` where C requires a client certificate, `-verify 2` where it only asks for one.
+pub fn verify_option(setup: &Setup) -> &'static str {
+    match setup.server.client_auth {
+        ClientAuth::Required => "-Verify 2",
+        ClientAuth::Optional => "-verify 2",
+    }
 }
 
 /// The s_client command, connecting to the port s_server reported.
@@ -59,7 +78,7 @@ pub fn s_client_command(setup: &Setup, encrypted: bool) -> Vec<String> {
         }
         lines.push(key_option("client.key", encrypted));
     }
-    lines.push("-CAfile server-cas.crt".into());
+    lines.push(format!("{} server-cas.crt", server_cas_option(setup)));
     let name = &setup.client.server_name;
     // An address cannot travel as SNI; openssl checks it with -verify_ip instead.
     if name.parse::<std::net::IpAddr>().is_ok() {
