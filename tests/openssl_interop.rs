@@ -835,3 +835,60 @@ fn pkcs12_identities_open_with_openssl() {
         }
     }
 }
+
+/// The deep-chain row's note held to nginx: the page's nginx block, with ssl_verify_depth 2,
+/// refuses a client certificate three CAs below C's root, and serves it with depth 3.
+#[test]
+fn nginx_verify_depth_limits_the_client_chain() {
+    use mtls_lab::workshop::lab::{self, LabInputs, LabScenario};
+    let settings = Settings::default();
+    let (workshop, dir) = exported(settings.clone(), "nginx-depth");
+    let setup = lab::setup(
+        &LabInputs::of(&workshop),
+        LabScenario::DeepChain,
+        unix_now(),
+    )
+    .unwrap();
+    let (chain, _) = setup.client.identity.expect("B presents the deep chain");
+    // curl sends the CAs that follow the leaf in its --cert file; the key is B's own.
+    let pems: String = chain.iter().map(|c| c.to_pem()).collect();
+    dir.write(
+        "client_b_cert/client_b_signed_by_client_c.crt",
+        pems.as_bytes(),
+    );
+    let blocks = commands::snippets(&settings);
+    let nginx = snippet(&blocks, "nginx as Client C");
+    assert!(nginx.script.contains("ssl_verify_depth       2;"));
+    let server = start_nginx(&dir, nginx);
+    let port = server.port;
+    let curl = || {
+        let script = &snippet(&blocks, "curl as Client B").script;
+        text(&bash(dir.path(), &script_with_port(script, port), ""))
+    };
+    let refused = curl();
+    assert!(
+        refused.contains("<title>400 The SSL certificate error</title>"),
+        "{refused}"
+    );
+    let conf = dir.path().join("nginx/mtls.conf");
+    let deeper = std::fs::read_to_string(&conf)
+        .unwrap()
+        .replace("ssl_verify_depth       2;", "ssl_verify_depth       3;");
+    std::fs::write(&conf, deeper).unwrap();
+    let reload = bash(
+        dir.path(),
+        "nginx -c \"$PWD/nginx/mtls.conf\" -s reload",
+        "",
+    );
+    assert!(reload.status.success(), "{}", text(&reload));
+    // An old worker may answer once more with the limit it read at start.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let answer = curl();
+        if answer.contains(&format!("Hello {B_DN}")) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{answer}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
