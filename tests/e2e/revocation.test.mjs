@@ -58,3 +58,59 @@ test('revoking B makes C refuse it in step 8 and in openssl, and a fresh certifi
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a CRL pasted into "Check a certificate made elsewhere" is checked against C\'s CAs, and a tampered one is refused at its field', async () => {
+  const context = await shared.browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(shared.origin);
+  await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Run all steps' }).click();
+  await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 120000 });
+  await page.locator('#revoke-reason').selectOption('keyCompromise');
+  await page.locator('#revoke-b').click();
+  await page.locator('#revocation-status', { hasText: 'it is revoked' }).waitFor();
+
+  const dir = await tempDir('pasted-crl');
+  const crl = await download(page, page.locator('a.download[download="client_c_intermediate_ca.crl"]'), dir);
+  const chain = await download(page, page.locator('a.download[download="client_c_ca_chain.crt"]').first(), dir);
+  const check = page.locator('#check-certificate');
+  await check.getByText('Check a certificate made elsewhere').click();
+  const error = check.locator('#check-crl-error');
+  const result = check.locator('#crl-check-result');
+
+  // The published CRL, uploaded: C's intermediate signed it, and it lists B.
+  await check.getByLabel('Or upload a CRL file:').setInputFiles(crl.target);
+  await check.getByRole('button', { name: 'Check the CRL' }).click();
+  await result.getByText(/^✓ Signed by Client C's intermediate CA: its signature verifies/).waitFor();
+  await result.getByText(/^Current: issued /).waitFor();
+  await result.getByText('CRL number 1.', { exact: true }).waitFor();
+  await result.getByText(/^B's current certificate \(serial [0-9A-F]+\) is on this CRL: revoked on .*, reason: Key Compromise\.$/).waitFor();
+  await result.getByText('CRL Reason Code: Key Compromise', { exact: false }).waitFor();
+  assert.equal(await error.textContent(), '');
+  assert.match(sh(dir, `openssl crl -in ${crl.target} -CAfile ${chain.target} -noout 2>&1`), /verify OK/);
+
+  // The same CRL with its signature's last byte changed: refused at the field, as openssl does;
+  // the last verdict stays.
+  const pem = (await import('node:fs')).readFileSync(crl.target, 'utf8');
+  const der = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+  der[der.length - 1] ^= 0x01;
+  const tampered = `-----BEGIN X509 CRL-----\n${der.toString('base64').match(/.{1,64}/g).join('\n')}\n-----END X509 CRL-----\n`;
+  const tamperedFile = path.join(dir, 'tampered.crl');
+  (await import('node:fs')).writeFileSync(tamperedFile, tampered);
+  assert.match(sh(dir, `openssl crl -in ${tamperedFile} -CAfile ${chain.target} -noout 2>&1 || true`), /verify failure/);
+  await check.getByLabel('CRL (PEM)').fill(tampered);
+  await check.getByRole('button', { name: 'Check the CRL' }).click();
+  await error.getByText(/^Bad signature: this CRL names Client C's intermediate CA as its issuer, but its signature does not verify with that CA's public key\./).waitFor();
+  assert.match(await error.textContent(), /verify failure/);
+  assert.equal(await check.locator('#check-crl').getAttribute('aria-invalid'), 'true');
+  await result.getByText('CRL number 1.', { exact: true }).waitFor();
+
+  // Not a CRL at all.
+  await check.getByLabel('CRL (PEM)').fill(await page.locator('#step-1 pre.pem').first().textContent());
+  await check.getByRole('button', { name: 'Check the CRL' }).click();
+  await error.getByText(/found a "CERTIFICATE" block; expected "X509 CRL"/).waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
