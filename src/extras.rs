@@ -1,7 +1,8 @@
-//! The extras module: work a first run does not need, kept out of the page's module and loaded
-//! by `extras-worker.js` only when wanted. RSA key generation, for pages where WebCrypto cannot
-//! make keys (a page served over plain http has none); and Client B's PKCS#12 files, made in
-//! the background after a run.
+//! The core module: the work the page's module does not carry, loaded by the workers (and, where
+//! no worker can start, by the page itself). `core-worker.js` sends it every request but the
+//! page's own signing: step 8's handshakes, the lab's scenarios, RSA signing, opening saved
+//! keys. `extras-worker.js` asks it for RSA keys where WebCrypto cannot make them (a page served
+//! over plain http has none) and for Client B's PKCS#12 files.
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -25,6 +26,15 @@ pub fn make_pkcs12(job: &[u8]) -> Result<Vec<u8>, wasm_bindgen::JsError> {
     mtls_lab::pki::pkcs12::Pkcs12Job::from_bytes(job)
         .and_then(|job| job.run())
         .map_err(|e| wasm_bindgen::JsError::new(&e.to_string()))
+}
+
+/// One [`Request`](mtls_lab::workshop::protocol::Request) in, its
+/// [`Response`](mtls_lab::workshop::protocol::Response) out, both as postcard bytes. The
+/// response echoes the request's id and carries the reply or the core's typed refusal.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen]
+pub fn run_in_worker(request: &[u8]) -> Vec<u8> {
+    mtls_lab::workshop::protocol::answer_bytes(request)
 }
 
 fn main() {}

@@ -1,14 +1,14 @@
-// Runs the app's own wasm off the page's main thread: every request the page sends (a step's
-// signing, a handshake, a lab scenario, opening saved keys). A request and its response are
-// postcard bytes in a Uint8Array; the response echoes the request's id, so several can be in
-// flight.
-import init, { run_in_worker } from './mtls-lab.js';
+// Runs the core module off the page's main thread: every request the page sends it (step 8's
+// handshakes, the lab's scenarios, RSA signing, opening saved keys). A request and its response
+// are postcard bytes in a Uint8Array; the response echoes the request's id, so several can be
+// in flight. The page's own module carries none of this work.
+import init, { run_in_worker } from './mtls-extras.js';
 
 const ready = init();
 
 self.onmessage = async (event) => {
-  await ready;
   try {
+    await ready;
     const response = run_in_worker(event.data);
     self.postMessage(response, [response.buffer]);
   } catch (error) {

@@ -230,45 +230,83 @@ async fn ask_worker(request: &Request) -> Answer {
         .unwrap_or_else(|_| Err("the worker went away".into()))
 }
 
-/// Where no worker can do the work, it happens here: slower for the page, but it happens.
+/// Where no worker can do the work, the page loads the core module and does it.
 fn worker_failed(e: &str) {
     web_sys::console::warn_1(&format!("worker: {e}; working in the page").into());
     fail_pending(e);
     STEP_WORKER.with(|slot| slot.borrow_mut().take().map(|w| w.terminate()));
 }
 
-/// Where a request runs: the page's own thread, or the worker, which loads this same wasm.
-/// Either way the response is the same, refusals included.
+/// Where a request runs. The page's module signs steps 1 to 7 itself; every other piece of work
+/// (handshakes, the lab, opening saved keys, and signing too when asked) runs in the core
+/// module, which the page's module does not carry: in the worker, or, where no worker can
+/// start, loaded into the page. Either way the response is the same, refusals included.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Executor {
     Page,
-    Worker,
-}
-
-/// The worker while one can run, else the page.
-pub fn executor() -> Executor {
-    if NO_STEP_WORKER.with(|no| no.get()) {
-        Executor::Page
-    } else {
-        Executor::Worker
-    }
+    Core,
 }
 
 impl Executor {
-    /// Runs one request. A worker that fails hands the request to the page, and later
-    /// requests go to the page too.
     pub async fn run(self, request: Request) -> Response {
-        match self {
-            Executor::Page => request.answer(),
-            Executor::Worker => match ask_worker(&request).await {
-                Ok(response) => response,
-                Err(e) => {
-                    worker_failed(&e);
-                    request.answer()
-                }
+        match (self, request.work) {
+            (Executor::Page, Work::Step(job)) => Response {
+                id: request.id,
+                result: job
+                    .run()
+                    .map(|made| Reply::Step {
+                        csr: made.csr,
+                        cert: made.cert,
+                    })
+                    .map_err(CoreError::from),
             },
+            (_, work) => {
+                ask_core(Request {
+                    id: request.id,
+                    work,
+                })
+                .await
+            }
         }
     }
+}
+
+/// The core module's answer: from the worker while one runs, else from the module loaded into
+/// the page, where later requests go too.
+async fn ask_core(request: Request) -> Response {
+    if !NO_STEP_WORKER.with(|no| no.get()) {
+        match ask_worker(&request).await {
+            Ok(response) => return response,
+            Err(e) => worker_failed(&e),
+        }
+    }
+    core_in_page(&request).await.unwrap_or_else(|why| Response {
+        id: request.id,
+        result: Err(CoreError::Unavailable(why)),
+    })
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// Defined by boot.js: the core module imported into the page, once, started.
+    #[wasm_bindgen(js_name = mtlsLabCoreInPage, catch)]
+    fn core_module_in_page() -> Result<js_sys::Promise, JsValue>;
+}
+
+/// Runs a request in the core module loaded into the page: slower for the page, but it runs.
+async fn core_in_page(request: &Request) -> Result<Response, String> {
+    let bytes = request.to_bytes().map_err(|e| e.to_string())?;
+    let module = JsFuture::from(core_module_in_page().map_err(js_err)?)
+        .await
+        .map_err(js_err)?;
+    let run_in_worker = Reflect::get(&module, &"run_in_worker".into())
+        .map_err(js_err)?
+        .dyn_into::<js_sys::Function>()
+        .map_err(|_| "the core module has no run_in_worker".to_string())?;
+    let answer = run_in_worker
+        .call1(&JsValue::NULL, &Uint8Array::from(&bytes[..]))
+        .map_err(js_err)?;
+    Response::from_bytes(&Uint8Array::new(&answer).to_vec()).map_err(|e| e.to_string())
 }
 
 /// The browser's side of long work: WebCrypto keys, the worker, the event loop, the clocks.
@@ -286,7 +324,7 @@ impl Services for Browser {
         let id = NEXT_ID.with(|next| next.replace(next.get() + 1));
         let executor = match place {
             Place::Page => Executor::Page,
-            Place::Heavy => executor(),
+            Place::Heavy => Executor::Core,
         };
         executor.run(Request { id, work }).await.result
     }

@@ -34,8 +34,9 @@ impl KeySource {
     }
 }
 
-/// Where a request runs: on the page's thread (work of milliseconds, where a round trip to the
-/// worker would cost more than the work), or wherever heavy work runs best.
+/// Where a request runs: on the page's thread (an EC step's signing, work of milliseconds,
+/// where a round trip to the worker would cost more than the work), or in the core module,
+/// which alone runs handshakes, the lab and the opening of saved keys.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Place {
     Page,
@@ -97,12 +98,11 @@ pub async fn handshake<S: Services>(
 async fn seed_runs<S: Services>(
     services: &S,
     workshop: &Workshop,
-    place: Place,
 ) -> Result<Vec<(LabScenario, Outcome)>, CoreError> {
     let mut outcomes = Vec::new();
     for scenario in LabScenario::step8(workshop.settings.tls_version) {
         let job = workshop.connection(scenario)?;
-        outcomes.push((scenario, handshake(services, job, place).await?));
+        outcomes.push((scenario, handshake(services, job, Place::Heavy).await?));
     }
     Ok(outcomes)
 }
@@ -159,10 +159,9 @@ pub async fn run_steps<S: Services>(
     let fast = Party::ALL
         .iter()
         .all(|party| settings.cert(*party).algorithm.rsa_bits().is_none());
-    // Loading the worker for EC runs would only compete with them for the CPU.
-    if !fast {
-        services.warm_up();
-    }
+    // Step 8 runs in the worker whatever the keys: it should be loaded by then. The page
+    // starts it at load; this only matters where that failed.
+    services.warm_up();
     let total = steps.len();
     dispatch(Action::Begin {
         run,
@@ -284,7 +283,7 @@ async fn do_step<S: Services>(
 ) -> Result<Made, CoreError> {
     if step == StepId::Handshake {
         workshop.validate(step).map_err(|e| e.error)?;
-        let outcomes = seed_runs(services, workshop, place).await?;
+        let outcomes = seed_runs(services, workshop).await?;
         workshop
             .set_handshakes(outcomes.clone())
             .map_err(|e| e.error)?;
@@ -315,7 +314,7 @@ pub async fn restore<S: Services>(
     };
     let mut workshop = saved.restore_with_keys(keys)?;
     if workshop.validate(StepId::Handshake).is_ok() {
-        let outcomes = seed_runs(services, &workshop, Place::Heavy).await?;
+        let outcomes = seed_runs(services, &workshop).await?;
         workshop.set_handshakes(outcomes).map_err(|e| e.error)?;
     }
     Ok(Box::new(workshop))

@@ -190,7 +190,7 @@ fn assert_seed_verdicts(state: &AppState) {
 }
 
 #[test]
-fn a_fast_run_stays_on_the_page_and_commits_once() {
+fn a_fast_run_signs_on_the_page_runs_step_8_in_the_core_and_commits_once() {
     let fake = Fake::default();
     let state = AppState::default();
     let steps = all_steps(&state).len();
@@ -199,12 +199,17 @@ fn a_fast_run_stays_on_the_page_and_commits_once() {
         kinds(&actions),
         ["begin", "progress", &format!("commit {steps}"), "finish"]
     );
-    assert!(fake
-        .requests
-        .borrow()
+    // The signing stays on the page; the page's module runs no handshake.
+    let requests = fake.requests.borrow();
+    let (signing, runs) = requests.split_at(requests.len() - 3);
+    assert!(signing
         .iter()
-        .all(|(_, p)| *p == Place::Page));
-    assert!(!fake.warmed.get(), "EC runs do not load the worker");
+        .all(|(n, p)| n != "handshake" && *p == Place::Page));
+    assert!(runs
+        .iter()
+        .all(|(n, p)| n == "handshake" && *p == Place::Heavy));
+    drop(requests);
+    assert!(fake.warmed.get());
     assert_eq!(fake.pauses.get(), 0);
     assert!(after.busy.is_none());
     assert!(after.errors.is_empty(), "{:?}", after.errors);
@@ -548,4 +553,38 @@ fn a_pasted_crl_is_checked_and_a_tampered_one_is_refused_at_its_field() {
     // Nothing else changes: the last verdict and the workshop stay as they were.
     assert!(Rc::ptr_eq(after.crl_check.as_ref().unwrap(), &first));
     assert!(Rc::ptr_eq(&after.workshop, &workshop));
+}
+
+#[test]
+fn a_workshop_with_plain_keys_comes_back_at_load_and_step_8_runs_in_the_core() {
+    let (_, done) = run_all(&Fake::default(), AppState::default());
+    let text = crate::workshop::saved::save(&done.workshop, &KeyProtection::plain(), |party| {
+        done.workshop.key(party).map(PrivateKey::to_pem)
+    });
+    // Read at load, on the page: the files and keys, not step 8's runs.
+    let state = AppState::from_saved(Some(text));
+    assert!(state.pending_restore.is_none());
+    assert!(state.workshop.handshakes().is_empty());
+    assert!(state.step8_after_restore);
+    let notice = state.notice.clone();
+    assert!(notice.as_deref().is_some_and(|n| n.starts_with("Restored")));
+    // The page then runs step 8, in the core, and keeps the restore's notice.
+    let fake = Fake::default();
+    let send = |action| fake.log.borrow_mut().push(action);
+    let cancelled = Cell::new(0);
+    block_on(run_steps(
+        &fake,
+        &send,
+        &state,
+        vec![StepId::Handshake],
+        &cancelled,
+    ));
+    let (_, after) = settle(&fake.log, Rc::new(state));
+    let requests = fake.requests.borrow();
+    assert!(requests
+        .iter()
+        .all(|(n, p)| n == "handshake" && *p == Place::Heavy));
+    assert_seed_verdicts(&after);
+    assert!(!after.step8_after_restore);
+    assert_eq!(after.notice, notice);
 }

@@ -139,6 +139,9 @@ pub struct AppState {
     pub restoring: bool,
     /// The reason the revocation step gives when C revokes B.
     pub revoke_reason: crate::pki::crl::Reason,
+    /// Step 8 is to run once the page is up: a workshop restored here, with plain keys,
+    /// comes back without its runs, which the worker makes.
+    pub step8_after_restore: bool,
 }
 
 impl Default for AppState {
@@ -172,6 +175,7 @@ impl Default for AppState {
             lab: Rc::default(),
             restoring: false,
             revoke_reason: crate::pki::crl::Reason::KeyCompromise,
+            step8_after_restore: false,
         }
     }
 }
@@ -382,14 +386,17 @@ impl AppState {
 
     /// The state at page load: a saved workshop comes back at once when its keys are plain;
     /// encrypted keys wait for the passphrase.
-    pub fn from_saved(text: Option<String>, now: u64) -> Self {
+    pub fn from_saved(text: Option<String>) -> Self {
         let mut state = AppState::default();
         let Some(text) = text else { return state };
         match crate::workshop::saved::Saved::parse(&text) {
-            Ok(saved) if !saved.keys_encrypted || !saved.has_keys() => match saved.restore("", now)
+            Ok(saved) if !saved.keys_encrypted || !saved.has_keys() => match saved
+                .open_keys("")
+                .and_then(|keys| saved.restore_with_keys(keys))
             {
                 Ok(workshop) => {
                     state.plain_keys = !saved.keys_encrypted;
+                    state.step8_after_restore = workshop.validate(StepId::Handshake).is_ok();
                     state.workshop = Rc::new(workshop);
                     state.notice = Some("Restored the workshop saved in this browser.".into());
                 }
@@ -577,7 +584,10 @@ impl AppState {
             } => {
                 if state.busy.is_none() {
                     state.next_run = run + 1;
-                    state.notice = None;
+                    // The run that finishes a restore keeps the restore's notice.
+                    if !std::mem::take(&mut state.step8_after_restore) {
+                        state.notice = None;
+                    }
                     let before = state.workshop.clone();
                     state.busy = Some(Busy {
                         run,

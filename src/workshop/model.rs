@@ -219,6 +219,17 @@ impl Workshop {
             let outcomes = self.connect_all().map_err(|e| StepError::new(step, e))?;
             return self.set_handshakes(outcomes);
         }
+        self.sign_step(step, key, now)
+    }
+
+    /// Runs one signing step (1 to 7) here; the page, which runs no handshake itself, signs
+    /// through this. On error nothing changes.
+    pub fn sign_step(
+        &mut self,
+        step: StepId,
+        key: Option<PrivateKey>,
+        now: u64,
+    ) -> Result<(), StepError> {
         let job = self.job(step, key, now)?;
         let products = job.run().map_err(|e| StepError::new(step, e))?;
         self.commit(products)
@@ -396,7 +407,7 @@ impl Workshop {
         let key = PrivateKey::from_pem(pem, passphrase)?;
         let previous = self.settings.b_client.algorithm;
         self.settings.b_client.algorithm = key.algorithm();
-        self.run_step(StepId::BCsr, Some(key), now).map_err(|e| {
+        self.sign_step(StepId::BCsr, Some(key), now).map_err(|e| {
             self.settings.b_client.algorithm = previous;
             e.error
         })

@@ -78,6 +78,8 @@ pub enum CoreError {
     Unsupported(String),
     /// Bytes that do not read as a request or response of this build.
     Unreadable(String),
+    /// Neither a worker nor the page could load the module that does the work.
+    Unavailable(String),
 }
 
 impl From<PkiError> for CoreError {
@@ -105,6 +107,7 @@ impl From<CoreError> for PkiError {
             CoreError::Input { field, message } => PkiError::Input { field, message },
             CoreError::Unsupported(m) => PkiError::Unsupported(m),
             CoreError::Unreadable(m) => PkiError::input(InputField::Run, unreadable(&m)),
+            CoreError::Unavailable(m) => PkiError::input(InputField::Run, unavailable(&m)),
         }
     }
 }
@@ -113,10 +116,15 @@ fn unreadable(what: &str) -> String {
     format!("The work came back unreadable ({what}).")
 }
 
+fn unavailable(why: &str) -> String {
+    format!("The work could not start: {why}. Reload the page to try again.")
+}
+
 impl std::fmt::Display for CoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             CoreError::Unreadable(m) => f.write_str(&unreadable(m)),
+            CoreError::Unavailable(m) => f.write_str(&unavailable(m)),
             other => PkiError::from(other.clone()).fmt(f),
         }
     }

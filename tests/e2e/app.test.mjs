@@ -212,7 +212,7 @@ test('RSA keys come from WebCrypto, in parallel, with progress, and the page kee
   await page.getByText(/Keys: 2 × RSA 2048 from WebCrypto, 4 × RSA 4096 from WebCrypto\./).waitFor();
   const key = await page.locator('#step-1 .cert dd').filter({ hasText: 'RSA' }).first().textContent();
   assert.equal(key, 'RSA (4096 bit)');
-  // The signing ran in the worker, which loads the app's own wasm.
+  // The signing ran in the worker, which loads the core module.
   assert.ok(requests.some((u) => u.endsWith('/core-worker.js')), requests.join('\n'));
   assert.deepEqual(problems, []);
   await context.close();
@@ -224,6 +224,8 @@ test('where no worker can start, signing, handshakes and the lab run in the page
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(e.message));
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
   await page.goto(shared.origin);
   await page.getByRole('button', { name: 'Run all steps' }).waitFor();
   await page.getByRole('button', { name: /The seed's keys/ }).click();
@@ -232,6 +234,8 @@ test('where no worker can start, signing, handshakes and the lab run in the page
   await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 180000 });
   await page.getByRole('button', { name: 'Run every scenario' }).click();
   await page.getByText('26 of 26 scenarios ended as expected.').waitFor({ timeout: 120000 });
+  // The page imported the core module itself, as no worker could.
+  assert.ok(requests.some((u) => u.endsWith('/mtls-extras_bg.wasm')), requests.join('\n'));
   assert.deepEqual(problems, []);
   await context.close();
 });

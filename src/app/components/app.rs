@@ -14,7 +14,6 @@ use super::step::{Step, StepProps};
 use super::verification::{CheckCertificate, CheckProps, Verification};
 use crate::app::browser;
 use crate::app::state::{self, Action, AppState};
-use crate::clock::unix_now;
 use crate::workshop::{ArtifactKind, Party, StepId};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -129,7 +128,7 @@ fn export_keys(state: &AppState, dispatch: Dispatch, epoch: Rc<Cell<u64>>) {
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(|| AppState::from_saved(browser::load_saved(), unix_now()));
+    let state = use_reducer(|| AppState::from_saved(browser::load_saved()));
     // Bumped by every new export task, so an older one stops between keys.
     let export_epoch = use_memo((), |_| Rc::new(Cell::new(0u64)));
     // Set by Cancel, so the run stops between its pieces of work.
@@ -176,6 +175,17 @@ pub fn app() -> Html {
         });
         Shared(runs)
     };
+    {
+        // The worker runs every handshake: start loading it now, so that it is ready by the
+        // first click; and run step 8 for a workshop restored without its runs.
+        let (handle, cancelled) = (state.clone(), cancelled.clone());
+        use_effect_with((), move |_| {
+            browser::warm_step_worker();
+            if handle.step8_after_restore {
+                Page::new(handle, cancelled).run(vec![StepId::Handshake]);
+            }
+        });
+    }
     let s = &*state;
     let shown = Shown::of(s);
     html! {
