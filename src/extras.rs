@@ -1,8 +1,8 @@
 //! The core module: the work the page's module does not carry, loaded by the workers (and, where
 //! no worker can start, by the page itself). `core-worker.js` sends it every request but the
 //! page's own signing: step 8's handshakes, the lab's scenarios, RSA signing, opening saved
-//! keys. `extras-worker.js` asks it for RSA keys where WebCrypto cannot make them (a page served
-//! over plain http has none) and for Client B's PKCS#12 files.
+//! keys, Client B's PKCS#12 files. `extras-worker.js` asks it for RSA keys where WebCrypto
+//! cannot make them (a page served over plain http has none), one worker a key.
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -15,16 +15,6 @@ pub fn generate_rsa_pkcs8(bits: u32) -> Result<Vec<u8>, wasm_bindgen::JsError> {
         return Err(wasm_bindgen::JsError::new(&format!("no RSA size {bits}")));
     }
     mtls_lab::pki::keys::rsa_pkcs8(bits as usize)
-        .map_err(|e| wasm_bindgen::JsError::new(&e.to_string()))
-}
-
-/// One PKCS#12 file from its [`Pkcs12Job`](mtls_lab::pki::pkcs12::Pkcs12Job) as postcard
-/// bytes.
-#[cfg(target_arch = "wasm32")]
-#[wasm_bindgen]
-pub fn make_pkcs12(job: &[u8]) -> Result<Vec<u8>, wasm_bindgen::JsError> {
-    mtls_lab::pki::pkcs12::Pkcs12Job::from_bytes(job)
-        .and_then(|job| job.run())
         .map_err(|e| wasm_bindgen::JsError::new(&e.to_string()))
 }
 

@@ -2,7 +2,6 @@
 //! clock, yielding to the event loop, and download URLs.
 
 use super::run::{KeySource, Place, Services};
-use crate::pki::pkcs12::Pkcs12Job;
 use crate::pki::{KeyAlgorithm, PrivateKey};
 use crate::workshop::protocol::{CoreError, Reply, Request, Response, Work};
 use base64::Engine;
@@ -111,8 +110,8 @@ async fn ask(worker: &web_sys::Worker, request: &JsValue) -> Result<JsValue, Str
     }
 }
 
-/// Asks a fresh extras worker, which loads the extras module, for one piece of work; its reply
-/// is the bytes made.
+/// Asks a fresh key worker, which loads the core module, for one RSA key; workers of their own
+/// make several keys at once. Its reply is the key's bytes.
 async fn ask_extras(request: &Object) -> Result<Vec<u8>, String> {
     let worker = new_worker("extras-worker.js")?;
     let reply = ask(&worker, request).await;
@@ -126,14 +125,6 @@ async fn rsa_in_worker(bits: usize) -> Result<PrivateKey, String> {
     let request = dictionary(&[("rsaBits", JsValue::from(bits as u32))])?;
     let der = ask_extras(&request).await?;
     PrivateKey::from_pkcs8_der(&der).map_err(|e| e.to_string())
-}
-
-/// One PKCS#12 file from the extras worker: its key derivations and encryption stay off the
-/// page's thread, and its writer out of the page's module.
-pub async fn pkcs12_in_worker(job: &Pkcs12Job) -> Result<Vec<u8>, String> {
-    let bytes = job.to_bytes().map_err(|e| e.to_string())?;
-    let request = dictionary(&[("pkcs12", Uint8Array::from(&bytes[..]).into())])?;
-    ask_extras(&request).await
 }
 
 /// A response from the worker, or why the worker failed (not a refusal: that is the

@@ -63,6 +63,7 @@ fn work_name(work: &Work) -> String {
         Work::Handshake(_) => "handshake".into(),
         Work::Lab { scenario, .. } => format!("lab {}", scenario.id()),
         Work::OpenKeys { .. } => "open keys".into(),
+        Work::Pkcs12(_) => "pkcs12".into(),
     }
 }
 

@@ -114,6 +114,8 @@ pub struct AppState {
     /// Client B's PKCS#12 files, made in the background for one workshop generation and
     /// passphrase.
     pub p12_files: Rc<Vec<P12File>>,
+    /// Why the last PKCS#12 file could not be made, until one is.
+    pub p12_error: Option<String>,
     /// A CSR pasted into step 6, and the certificate C made from it (kept beside the tree).
     pub external_csr: String,
     pub external_cert: Option<pki::Certificate>,
@@ -160,6 +162,7 @@ impl Default for AppState {
             key_files: Rc::default(),
             key_files_version: 0,
             p12_files: Rc::default(),
+            p12_error: None,
             external_csr: String::new(),
             external_cert: None,
             own_key: String::new(),
@@ -345,6 +348,7 @@ pub enum Action {
         file: KeyFile,
     },
     P12Ready(P12File),
+    P12Failed(String),
     SetExternalCsr(String),
     SignExternalCsr {
         now: u64,
@@ -692,7 +696,12 @@ impl AppState {
                     state.key_files_version += 1;
                 }
             }
+            Action::P12Failed(why) => {
+                state.p12_error = Some(why);
+                state.key_files_version += 1;
+            }
             Action::P12Ready(file) => {
+                state.p12_error = None;
                 if file.generation == state.workshop.generation()
                     && file.passphrase == state.passphrase
                 {

@@ -22,8 +22,8 @@ impl Flavour {
     }
 }
 
-/// What one PKCS#12 file holds. It crosses to the worker that loads the extras module, so the
-/// page's own module carries no PKCS#12 writer.
+/// What one PKCS#12 file holds. It crosses to the core worker as a request, so the page's own
+/// module carries no PKCS#12 writer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Pkcs12Job {
     pub key: PrivateKey,
@@ -43,15 +43,6 @@ impl Pkcs12Job {
             &self.passphrase,
             self.flavour,
         )
-    }
-
-    pub fn to_bytes(&self) -> Result<Vec<u8>, PkiError> {
-        postcard::to_allocvec(self).map_err(|e| PkiError::Unsupported(e.to_string()))
-    }
-
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self, PkiError> {
-        postcard::from_bytes(bytes)
-            .map_err(|e| PkiError::Unsupported(format!("an unreadable PKCS#12 request ({e})")))
     }
 }
 
@@ -110,20 +101,4 @@ pub fn identity(
         .mac_iterations(ITERATIONS)
         .write()
         .map_err(fail)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_garbled_job_is_refused_in_words() {
-        for bytes in [&b""[..], b"\x00\x01", &[0xff; 64]] {
-            let refused = Pkcs12Job::from_bytes(bytes).unwrap_err();
-            assert!(
-                refused.to_string().contains("unreadable PKCS#12 request"),
-                "{refused}"
-            );
-        }
-    }
 }

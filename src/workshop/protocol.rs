@@ -7,6 +7,7 @@ use super::job::{StepJob, StepProducts};
 use super::lab::{self, LabInputs, LabScenario};
 use super::saved::Saved;
 use super::steps::Party;
+use crate::pki::pkcs12::Pkcs12Job;
 /// The input a core error belongs to; the core's own type, so it crosses as it is.
 pub use crate::pki::InputField;
 use crate::pki::{Certificate, Csr, PkiError, PrivateKey};
@@ -40,6 +41,8 @@ pub enum Work {
     },
     /// The saved workshop's keys to open: 100,000 PBKDF2 rounds a key.
     OpenKeys { saved: String, passphrase: String },
+    /// Client B's identity as one PKCS#12 file.
+    Pkcs12(Pkcs12Job),
 }
 
 /// What the work made.
@@ -54,6 +57,7 @@ pub enum Reply {
     /// The scenario's files, which the page keeps for openssl, as the handshake to run.
     Lab(HandshakeJob),
     OpenedKeys(BTreeMap<Party, PrivateKey>),
+    Pkcs12(serde_bytes::ByteBuf),
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -158,6 +162,7 @@ impl Work {
             Work::OpenKeys { saved, passphrase } => {
                 Reply::OpenedKeys(Saved::parse(&saved)?.open_keys(&passphrase)?)
             }
+            Work::Pkcs12(job) => Reply::Pkcs12(serde_bytes::ByteBuf::from(job.run()?)),
         })
     }
 }

@@ -12,8 +12,10 @@ use super::shared::Shared;
 use super::shown::Shown;
 use super::step::{Step, StepProps};
 use super::verification::{CheckCertificate, CheckProps, Verification};
-use crate::app::browser;
+use crate::app::browser::{self, Browser};
+use crate::app::run::{Place, Services};
 use crate::app::state::{self, Action, AppState};
+use crate::workshop::protocol::{Reply, Work};
 use crate::workshop::{ArtifactKind, Party, StepId};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -55,7 +57,7 @@ fn save_workshop(s: &AppState, dispatch: &Dispatch) {
     }
 }
 
-/// Makes Client B's PKCS#12 files in the extras worker once typing pauses: their key
+/// Makes Client B's PKCS#12 files in the core worker once typing pauses: their key
 /// derivations stay off the page's thread, and their writer out of the page's module.
 fn export_pkcs12(state: &AppState, dispatch: Dispatch, epoch: Rc<Cell<u64>>) {
     use crate::pki::pkcs12::Flavour;
@@ -76,14 +78,17 @@ fn export_pkcs12(state: &AppState, dispatch: Dispatch, epoch: Rc<Cell<u64>>) {
             let Some(job) = workshop.client_pkcs12_job(&passphrase, flavour) else {
                 return;
             };
-            if let Ok(bytes) = browser::pkcs12_in_worker(&job).await {
-                dispatch.dispatch(Action::P12Ready(state::P12File {
+            let made = Browser.execute(Work::Pkcs12(job), Place::Heavy).await;
+            dispatch.dispatch(match made {
+                Ok(Reply::Pkcs12(bytes)) => Action::P12Ready(state::P12File {
                     flavour,
                     generation: workshop.generation(),
                     passphrase: passphrase.clone(),
-                    bytes,
-                }));
-            }
+                    bytes: bytes.into_vec(),
+                }),
+                Ok(_) => Action::P12Failed("the worker answered other work".into()),
+                Err(e) => Action::P12Failed(e.to_string()),
+            });
         }
     });
 }

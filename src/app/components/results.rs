@@ -113,6 +113,8 @@ struct Pkcs12Props {
     files: Vec<(Flavour, Option<P12File>)>,
     /// What is wrong with the passphrase, if anything.
     passphrase_error: Option<AttrValue>,
+    /// Why the worker could not make the files.
+    failed: Option<AttrValue>,
 }
 
 impl Pkcs12Props {
@@ -125,6 +127,10 @@ impl Pkcs12Props {
             passphrase_error: crate::pki::keys::check_passphrase(shown.passphrase())
                 .err()
                 .map(|e| e.to_string().into()),
+            failed: shown
+                .p12_error
+                .as_ref()
+                .map(|why| format!("could not be made: {why}").into()),
         }
     }
 }
@@ -154,7 +160,11 @@ fn pkcs12_links(props: &Pkcs12Props) -> Html {
                 <li><a class="download-p12" href={browser::data_url("application/x-pkcs12", &file.bytes)} download={name.clone()}>{ format!("Download {name}") }</a>{ format!(" ({what})") }</li>
             },
             None => {
-                let why = props.passphrase_error.as_deref().unwrap_or("preparing…");
+                let why = props
+                    .passphrase_error
+                    .as_deref()
+                    .or(props.failed.as_deref())
+                    .unwrap_or("preparing…");
                 html! { <li class="muted">{ format!("{name}: {why}") }</li> }
             }
         }
