@@ -130,6 +130,9 @@ const js = readFileSync(path.join(root, 'dist/mtls-lab.js'));
 const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
 const gz = gzipSync(wasm, { level: 9 }).length;
 const br = brotliCompressSync(wasm, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+const core = readFileSync(path.join(root, 'dist/mtls-core_bg.wasm'));
+const coreGz = gzipSync(core, { level: 9 }).length;
+const coreBr = brotliCompressSync(core, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 const ratio = median(rsa) / median(openssl);
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const chromium = execSync("/usr/bin/chromium --version 2>/dev/null").toString().trim();
@@ -146,7 +149,8 @@ const table = `| figure | median | spread (min–max) | runs | target | |
 | longest main-thread task during the lab | ${longTask(median(labLongest))} | ${Math.max(...labLongest) === 0 ? 'none in any run' : `${spread(labLongest)} ms`} | ${RSA_RUNS} | ≤ 50 ms | ${verdict(median(labLongest) <= 50)} |
 | longest main-thread task restoring the saved RSA workshop | ${longTask(median(restoreLongest))} | ${Math.max(...restoreLongest) === 0 ? 'none in any run' : `${spread(restoreLongest)} ms`} | ${RSA_RUNS} | ≤ 50 ms | ${verdict(median(restoreLongest) <= 50)} |
 | (d) first load to interactive, localhost | ${median(load).toFixed(0)} ms | ${spread(load)} ms | ${RUNS} | < 1000 ms | ${verdict(median(load) < 1000)} |
-| wasm size: raw / gzip -9 / brotli -11 | ${kb(wasm.length)} / ${kb(gz)} / ${kb(br)} | | | < 900 KB gzip | ${verdict(gz < 900 * 1024)} |
+| the page's wasm: raw / gzip -9 / brotli -11 | ${kb(wasm.length)} / ${kb(gz)} / ${kb(br)} | | | ≤ 761 KB gzip | ${verdict(gz <= 761 * 1024)} |
+| the core module's wasm, which the workers load after the page: raw / gzip -9 / brotli -11 | ${kb(core.length)} / ${kb(coreGz)} / ${kb(coreBr)} | | | | |
 | JS glue: raw / gzip | ${kb(js.length)} / ${kb(gzipSync(js, { level: 9 }).length)} | | | | |`;
 
 const previous = (() => { try { return readFileSync(path.join(root, 'BENCHMARKS.md'), 'utf8'); } catch { return ''; } })();

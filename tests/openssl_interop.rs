@@ -785,7 +785,7 @@ fn nginx_with_optional_client_certificates_serves_a_client_without_one() {
 }
 
 /// Both PKCS#12 flavours open with openssl and hold the key, the certificate and C's chain.
-/// They are made as the page makes them: the job crosses to the extras worker as bytes.
+/// They are made as the page makes them: the job crosses to the core worker as a request.
 #[test]
 fn pkcs12_identities_open_with_openssl() {
     use mtls_lab::pki::pkcs12::Flavour;

@@ -5,7 +5,7 @@ import init from './mtls-lab.js';
 // needs it: the work is slower for the page, but it runs.
 let coreInPage;
 globalThis.mtlsLabCoreInPage = () => {
-  coreInPage ??= import('./mtls-extras.js').then(async (core) => {
+  coreInPage ??= import('./mtls-core.js').then(async (core) => {
     await core.default();
     return core;
   });

@@ -2,7 +2,7 @@
 // handshakes, the lab's scenarios, RSA signing, opening saved keys). A request and its response
 // are postcard bytes in a Uint8Array; the response echoes the request's id, so several can be
 // in flight. The page's own module carries none of this work.
-import init, { run_in_worker } from './mtls-extras.js';
+import init, { run_in_worker } from './mtls-core.js';
 
 const ready = init();
 

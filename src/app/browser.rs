@@ -112,18 +112,18 @@ async fn ask(worker: &web_sys::Worker, request: &JsValue) -> Result<JsValue, Str
 
 /// Asks a fresh key worker, which loads the core module, for one RSA key; workers of their own
 /// make several keys at once. Its reply is the key's bytes.
-async fn ask_extras(request: &Object) -> Result<Vec<u8>, String> {
-    let worker = new_worker("extras-worker.js")?;
+async fn ask_key_worker(request: &Object) -> Result<Vec<u8>, String> {
+    let worker = new_worker("key-worker.js")?;
     let reply = ask(&worker, request).await;
     worker.terminate();
     let der = Reflect::get(&reply?, &"der".into()).map_err(js_err)?;
     Ok(Uint8Array::new(&der).to_vec())
 }
 
-/// One RSA key from the extras worker.
+/// One RSA key from a key worker.
 async fn rsa_in_worker(bits: usize) -> Result<PrivateKey, String> {
     let request = dictionary(&[("rsaBits", JsValue::from(bits as u32))])?;
-    let der = ask_extras(&request).await?;
+    let der = ask_key_worker(&request).await?;
     PrivateKey::from_pkcs8_der(&der).map_err(|e| e.to_string())
 }
 

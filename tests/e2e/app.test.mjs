@@ -235,7 +235,7 @@ test('where no worker can start, signing, handshakes and the lab run in the page
   await page.getByRole('button', { name: 'Run every scenario' }).click();
   await page.getByText('26 of 26 scenarios ended as expected.').waitFor({ timeout: 120000 });
   // The page imported the core module itself, as no worker could.
-  assert.ok(requests.some((u) => u.endsWith('/mtls-extras_bg.wasm')), requests.join('\n'));
+  assert.ok(requests.some((u) => u.endsWith('/mtls-core_bg.wasm')), requests.join('\n'));
   assert.deepEqual(problems, []);
   await context.close();
 });

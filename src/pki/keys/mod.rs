@@ -219,8 +219,8 @@ impl Drop for PrivateKey {
     }
 }
 
-/// A new RSA key as PKCS#8 DER, made by the rsa crate: natively, and in the extras worker's
-/// module where the browser offers no WebCrypto.
+/// A new RSA key as PKCS#8 DER, made by the rsa crate: natively, and in a key worker where
+/// the browser offers no WebCrypto.
 pub fn rsa_pkcs8(bits: usize) -> Result<Vec<u8>, PkiError> {
     use rsa::pkcs8::EncodePrivateKey;
     let key = rsa::PrivateKey::new(&mut getrandom::SysRng, bits)
@@ -254,12 +254,14 @@ impl PrivateKey {
             #[cfg(not(target_arch = "wasm32"))]
             _ => rsa_pkcs8(algorithm.rsa_bits().unwrap_or(2048))?,
             // Kept out of the page's module: WebCrypto makes the page's RSA keys, and where it
-            // cannot, the extras worker's module does.
+            // cannot, the core module does, in a key worker.
             #[cfg(target_arch = "wasm32")]
-            _ => return Err(PkiError::Unsupported(format!(
-                "making an {} key in the page's module; the page asks WebCrypto or the extras worker",
+            _ => {
+                return Err(PkiError::Unsupported(format!(
+                "making an {} key in the page's module; the page asks WebCrypto or a key worker",
                 algorithm.label()
-            ))),
+            )))
+            }
         };
         Self::from_pkcs8_der(&pkcs8)
     }

@@ -1,7 +1,7 @@
 //! The core module: the work the page's module does not carry, loaded by the workers (and, where
 //! no worker can start, by the page itself). `core-worker.js` sends it every request but the
 //! page's own signing: step 8's handshakes, the lab's scenarios, RSA signing, opening saved
-//! keys, Client B's PKCS#12 files. `extras-worker.js` asks it for RSA keys where WebCrypto
+//! keys, Client B's PKCS#12 files. `key-worker.js` asks it for RSA keys where WebCrypto
 //! cannot make them (a page served over plain http has none), one worker a key.
 
 #[cfg(target_arch = "wasm32")]

@@ -1,7 +1,7 @@
 // One RSA key, off the page's main thread, where WebCrypto cannot make keys (a page served over
 // plain http has none): the page starts one of these workers a key, so several keys are made at
 // once. It loads the core module, which the page's own module does not carry.
-import init, { generate_rsa_pkcs8 } from './mtls-extras.js';
+import init, { generate_rsa_pkcs8 } from './mtls-core.js';
 
 const ready = init();
 
