@@ -558,7 +558,7 @@ fn run_shown_commands(settings: &Settings, tag: &str) {
         }
     }
     // Then C revokes B; the last block is a server, run by tests/revocation_commands.rs.
-    let revocation = commands::revocation(settings);
+    let revocation = commands::revocation(settings, mtls_lab::pki::crl::Reason::KeyCompromise);
     let mut refusals = Vec::new();
     for block in &revocation[..revocation.len() - 1] {
         // A check that refuses B exits non-zero: what it prints is tested instead.

@@ -386,3 +386,22 @@ fn the_decoded_crl_says_what_openssl_crl_text_says() {
     assert_eq!(entry.reason.as_deref(), Some("Key Compromise"));
     assert!(text.contains("Key Compromise"), "{text}");
 }
+
+/// The zip's README.txt carries the openssl ca commands once C has published, with the reason
+/// B was revoked for; before, it has none.
+#[test]
+fn the_zips_readme_holds_the_revocation_commands_once_c_publishes() {
+    use mtls_lab::workshop::export::{self, KeyProtection};
+    let readme = |workshop: &Workshop| {
+        let files = export::all_files(workshop, &KeyProtection::plain()).unwrap();
+        let readme = files.iter().find(|f| f.path == "README.txt").unwrap();
+        readme.contents.clone()
+    };
+    let mut workshop = finished(Settings::default());
+    assert!(!readme(&workshop).contains("openssl ca"));
+    workshop.revoke_b(Reason::Superseded, unix_now()).unwrap();
+    let text = readme(&workshop);
+    assert!(text.contains("# Revoke Client B's certificate"), "{text}");
+    assert!(text.contains("-crl_reason superseded"), "{text}");
+    assert!(text.contains("-gencrl"), "{text}");
+}

@@ -50,12 +50,10 @@ fn read_crl(dir: &std::path::Path, path: &str) -> Crl {
     Crl::from_pem(&std::fs::read_to_string(dir.join(path)).unwrap()).unwrap()
 }
 
-fn revoke_with_openssl(settings: Settings, tag: &str) {
+fn revoke_with_openssl(settings: Settings, reason: Reason, tag: &str) {
     let mut workshop = Workshop::new(settings.clone());
     workshop.run_all(unix_now()).unwrap();
-    workshop
-        .revoke_b(Reason::KeyCompromise, unix_now())
-        .unwrap();
+    workshop.revoke_b(reason, unix_now()).unwrap();
     let serial = workshop.certificate(Party::BClient).unwrap().serial();
     let dir = TempDir::new(tag);
     for file in export::all_files(&workshop, &export::KeyProtection::encrypted(PASSPHRASE)).unwrap()
@@ -84,7 +82,7 @@ fn revoke_with_openssl(settings: Settings, tag: &str) {
         std::fs::remove_file(dir.path().join(path)).unwrap();
     }
 
-    let blocks = commands::revocation(&settings);
+    let blocks = commands::revocation(&settings, reason);
     let [database, revoke, publish, check, server] = blocks.as_slice() else {
         panic!("five blocks: {blocks:#?}")
     };
@@ -102,7 +100,8 @@ fn revoke_with_openssl(settings: Settings, tag: &str) {
         .find(|l| l.starts_with("R\t"))
         .unwrap_or_else(|| panic!("no revoked entry in\n{}", ran.out));
     assert!(
-        revoked_line.contains(",keyCompromise\t") && revoked_line.contains(&hex(&serial)),
+        revoked_line.contains(&format!(",{}\t", reason.name()))
+            && revoked_line.contains(&hex(&serial)),
         "{revoked_line}"
     );
 
@@ -111,7 +110,7 @@ fn revoke_with_openssl(settings: Settings, tag: &str) {
     assert!(
         ran.out
             .contains(&format!("Serial Number: {}", hex(&serial)))
-            && ran.out.contains("Key Compromise"),
+            && ran.out.contains(reason.openssl_text()),
         "{}",
         ran.out
     );
@@ -151,7 +150,7 @@ fn revoke_with_openssl(settings: Settings, tag: &str) {
             c.revoked.iter().map(|(s, _, r)| (s.clone(), *r)).collect()
         };
         let expected = if *path == page_files[0].0 {
-            vec![(serial.clone(), Some(Reason::KeyCompromise.code()))]
+            vec![(serial.clone(), Some(reason.code()))]
         } else {
             vec![]
         };
@@ -163,7 +162,7 @@ fn revoke_with_openssl(settings: Settings, tag: &str) {
             assert!(shown.contains(field), "{path}: {field}\n{shown}");
         }
         assert_eq!(
-            shown.contains(&hex(&serial)) && shown.contains("Key Compromise"),
+            shown.contains(&hex(&serial)) && shown.contains(reason.openssl_text()),
             !expected.is_empty(),
             "{path}\n{shown}"
         );
@@ -232,7 +231,7 @@ fn p256_revocation_commands_agree_with_the_page() {
             use_intermediates,
             ..Settings::default()
         };
-        revoke_with_openssl(settings, "revoke-p256");
+        revoke_with_openssl(settings, Reason::KeyCompromise, "revoke-p256");
     }
 }
 
@@ -245,6 +244,6 @@ fn seed_rsa_revocation_commands_agree_with_the_page_over_tls12() {
             crl_days: 30,
             ..Settings::default().with_seed_key_sizes()
         };
-        revoke_with_openssl(settings, "revoke-rsa");
+        revoke_with_openssl(settings, Reason::Superseded, "revoke-rsa");
     }
 }

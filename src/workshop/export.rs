@@ -133,8 +133,18 @@ fn readme(workshop: &Workshop, keys: &KeyProtection) -> String {
             keys.iterations
         ));
     }
+    // Once C has published, the openssl ca commands that do the same, with B's last reason.
+    let revocation = match &workshop.revocation().published {
+        Some(_) => {
+            let last = workshop.revocation().revoked.last().map(|r| r.reason);
+            let reason = last.unwrap_or(crate::pki::crl::Reason::KeyCompromise);
+            super::commands::revocation(&workshop.settings, reason)
+        }
+        None => Vec::new(),
+    };
     for block in commands
         .iter()
+        .chain(&revocation)
         .chain(&super::commands::snippets(&workshop.settings))
     {
         text.push_str(&format!("# {}\n{}\n\n", block.title, block.script));

@@ -50,7 +50,7 @@ impl RevocationProps {
             reason: s.revoke_reason,
             error: error_of(s, ERROR_ID),
             busy: s.busy.is_some(),
-            commands: Rc::new(commands::revocation(&s.workshop.settings)),
+            commands: Rc::new(commands::revocation(&s.workshop.settings, s.revoke_reason)),
             copied: copied(s),
         }
     }

@@ -37,9 +37,9 @@ fn openssl_ca(settings: &Settings, party: Party) -> String {
     format!("openssl ca -config ca-db/openssl.cnf{name} -passin env:KEY_PASSPHRASE")
 }
 
-/// After step 8: C revokes B's certificate and publishes CRLs with `openssl ca`, then checks B
-/// against them. The last block is a server that runs until stopped.
-pub fn revocation(settings: &Settings) -> Vec<CommandBlock> {
+/// After step 8: C revokes B's certificate for `reason` and publishes CRLs with `openssl ca`,
+/// then checks B against them. The last block is a server that runs until stopped.
+pub fn revocation(settings: &Settings, reason: Reason) -> Vec<CommandBlock> {
     let issuers = crl_issuers(settings);
     let issuing = c_ca_name(settings.c_issuer());
     let b_cert = "certs/client_b_signed_by_client_c.crt";
@@ -117,10 +117,7 @@ pub fn revocation(settings: &Settings) -> Vec<CommandBlock> {
                 vec![
                     format!("# Reasons the page offers: {}", reasons.join(", ")),
                     format!("{} \\", openssl_ca(settings, settings.c_issuer())),
-                    format!(
-                        "    -revoke {b_cert} -crl_reason {}",
-                        Reason::KeyCompromise.name()
-                    ),
+                    format!("    -revoke {b_cert} -crl_reason {}", reason.name()),
                     String::new(),
                     "# The database now holds B's serial number, marked R (revoked)".into(),
                     format!("cat ca-db/{issuing}.index.txt"),
