@@ -5,6 +5,8 @@
 import init, { run_in_worker } from './mtls-core.js';
 
 const ready = init();
+// Tells the page the module is up, so a benchmark can tell loading from running.
+ready.then(() => self.postMessage({ ready: true }), () => {});
 
 self.onmessage = async (event) => {
   try {
