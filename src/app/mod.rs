@@ -1,6 +1,8 @@
 //! The browser UI: a thin Yew layer over the workshop core. One section per seed step.
 //! The state and the run orchestration are plain Rust, tested natively; the rest is wasm only.
 
+pub mod files;
+pub mod inputs;
 pub mod revocation;
 pub mod run;
 pub mod state;

@@ -10,6 +10,9 @@ use crate::workshop::{export::KeyProtection, Party, Settings, StepId, Workshop, 
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+pub use super::files::*;
+pub use super::inputs::*;
+
 /// Long work under way: what it is doing now and since when.
 #[derive(Clone, Debug)]
 pub struct Busy {
@@ -20,22 +23,6 @@ pub struct Busy {
     pub total: usize,
     /// The workshop before the run, restored by Cancel; results show it until the run ends.
     pub before: Rc<Workshop>,
-}
-
-/// An encrypted (or plain) key file, valid for one key and one passphrase choice.
-#[derive(Clone, Debug, PartialEq)]
-pub struct KeyFile {
-    pub key: PrivateKey,
-    pub protection: KeyProtection,
-    pub pem: String,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct P12File {
-    pub flavour: pki::pkcs12::Flavour,
-    pub generation: u64,
-    pub passphrase: String,
-    pub bytes: Vec<u8>,
 }
 
 /// A lab row's run and the files it was judged with, so that the row's openssl bundle holds
@@ -213,74 +200,6 @@ impl PartialEq for AppState {
         false
     }
 }
-
-/// Key files by seed path.
-pub type KeyFiles = BTreeMap<&'static str, KeyFile>;
-
-/// A key's file, if it is ready for `workshop`'s key and for `protection`.
-pub fn key_file<'a>(
-    files: &'a KeyFiles,
-    workshop: &Workshop,
-    protection: &KeyProtection,
-    path: &str,
-    party: Party,
-) -> Option<&'a KeyFile> {
-    let key = workshop.key(party)?;
-    files
-        .get(path)
-        .filter(|f| &f.key == key && &f.protection == protection)
-}
-
-/// A PKCS#12 file made for `workshop`'s generation and `passphrase`.
-pub fn p12_file<'a>(
-    files: &'a [P12File],
-    workshop: &Workshop,
-    passphrase: &str,
-    flavour: pki::pkcs12::Flavour,
-) -> Option<&'a P12File> {
-    files.iter().find(|f| {
-        f.flavour == flavour && f.generation == workshop.generation() && f.passphrase == passphrase
-    })
-}
-
-pub fn days_input(party: Party) -> String {
-    format!("days-{party:?}")
-}
-
-pub fn subject_input(party: Party, short: &str) -> String {
-    format!("subject-{party:?}-{short}")
-}
-
-/// The element that shows an error about `field` for `party`'s certificate; `None` when the
-/// field has no input of its own there and the step shows the message.
-pub fn input_id(field: pki::InputField, party: Option<Party>) -> Option<String> {
-    match field {
-        pki::InputField::Days => party.map(days_input),
-        pki::InputField::Sans => Some(SANS_INPUT.to_string()),
-        pki::InputField::Crl => Some(CHECK_CRL_INPUT.to_string()),
-        pki::InputField::Passphrase
-        | pki::InputField::Lab
-        | pki::InputField::Run
-        | pki::InputField::Revocation => None,
-        subject => pki::name::SUBJECT_FIELDS
-            .iter()
-            .find(|f| f.input == subject)
-            .zip(party)
-            .map(|(f, party)| subject_input(party, f.short)),
-    }
-}
-
-pub fn algorithm_input(party: Party) -> String {
-    format!("algorithm-{party:?}")
-}
-
-pub const SANS_INPUT: &str = "sans";
-pub const EXTERNAL_CSR_INPUT: &str = "external-csr";
-pub const OWN_KEY_INPUT: &str = "own-key";
-pub const OWN_KEY_PASSPHRASE_INPUT: &str = "own-key-passphrase";
-pub const CHECK_CERT_INPUT: &str = "check-cert";
-pub const CHECK_CRL_INPUT: &str = "check-crl";
-pub const PASSPHRASE_INPUT: &str = "passphrase";
 
 #[derive(Clone)]
 pub enum Action {
