@@ -52,6 +52,15 @@ pub fn setup(inputs: &LabInputs, scenario: LabScenario, now: u64) -> Result<Setu
     let client_cert = |issuer: (&Certificate, &PrivateKey), start: u64, days: u32, p: &Profile| {
         issue_for(b_subject, &b_client_key()?, issuer, start, days, p)
     };
+    // A CA of C's organisation for `key`, issued by `issuer` with `profile`, valid a year.
+    let c_ca = |unit: &str,
+                name: &str,
+                key: &PrivateKey,
+                issuer: (&Certificate, &PrivateKey),
+                profile: &Profile| {
+        let subject = Subject::seed(&inputs.c_organization, unit, name);
+        issue_for(&subject, key, issuer, now, 365, profile)
+    };
     match scenario {
         LabScenario::GoodRun | LabScenario::GoodRunTls12 => {
             client.identity = Some(signed_b()?);
@@ -111,17 +120,11 @@ pub fn setup(inputs: &LabInputs, scenario: LabScenario, now: u64) -> Result<Setu
         LabScenario::PathLengthExceeded => {
             let (c_issuer, c_issuer_key) = inputs.c_issuer()?;
             let b_root_key = inputs.need_key(Party::BRoot)?;
-            let sub_ca_subject = Subject::seed(
-                &inputs.c_organization,
+            let sub_ca = c_ca(
                 "Extra CA",
                 "Client C Sub-CA (below pathlen:0)",
-            );
-            let sub_ca = issue_for(
-                &sub_ca_subject,
                 &b_root_key,
                 (&c_issuer, &c_issuer_key),
-                now,
-                365,
                 &SUB_CA,
             )?;
             let leaf = client_cert((&sub_ca, &b_root_key), now, 365, &profile::CLIENT)?;
@@ -178,17 +181,11 @@ pub fn setup(inputs: &LabInputs, scenario: LabScenario, now: u64) -> Result<Setu
             let c_root = inputs.need_certificate(Party::CRoot)?;
             let c_root_key = inputs.need_key(Party::CRoot)?;
             let key = PrivateKey::generate(KeyAlgorithm::EcdsaP256)?;
-            let subject = Subject::seed(
-                &inputs.c_organization,
+            let ca = c_ca(
                 "Web CA",
                 "Client C Intermediate CA (serverAuth only)",
-            );
-            let ca = issue_for(
-                &subject,
                 &key,
                 (&c_root, &c_root_key),
-                now,
-                365,
                 &SERVER_ONLY_CA,
             )?;
             let leaf = client_cert((&ca, &key), now, 365, &profile::CLIENT)?;
@@ -245,12 +242,8 @@ pub fn setup(inputs: &LabInputs, scenario: LabScenario, now: u64) -> Result<Setu
             let mut cas = Vec::new();
             for tier in 1..=3 {
                 let key = PrivateKey::generate(KeyAlgorithm::EcdsaP256)?;
-                let subject = Subject::seed(
-                    &inputs.c_organization,
-                    "Tiered CA",
-                    &format!("Client C Tier {tier} CA"),
-                );
-                let ca = issue_for(&subject, &key, (&issuer, &issuer_key), now, 365, &SUB_CA)?;
+                let name = format!("Client C Tier {tier} CA");
+                let ca = c_ca("Tiered CA", &name, &key, (&issuer, &issuer_key), &SUB_CA)?;
                 cas.push(ca.clone());
                 (issuer, issuer_key) = (ca, key);
             }
