@@ -27,4 +27,31 @@ pub fn run_in_worker(request: &[u8]) -> Vec<u8> {
     mtls_lab::workshop::protocol::answer_bytes(request)
 }
 
+/// Runs a whole P-256 workshop once, then step 8's handshakes again as requests, and throws it
+/// all away. The browser compiles a module's functions when they are first called: done here,
+/// as the worker starts, a first run's handshakes do not wait for it.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen]
+pub fn warm_up() {
+    use mtls_lab::workshop::lab::LabScenario;
+    use mtls_lab::workshop::protocol::{answer_bytes, Request, Work};
+    use mtls_lab::workshop::{Settings, Workshop};
+    let mut workshop = Workshop::new(Settings::default());
+    if workshop.run_all(mtls_lab::clock::unix_now()).is_err() {
+        return;
+    }
+    for scenario in LabScenario::step8(workshop.settings.tls_version) {
+        let Ok(job) = workshop.connection(scenario) else {
+            return;
+        };
+        let request = Request {
+            id: 0,
+            work: Work::Handshake(job),
+        };
+        if let Ok(bytes) = request.to_bytes() {
+            answer_bytes(&bytes);
+        }
+    }
+}
+
 fn main() {}
