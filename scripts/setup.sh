@@ -11,7 +11,8 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/mtls-lab/target}"
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH:/usr/sbin"
 
 # clang builds ring for wasm; Chromium and its driver run the browser tests; openssl, unzip, curl
-# and nginx are what the interop tests hand the exported files to.
+# and nginx are what the interop tests hand the exported files to, with the servers and
+# clients below.
 need_apt=()
 command -v clang >/dev/null || need_apt+=(clang)
 command -v chromium >/dev/null || need_apt+=(chromium)
@@ -22,6 +23,13 @@ command -v curl >/dev/null || need_apt+=(curl)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
 command -v tshark >/dev/null || need_apt+=(tshark)
 command -v npm >/dev/null || need_apt+=(nodejs npm)
+# The servers and clients the "Use the files elsewhere" folders are proven with.
+[ -x /usr/sbin/apache2 ] || need_apt+=(apache2)
+command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || need_apt+=(haproxy)
+command -v caddy >/dev/null || need_apt+=(caddy)
+command -v stunnel >/dev/null || need_apt+=(stunnel4)
+command -v go >/dev/null || need_apt+=(golang-go)
+command -v javac >/dev/null || need_apt+=(default-jdk-headless)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "apt: ${need_apt[*]}"
   sudo_cmd=""
@@ -29,6 +37,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -q
   # tshark asks whether non-root users may capture; the default answer is fine.
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=600 "${need_apt[@]}"
+fi
+
+if ! python3 -c 'import requests' 2>/dev/null; then
+  say "pip: requests"
+  python3 -m pip install --quiet requests || python3 -m pip install --quiet --user requests
 fi
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then

@@ -113,6 +113,8 @@ pub fn files_with(
             });
         }
     }
+    let folders = super::elsewhere::all_folders(&workshop.settings, &files);
+    files.extend(folders);
     files.push(ExportFile {
         path: "README.txt".into(),
         contents: readme(workshop, keys),

@@ -2,6 +2,7 @@
 //! the exported tree.
 
 pub mod commands;
+pub mod elsewhere;
 pub mod export;
 pub mod job;
 pub mod lab;

@@ -1,8 +1,8 @@
 //! The app: its state, the background work that follows it (key files, PKCS#12 files,
 //! saving), and the page's sections, each a component over the props it needs.
 
-use super::commands::{Elsewhere, ElsewhereProps};
 use super::controls::{Controls, ControlsProps};
+use super::elsewhere::{Elsewhere, ElsewhereProps};
 use super::handshake::Runs;
 use super::lab::{Lab, LabProps};
 use super::navigator::{nav_steps, RunSummaryProps, StepNav};
@@ -212,7 +212,7 @@ pub fn app() -> Html {
                 <Verification products={shown.products.clone()} />
                 <CheckCertificate ..CheckProps::of(s) />
             </section>
-            <Elsewhere ..ElsewhereProps::of(s) />
+            <Elsewhere ..ElsewhereProps::of(s, &shown) />
         </main>
         <footer>
             <p>{"Keys are made in this page (WebCrypto for RSA, Rust compiled to WebAssembly for the rest). The app makes no network request: nothing you make or paste leaves this browser unless you download it."}</p>

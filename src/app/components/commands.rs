@@ -1,5 +1,5 @@
-//! The openssl commands beside the app's work: a step's Commands tab, the "use the files
-//! elsewhere" section, and the copy button on every block.
+//! The openssl commands beside the app's work: a step's Commands tab, and the copy button on
+//! every block.
 
 use super::page::use_page;
 use crate::app::browser;
@@ -60,34 +60,6 @@ pub(super) fn blocks<'a>(
         let key = id.to_string();
         html! { <Command {key} {id} block={block.clone()} {copied} /> }
     })
-}
-
-#[derive(Properties, Clone, PartialEq)]
-pub struct ElsewhereProps {
-    /// nginx and curl, written from the current settings.
-    pub blocks: Rc<Vec<CommandBlock>>,
-    pub copied: Option<AttrValue>,
-}
-
-impl ElsewhereProps {
-    pub fn of(s: &AppState) -> Self {
-        ElsewhereProps {
-            blocks: Rc::new(commands::snippets(&s.workshop.settings)),
-            copied: copied(s),
-        }
-    }
-}
-
-/// Using the downloaded files with nginx and curl.
-#[function_component(Elsewhere)]
-pub fn elsewhere(props: &ElsewhereProps) -> Html {
-    html! {
-        <section class="elsewhere" id="elsewhere" aria-labelledby="elsewhere-title">
-            <h2 id="elsewhere-title">{"Use the files elsewhere"}</h2>
-            <p class="why">{"Unzip mtls-workshop.zip, set KEY_PASSPHRASE as in step 1's commands, and run these from the unzipped folder: nginx plays Client C and asks for a client certificate, curl plays Client B."}</p>
-            { for blocks(&props.blocks, "elsewhere", &props.copied) }
-        </section>
-    }
 }
 
 #[derive(Properties, Clone, PartialEq)]

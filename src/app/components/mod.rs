@@ -6,6 +6,7 @@ pub mod app;
 pub mod commands;
 pub mod controls;
 pub mod elapsed;
+pub mod elsewhere;
 pub mod field;
 pub mod handshake;
 pub mod import;

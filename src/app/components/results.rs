@@ -335,18 +335,7 @@ pub fn zip_link(props: &ZipLinkProps) -> Html {
     if workshop.artifacts(StepId::CRoot).is_empty() {
         return html! { <span class="muted">{"mtls-workshop.zip appears here once a step has run."}</span> };
     }
-    let files = export::files_with(workshop, &shown.protection, |spec| {
-        Ok(match spec.kind {
-            ArtifactKind::Key(party) => Some(
-                shown
-                    .key_file(spec.path, party)
-                    .map(|f| f.pem.clone())
-                    .ok_or_else(|| crate::pki::PkiError::Key("not ready".into()))?,
-            ),
-            kind => workshop.public_pem(kind),
-        })
-    });
-    match files {
+    match shown.tree_files() {
         Ok(files) => match export::zip(&files) {
             Ok(zip) => {
                 let href = browser::data_url("application/zip", &zip);

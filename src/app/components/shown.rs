@@ -3,7 +3,9 @@
 
 use crate::app::state::{self, AppState, KeyFile, KeyFiles, P12File};
 use crate::pki::pkcs12::Flavour;
-use crate::workshop::{export::KeyProtection, Party, Workshop};
+use crate::pki::PkiError;
+use crate::workshop::export::{self, ExportFile, KeyProtection};
+use crate::workshop::{ArtifactKind, Party, Workshop};
 use std::rc::Rc;
 
 /// The workshop's certificates, CSRs and runs. What it made changes only with its generation,
@@ -65,6 +67,22 @@ impl Shown {
 
     pub fn passphrase(&self) -> &str {
         &self.passphrase
+    }
+
+    /// Every file of the tree as it downloads, keys from the files prepared in the background;
+    /// an error while a key file is not ready yet.
+    pub fn tree_files(&self) -> Result<Vec<ExportFile>, PkiError> {
+        let workshop = self.workshop();
+        export::files_with(workshop, &self.protection, |spec| {
+            Ok(match spec.kind {
+                ArtifactKind::Key(party) => Some(
+                    self.key_file(spec.path, party)
+                        .map(|f| f.pem.clone())
+                        .ok_or_else(|| PkiError::Key("not ready".into()))?,
+                ),
+                kind => workshop.public_pem(kind),
+            })
+        })
     }
 
     pub fn key_file(&self, path: &str, party: Party) -> Option<&KeyFile> {

@@ -1,0 +1,124 @@
+//! Every "Use the files elsewhere" folder, run as its README.txt says with the real software:
+//! each server from its folder, reached by each client folder with B's files. B gets through
+//! and the server answers with B's subject; a client without a certificate and one with B's
+//! root CA certificate are refused in the handshake, each for its own reason.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use mtls_lab::clock::unix_now;
+use mtls_lab::workshop::elsewhere::Software;
+use mtls_lab::workshop::export::{self, KeyProtection};
+use mtls_lab::workshop::{Settings, Workshop};
+use std::path::{Path, PathBuf};
+use support::*;
+
+/// The whole tree, keys encrypted under `PASSPHRASE`, unpacked as a user would.
+fn unpacked(tag: &str) -> TempDir {
+    let mut workshop = Workshop::new(Settings::default());
+    workshop.run_all(unix_now()).unwrap();
+    let dir = TempDir::new(tag);
+    let files = export::all_files(&workshop, &KeyProtection::encrypted(PASSPHRASE)).unwrap();
+    for file in files {
+        dir.write(&file.path, file.contents.as_bytes());
+    }
+    dir
+}
+
+fn folder(dir: &TempDir, software: Software) -> PathBuf {
+    dir.path().join(software.folder())
+}
+
+/// Starts a server folder's run.sh on a free port.
+fn start(dir: &TempDir, server: Software) -> Server {
+    let folder = folder(dir, server);
+    let run = folder.join("run.sh");
+    Server::on_free_port(
+        &folder,
+        |port| format!("PORT={port} exec bash run.sh"),
+        |_| run.clone(),
+    )
+}
+
+/// Runs a client folder's run.sh against `port`; what it printed, and whether it succeeded.
+fn client(dir: &TempDir, client: Software, port: u16) -> (bool, String) {
+    // requests resolves the name itself: the server's certificate also names localhost.
+    let host = match client {
+        Software::PythonRequests => "HOST=localhost ",
+        _ => "",
+    };
+    let output = bash(
+        &folder(dir, client),
+        &format!("{host}PORT={port} bash run.sh"),
+        "",
+    );
+    (output.status.success(), text(&output))
+}
+
+/// openssl s_client from the curl folder with `identity` as its certificate options, until it
+/// prints `alert` (what it received) or 60 seconds pass: a TLS 1.3 client finishes its side of
+/// the handshake before the server judges its certificate, so the refusal comes as an alert
+/// after, which s_client waits for where curl may already have hung up.
+fn refused_with(dir: &TempDir, port: u16, identity: &str, alert: &str) -> (bool, String) {
+    let script = format!(
+        "openssl s_client -connect 127.0.0.1:{port} -servername client-c.local \
+         -CAfile server-cas.crt -verify_return_error {identity}"
+    );
+    let client = Client::start(&folder(dir, Software::Curl), &script, "GET / HTTP/1.0\r\n");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
+        if client.log().contains(alert) {
+            return (true, client.log());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    (false, client.log())
+}
+
+/// B's root CA certificate and key, from the tree, as a client identity.
+fn b_root(dir: &Path) -> String {
+    format!(
+        "-cert {0}/client_b_ca/certs/client_b_root_ca.crt -key {0}/client_b_ca/private/client_b_root_ca.key \
+         -pass env:KEY_PASSPHRASE",
+        dir.display()
+    )
+}
+
+/// The alerts a server sends, as s_client prints them: without a certificate, and for B's root.
+fn refusals(server: Software) -> (&'static str, &'static str) {
+    match server {
+        // Go's TLS stack (1.19) answers both with bad_certificate: a missing certificate too.
+        Software::Caddy => ("SSL alert number 42", "SSL alert number 42"),
+        _ => ("SSL alert number 116", "SSL alert number 48"),
+    }
+}
+
+#[test]
+fn every_server_serves_every_client_and_refuses_the_others() {
+    let dir = unpacked("elsewhere");
+    for server in Software::SERVERS {
+        let running = start(&dir, server);
+        let port = running.port;
+        for software in Software::CLIENTS {
+            let (ok, printed) = client(&dir, software, port);
+            assert!(
+                ok && printed.contains("Hello") && printed.contains("client-b.local"),
+                "{server:?} with {software:?}:\n{printed}\nserver:\n{}",
+                running.log()
+            );
+        }
+        let (no_certificate, untrusted) = refusals(server);
+        for (identity, alert) in [
+            (String::new(), no_certificate),
+            (b_root(dir.path()), untrusted),
+        ] {
+            let (refused, printed) = refused_with(&dir, port, &identity, alert);
+            assert!(
+                refused,
+                "{server:?} {identity}:\n{printed}\nserver:\n{}",
+                running.log()
+            );
+            assert!(!printed.contains("Hello"), "{server:?}: {printed}");
+        }
+    }
+}
