@@ -1,0 +1,79 @@
+// "Use the files elsewhere" in the built app: choose a server and a client, download both
+// folders, and run them as their README.txt says: the server answers with B's subject.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { tempDir, sh } from './harness.mjs';
+import { useSite } from './site.mjs';
+
+const PASSPHRASE = 'e2e passphrase';
+const shared = useSite();
+
+async function download(page, locator, dir) {
+  const [file] = await Promise.all([page.waitForEvent('download'), locator.click()]);
+  const target = path.join(dir, file.suggestedFilename());
+  await file.saveAs(target);
+  return target;
+}
+
+const freePort = () => new Promise((resolve) => {
+  const server = net.createServer().listen(0, '127.0.0.1', () => {
+    const { port } = server.address();
+    server.close(() => resolve(port));
+  });
+});
+
+const accepts = (port) => new Promise((resolve) => {
+  const socket = net.connect(port, '127.0.0.1', () => { socket.end(); resolve(true); });
+  socket.on('error', () => resolve(false));
+});
+
+/** Whether something listens on `port` within 20 s. */
+async function listening(port) {
+  const deadline = Date.now() + 20000;
+  while (Date.now() < deadline) {
+    if (await accepts(port)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+test('a chosen server folder and client folder, downloaded from the page, run as their README says', async () => {
+  const context = await shared.browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(shared.origin);
+  await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Run all steps' }).click();
+  await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 120000 });
+
+  await page.getByLabel('Server (Client C)').selectOption('haproxy');
+  await page.getByLabel('Client (Client B)').selectOption('node');
+  const server = page.locator('#elsewhere-haproxy');
+  const client = page.locator('#elsewhere-node');
+  // The README opens with the folder; the configuration carries the workshop's own values.
+  assert.match(await server.locator('details[open] pre').textContent(), /bash run\.sh/);
+  assert.match(await server.textContent(), /ca-file client-cas\.crt verify required/);
+  assert.match(await client.textContent(), /servername: HOST/);
+
+  const dir = await tempDir('elsewhere');
+  for (const link of ['#elsewhere-haproxy-download', '#elsewhere-node-download']) {
+    const zip = await download(page, page.locator(link), dir);
+    sh(dir, `unzip -q -o ${zip}`);
+  }
+  const port = await freePort();
+  const env = { ...process.env, KEY_PASSPHRASE: PASSPHRASE, PORT: String(port) };
+  const running = spawn('bash', ['run.sh'], { cwd: path.join(dir, 'use-elsewhere/haproxy'), env, detached: true, stdio: 'ignore' });
+  try {
+    assert.ok(await listening(port), 'haproxy did not start');
+    const answer = sh(path.join(dir, 'use-elsewhere/node'), 'bash run.sh', { KEY_PASSPHRASE: PASSPHRASE, PORT: String(port) });
+    assert.match(answer, /^Hello .*client-b\.local/);
+  } finally {
+    process.kill(-running.pid, 'SIGTERM');
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
