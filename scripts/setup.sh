@@ -30,6 +30,10 @@ command -v caddy >/dev/null || need_apt+=(caddy)
 command -v stunnel >/dev/null || need_apt+=(stunnel4)
 command -v go >/dev/null || need_apt+=(golang-go)
 command -v javac >/dev/null || need_apt+=(default-jdk-headless)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need_apt+=(postgresql)
+command -v psql >/dev/null || need_apt+=(postgresql-client)
+[ -x /usr/sbin/mosquitto ] || need_apt+=(mosquitto)
+command -v mosquitto_pub >/dev/null || need_apt+=(mosquitto-clients)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "apt: ${need_apt[*]}"
   sudo_cmd=""

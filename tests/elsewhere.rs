@@ -29,22 +29,42 @@ fn folder(dir: &TempDir, software: Software) -> PathBuf {
     dir.path().join(software.folder())
 }
 
-/// Starts a server folder's run.sh on a free port.
+/// Starts a server folder's run.sh on a free port. PostgreSQL will not run as root, and
+/// Mosquitto started as root switches to its own user: where the tests are root, each runs as
+/// its system user, who then owns its folder, as their README.txt says.
 fn start(dir: &TempDir, server: Software) -> Server {
     let folder = folder(dir, server);
     let run = folder.join("run.sh");
+    let system_user = match server {
+        Software::Postgres => Some("postgres"),
+        Software::Mosquitto => Some("mosquitto"),
+        _ => None,
+    };
+    let as_user = match system_user.filter(|_| is_root()) {
+        Some(user) => {
+            let chown = format!("chown -R {user} {}", folder.display());
+            let chown = bash(dir.path(), &chown, "");
+            assert!(chown.status.success(), "{}", text(&chown));
+            format!("runuser -u {user} -- env KEY_PASSPHRASE=\"$KEY_PASSPHRASE\" ")
+        }
+        None => String::new(),
+    };
     Server::on_free_port(
         &folder,
-        |port| format!("PORT={port} exec bash run.sh"),
+        |port| format!("{as_user}env PORT={port} bash run.sh"),
         |_| run.clone(),
     )
 }
 
+fn is_root() -> bool {
+    text(&bash(Path::new("/"), "id -u", "")).trim() == "0"
+}
+
 /// Runs a client folder's run.sh against `port`; what it printed, and whether it succeeded.
 fn client(dir: &TempDir, client: Software, port: u16) -> (bool, String) {
-    // requests resolves the name itself: the server's certificate also names localhost.
+    // These resolve the name themselves: the server's certificate also names localhost.
     let host = match client {
-        Software::PythonRequests => "HOST=localhost ",
+        Software::PythonRequests | Software::MosquittoPub => "HOST=localhost ",
         _ => "",
     };
     let output = bash(
@@ -99,13 +119,23 @@ fn every_server_serves_every_client_and_refuses_the_others() {
     for server in Software::SERVERS {
         let running = start(&dir, server);
         let port = running.port;
-        for software in Software::CLIENTS {
+        let clients = Software::CLIENTS.into_iter();
+        for software in clients.filter(|c| c.protocol() == server.protocol()) {
             let (ok, printed) = client(&dir, software, port);
+            // The broker relays the message; it shows B's CN as the client's username.
+            let (answered, seen) = match server {
+                Software::Mosquitto => ("Hello from Client B", running.log()),
+                _ => ("Hello", printed.clone()),
+            };
             assert!(
-                ok && printed.contains("Hello") && printed.contains("client-b.local"),
+                ok && printed.contains(answered) && seen.contains("client-b.local"),
                 "{server:?} with {software:?}:\n{printed}\nserver:\n{}",
                 running.log()
             );
+        }
+        if server == Software::Postgres {
+            postgres_refuses(&dir, port);
+            continue;
         }
         let (no_certificate, untrusted) = refusals(server);
         for (identity, alert) in [
@@ -121,4 +151,31 @@ fn every_server_serves_every_client_and_refuses_the_others() {
             assert!(!printed.contains("Hello"), "{server:?}: {printed}");
         }
     }
+}
+
+/// PostgreSQL asks for a client certificate without making TLS fail when none comes: the
+/// refusal is its authentication's. A certificate that fails verification does fail TLS.
+fn postgres_refuses(dir: &TempDir, port: u16) {
+    let root = dir.path().join("client_b_ca");
+    let psql = |identity: &str| {
+        let script = format!(
+            "psql \"host=client-c.local hostaddr=127.0.0.1 port={port} dbname=postgres user=client-b.local \
+             sslmode=verify-full sslrootcert=server-cas.crt {identity}\" -Atc 'SELECT 1'"
+        );
+        text(&bash(&folder(dir, Software::Psql), &script, ""))
+    };
+    let refused = psql("sslcert=/nonexistent sslkey=/nonexistent");
+    assert!(
+        refused.contains("connection requires a valid client certificate"),
+        "{refused}"
+    );
+    let key = root.join("private/client_b_root_ca.key");
+    let chmod = bash(dir.path(), &format!("chmod 600 {}", key.display()), "");
+    assert!(chmod.status.success());
+    let refused = psql(&format!(
+        "sslcert={} sslkey={} sslpassword='{PASSPHRASE}'",
+        root.join("certs/client_b_root_ca.crt").display(),
+        key.display()
+    ));
+    assert!(refused.contains("alert unknown ca"), "{refused}");
 }

@@ -34,11 +34,32 @@ impl ElsewhereProps {
 pub fn elsewhere(props: &ElsewhereProps) -> Html {
     let server = use_state(|| Software::SERVERS[0]);
     let client = use_state(|| Software::CLIENTS[0]);
-    let choose = |state: UseStateHandle<Software>| {
+    // The clients that speak the chosen server's protocol: psql for PostgreSQL, and so on.
+    let clients: Vec<Software> = Software::CLIENTS
+        .into_iter()
+        .filter(|c| c.protocol() == server.protocol())
+        .collect();
+    let choose_server = {
+        let (server, client) = (server.clone(), client.clone());
         Callback::from(move |e: Event| {
             let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            if let Some(software) = Software::from_id(&select.value()) {
-                state.set(software);
+            if let Some(chosen) = Software::from_id(&select.value()) {
+                server.set(chosen);
+                if client.protocol() != chosen.protocol() {
+                    let first = Software::CLIENTS
+                        .into_iter()
+                        .find(|c| c.protocol() == chosen.protocol());
+                    client.set(first.unwrap_or(*client));
+                }
+            }
+        })
+    };
+    let choose_client = {
+        let client = client.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            if let Some(chosen) = Software::from_id(&select.value()) {
+                client.set(chosen);
             }
         })
     };
@@ -55,9 +76,9 @@ pub fn elsewhere(props: &ElsewhereProps) -> Html {
             <p class="why">{"Pick the server that plays Client C and the client that plays Client B. Each comes as a folder with the workshop's files in the form that software takes, its configuration, run.sh and a README.txt; mtls-workshop.zip holds every folder under use-elsewhere/."}</p>
             <div class="chooser">
                 <label for="elsewhere-server">{"Server (Client C)"}</label>
-                <select id="elsewhere-server" onchange={choose(server.clone())}>{ options(&Software::SERVERS, *server) }</select>
+                <select id="elsewhere-server" onchange={choose_server}>{ options(&Software::SERVERS, *server) }</select>
                 <label for="elsewhere-client">{"Client (Client B)"}</label>
-                <select id="elsewhere-client" onchange={choose(client.clone())}>{ options(&Software::CLIENTS, *client) }</select>
+                <select id="elsewhere-client" onchange={choose_client}>{ options(&clients, *client) }</select>
             </div>
             <Recipe shown={props.shown.clone()} software={*server} />
             <Recipe shown={props.shown.clone()} software={*client} />

@@ -155,6 +155,54 @@ pub(super) fn folder(tree: &Tree<'_>, software: Software) -> Option<Vec<ExportFi
                 ),
             )
         }
+        Software::Psql => {
+            let user = tree.client_name();
+            listed.push((
+                "run.sh",
+                "psql with sslmode=verify-full, sslcert, sslkey, sslrootcert",
+            ));
+            (
+                "psql as Client B, against the PostgreSQL folder: it logs in as the CN of B's certificate, \
+                 with no password. libpq opens the encrypted key with sslpassword, and wants the key file \
+                 readable by you alone (run.sh sets that). sslmode=verify-full checks C's certificate \
+                 against HOST while hostaddr says where to connect.",
+                format!(
+                    "{}chmod 600 client.key\n\
+                     # libpq reads the passphrase from the connection string: quote it as libpq does.\n\
+                     PASS=$(printf '%s' \"${{KEY_PASSPHRASE:-}}\" | sed \"s/[\\\\']/\\\\\\\\&/g\")\n\
+                     exec psql \"host=$HOST hostaddr=$ADDRESS port=$PORT dbname=postgres user={user} \\\n    \
+                     sslmode=verify-full sslrootcert=server-cas.crt sslcert=client-fullchain.crt sslkey=client.key \\\n    \
+                     sslpassword='$PASS'\" \\\n    \
+                     -Atc \"SELECT 'Hello ' || current_user || ' ' || client_dn FROM pg_stat_ssl WHERE pid = pg_backend_pid()\"\n",
+                    prelude(&name),
+                    user = shell_word(&user),
+                ),
+            )
+        }
+        Software::MosquittoPub => {
+            listed.push((
+                "run.sh",
+                "mosquitto_sub waits for one message, mosquitto_pub sends it",
+            ));
+            (
+                "mosquitto_pub and mosquitto_sub as Client B, against the Mosquitto folder: the broker \
+                 takes the CN of B's certificate as the username. The Mosquitto clients check the broker's \
+                 certificate against the host they connect to, so HOST must resolve to the broker (add it \
+                 to /etc/hosts, or set HOST=localhost when the broker runs here and its certificate names \
+                 localhost). They cannot open an encrypted key without a terminal, so run.sh gives them a \
+                 decrypted copy, readable by you alone.",
+                format!(
+                    "{}{}TLS=\"--cafile server-cas.crt --cert client-fullchain.crt --key client.plain.key\"\n\
+                     mosquitto_sub $TLS -h \"$HOST\" -p \"$PORT\" -i client-b-sub-$$ -t mtls-lab/hello -C 1 -W 20 &\n\
+                     sleep 1\n\
+                     mosquitto_pub $TLS -h \"$HOST\" -p \"$PORT\" -i client-b-pub-$$ -t mtls-lab/hello \\\n    \
+                     -m \"Hello from Client B\"\n\
+                     wait\n",
+                    prelude(&name),
+                    decrypt_key("client.key", "client.plain.key"),
+                ),
+            )
+        }
         _ => return None,
     };
     files.push(file(software, "run.sh", run));
@@ -334,3 +382,13 @@ public class Client {
     }
 }
 "#;
+
+/// A value as one shell word: single-quoted unless plainly safe.
+fn shell_word(value: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "._-@".contains(c);
+    if !value.is_empty() && value.chars().all(safe) {
+        value.to_string()
+    } else {
+        format!("'{}'", value.replace('\'', r"'\''"))
+    }
+}

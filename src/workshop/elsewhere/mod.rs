@@ -16,34 +16,58 @@ pub enum Software {
     Haproxy,
     Caddy,
     Stunnel,
+    Postgres,
+    Mosquitto,
     Curl,
     PythonRequests,
     PythonSsl,
     Node,
     Go,
     Java,
+    Psql,
+    MosquittoPub,
+}
+
+/// What a server speaks over TLS, and so which clients reach it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    Https,
+    Postgres,
+    Mqtt,
 }
 
 impl Software {
     /// Client C's side: each requires a client certificate from C's chain and answers "Hello"
     /// with the subject of the certificate it verified.
-    pub const SERVERS: [Software; 4] = [
+    pub const SERVERS: [Software; 6] = [
         Software::Apache,
         Software::Haproxy,
         Software::Caddy,
         Software::Stunnel,
+        Software::Postgres,
+        Software::Mosquitto,
     ];
 
     /// Client B's side: each presents B's certificate, checks C's server certificate and name,
     /// and prints what the server answered.
-    pub const CLIENTS: [Software; 6] = [
+    pub const CLIENTS: [Software; 8] = [
         Software::Curl,
         Software::PythonRequests,
         Software::PythonSsl,
         Software::Node,
         Software::Go,
         Software::Java,
+        Software::Psql,
+        Software::MosquittoPub,
     ];
+
+    pub fn protocol(self) -> Protocol {
+        match self {
+            Software::Postgres | Software::Psql => Protocol::Postgres,
+            Software::Mosquitto | Software::MosquittoPub => Protocol::Mqtt,
+            _ => Protocol::Https,
+        }
+    }
 
     /// The folder's name, and a stable id for the page.
     pub fn id(self) -> &'static str {
@@ -52,12 +76,16 @@ impl Software {
             Software::Haproxy => "haproxy",
             Software::Caddy => "caddy",
             Software::Stunnel => "stunnel",
+            Software::Postgres => "postgresql",
+            Software::Mosquitto => "mosquitto",
             Software::Curl => "curl",
             Software::PythonRequests => "python-requests",
             Software::PythonSsl => "python-ssl",
             Software::Node => "node",
             Software::Go => "go",
             Software::Java => "java",
+            Software::Psql => "psql",
+            Software::MosquittoPub => "mosquitto-pub",
         }
     }
 
@@ -67,12 +95,16 @@ impl Software {
             Software::Haproxy => "HAProxy",
             Software::Caddy => "Caddy",
             Software::Stunnel => "stunnel (any TCP service behind TLS)",
+            Software::Postgres => "PostgreSQL (certificate authentication)",
+            Software::Mosquitto => "Mosquitto (MQTT broker)",
             Software::Curl => "curl",
             Software::PythonRequests => "Python requests",
             Software::PythonSsl => "Python's ssl module",
             Software::Node => "Node.js https",
             Software::Go => "Go crypto/tls",
             Software::Java => "Java (keytool and a single-file client)",
+            Software::Psql => "psql (for PostgreSQL)",
+            Software::MosquittoPub => "mosquitto_pub and mosquitto_sub (for Mosquitto)",
         }
     }
 
@@ -141,6 +173,11 @@ impl Tree<'_> {
     /// The name the clients connect to and the server certificate names.
     fn server_name(&self) -> String {
         self.settings.server_name()
+    }
+
+    /// B's certificate's common name: PostgreSQL's user, Mosquitto's username.
+    fn client_name(&self) -> String {
+        self.settings.b_client.subject.get("CN").to_string()
     }
 }
 

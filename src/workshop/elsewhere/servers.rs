@@ -156,7 +156,8 @@ pub(super) fn folder(tree: &Tree<'_>, software: Software) -> Option<Vec<ExportFi
                 software,
                 "hello.sh",
                 "#!/bin/sh\n# The service behind stunnel: it reads the request and answers with the client's\n\
-                 # subject, which stunnel passes in SSL_CLIENT_DN.\nread -r request\n\
+                 # subject, which stunnel passes in SSL_CLIENT_DN.\n\
+                 while read -r line && [ \"$(printf '%s' \"$line\" | tr -d '\\r')\" != \"\" ]; do :; done\n\
                  printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\nHello %s\\n' \"$SSL_CLIENT_DN\"\n",
             ));
             files.push(file(
@@ -197,9 +198,148 @@ pub(super) fn folder(tree: &Tree<'_>, software: Software) -> Option<Vec<ExportFi
                 ),
             ));
         }
+        Software::Postgres => {
+            let user = tree.client_name();
+            files.push(file(software, "postgresql.conf", postgres_conf()));
+            files.push(file(software, "pg_hba.conf", postgres_hba()));
+            files.push(file(
+                software,
+                "run.sh",
+                format!(
+                    "#!/bin/sh\nset -e\ncd \"$(dirname \"$0\")\"\nPORT=\"${{PORT:-8443}}\"\n\
+                     # Debian keeps the server's programs out of PATH.\n\
+                     PATH=\"$PATH:$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1)\"\n{}\
+                     # A fresh cluster the first time, with a role named after B's certificate's CN.\n\
+                     if [ ! -d data ]; then\n  \
+                     initdb --pgdata=data --username=postgres --auth-local=trust >/dev/null\n  \
+                     cp postgresql.conf pg_hba.conf data/\n  \
+                     echo 'CREATE ROLE {role} LOGIN;' | postgres --single -D data postgres >/dev/null\n\
+                     fi\n\
+                     exec postgres -D data -c port=\"$PORT\" -c unix_socket_directories=\"$PWD\"\n",
+                    decrypt_key("server.key", "server.plain.key"),
+                    role = sql_identifier(&user),
+                ),
+            ));
+            let mut listed = SERVER_FILES.to_vec();
+            listed.extend([
+                (
+                    "postgresql.conf",
+                    "ssl = on, ssl_cert_file, ssl_key_file, ssl_ca_file",
+                ),
+                (
+                    "pg_hba.conf",
+                    "hostssl all all 127.0.0.1/32 cert clientcert=verify-full",
+                ),
+                (
+                    "run.sh",
+                    "decrypts a copy of the key, makes a cluster once, starts postgres",
+                ),
+            ]);
+            files.push(file(
+                software,
+                "README.txt",
+                readme(
+                    software,
+                    &format!(
+                        "PostgreSQL as Client C's server, with certificate authentication: a client logs in \
+                         as the CN of its certificate ({user}), which must chain to C's CAs; no password. \
+                         run.sh makes a cluster in data/ the first time, with that role. PostgreSQL wants \
+                         its key unencrypted and readable by its own user alone: run.sh gives it a \
+                         decrypted copy, server.plain.key. Run it as the user who owns this folder, not as \
+                         root (postgres refuses to run as root)."
+                    ),
+                    &listed,
+                    SERVER_RUN,
+                    &format!(
+                        "  From ../psql: bash run.sh\n  prints \"Hello {user}\" and B's subject, read back from \
+                         pg_stat_ssl.\n  A client without a certificate, or with one C did not issue, is refused."
+                    ),
+                ),
+            ));
+        }
+        Software::Mosquitto => {
+            files.push(file(software, "mosquitto.conf", mosquitto_conf()));
+            files.push(file(
+                software,
+                "run.sh",
+                format!(
+                    "#!/bin/sh\nset -e\ncd \"$(dirname \"$0\")\"\nPORT=\"${{PORT:-8443}}\"\n{}\
+                     # mosquitto's configuration takes no variables: write the port in.\n\
+                     sed \"s/^listener 8443 /listener $PORT /\" mosquitto.conf > mosquitto.run.conf\n\
+                     exec mosquitto -c mosquitto.run.conf\n",
+                    decrypt_key("server.key", "server.plain.key")
+                ),
+            ));
+            let mut listed = SERVER_FILES.to_vec();
+            listed.extend([
+                (
+                    "mosquitto.conf",
+                    "require_certificate true, use_identity_as_username true",
+                ),
+                (
+                    "run.sh",
+                    "decrypts a copy of the key, then starts mosquitto in the foreground",
+                ),
+            ]);
+            files.push(file(
+                software,
+                "README.txt",
+                readme(
+                    software,
+                    "Mosquitto as Client C's MQTT broker over TLS: a client must present a certificate that \
+                     chains to C's CAs, and its CN becomes its username (the log shows it). Mosquitto cannot \
+                     read an encrypted key: run.sh gives it a decrypted copy, readable by you alone. Run it as \
+                     the user who owns this folder: started as root, mosquitto switches to the mosquitto user, \
+                     which cannot read that copy.",
+                    &listed,
+                    SERVER_RUN,
+                    "  From ../mosquitto-pub: bash run.sh\n  prints \"Hello from Client B\", published and received back, and the \
+                     broker logs the client's username, B's CN (\"as ... u'<CN>'\").\n  A client without a certificate, or with one C did not \
+                     issue, is refused.",
+                ),
+            ));
+        }
         _ => return None,
     }
     Some(files)
+}
+
+/// A name as an SQL identifier, double-quoted, so a CN with dots or dashes is one name.
+fn sql_identifier(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+fn postgres_conf() -> String {
+    "# PostgreSQL as Client C's server: TLS with C's certificate, clients checked against C's CAs.\n\
+     listen_addresses = '127.0.0.1'\n\
+     ssl = on\n\
+     ssl_cert_file = '../server-fullchain.crt'\n\
+     ssl_key_file = '../server.plain.key'\n\
+     ssl_ca_file = '../client-cas.crt'\n"
+        .into()
+}
+
+fn postgres_hba() -> String {
+    "# Only TLS connections, each logged in as the CN of its verified client certificate.\n\
+     # TYPE   DATABASE  USER  ADDRESS        METHOD\n\
+     local    all       all                  trust\n\
+     hostssl  all       all   127.0.0.1/32   cert clientcert=verify-full\n"
+        .into()
+}
+
+fn mosquitto_conf() -> String {
+    "# Mosquitto as Client C's MQTT broker over TLS.\n\
+     per_listener_settings true\n\
+     log_dest stderr\n\
+     log_type all\n\
+     listener 8443 127.0.0.1\n\
+     certfile server-fullchain.crt\n\
+     keyfile server.plain.key\n\
+     # Clients must present a certificate that chains to C's CAs; its CN is their username.\n\
+     cafile client-cas.crt\n\
+     require_certificate true\n\
+     use_identity_as_username true\n"
+        .into()
 }
 
 fn apache_conf(name: &str) -> String {
