@@ -15,10 +15,14 @@ use support::*;
 
 /// The whole tree, keys encrypted under `PASSPHRASE`, unpacked as a user would.
 fn unpacked(tag: &str) -> TempDir {
+    unpacked_with(tag, &KeyProtection::encrypted(PASSPHRASE))
+}
+
+fn unpacked_with(tag: &str, keys: &KeyProtection) -> TempDir {
     let mut workshop = Workshop::new(Settings::default());
     workshop.run_all(unix_now()).unwrap();
     let dir = TempDir::new(tag);
-    let files = export::all_files(&workshop, &KeyProtection::encrypted(PASSPHRASE)).unwrap();
+    let files = export::all_files(&workshop, keys).unwrap();
     for file in files {
         dir.write(&file.path, file.contents.as_bytes());
     }
@@ -116,7 +120,11 @@ fn refusals(server: Software) -> (&'static str, &'static str) {
 #[test]
 fn every_server_serves_every_client_and_refuses_the_others() {
     let dir = unpacked("elsewhere");
-    for server in Software::SERVERS {
+    // No cluster here: the Kubernetes folder is proven by kubectl instead, below.
+    for server in Software::SERVERS
+        .into_iter()
+        .filter(|s| *s != Software::Kubernetes)
+    {
         let running = start(&dir, server);
         let port = running.port;
         let clients = Software::CLIENTS.into_iter();
@@ -178,4 +186,52 @@ fn postgres_refuses(dir: &TempDir, port: u16) {
         key.display()
     ));
     assert!(refused.contains("alert unknown ca"), "{refused}");
+}
+
+/// The Kubernetes folder's objects are exactly what its kubectl commands print: the Ingress
+/// always, the Secret where the keys downloaded unencrypted (a Secret holds its key in the
+/// clear); with encrypted keys, run.sh makes the same Secret from a decrypted copy.
+#[test]
+fn the_kubernetes_objects_are_what_kubectl_makes() {
+    let plain = unpacked_with("kubernetes-plain", &KeyProtection::plain());
+    let encrypted = unpacked("kubernetes");
+    let objects = |dir: &TempDir| {
+        let folder = folder(dir, Software::Kubernetes);
+        let read = |name: &str| std::fs::read_to_string(folder.join(name)).ok();
+        (read("secret.yaml"), read("ingress.yaml"))
+    };
+    let (shipped_secret, shipped_ingress) = objects(&plain);
+    let shipped_secret = shipped_secret.expect("with plain keys the folder holds the Secret");
+    assert!(
+        objects(&encrypted).0.is_none(),
+        "no Secret with an encrypted key"
+    );
+    for dir in [&plain, &encrypted] {
+        let folder = folder(dir, Software::Kubernetes);
+        let ran = bash(&folder, "bash run.sh", "");
+        assert!(ran.status.success(), "{}", text(&ran));
+        let (secret, ingress) = objects(dir);
+        assert_eq!(ingress, shipped_ingress);
+        // The Secret holds the folder's files, the key decrypted, under the keys ingress-nginx reads.
+        let expected = text(&bash(
+            &folder,
+            "for f in ca.crt tls.crt; do echo \"  $f: $(base64 -w0 $f)\"; done
+             echo \"  tls.key: $(openssl pkey -in tls.key -passin env:KEY_PASSPHRASE | base64 -w0)\"",
+            "",
+        ));
+        let secret = secret.unwrap();
+        assert!(secret.contains(&expected), "{secret}\n{expected}");
+        assert!(!folder.join("tls.plain.key").exists());
+    }
+    // Where the page could write the Secret itself, it wrote what kubectl writes.
+    assert_eq!(objects(&plain).0, Some(shipped_secret));
+    let ingress = shipped_ingress.unwrap();
+    for annotation in [
+        "auth-tls-secret: default/client-c-tls",
+        "auth-tls-verify-client: \"on\"",
+        "auth-tls-verify-depth: \"2\"",
+        "auth-tls-pass-certificate-to-upstream: \"true\"",
+    ] {
+        assert!(ingress.contains(annotation), "{ingress}");
+    }
 }

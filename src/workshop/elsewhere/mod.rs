@@ -7,6 +7,7 @@ use super::export::ExportFile;
 use super::steps::Settings;
 
 mod clients;
+mod kubernetes;
 mod servers;
 
 /// A server or a client the workshop's files are made ready for.
@@ -18,6 +19,7 @@ pub enum Software {
     Stunnel,
     Postgres,
     Mosquitto,
+    Kubernetes,
     Curl,
     PythonRequests,
     PythonSsl,
@@ -39,13 +41,14 @@ pub enum Protocol {
 impl Software {
     /// Client C's side: each requires a client certificate from C's chain and answers "Hello"
     /// with the subject of the certificate it verified.
-    pub const SERVERS: [Software; 6] = [
+    pub const SERVERS: [Software; 7] = [
         Software::Apache,
         Software::Haproxy,
         Software::Caddy,
         Software::Stunnel,
         Software::Postgres,
         Software::Mosquitto,
+        Software::Kubernetes,
     ];
 
     /// Client B's side: each presents B's certificate, checks C's server certificate and name,
@@ -78,6 +81,7 @@ impl Software {
             Software::Stunnel => "stunnel",
             Software::Postgres => "postgresql",
             Software::Mosquitto => "mosquitto",
+            Software::Kubernetes => "kubernetes",
             Software::Curl => "curl",
             Software::PythonRequests => "python-requests",
             Software::PythonSsl => "python-ssl",
@@ -97,6 +101,7 @@ impl Software {
             Software::Stunnel => "stunnel (any TCP service behind TLS)",
             Software::Postgres => "PostgreSQL (certificate authentication)",
             Software::Mosquitto => "Mosquitto (MQTT broker)",
+            Software::Kubernetes => "Kubernetes (ingress-nginx and its Secret)",
             Software::Curl => "curl",
             Software::PythonRequests => "Python requests",
             Software::PythonSsl => "Python's ssl module",

@@ -299,6 +299,7 @@ pub(super) fn folder(tree: &Tree<'_>, software: Software) -> Option<Vec<ExportFi
                 ),
             ));
         }
+        Software::Kubernetes => return super::kubernetes::folder(tree),
         _ => return None,
     }
     Some(files)
