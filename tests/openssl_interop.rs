@@ -796,7 +796,8 @@ fn pkcs12_identities_open_with_openssl() {
     ] {
         let (workshop, dir) = exported(settings, "p12");
         for (flavour, extra) in [(Flavour::Modern, None), (Flavour::Legacy, Some("-legacy"))] {
-            let job = workshop.client_pkcs12_job(PASSPHRASE, flavour).unwrap();
+            let export = mtls_lab::pki::pkcs12::Export::with_password(PASSPHRASE);
+            let job = workshop.client_pkcs12_job(&export, flavour).unwrap();
             let request = Request {
                 id: 7,
                 work: Work::Pkcs12(job),

@@ -13,11 +13,50 @@ pub struct KeyFile {
     pub pem: String,
 }
 
+/// The PKCS#12 files the page offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum P12Kind {
+    /// B's identity in one flavour.
+    Identity(pki::pkcs12::Flavour),
+    /// C's CAs as a Java truststore.
+    Truststore,
+}
+
+impl P12Kind {
+    pub const ALL: [P12Kind; 3] = [
+        P12Kind::Identity(pki::pkcs12::Flavour::Modern),
+        P12Kind::Identity(pki::pkcs12::Flavour::Legacy),
+        P12Kind::Truststore,
+    ];
+
+    pub fn file_name(self) -> String {
+        match self {
+            P12Kind::Identity(flavour) => flavour.file_name("client_b"),
+            P12Kind::Truststore => "client_c_truststore.p12".into(),
+        }
+    }
+
+    /// What to make for `workshop` with `export`; `None` until the files exist.
+    pub fn job(
+        self,
+        workshop: &Workshop,
+        export: &pki::pkcs12::Export,
+    ) -> Option<pki::pkcs12::Pkcs12Job> {
+        match self {
+            P12Kind::Identity(flavour) => workshop.client_pkcs12_job(export, flavour),
+            P12Kind::Truststore => {
+                workshop.truststore_pkcs12_job(&export.password, pki::pkcs12::Flavour::Modern)
+            }
+        }
+    }
+}
+
+/// A PKCS#12 file, valid for one workshop generation and one export choice.
 #[derive(Clone, Debug, PartialEq)]
 pub struct P12File {
-    pub flavour: pki::pkcs12::Flavour,
+    pub kind: P12Kind,
     pub generation: u64,
-    pub passphrase: String,
+    pub export: pki::pkcs12::Export,
     pub bytes: Vec<u8>,
 }
 
@@ -38,14 +77,14 @@ pub fn key_file<'a>(
         .filter(|f| &f.key == key && &f.protection == protection)
 }
 
-/// A PKCS#12 file made for `workshop`'s generation and `passphrase`.
+/// A PKCS#12 file made for `workshop`'s generation and `export`.
 pub fn p12_file<'a>(
     files: &'a [P12File],
     workshop: &Workshop,
-    passphrase: &str,
-    flavour: pki::pkcs12::Flavour,
+    export: &pki::pkcs12::Export,
+    kind: P12Kind,
 ) -> Option<&'a P12File> {
-    files.iter().find(|f| {
-        f.flavour == flavour && f.generation == workshop.generation() && f.passphrase == passphrase
-    })
+    files
+        .iter()
+        .find(|f| f.kind == kind && f.generation == workshop.generation() && &f.export == export)
 }

@@ -41,3 +41,5 @@ pub const OWN_KEY_PASSPHRASE_INPUT: &str = "own-key-passphrase";
 pub const CHECK_CERT_INPUT: &str = "check-cert";
 pub const CHECK_CRL_INPUT: &str = "check-crl";
 pub const PASSPHRASE_INPUT: &str = "passphrase";
+pub const P12_ALIAS_INPUT: &str = "p12-alias";
+pub const P12_PASSWORD_INPUT: &str = "p12-password";

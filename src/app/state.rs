@@ -103,6 +103,11 @@ pub struct AppState {
     pub p12_files: Rc<Vec<P12File>>,
     /// Why the last PKCS#12 file could not be made, until one is.
     pub p12_error: Option<String>,
+    /// B's PKCS#12 file's alias, whether C's root goes in its chain, and its export password
+    /// (empty: the key passphrase).
+    pub p12_alias: String,
+    pub p12_include_root: bool,
+    pub p12_password: String,
     /// A CSR pasted into step 6, and the certificate C made from it (kept beside the tree).
     pub external_csr: String,
     pub external_cert: Option<pki::Certificate>,
@@ -150,6 +155,9 @@ impl Default for AppState {
             key_files_version: 0,
             p12_files: Rc::default(),
             p12_error: None,
+            p12_alias: "client-b".into(),
+            p12_include_root: true,
+            p12_password: String::new(),
             external_csr: String::new(),
             external_cert: None,
             own_key: String::new(),
@@ -268,6 +276,9 @@ pub enum Action {
     },
     P12Ready(P12File),
     P12Failed(String),
+    SetP12Alias(String),
+    SetP12IncludeRoot(bool),
+    SetP12Password(String),
     SetExternalCsr(String),
     SignExternalCsr {
         now: u64,
@@ -302,9 +313,32 @@ pub enum Action {
 }
 
 impl AppState {
-    /// A PKCS#12 file that matches the current workshop and passphrase.
-    pub fn p12_file(&self, flavour: pki::pkcs12::Flavour) -> Option<&P12File> {
-        p12_file(&self.p12_files, &self.workshop, &self.passphrase, flavour)
+    /// How the PKCS#12 files are to be made now; the field to blame when they cannot be.
+    pub fn p12_export(&self) -> Result<pki::pkcs12::Export, (&'static str, String)> {
+        let alias = self.p12_alias.trim();
+        if alias.is_empty()
+            || alias
+                .chars()
+                .any(|c| c.is_control() || u32::from(c) > 0xffff)
+        {
+            return Err((
+                P12_ALIAS_INPUT,
+                "Give the file an alias: letters, digits and punctuation, as keytool -list shows it."
+                    .into(),
+            ));
+        }
+        let password = if self.p12_password.is_empty() {
+            self.passphrase.clone()
+        } else {
+            crate::pki::keys::check_passphrase(&self.p12_password)
+                .map_err(|e| (P12_PASSWORD_INPUT, e.to_string()))?;
+            self.p12_password.clone()
+        };
+        Ok(pki::pkcs12::Export {
+            friendly_name: alias.to_string(),
+            include_root: self.p12_include_root,
+            password,
+        })
     }
 
     /// The state at page load: a saved workshop comes back at once when its keys are plain;
@@ -619,13 +653,16 @@ impl AppState {
                 state.p12_error = Some(why);
                 state.key_files_version += 1;
             }
+            Action::SetP12Alias(alias) => state.p12_alias = alias,
+            Action::SetP12IncludeRoot(include) => state.p12_include_root = include,
+            Action::SetP12Password(password) => state.p12_password = password,
             Action::P12Ready(file) => {
                 state.p12_error = None;
                 if file.generation == state.workshop.generation()
-                    && file.passphrase == state.passphrase
+                    && state.p12_export().as_ref() == Ok(&file.export)
                 {
                     let files = Rc::make_mut(&mut state.p12_files);
-                    files.retain(|f| f.flavour != file.flavour);
+                    files.retain(|f| f.kind != file.kind);
                     files.push(file);
                     state.key_files_version += 1;
                 }

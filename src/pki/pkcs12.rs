@@ -1,5 +1,5 @@
 //! Client B's identity (key, certificate, chain) as one PKCS#12 file, for browsers and OS
-//! keychains that import `.p12` rather than PEM.
+//! keychains that import `.p12` rather than PEM; and C's CAs as a PKCS#12 truststore for Java.
 
 use super::{cert::key_identifier, Certificate, PkiError, PrivateKey};
 use serde::{Deserialize, Serialize};
@@ -22,27 +22,60 @@ impl Flavour {
     }
 }
 
-/// What one PKCS#12 file holds. It crosses to the core worker as a request, so the page's own
-/// module carries no PKCS#12 writer.
+/// How B's identity file is made: its alias, whether C's root goes in its chain, and the export
+/// password (by default the key passphrase).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Export {
+    pub friendly_name: String,
+    pub include_root: bool,
+    pub password: String,
+}
+
+impl Export {
+    /// The defaults: alias `client-b`, the whole chain, `password`.
+    pub fn with_password(password: &str) -> Self {
+        Export {
+            friendly_name: "client-b".into(),
+            include_root: true,
+            password: password.into(),
+        }
+    }
+}
+
+/// What one PKCS#12 file holds, under which password, in which flavour. It crosses to the core
+/// worker as a request, so the page's own module carries no PKCS#12 writer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Pkcs12Job {
-    pub key: PrivateKey,
-    /// The leaf first, then its issuers up to the root.
-    pub chain: Vec<Certificate>,
-    pub friendly_name: String,
+    pub contents: Pkcs12Contents,
+    /// The export password: it encrypts the key and protects the file's integrity.
     pub passphrase: String,
     pub flavour: Flavour,
 }
 
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Pkcs12Contents {
+    /// A key with its certificate chain, under one alias (the friendly name).
+    Identity {
+        key: PrivateKey,
+        /// The leaf first, then its issuers, up to the root or short of it.
+        chain: Vec<Certificate>,
+        friendly_name: String,
+    },
+    /// CA certificates alone, each under its alias and marked trusted as Java's keytool marks
+    /// them, so that Java reads the file as a truststore.
+    Trusted(Vec<(String, Certificate)>),
+}
+
 impl Pkcs12Job {
     pub fn run(&self) -> Result<Vec<u8>, PkiError> {
-        identity(
-            &self.key,
-            &self.chain,
-            &self.friendly_name,
-            &self.passphrase,
-            self.flavour,
-        )
+        match &self.contents {
+            Pkcs12Contents::Identity {
+                key,
+                chain,
+                friendly_name,
+            } => identity(key, chain, friendly_name, &self.passphrase, self.flavour),
+            Pkcs12Contents::Trusted(cas) => truststore(cas, &self.passphrase, self.flavour),
+        }
     }
 }
 
@@ -57,9 +90,7 @@ pub fn identity(
     passphrase: &str,
     flavour: Flavour,
 ) -> Result<Vec<u8>, PkiError> {
-    use p12_keystore::{
-        EncryptionAlgorithm, KeyStore, KeyStoreEntry, MacAlgorithm, PrivateKeyChain,
-    };
+    use p12_keystore::{KeyStore, KeyStoreEntry, PrivateKeyChain};
     super::keys::check_passphrase(passphrase)?;
     let leaf = chain
         .first()
@@ -83,6 +114,37 @@ pub fn identity(
         friendly_name,
         KeyStoreEntry::PrivateKeyChain(PrivateKeyChain::new(key_id, p12_key, certs)),
     );
+    write(&store, passphrase, flavour)
+}
+
+/// CA certificates as a Java truststore: trusted certificate entries, no key.
+pub fn truststore(
+    cas: &[(String, Certificate)],
+    passphrase: &str,
+    flavour: Flavour,
+) -> Result<Vec<u8>, PkiError> {
+    use p12_keystore::{KeyStore, KeyStoreEntry};
+    super::keys::check_passphrase(passphrase)?;
+    if cas.is_empty() {
+        return Err(PkiError::Certificate(
+            "a truststore needs at least one CA certificate".into(),
+        ));
+    }
+    let mut store = KeyStore::new();
+    for (alias, ca) in cas {
+        let cert = p12_keystore::Certificate::from_der(ca.der())
+            .map_err(|e| PkiError::Certificate(format!("PKCS#12: {e}")))?;
+        store.add_entry(alias, KeyStoreEntry::Certificate(cert));
+    }
+    write(&store, passphrase, flavour)
+}
+
+fn write(
+    store: &p12_keystore::KeyStore,
+    passphrase: &str,
+    flavour: Flavour,
+) -> Result<Vec<u8>, PkiError> {
+    use p12_keystore::{EncryptionAlgorithm, MacAlgorithm};
     let (encryption, mac) = match flavour {
         Flavour::Modern => (
             EncryptionAlgorithm::PbeWithHmacSha256AndAes256,
@@ -100,5 +162,5 @@ pub fn identity(
         .mac_algorithm(mac)
         .mac_iterations(ITERATIONS)
         .write()
-        .map_err(fail)
+        .map_err(|e| PkiError::Certificate(format!("PKCS#12: {e}")))
 }

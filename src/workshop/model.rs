@@ -489,29 +489,57 @@ impl Workshop {
         Ok(CertificateCheck { view, chains })
     }
 
-    /// Client B's identity as PKCS#12: its key, its certificate, then C's chain.
-    /// `None` until step 6 has run.
+    /// Client B's identity as PKCS#12: its key, its certificate, then C's chain, under the
+    /// default alias. `None` until step 6 has run.
     pub fn client_pkcs12(
         &self,
         passphrase: &str,
         flavour: pki::pkcs12::Flavour,
     ) -> Option<Result<Vec<u8>, PkiError>> {
-        Some(self.client_pkcs12_job(passphrase, flavour)?.run())
+        let export = pki::pkcs12::Export::with_password(passphrase);
+        Some(self.client_pkcs12_job(&export, flavour)?.run())
     }
 
-    /// What B's PKCS#12 file holds, to make here or in a worker.
+    /// What B's PKCS#12 file holds, to make here or in a worker: B's key under `export`'s alias,
+    /// its certificate, C's intermediate and (if asked) C's root.
     pub fn client_pkcs12_job(
         &self,
-        passphrase: &str,
+        export: &pki::pkcs12::Export,
         flavour: pki::pkcs12::Flavour,
     ) -> Option<pki::pkcs12::Pkcs12Job> {
         let key = self.keys.get(&Party::BClient)?.clone();
         let leaf = self.certs.get(&Party::BClient)?.clone();
+        let mut cas = self.chain();
+        if !export.include_root {
+            cas.pop();
+        }
         Some(pki::pkcs12::Pkcs12Job {
-            key,
-            chain: std::iter::once(leaf).chain(self.chain()).collect(),
-            friendly_name: "client-b".into(),
-            passphrase: passphrase.into(),
+            contents: pki::pkcs12::Pkcs12Contents::Identity {
+                key,
+                chain: std::iter::once(leaf).chain(cas).collect(),
+                friendly_name: export.friendly_name.clone(),
+            },
+            passphrase: export.password.clone(),
+            flavour,
+        })
+    }
+
+    /// C's CAs as a Java truststore: each a trusted entry under its file's name.
+    pub fn truststore_pkcs12_job(
+        &self,
+        password: &str,
+        flavour: pki::pkcs12::Flavour,
+    ) -> Option<pki::pkcs12::Pkcs12Job> {
+        let mut cas = Vec::new();
+        if self.settings.use_intermediates {
+            let inter = self.certs.get(&Party::CIntermediate)?.clone();
+            cas.push(("client-c-intermediate-ca".to_string(), inter));
+        }
+        let root = self.certs.get(&Party::CRoot)?.clone();
+        cas.push(("client-c-root-ca".to_string(), root));
+        Some(pki::pkcs12::Pkcs12Job {
+            contents: pki::pkcs12::Pkcs12Contents::Trusted(cas),
+            passphrase: password.into(),
             flavour,
         })
     }

@@ -332,6 +332,21 @@ test('DER and PKCS#12 downloads, and a pasted or uploaded certificate is decoded
     assert.equal(info.match(/-----BEGIN CERTIFICATE-----/g).length, 3, info);
     assert.match(info, /-----BEGIN PRIVATE KEY-----/);
   }
+  // Another alias, no root and an export password of its own: keytool reads the files with it.
+  await page.getByLabel('Alias (friendly name)').fill('b-in-java');
+  await page.getByLabel('Export password (empty: the key passphrase)').fill('export password 42');
+  await page.locator('#p12-root').uncheck();
+  const exported = page.locator('a.download-p12[download="client_b.p12"]');
+  await exported.waitFor({ timeout: 30000 });
+  const identity = await download(page, exported, dir);
+  const listed = sh(dir, `keytool -list -v -storetype PKCS12 -keystore ${identity.target} -storepass 'export password 42'`);
+  assert.match(listed, /Alias name: b-in-java/);
+  assert.match(listed, /Certificate chain length: 2/);
+  const trust = await download(page, page.locator('a.download-p12[download="client_c_truststore.p12"]'), dir);
+  const trusted = sh(dir, `keytool -list -storetype PKCS12 -keystore ${trust.target} -storepass 'export password 42'`);
+  assert.equal(trusted.match(/trustedCertEntry/g).length, 2, trusted);
+  await page.getByLabel('Alias (friendly name)').fill('');
+  await page.locator('#p12-alias-error').getByText(/Give the file an alias/).waitFor();
 
   const pem = await download(page, page.locator('a.download[download="client_c_server.crt"]'), dir);
   const check = page.locator('#check-certificate');

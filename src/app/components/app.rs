@@ -60,30 +60,32 @@ fn save_workshop(s: &AppState, dispatch: &Dispatch) {
 /// Makes Client B's PKCS#12 files in the core worker once typing pauses: their key
 /// derivations stay off the page's thread, and their writer out of the page's module.
 fn export_pkcs12(state: &AppState, dispatch: Dispatch, epoch: Rc<Cell<u64>>) {
-    use crate::pki::pkcs12::Flavour;
     let mine = epoch.get() + 1;
     epoch.set(mine);
+    let Ok(export) = state.p12_export() else {
+        return;
+    };
     if state.workshop.certificate(Party::BClient).is_none()
-        || crate::pki::keys::check_passphrase(&state.passphrase).is_err()
+        || crate::pki::keys::check_passphrase(&export.password).is_err()
     {
         return;
     }
-    let (workshop, passphrase) = (state.workshop.clone(), state.passphrase.clone());
+    let workshop = state.workshop.clone();
     yew::platform::spawn_local(async move {
         yew::platform::time::sleep(std::time::Duration::from_millis(300)).await;
-        for flavour in [Flavour::Modern, Flavour::Legacy] {
+        for kind in state::P12Kind::ALL {
             if epoch.get() != mine {
                 return;
             }
-            let Some(job) = workshop.client_pkcs12_job(&passphrase, flavour) else {
+            let Some(job) = kind.job(&workshop, &export) else {
                 return;
             };
             let made = Browser.execute(Work::Pkcs12(job), Place::Heavy).await;
             dispatch.dispatch(match made {
                 Ok(Reply::Pkcs12(bytes)) => Action::P12Ready(state::P12File {
-                    flavour,
+                    kind,
                     generation: workshop.generation(),
-                    passphrase: passphrase.clone(),
+                    export: export.clone(),
                     bytes: bytes.into_vec(),
                 }),
                 Ok(_) => Action::P12Failed("the worker answered other work".into()),
@@ -140,7 +142,7 @@ pub fn app() -> Html {
     let cancelled = use_memo((), |_| Cell::new(0u64));
     let p12_epoch = use_memo((), |_| Rc::new(Cell::new(0u64)));
     {
-        let deps = (state.workshop.generation(), state.passphrase.clone());
+        let deps = (state.workshop.generation(), state.p12_export().ok());
         let (handle, epoch) = (state.clone(), (*p12_epoch).clone());
         use_effect_with(deps, move |_| {
             export_pkcs12(&handle, handle.dispatcher(), epoch)

@@ -34,6 +34,8 @@ pub enum FieldAction {
     CheckText,
     CrlText,
     CrlDays,
+    P12Alias,
+    P12Password,
 }
 
 impl FieldAction {
@@ -51,6 +53,8 @@ impl FieldAction {
             FieldAction::CrlDays => {
                 Action::Revocation(crate::app::revocation::RevocationAction::SetCrlDays(text))
             }
+            FieldAction::P12Alias => Action::SetP12Alias(text),
+            FieldAction::P12Password => Action::SetP12Password(text),
         }
     }
 

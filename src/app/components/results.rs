@@ -1,10 +1,12 @@
 //! A step's result: its certificate or CSR decoded, its files to download (with their DER
 //! forms), step 6's chain file and PKCS#12 files; and the archive of every file.
 
+use super::field::{Field, FieldAction, FieldKind};
 use super::handshake::{Handshakes, Runs};
+use super::page::use_page;
 use super::shown::{Products, Shown};
 use crate::app::browser;
-use crate::app::state::P12File;
+use crate::app::state::{self, Action, P12File, P12Kind};
 use crate::pki::{inspect, pkcs12::Flavour};
 use crate::workshop::{export, ArtifactKind, ArtifactSpec, Party, StepId, Workshop};
 use yew::prelude::*;
@@ -109,10 +111,13 @@ fn downloads(props: &DownloadsProps) -> Html {
 
 #[derive(Properties, Clone, PartialEq)]
 struct Pkcs12Props {
-    /// Each flavour's file, where one is ready for the workshop and passphrase.
-    files: Vec<(Flavour, Option<P12File>)>,
-    /// What is wrong with the passphrase, if anything.
-    passphrase_error: Option<AttrValue>,
+    /// Each file, where one is ready for the workshop and the export choices.
+    files: Vec<(P12Kind, Option<P12File>)>,
+    alias: AttrValue,
+    include_root: bool,
+    password: AttrValue,
+    /// The field the export choices fail at, and why.
+    export_error: Option<(&'static str, AttrValue)>,
     /// Why the worker could not make the files.
     failed: Option<AttrValue>,
 }
@@ -120,13 +125,18 @@ struct Pkcs12Props {
 impl Pkcs12Props {
     fn of(shown: &Shown) -> Self {
         Pkcs12Props {
-            files: [Flavour::Modern, Flavour::Legacy]
+            files: P12Kind::ALL
                 .into_iter()
-                .map(|flavour| (flavour, shown.p12_file(flavour).cloned()))
+                .map(|kind| (kind, shown.p12_file(kind).cloned()))
                 .collect(),
-            passphrase_error: crate::pki::keys::check_passphrase(shown.passphrase())
+            alias: shown.p12_alias.clone().into(),
+            include_root: shown.p12_include_root,
+            password: shown.p12_password.clone().into(),
+            export_error: shown
+                .p12_export
+                .as_ref()
                 .err()
-                .map(|e| e.to_string().into()),
+                .map(|(field, why)| (*field, why.clone().into())),
             failed: shown
                 .p12_error
                 .as_ref()
@@ -135,45 +145,66 @@ impl Pkcs12Props {
     }
 }
 
-/// Client B's key, certificate and chain in one PKCS#12 file, under the key passphrase.
+/// Which flavour imports where: one line a platform.
+const IMPORTS: [(&str, &str); 5] = [
+    ("Java", "Java 8u301 and later, and 11.0.12 and later, read both files; earlier Java 8 reads only the legacy one. Java reads the truststore with the same password."),
+    ("macOS Keychain and iOS", "use the legacy file: older releases refuse the AES-256 one even with the right password."),
+    ("Windows", "Windows 10 1709 and Windows Server 2019 import the AES-256 file; older Windows needs the legacy one."),
+    ("Firefox", "imports both (Settings, Certificates, Your Certificates, Import)."),
+    ("Chrome and Edge", "use the operating system's store: import the file there."),
+];
+
+/// Client B's key, certificate and chain in one PKCS#12 file, and C's CAs as a truststore.
 #[function_component(Pkcs12Links)]
 fn pkcs12_links(props: &Pkcs12Props) -> Html {
-    let flavours = [
-        (
-            Flavour::Modern,
-            "AES-256 and SHA-256, as OpenSSL 3 writes it",
-        ),
-        (
-            Flavour::Legacy,
-            "3DES and SHA-1, for older macOS and Windows importers",
-        ),
-    ];
-    let links = flavours.iter().map(|(flavour, what)| {
-        let name = flavour.file_name("client_b");
-        let file = props
-            .files
-            .iter()
-            .find(|(f, _)| f == flavour)
-            .and_then(|(_, file)| file.as_ref());
+    let page = use_page();
+    let what = |kind: P12Kind| match kind {
+        P12Kind::Identity(Flavour::Modern) => "AES-256 and SHA-256, as OpenSSL 3 writes it",
+        P12Kind::Identity(Flavour::Legacy) => {
+            "3DES and SHA-1, for older macOS, iOS and Windows importers"
+        }
+        P12Kind::Truststore => "C's CAs as trusted entries, a Java truststore (AES-256)",
+    };
+    let links = props.files.iter().map(|(kind, file)| {
+        let name = kind.file_name();
         match file {
             Some(file) => html! {
-                <li><a class="download-p12" href={browser::data_url("application/x-pkcs12", &file.bytes)} download={name.clone()}>{ format!("Download {name}") }</a>{ format!(" ({what})") }</li>
+                <li><a class="download-p12" href={browser::data_url("application/x-pkcs12", &file.bytes)} download={name.clone()}>{ format!("Download {name}") }</a>{ format!(" ({})", what(*kind)) }</li>
             },
             None => {
                 let why = props
-                    .passphrase_error
-                    .as_deref()
+                    .export_error
+                    .as_ref()
+                    .map(|(_, why)| why.as_str())
                     .or(props.failed.as_deref())
                     .unwrap_or("preparing…");
                 html! { <li class="muted">{ format!("{name}: {why}") }</li> }
             }
         }
     });
+    let error_at = |id: &str| {
+        props
+            .export_error
+            .as_ref()
+            .filter(|(field, _)| *field == id)
+            .map(|(_, why)| why.clone())
+    };
+    let toggle_root = page.callback(|e: Event| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        Action::SetP12IncludeRoot(input.checked())
+    });
     html! {
         <>
             <h3>{"Client B's identity as PKCS#12"}</h3>
-            <p class="help">{"The key, the certificate and C's chain in one file, protected by the key passphrase, for browsers and OS keychains."}</p>
+            <p class="help">{"The key, the certificate and C's chain in one file, for browsers, OS keychains and Java keystores; and C's CAs alone as a truststore for Java."}</p>
+            <Field id={state::P12_ALIAS_INPUT} label="Alias (friendly name)" kind={FieldKind::Text} action={FieldAction::P12Alias}
+                value={props.alias.clone()} error={error_at(state::P12_ALIAS_INPUT)}
+                help={AttrValue::from("The name keytool -list and keychains show for B's entry.")} />
+            <Field id={state::P12_PASSWORD_INPUT} label="Export password (empty: the key passphrase)" kind={FieldKind::Password { autocomplete: "new-password" }}
+                action={FieldAction::P12Password} value={props.password.clone()} error={error_at(state::P12_PASSWORD_INPUT)} />
+            <label class="check"><input type="checkbox" id="p12-root" checked={props.include_root} onchange={toggle_root} />{" Include C's root CA in B's chain (importers that already trust it can do without)"}</label>
             <ul class="downloads">{ for links }</ul>
+            <ul class="help imports">{ for IMPORTS.iter().map(|(platform, line)| html! { <li><strong>{ *platform }</strong>{": "}{ *line }</li> }) }</ul>
         </>
     }
 }

@@ -1,8 +1,8 @@
 //! What results, downloads and the archive are drawn from, compared by what can change them,
 //! so that Yew skips them on every other render (a keystroke, a progress line, a lab result).
 
-use crate::app::state::{self, AppState, KeyFile, KeyFiles, P12File};
-use crate::pki::pkcs12::Flavour;
+use crate::app::state::{self, AppState, KeyFile, KeyFiles, P12File, P12Kind};
+use crate::pki::pkcs12::Export;
 use crate::pki::PkiError;
 use crate::workshop::export::{self, ExportFile, KeyProtection};
 use crate::workshop::{ArtifactKind, Party, Workshop};
@@ -32,7 +32,12 @@ pub struct Shown {
     key_files: Rc<KeyFiles>,
     p12_files: Rc<Vec<P12File>>,
     pub p12_error: Option<String>,
-    passphrase: String,
+    /// How the PKCS#12 files are made now, or the field and reason they cannot be.
+    pub p12_export: Result<Export, (&'static str, String)>,
+    /// The PKCS#12 fields as typed.
+    pub p12_alias: String,
+    pub p12_include_root: bool,
+    pub p12_password: String,
     pub protection: KeyProtection,
     files_version: u64,
 }
@@ -42,6 +47,10 @@ impl PartialEq for Shown {
         self.products == other.products
             && self.files_version == other.files_version
             && self.protection == other.protection
+            && self.p12_export == other.p12_export
+            && self.p12_alias == other.p12_alias
+            && self.p12_include_root == other.p12_include_root
+            && self.p12_password == other.p12_password
     }
 }
 
@@ -55,7 +64,10 @@ impl Shown {
             key_files: s.key_files.clone(),
             p12_files: s.p12_files.clone(),
             p12_error: s.p12_error.clone(),
-            passphrase: s.passphrase.clone(),
+            p12_export: s.p12_export(),
+            p12_alias: s.p12_alias.clone(),
+            p12_include_root: s.p12_include_root,
+            p12_password: s.p12_password.clone(),
             protection: s.protection(),
             files_version: s.key_files_version,
         }
@@ -63,10 +75,6 @@ impl Shown {
 
     pub fn workshop(&self) -> &Workshop {
         &self.products.workshop
-    }
-
-    pub fn passphrase(&self) -> &str {
-        &self.passphrase
     }
 
     /// Every file of the tree as it downloads, keys from the files prepared in the background;
@@ -95,7 +103,8 @@ impl Shown {
         )
     }
 
-    pub fn p12_file(&self, flavour: Flavour) -> Option<&P12File> {
-        state::p12_file(&self.p12_files, self.workshop(), &self.passphrase, flavour)
+    pub fn p12_file(&self, kind: P12Kind) -> Option<&P12File> {
+        let export = self.p12_export.as_ref().ok()?;
+        state::p12_file(&self.p12_files, self.workshop(), export, kind)
     }
 }
