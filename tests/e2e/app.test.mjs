@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { tempDir, sh, startServer, startProcess, waitUntil } from './harness.mjs';
+import { tempDir, sh, startServer, startProcess, waitUntil, download } from './harness.mjs';
 import { useSite } from './site.mjs';
 
 const PASSPHRASE = 'e2e passphrase';
@@ -40,13 +40,6 @@ async function runAll(page) {
   await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
   await page.getByRole('button', { name: 'Run all steps' }).click();
   await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 120000 });
-}
-
-async function download(page, locator, dir) {
-  const [file] = await Promise.all([page.waitForEvent('download'), locator.click()]);
-  const target = path.join(dir, file.suggestedFilename());
-  await file.saveAs(target);
-  return { name: file.suggestedFilename(), target };
 }
 
 test('Run all steps ends in a handshake, and the zip works with openssl as the seed says', async () => {

@@ -2,21 +2,13 @@
 // folders, and run them as their README.txt says: the server answers with B's subject.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { tempDir, sh } from './harness.mjs';
+import { tempDir, sh, download, startProcess } from './harness.mjs';
 import { useSite } from './site.mjs';
 
 const PASSPHRASE = 'e2e passphrase';
 const shared = useSite();
-
-async function download(page, locator, dir) {
-  const [file] = await Promise.all([page.waitForEvent('download'), locator.click()]);
-  const target = path.join(dir, file.suggestedFilename());
-  await file.saveAs(target);
-  return target;
-}
 
 const freePort = () => new Promise((resolve) => {
   const server = net.createServer().listen(0, '127.0.0.1', () => {
@@ -62,17 +54,17 @@ test('a chosen server folder and client folder, downloaded from the page, run as
   const dir = await tempDir('elsewhere');
   for (const link of ['#elsewhere-haproxy-download', '#elsewhere-node-download']) {
     const zip = await download(page, page.locator(link), dir);
-    sh(dir, `unzip -q -o ${zip}`);
+    sh(dir, `unzip -q -o ${zip.target}`);
   }
   const port = await freePort();
-  const env = { ...process.env, KEY_PASSPHRASE: PASSPHRASE, PORT: String(port) };
-  const running = spawn('bash', ['run.sh'], { cwd: path.join(dir, 'use-elsewhere/haproxy'), env, detached: true, stdio: 'ignore' });
+  const env = { KEY_PASSPHRASE: PASSPHRASE, PORT: String(port) };
+  const running = startProcess(path.join(dir, 'use-elsewhere/haproxy'), 'bash run.sh', env);
   try {
-    assert.ok(await listening(port), 'haproxy did not start');
+    assert.ok(await listening(port), `haproxy did not start:\n${running.log()}`);
     const answer = sh(path.join(dir, 'use-elsewhere/node'), 'bash run.sh', { KEY_PASSPHRASE: PASSPHRASE, PORT: String(port) });
     assert.match(answer, /^Hello .*client-b\.local/);
   } finally {
-    process.kill(-running.pid, 'SIGTERM');
+    running.stop();
   }
   assert.deepEqual(problems, []);
   await context.close();

@@ -50,6 +50,14 @@ export async function tempDir(tag) {
   return mkdtemp(path.join(tmpdir(), `mtls-lab-e2e-${tag}-`));
 }
 
+/** Clicks a download link and saves the file in `dir` under the name the page gave it. */
+export async function download(page, locator, dir) {
+  const [file] = await Promise.all([page.waitForEvent('download'), locator.click()]);
+  const target = path.join(dir, file.suggestedFilename());
+  await file.saveAs(target);
+  return { name: file.suggestedFilename(), target };
+}
+
 /** Runs a command and returns its combined output; throws with the output on failure. */
 export function sh(cwd, command, env = {}) {
   try {

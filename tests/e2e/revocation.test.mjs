@@ -3,18 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { tempDir, sh } from './harness.mjs';
+import { tempDir, sh, download } from './harness.mjs';
 import { useSite } from './site.mjs';
 
 const PASSPHRASE = 'e2e passphrase';
 const shared = useSite();
-
-async function download(page, locator, dir) {
-  const [file] = await Promise.all([page.waitForEvent('download'), locator.click()]);
-  const target = path.join(dir, file.suggestedFilename());
-  await file.saveAs(target);
-  return { name: file.suggestedFilename(), target };
-}
 
 const goodVerdict = (page) => page.locator('#step-8 .scenario .verdict').first();
 
