@@ -62,7 +62,9 @@ fn every_scenario_gets_its_verdict_for_its_reason() {
     ] {
         let workshop = workshop(settings);
         for scenario in LabScenario::ALL {
-            let run = lab::run(&workshop, scenario, unix_now()).expect("the scenario builds");
+            let run = workshop
+                .run_lab(scenario, unix_now())
+                .expect("the scenario builds");
             let headline = run.outcome.headline();
             assert_eq!(
                 run.verdict(),
@@ -114,7 +116,7 @@ fn without_intermediates_the_lab_says_which_rows_need_them() {
         ..Settings::default()
     });
     for scenario in LabScenario::ALL {
-        match lab::run(&workshop, scenario, unix_now()) {
+        match workshop.run_lab(scenario, unix_now()) {
             Ok(run) => {
                 assert!(!scenario.needs_intermediates());
                 assert_eq!(
@@ -135,7 +137,9 @@ fn without_intermediates_the_lab_says_which_rows_need_them() {
 #[test]
 fn the_lab_refuses_to_start_before_the_steps_ran() {
     let workshop = Workshop::new(Settings::default());
-    let error = lab::run(&workshop, LabScenario::GoodRun, unix_now()).unwrap_err();
+    let error = workshop
+        .run_lab(LabScenario::GoodRun, unix_now())
+        .unwrap_err();
     assert_eq!(error.field(), Some(InputField::Lab));
     assert!(error.to_string().contains("run all steps first"), "{error}");
 }
@@ -171,7 +175,7 @@ fn field<'a>(fields: &'a [messages::Field], label: &str) -> &'a str {
 #[test]
 fn tls13_good_run_decrypts_every_message_from_the_right_side() {
     let workshop = workshop(Settings::default());
-    let run = lab::run(&workshop, LabScenario::GoodRun, unix_now()).unwrap();
+    let run = workshop.run_lab(LabScenario::GoodRun, unix_now()).unwrap();
     let all = &run.outcome.messages();
     let client = handshake_from(all, Direction::ClientToServer);
     let server = handshake_from(all, Direction::ServerToClient);
@@ -264,7 +268,9 @@ fn tls13_good_run_decrypts_every_message_from_the_right_side() {
 #[test]
 fn tls12_good_run_shows_the_classic_flights_and_opens_finished() {
     let workshop = workshop(Settings::default());
-    let run = lab::run(&workshop, LabScenario::GoodRunTls12, unix_now()).unwrap();
+    let run = workshop
+        .run_lab(LabScenario::GoodRunTls12, unix_now())
+        .unwrap();
     let all = &run.outcome.messages();
     let client = handshake_from(all, Direction::ClientToServer);
     let server = handshake_from(all, Direction::ServerToClient);
@@ -303,7 +309,9 @@ fn tls12_good_run_shows_the_classic_flights_and_opens_finished() {
 #[test]
 fn a_refusal_is_decrypted_too() {
     let workshop = workshop(Settings::default());
-    let run = lab::run(&workshop, LabScenario::NoClientCertificate, unix_now()).unwrap();
+    let run = workshop
+        .run_lab(LabScenario::NoClientCertificate, unix_now())
+        .unwrap();
     let all = &run.outcome.messages();
     let empty = all
         .iter()
@@ -333,7 +341,7 @@ fn verdict_labels_read_well() {
 #[test]
 fn the_diagram_draws_one_arrow_per_flight_and_says_who_refused() {
     let workshop = workshop(Settings::default());
-    let good = lab::run(&workshop, LabScenario::GoodRun, unix_now()).unwrap();
+    let good = workshop.run_lab(LabScenario::GoodRun, unix_now()).unwrap();
     let flights = diagram::flights(&good.outcome.messages(), true);
     // B's hello; C's whole first flight; B's CCS, certificate, proof and Finished; C's
     // tickets; then the data each way.
@@ -355,7 +363,9 @@ fn the_diagram_draws_one_arrow_per_flight_and_says_who_refused() {
     assert!(svg.contains("CertificateRequest (encrypted)"));
     assert!(svg.contains("Handshake succeeded"));
 
-    let refused = lab::run(&workshop, LabScenario::WrongServerName, unix_now()).unwrap();
+    let refused = workshop
+        .run_lab(LabScenario::WrongServerName, unix_now())
+        .unwrap();
     let svg = diagram::svg(&refused.outcome, "Wrong <name> & \"quotes\"");
     assert!(svg.contains("Client B refused"), "{svg}");
     assert!(svg.contains("Wrong &lt;name&gt; &amp; &quot;quotes&quot;"));
@@ -368,7 +378,7 @@ fn the_diagram_draws_one_arrow_per_flight_and_says_who_refused() {
 #[test]
 fn the_capture_and_key_log_of_a_run_belong_together() {
     let workshop = workshop(Settings::default());
-    let run = lab::run(&workshop, LabScenario::GoodRun, unix_now()).unwrap();
+    let run = workshop.run_lab(LabScenario::GoodRun, unix_now()).unwrap();
     let keylog = run.outcome.keys.to_sslkeylogfile();
     for label in [
         "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
@@ -453,7 +463,9 @@ fn the_mismatched_key_row_uses_a_key_of_the_certificates_type() {
     let mut settings = Settings::default();
     settings.b_root.algorithm = mtls_lab::pki::KeyAlgorithm::EcdsaP384;
     let workshop = workshop(settings);
-    let run = lab::run(&workshop, LabScenario::MismatchedKey, unix_now()).unwrap();
+    let run = workshop
+        .run_lab(LabScenario::MismatchedKey, unix_now())
+        .unwrap();
     let failure = run.outcome.result.as_ref().unwrap_err();
     assert_eq!(failure.side, Side::Server, "{}", run.outcome.headline());
     assert_eq!(failure.error.kind, RefusalKind::BadSignature);

@@ -62,7 +62,7 @@ fn every_lab_scenario_gets_its_verdict_and_decrypts_in_wasm() {
     let mut workshop = Workshop::new(Settings::default());
     workshop.run_all(unix_now()).unwrap();
     for scenario in LabScenario::ALL {
-        let run = lab::run(&workshop, scenario, unix_now()).unwrap();
+        let run = workshop.run_lab(scenario, unix_now()).unwrap();
         assert!(
             run.as_expected(),
             "{scenario:?}: {}",
@@ -76,7 +76,7 @@ fn every_lab_scenario_gets_its_verdict_and_decrypts_in_wasm() {
             .count();
         assert!(decrypted > 0, "{scenario:?}");
     }
-    let good = lab::run(&workshop, LabScenario::GoodRun, unix_now()).unwrap();
+    let good = workshop.run_lab(LabScenario::GoodRun, unix_now()).unwrap();
     assert!(good.outcome.messages().iter().any(|m| m.kind
         == MessageKind::Handshake(HandshakeType::CertificateVerify)
         && m.decrypted));

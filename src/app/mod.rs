@@ -3,7 +3,6 @@
 
 pub mod files;
 pub mod inputs;
-pub mod revocation;
 pub mod run;
 pub mod state;
 

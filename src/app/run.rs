@@ -2,7 +2,7 @@
 //! a sequence of typed requests to [`Services`] and of [`Action`]s for the state; nothing here
 //! touches the DOM, so the order, cancellation and failures are tested natively.
 
-use super::revocation::RevocationAction;
+use super::state::revocation::RevocationAction;
 use super::state::{Action, AppState, JudgedRun, Made};
 use crate::pki::crl::Reason;
 use crate::pki::{KeyAlgorithm, PrivateKey};

@@ -460,7 +460,7 @@ fn the_lab_waits_while_a_run_is_under_way() {
 
 #[test]
 fn revoking_b_runs_step_8_again_and_c_refuses_it() {
-    use crate::app::revocation::RevocationAction;
+    use crate::app::state::revocation::RevocationAction;
     use crate::pki::crl::Reason;
     let (_, done) = run_all(&Fake::default(), AppState::default());
     let checking = done.apply(Action::Revocation(RevocationAction::SetCheck(true)));
@@ -492,7 +492,7 @@ fn revoking_b_runs_step_8_again_and_c_refuses_it() {
 
 #[test]
 fn revoking_before_step_6_is_refused_where_the_step_shows_it_and_changes_nothing() {
-    use crate::app::revocation::{RevocationAction, ERROR_ID};
+    use crate::app::state::revocation::{RevocationAction, ERROR_ID};
     use crate::pki::crl::Reason;
     let state = AppState::default();
     let fake = Fake::default();

@@ -55,7 +55,7 @@ impl Certificate {
     pub fn serial(&self) -> Vec<u8> {
         use der::Decode;
         x509_cert::Certificate::from_der(&self.der)
-            .map(|c| super::crl::trim_sign(c.tbs_certificate().serial_number().as_bytes()))
+            .map(|c| parts::trim_sign(c.tbs_certificate().serial_number().as_bytes()))
             .unwrap_or_default()
     }
 

@@ -200,7 +200,7 @@ impl Crl {
                     })
                     .map(|reason| reason as u8);
                 (
-                    trim_sign(entry.serial_number.as_bytes()),
+                    parts::trim_sign(entry.serial_number.as_bytes()),
                     seconds(&entry.revocation_date),
                     reason,
                 )
@@ -266,16 +266,8 @@ impl Crl {
     }
 }
 
-/// The serial without the leading zero DER adds to keep it positive.
-pub(crate) fn trim_sign(bytes: &[u8]) -> Vec<u8> {
-    match bytes {
-        [0, rest @ ..] if !rest.is_empty() => rest.to_vec(),
-        other => other.to_vec(),
-    }
-}
-
 fn small_unsigned(bytes: &[u8]) -> Option<u64> {
-    let bytes = trim_sign(bytes);
+    let bytes = parts::trim_sign(bytes);
     (bytes.len() <= 8).then(|| bytes.iter().fold(0u64, |n, b| (n << 8) | u64::from(*b)))
 }
 

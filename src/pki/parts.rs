@@ -378,6 +378,14 @@ fn read_extensions(explicit: &[u8]) -> der::Result<Vec<Extension<'_>>> {
     Ok(extensions)
 }
 
+/// An INTEGER's bytes without the leading zero DER adds to keep it positive: a serial number.
+pub(crate) fn trim_sign(bytes: &[u8]) -> Vec<u8> {
+    match bytes {
+        [0, rest @ ..] if !rest.is_empty() => rest.to_vec(),
+        other => other.to_vec(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@ use super::decrypt::{self, Message};
 use super::keylog::{Collector, SessionKeys};
 use super::refusal::Refusal;
 use super::trace::{Record, RecordReader};
+pub use super::types::Side;
 use super::types::{Direction, TlsVersion};
 use crate::pki::{Certificate, Crl, PrivateKey};
 use rustls::pki_types::{
@@ -83,26 +84,6 @@ pub struct HandshakeJob {
 impl HandshakeJob {
     pub fn run(&self) -> Outcome {
         run(&self.server, &self.client, self.version)
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Side {
-    /// Client B, the TLS client.
-    Client,
-    /// Client C, the TLS server.
-    Server,
-    /// Neither: the configuration was refused before any byte was sent.
-    Setup,
-}
-
-impl Side {
-    pub fn label(self) -> &'static str {
-        match self {
-            Side::Client => "Client B (TLS client)",
-            Side::Server => "Client C (TLS server)",
-            Side::Setup => "configuration",
-        }
     }
 }
 

@@ -1,8 +1,8 @@
 //! Why one side of a handshake refused, classified from rustls's error: plain words for the
 //! page, with rustls's own name kept beside them.
 
-use super::handshake::Side;
 use super::names::alert_name;
+use super::types::Side;
 use rustls::{CertificateError, Error, InconsistentKeys};
 
 /// What went wrong, as far as a learner needs to know.

@@ -1,5 +1,5 @@
-//! The words every part of the TLS layer shares: which version a run speaks, and which way a
-//! record travels.
+//! The words every part of the TLS layer shares: which version a run speaks, which way a
+//! record travels, and which side refused.
 
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
@@ -40,6 +40,27 @@ impl Direction {
         match self {
             Direction::ClientToServer => "B → C",
             Direction::ServerToClient => "C → B",
+        }
+    }
+}
+
+/// Who refused: one of the two peers, or neither.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Side {
+    /// Client B, the TLS client.
+    Client,
+    /// Client C, the TLS server.
+    Server,
+    /// Neither: the configuration was refused before any byte was sent.
+    Setup,
+}
+
+impl Side {
+    pub fn label(self) -> &'static str {
+        match self {
+            Side::Client => "Client B (TLS client)",
+            Side::Server => "Client C (TLS server)",
+            Side::Setup => "configuration",
         }
     }
 }

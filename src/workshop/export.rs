@@ -41,17 +41,7 @@ impl KeyProtection {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ExportFile {
-    pub path: String,
-    pub contents: String,
-}
-
-impl ExportFile {
-    pub fn file_name(&self) -> &str {
-        self.path.rsplit('/').next().unwrap_or(&self.path)
-    }
-}
+pub use super::file::ExportFile;
 
 /// One artifact's file content.
 pub fn artifact_file(

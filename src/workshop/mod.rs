@@ -4,6 +4,7 @@
 pub mod commands;
 pub mod elsewhere;
 pub mod export;
+mod file;
 pub mod job;
 pub mod lab;
 mod model;
@@ -11,7 +12,6 @@ pub mod protocol;
 pub mod reproduce;
 pub mod revocation;
 pub mod saved;
-mod saved_v1;
 mod steps;
 pub mod walkthrough;
 

@@ -1,8 +1,8 @@
 //! The workshop's state: what each step made, and which results are stale.
 
 use super::job::{self, StepJob, StepProducts};
-use super::lab::{self, LabInputs, LabScenario};
-use super::steps::{ArtifactKind, ArtifactSpec, Party, Settings, StepId, ARTIFACTS};
+use super::lab::{self, LabInputs, LabRun, LabScenario};
+use super::steps::{ca_chain, ArtifactKind, ArtifactSpec, Party, Settings, StepId, ARTIFACTS};
 use crate::pki::{self, cert::Template, Certificate, Csr, PkiError, PrivateKey};
 use crate::tls::{HandshakeJob, Outcome};
 use std::collections::BTreeMap;
@@ -638,25 +638,38 @@ impl Workshop {
     }
 }
 
-/// An organisation's CA chain as the seed's `cat` builds it: its intermediate first when
-/// intermediates are on, then its root.
-pub(super) fn ca_chain(
-    certs: &BTreeMap<Party, Certificate>,
-    use_intermediates: bool,
-    intermediate: Party,
-    root: Party,
-) -> Vec<Certificate> {
-    let mut chain = Vec::new();
-    if use_intermediates {
-        chain.extend(certs.get(&intermediate).cloned());
-    }
-    chain.extend(certs.get(&root).cloned());
-    chain
-}
-
 fn missing(what: &str) -> PkiError {
     PkiError::input(
         pki::InputField::Run,
         format!("{what} does not exist yet; run its step first."),
     )
+}
+
+impl LabInputs {
+    /// The workshop's files and settings the lab reads, copied out.
+    pub fn of(workshop: &Workshop) -> Self {
+        let settings = &workshop.settings;
+        LabInputs {
+            use_intermediates: settings.use_intermediates,
+            tls_version: settings.tls_version,
+            server_name: settings.server_name(),
+            b_subject: settings.b_client.subject.clone(),
+            c_organization: settings.c_intermediate.subject.get("O").to_string(),
+            certs: Party::ALL
+                .iter()
+                .filter_map(|p| workshop.certificate(*p).map(|c| (*p, c.clone())))
+                .collect(),
+            keys: Party::ALL
+                .iter()
+                .filter_map(|p| workshop.key(*p).map(|k| (*p, k.clone())))
+                .collect(),
+        }
+    }
+}
+
+impl Workshop {
+    /// Builds and runs one lab scenario with this workshop's files.
+    pub fn run_lab(&self, scenario: LabScenario, now: u64) -> Result<LabRun, PkiError> {
+        lab::run_with(&LabInputs::of(self), scenario, now)
+    }
 }

@@ -1,10 +1,12 @@
 //! The seed's steps and the files they make, as data.
 
+use crate::pki::Certificate;
 use crate::pki::{
     profile::{self, Profile},
     KeyAlgorithm, San, Subject,
 };
 use crate::tls::TlsVersion;
+use std::collections::BTreeMap;
 
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
@@ -452,3 +454,19 @@ pub const ARTIFACTS: [ArtifactSpec; 20] = [
         ArtifactKind::Certificate(Party::CServer),
     ),
 ];
+
+/// An organisation's CA chain as the seed's `cat` builds it: its intermediate first when
+/// intermediates are on, then its root.
+pub(super) fn ca_chain(
+    certs: &BTreeMap<Party, Certificate>,
+    use_intermediates: bool,
+    intermediate: Party,
+    root: Party,
+) -> Vec<Certificate> {
+    let mut chain = Vec::new();
+    if use_intermediates {
+        chain.extend(certs.get(&intermediate).cloned());
+    }
+    chain.extend(certs.get(&root).cloned());
+    chain
+}

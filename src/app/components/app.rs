@@ -3,11 +3,11 @@
 
 use super::controls::{Controls, ControlsProps};
 use super::elsewhere::{Elsewhere, ElsewhereProps};
-use super::handshake::Runs;
 use super::lab::{Lab, LabProps};
 use super::navigator::{nav_steps, RunSummaryProps, StepNav};
 use super::page::Page;
 use super::revocation::{Revocation, RevocationProps};
+use super::shared::Runs;
 use super::shared::Shared;
 use super::shown::Shown;
 use super::step::{Step, StepProps};

@@ -50,9 +50,9 @@ impl FieldAction {
             FieldAction::ExternalCsr => Action::SetExternalCsr(text),
             FieldAction::CheckText => Action::SetCheckText(text),
             FieldAction::CrlText => Action::SetCrlText(text),
-            FieldAction::CrlDays => {
-                Action::Revocation(crate::app::revocation::RevocationAction::SetCrlDays(text))
-            }
+            FieldAction::CrlDays => Action::Revocation(
+                crate::app::state::revocation::RevocationAction::SetCrlDays(text),
+            ),
             FieldAction::P12Alias => Action::SetP12Alias(text),
             FieldAction::P12Password => Action::SetP12Password(text),
         }

@@ -3,16 +3,12 @@
 
 use super::navigator;
 use super::run_detail::{CollapsedDetail, OpenDiagram};
-use super::shared::Shared;
+use super::shared::Runs;
 use crate::tls::{Outcome, Side};
 use crate::workshop::commands;
 use crate::workshop::lab::LabScenario;
 use std::rc::Rc;
 use yew::prelude::*;
-
-/// Step 8's runs, made once per workshop generation and shared, so that the views drawn from
-/// them compare by pointer.
-pub type Runs = Shared<Vec<(LabScenario, Rc<Outcome>)>>;
 
 #[derive(Properties, Clone, PartialEq)]
 pub struct HandshakesProps {

@@ -1,7 +1,7 @@
 //! Finding your way on a long page: the sticky step navigator, and step 8's verdicts shown
 //! beside the run button.
 
-use super::handshake::Runs;
+use super::shared::Runs;
 use crate::app::state::AppState;
 use crate::workshop::lab::LabScenario;
 use crate::workshop::{StepId, StepStatus};

@@ -2,8 +2,9 @@
 //! forms), step 6's chain file and PKCS#12 files; and the archive of every file.
 
 use super::field::{Field, FieldAction, FieldKind};
-use super::handshake::{Handshakes, Runs};
+use super::handshake::Handshakes;
 use super::page::use_page;
+use super::shared::Runs;
 use super::shown::{Products, Shown};
 use crate::app::browser;
 use crate::app::state::{self, Action, P12File, P12Kind};

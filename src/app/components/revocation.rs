@@ -6,10 +6,10 @@ use super::field::{error_of, Field, FieldAction, FieldKind};
 use super::page::use_page;
 use super::shown::Products;
 use crate::app::browser;
-use crate::app::revocation::{
+use crate::app::run::RevocationChange;
+use crate::app::state::revocation::{
     RevocationAction, CHECK_INPUT, CRL_DAYS_INPUT, ERROR_ID, REASON_INPUT,
 };
-use crate::app::run::RevocationChange;
 use crate::app::state::{Action, AppState};
 use crate::pki::crl::Reason;
 use crate::pki::{inspect, Crl};

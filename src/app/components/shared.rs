@@ -32,3 +32,7 @@ impl<T> From<Rc<T>> for Shared<T> {
         Shared(rc)
     }
 }
+
+/// Step 8's runs, made once per workshop generation and shared, so that the views drawn from
+/// them compare by pointer.
+pub type Runs = Shared<Vec<(crate::workshop::lab::LabScenario, Rc<crate::tls::Outcome>)>>;

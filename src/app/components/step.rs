@@ -2,11 +2,11 @@
 //! tabs: the live result (with what can be brought in from elsewhere) and the openssl commands.
 
 use super::commands::{Commands, CommandsProps};
-use super::handshake::Runs;
 use super::import::{ExternalCsr, ExternalCsrProps, OwnKey, OwnKeyProps};
 use super::inputs::{Inputs, StepInputs};
 use super::page::use_page;
 use super::results::StepResult;
+use super::shared::Runs;
 use super::shown::Shown;
 use crate::app::state::{Action, AppState};
 use crate::workshop::{StepId, StepStatus};

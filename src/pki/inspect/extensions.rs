@@ -147,7 +147,7 @@ fn general_name_text(name: &GeneralName) -> String {
 
 /// openssl prints a CRL number in decimal while it fits 64 bits, else in hex.
 fn crl_number_text(bytes: &[u8]) -> String {
-    let trimmed = crate::pki::crl::trim_sign(bytes);
+    let trimmed = crate::pki::parts::trim_sign(bytes);
     if trimmed.len() <= 8 {
         trimmed
             .iter()

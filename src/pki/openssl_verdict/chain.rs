@@ -1,7 +1,7 @@
 //! How openssl builds the chain: for each certificate, the best issuer among the trusted roots,
 //! else among the untrusted intermediates.
 
-use super::parsed::Parsed;
+use super::parsed::{akid_matches, Parsed};
 use super::signature::sig_alg_matches;
 
 /// openssl's default verify depth is 100; it builds one more to report the error.
@@ -134,33 +134,4 @@ fn likely_issued(issuer: &Parsed<'_>, subject: &Parsed<'_>) -> bool {
     issuer.subject_canon == subject.issuer_canon
         && akid_matches(issuer, subject)
         && sig_alg_matches(&issuer.cert, &subject.cert)
-}
-
-pub(super) fn akid_matches(issuer: &Parsed<'_>, subject: &Parsed<'_>) -> bool {
-    let Some(akid) = &subject.akid else {
-        return true;
-    };
-    if let (Some(keyid), Some(skid)) = (&akid.key_id, &issuer.skid) {
-        if keyid != skid {
-            return false;
-        }
-    }
-    if let Some(serial) = &akid.serial {
-        if strip_zeros(serial)
-            != strip_zeros(issuer.cert.tbs_certificate().serial_number().as_bytes())
-        {
-            return false;
-        }
-    }
-    if let Some(name) = &akid.issuer_name {
-        if *name != issuer.issuer_canon {
-            return false;
-        }
-    }
-    true
-}
-
-fn strip_zeros(bytes: &[u8]) -> &[u8] {
-    let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
-    &bytes[start..]
 }

@@ -123,7 +123,7 @@ impl Run {
                         return Ok(false);
                     }
                 }
-                match check_signature(xs, xi) {
+                match check_signature(&xs.cert, xs.tbs, &xi.cert) {
                     Signature::Good => {}
                     Signature::Bad => {
                         let detail = format!(

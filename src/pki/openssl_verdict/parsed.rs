@@ -1,7 +1,6 @@
 //! What openssl caches about a certificate before it judges a chain.
 
 use super::canon::{canon, Canon};
-use super::chain::akid_matches;
 use super::signature::{key_family, sig_alg_matches, KeyFamily};
 use crate::pki::{inspect, parts};
 use der::asn1::{BitStringRef, OctetStringRef};
@@ -252,4 +251,34 @@ fn basic_constraints(value: &[u8]) -> Option<(bool, Option<u32>)> {
     fields
         .is_finished()
         .then_some((ca.unwrap_or(false), pathlen))
+}
+
+/// The subject's authorityKeyIdentifier fits the issuer: its key id, serial and name, where given.
+pub(super) fn akid_matches(issuer: &Parsed<'_>, subject: &Parsed<'_>) -> bool {
+    let Some(akid) = &subject.akid else {
+        return true;
+    };
+    if let (Some(keyid), Some(skid)) = (&akid.key_id, &issuer.skid) {
+        if keyid != skid {
+            return false;
+        }
+    }
+    if let Some(serial) = &akid.serial {
+        if strip_zeros(serial)
+            != strip_zeros(issuer.cert.tbs_certificate().serial_number().as_bytes())
+        {
+            return false;
+        }
+    }
+    if let Some(name) = &akid.issuer_name {
+        if *name != issuer.issuer_canon {
+            return false;
+        }
+    }
+    true
+}
+
+fn strip_zeros(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+    &bytes[start..]
 }

@@ -1,7 +1,6 @@
 //! Signatures as openssl checks them: which key type a signature algorithm needs, and the
 //! ring algorithm that verifies it exactly as openssl would.
 
-use super::parsed::Parsed;
 use crate::pki::keys::{modulus_bits, rsa_modulus};
 use crate::pki::parts;
 use der::Tagged;
@@ -80,18 +79,23 @@ pub(super) enum Signature {
 }
 
 /// `X509_verify`: the outer and inner algorithms agree and the signature verifies.
-pub(super) fn check_signature(subject: &Parsed<'_>, issuer: &Parsed<'_>) -> Signature {
-    let outer = subject.cert.signature_algorithm();
-    if outer != subject.cert.tbs_certificate().signature() {
+/// `tbs` is the subject's signed bytes as they are in its DER.
+pub(super) fn check_signature(
+    subject: &Certificate,
+    tbs: &[u8],
+    issuer: &Certificate,
+) -> Signature {
+    let outer = subject.signature_algorithm();
+    if outer != subject.tbs_certificate().signature() {
         return Signature::Bad;
     }
-    let spki = issuer.cert.tbs_certificate().subject_public_key_info();
+    let spki = issuer.tbs_certificate().subject_public_key_info();
     let algorithm = match ring_algorithm(outer, spki) {
         Ok(algorithm) => algorithm,
         Err(why) => return Signature::Unchecked(why),
     };
     let key = sig::UnparsedPublicKey::new(algorithm, spki.subject_public_key.raw_bytes());
-    match key.verify(subject.tbs, subject.cert.signature().raw_bytes()) {
+    match key.verify(tbs, subject.signature().raw_bytes()) {
         Ok(()) => Signature::Good,
         Err(_) => Signature::Bad,
     }

@@ -3,7 +3,7 @@
 //! configuration, a `run.sh` and a `README.txt`. `tests/elsewhere.rs` runs every folder with the
 //! real software: each server with each client.
 
-use super::export::ExportFile;
+use super::file::ExportFile;
 use super::steps::Settings;
 
 mod clients;

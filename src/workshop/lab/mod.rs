@@ -1,8 +1,8 @@
 //! The handshake lab: the seed's mutual handshake broken on purpose, one way per scenario,
 //! each judged by the same rustls client and server as step 8.
 
-use super::model::ca_chain;
-use super::{Party, Workshop};
+use super::steps::ca_chain;
+use super::Party;
 use crate::pki::crl::{self, CrlTemplate, Reason, Revoked};
 use crate::pki::profile::{self, Profile};
 use crate::pki::{
@@ -326,11 +326,6 @@ impl LabRun {
     pub fn as_expected(&self) -> bool {
         self.verdict() == self.scenario.expected()
     }
-}
-
-/// Builds and runs one scenario.
-pub fn run(workshop: &Workshop, scenario: LabScenario, now: u64) -> Result<LabRun, PkiError> {
-    run_with(&LabInputs::of(workshop), scenario, now)
 }
 
 /// Builds and runs one scenario from the workshop's files, wherever they were copied to.

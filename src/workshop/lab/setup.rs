@@ -374,25 +374,6 @@ pub struct LabInputs {
 }
 
 impl LabInputs {
-    pub fn of(workshop: &Workshop) -> Self {
-        let settings = &workshop.settings;
-        LabInputs {
-            use_intermediates: settings.use_intermediates,
-            tls_version: settings.tls_version,
-            server_name: settings.server_name(),
-            b_subject: settings.b_client.subject.clone(),
-            c_organization: settings.c_intermediate.subject.get("O").to_string(),
-            certs: Party::ALL
-                .iter()
-                .filter_map(|p| workshop.certificate(*p).map(|c| (*p, c.clone())))
-                .collect(),
-            keys: Party::ALL
-                .iter()
-                .filter_map(|p| workshop.key(*p).map(|k| (*p, k.clone())))
-                .collect(),
-        }
-    }
-
     fn certificate(&self, party: Party) -> Option<&Certificate> {
         self.certs.get(&party)
     }

@@ -1,7 +1,7 @@
 //! The revocation step's side of the page: its settings and what revoking or publishing made,
 //! as actions on the state. Revoking and publishing happen in `run::change_revocation`.
 
-use super::state::AppState;
+use super::AppState;
 use crate::pki::cert::check_days;
 use crate::pki::crl::Reason;
 use crate::workshop::protocol::CoreError;

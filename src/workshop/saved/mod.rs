@@ -5,13 +5,14 @@
 use super::export::KeyProtection;
 use super::model::Workshop;
 use super::revocation::{Published, Revocation};
-use super::saved_v1;
 use super::steps::{Party, Settings, StepId};
 use crate::pki::crl::Revoked;
 use crate::pki::{Certificate, Crl, Csr, KeyAlgorithm, PkiError, PrivateKey, San, Subject};
 use crate::tls::TlsVersion;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+mod v1;
 
 /// The version `save` writes; `Saved::parse` reads it and migrates version 1.
 pub const FORMAT: u32 = 2;
@@ -155,8 +156,8 @@ impl Saved {
     /// Reads a saved workshop: this format, or the first one, migrated. Nothing in it is taken
     /// on trust: every setting is checked as the form would check it.
     pub fn parse(text: &str) -> Result<Saved, PkiError> {
-        if text.starts_with(saved_v1::HEADER) {
-            return saved_v1::parse(text);
+        if text.starts_with(v1::HEADER) {
+            return v1::parse(text);
         }
         let format = serde_json::from_str::<serde_json::Value>(text)
             .ok()

@@ -13,6 +13,8 @@ use std::rc::Rc;
 pub use super::files::*;
 pub use super::inputs::*;
 
+pub mod revocation;
+
 /// Long work under way: what it is doing now and since when.
 #[derive(Clone, Debug)]
 pub struct Busy {
@@ -309,7 +311,7 @@ pub enum Action {
     /// Starts over with nothing (the caller has asked for confirmation and cleared storage).
     Reset,
     /// The revocation step's settings, and what revoking or publishing made.
-    Revocation(super::revocation::RevocationAction),
+    Revocation(revocation::RevocationAction),
 }
 
 impl AppState {
@@ -759,7 +761,7 @@ impl AppState {
             }
             Action::DiscardSaved => state.pending_restore = None,
             Action::Saved(note) => state.saved_note = note,
-            Action::Revocation(action) => super::revocation::apply(&mut state, action),
+            Action::Revocation(action) => revocation::apply(&mut state, action),
             Action::Reset => {
                 let fresh = AppState {
                     notice: Some("Started over: every key and certificate is gone from this page and this browser.".into()),

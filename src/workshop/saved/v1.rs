@@ -1,8 +1,8 @@
 //! The first saved form, line-based text, read only to migrate a workshop saved by an earlier
 //! build. It is read strictly: a value the form would refuse makes the whole file refused.
 
-use super::saved::{bad, FileKind, Saved};
-use super::steps::{Party, Settings};
+use super::super::steps::{Party, Settings};
+use super::{bad, FileKind, Saved};
 use crate::pki::{name::SUBJECT_FIELDS, KeyAlgorithm, PkiError, San};
 use crate::tls::TlsVersion;
 
