@@ -33,25 +33,25 @@ fn folder(dir: &TempDir, software: Software) -> PathBuf {
     dir.path().join(software.folder())
 }
 
-/// Starts a server folder's run.sh on a free port. PostgreSQL will not run as root, and
-/// Mosquitto started as root switches to its own user: where the tests are root, each runs as
-/// its system user, who then owns its folder, as their README.txt says.
+/// Starts a server folder's run.sh on a free port, as an unprivileged user where the tests
+/// are root: PostgreSQL will not run as root, Mosquitto started as root switches to its own
+/// user, and none of them needs root for a port above 1024. Each runs as its system user, or
+/// nobody, who then owns its folder, as their README.txt says.
 fn start(dir: &TempDir, server: Software) -> Server {
     let folder = folder(dir, server);
     let run = folder.join("run.sh");
-    let system_user = match server {
-        Software::Postgres => Some("postgres"),
-        Software::Mosquitto => Some("mosquitto"),
-        _ => None,
+    let user = match server {
+        Software::Postgres => "postgres",
+        Software::Mosquitto => "mosquitto",
+        _ => "nobody",
     };
-    let as_user = match system_user.filter(|_| is_root()) {
-        Some(user) => {
-            let chown = format!("chown -R {user} {}", folder.display());
-            let chown = bash(dir.path(), &chown, "");
-            assert!(chown.status.success(), "{}", text(&chown));
-            format!("runuser -u {user} -- env KEY_PASSPHRASE=\"$KEY_PASSPHRASE\" ")
-        }
-        None => String::new(),
+    let as_user = if is_root() {
+        let chown = format!("chown -R {user} {}", folder.display());
+        let chown = bash(dir.path(), &chown, "");
+        assert!(chown.status.success(), "{}", text(&chown));
+        format!("runuser -u {user} -- env KEY_PASSPHRASE=\"$KEY_PASSPHRASE\" ")
+    } else {
+        String::new()
     };
     Server::on_free_port(
         &folder,

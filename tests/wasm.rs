@@ -57,7 +57,7 @@ fn the_whole_hierarchy_and_its_handshakes_run_in_wasm() {
 #[wasm_bindgen_test]
 fn every_lab_scenario_gets_its_verdict_and_decrypts_in_wasm() {
     use mtls_lab::tls::decrypt::MessageKind;
-    use mtls_lab::workshop::lab::{self, LabScenario};
+    use mtls_lab::workshop::lab::LabScenario;
     use rustls::HandshakeType;
     let mut workshop = Workshop::new(Settings::default());
     workshop.run_all(unix_now()).unwrap();
