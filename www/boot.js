@@ -16,3 +16,10 @@ init().catch((error) => {
   console.error(error);
   document.getElementById('crash-notice')?.classList.add('shown');
 });
+
+// Once the page has loaded, a service worker keeps its files for offline use and repeat visits.
+if ('serviceWorker' in navigator) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('./sw.js').catch((error) => console.warn('offline use is off:', error));
+  });
+}
