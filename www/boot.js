@@ -12,14 +12,18 @@ globalThis.mtlsLabCoreInPage = () => {
   return coreInPage;
 };
 
-init().catch((error) => {
+// A service worker keeps the page's files for offline use and repeat visits. It is registered
+// once the app runs and the browser is idle, so that fetching the files for it does not compete
+// with the first load.
+const keepForOffline = () => {
+  if (!('serviceWorker' in navigator)) return;
+  const register = () => navigator.serviceWorker.register('./sw.js')
+    .catch((error) => console.warn('offline use is off:', error));
+  if ('requestIdleCallback' in window) requestIdleCallback(register, { timeout: 5000 });
+  else setTimeout(register, 1000);
+};
+
+init().then(keepForOffline, (error) => {
   console.error(error);
   document.getElementById('crash-notice')?.classList.add('shown');
 });
-
-// Once the page has loaded, a service worker keeps its files for offline use and repeat visits.
-if ('serviceWorker' in navigator) {
-  window.addEventListener('load', () => {
-    navigator.serviceWorker.register('./sw.js').catch((error) => console.warn('offline use is off:', error));
-  });
-}
