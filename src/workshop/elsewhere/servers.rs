@@ -24,191 +24,147 @@ fn success(answer: &str) -> String {
     )
 }
 
+/// What sets one server folder apart: its own files, the end of its run.sh, and its README's.
+struct Server {
+    files: Vec<(&'static str, String)>,
+    /// What run.sh does once it has the port and a decrypted copy of the key.
+    run: String,
+    /// The folder's own files and run.sh, for the README's list.
+    listed: Vec<(&'static str, &'static str)>,
+    what: String,
+    success: String,
+}
+
+/// Every server's run.sh starts here: its folder, its port (in the environment, where the
+/// configuration reads it), and the key as the software reads it.
+fn run_prelude() -> String {
+    format!(
+        "#!/bin/sh\nset -e\ncd \"$(dirname \"$0\")\"\nexport PORT=\"${{PORT:-8443}}\"\n{}",
+        decrypt_key("server.key", "server.plain.key")
+    )
+}
+
 pub(super) fn folder(tree: &Tree<'_>, software: Software) -> Option<Vec<ExportFile>> {
-    let name = tree.server_name();
     let mut files = vec![
         file(software, "server-fullchain.crt", tree.server_fullchain()?),
         file(software, "server.key", tree.get(paths::C_SERVER_KEY)?),
         file(software, "client-cas.crt", tree.get(paths::C_CHAIN)?),
     ];
-    match software {
-        Software::Apache => {
-            files.push(file(software, "httpd.conf", apache_conf(&name)));
-            files.push(file(
-                software,
-                "hello.cgi",
-                "#!/bin/sh\n# The application: mod_ssl hands it the verified client certificate's subject.\n\
-                 printf 'Content-Type: text/plain\\r\\n\\r\\nHello %s\\n' \"$SSL_CLIENT_S_DN\"\n",
-            ));
-            files.push(file(
-                software,
-                "run.sh",
-                format!(
-                    "#!/bin/sh\nset -e\ncd \"$(dirname \"$0\")\"\nexport PORT=\"${{PORT:-8443}}\"\n{}chmod 755 hello.cgi\n\
-                     exec apache2 -d \"$PWD\" -f \"$PWD/httpd.conf\" -DFOREGROUND\n",
-                    decrypt_key("server.key", "server.plain.key")
-                ),
-            ));
-            let mut listed = SERVER_FILES.to_vec();
-            listed.extend([
+    let server = match software {
+        Software::Kubernetes => return super::kubernetes::folder(tree),
+        software => server(tree, software)?,
+    };
+    files.extend(
+        server
+            .files
+            .into_iter()
+            .map(|(name, text)| file(software, name, text)),
+    );
+    files.push(file(software, "run.sh", run_prelude() + &server.run));
+    let mut listed = SERVER_FILES.to_vec();
+    listed.extend(server.listed);
+    let readme = readme(software, &server.what, &listed, SERVER_RUN, &server.success);
+    files.push(file(software, "README.txt", readme));
+    Some(files)
+}
+
+/// The server folder for `software`; `None` for a client.
+fn server(tree: &Tree<'_>, software: Software) -> Option<Server> {
+    Some(match software {
+        Software::Apache => Server {
+            files: vec![
+                ("httpd.conf", apache_conf(&tree.server_name())),
                 (
-                    "httpd.conf",
-                    "SSLVerifyClient require, SSLCACertificateFile, SSLVerifyDepth",
+                    "hello.cgi",
+                    "#!/bin/sh\n# The application: mod_ssl hands it the verified client certificate's subject.\n\
+                     printf 'Content-Type: text/plain\\r\\n\\r\\nHello %s\\n' \"$SSL_CLIENT_S_DN\"\n"
+                        .into(),
                 ),
+            ],
+            run: "chmod 755 hello.cgi\nexec apache2 -d \"$PWD\" -f \"$PWD/httpd.conf\" -DFOREGROUND\n".into(),
+            listed: vec![
+                ("httpd.conf", "SSLVerifyClient require, SSLCACertificateFile, SSLVerifyDepth"),
                 ("hello.cgi", "the application, which prints SSL_CLIENT_S_DN"),
-                (
-                    "run.sh",
-                    "decrypts a copy of the key, then starts apache2 in the foreground",
-                ),
-            ]);
-            files.push(file(
-                software,
-                "README.txt",
-                readme(
-                    software,
-                    "Apache with mod_ssl as Client C's server. Apache reads the key once, as root, before it \
-                     starts its workers; it cannot prompt for a passphrase unattended (SSLPassPhraseDialog \
-                     builtin asks on the terminal), so run.sh gives it a decrypted copy, server.plain.key, \
-                     readable by you alone. On a real server, keep that copy readable by root only.",
-                    &listed,
-                    SERVER_RUN,
-                    &success("mod_ssl's SSL_CLIENT_S_DN"),
-                ),
-            ));
-        }
-        Software::Haproxy => {
-            files.push(file(software, "haproxy.cfg", haproxy_cfg()));
-            files.push(file(
-                software,
-                "run.sh",
-                format!(
-                    "#!/bin/sh\nset -e\ncd \"$(dirname \"$0\")\"\nexport PORT=\"${{PORT:-8443}}\"\n{}\
-                     # HAProxy reads the certificate, its chain and the key from one file.\n\
-                     (umask 077; cat server-fullchain.crt server.plain.key > server.pem)\n\
-                     exec haproxy -f haproxy.cfg -db\n",
-                    decrypt_key("server.key", "server.plain.key")
-                ),
-            ));
-            let mut listed = SERVER_FILES.to_vec();
-            listed.extend([
-                (
-                    "haproxy.cfg",
-                    "bind ... ssl crt server.pem ca-file client-cas.crt verify required",
-                ),
-                (
-                    "run.sh",
-                    "builds server.pem (chain and decrypted key), then starts haproxy",
-                ),
-            ]);
-            files.push(file(
-                software,
-                "README.txt",
-                readme(
-                    software,
-                    "HAProxy as Client C's TLS front end. HAProxy cannot read an encrypted key, and wants the \
-                     certificate, its chain and the key in one file: run.sh writes server.pem, readable by you \
-                     alone. The answer comes from HAProxy itself (http-request return); in front of an \
-                     application, pass the subject on with http-request set-header X-SSL-Client-DN %[ssl_c_s_dn].",
-                    &listed,
-                    SERVER_RUN,
-                    &success("HAProxy's ssl_c_s_dn"),
-                ),
-            ));
-        }
-        Software::Caddy => {
-            files.push(file(software, "Caddyfile", caddyfile()));
-            files.push(file(
-                software,
-                "run.sh",
-                format!(
-                    "#!/bin/sh\nset -e\ncd \"$(dirname \"$0\")\"\nexport PORT=\"${{PORT:-8443}}\"\n{}\
-                     # Caddy keeps its state here rather than in your home folder.\n\
-                     export XDG_DATA_HOME=\"$PWD/caddy-data\" XDG_CONFIG_HOME=\"$PWD/caddy-config\"\n\
-                     exec caddy run --config Caddyfile --adapter caddyfile\n",
-                    decrypt_key("server.key", "server.plain.key")
-                ),
-            ));
-            let mut listed = SERVER_FILES.to_vec();
-            listed.extend([
-                (
-                    "Caddyfile",
-                    "tls ... client_auth { mode require_and_verify; trusted_ca_cert_file }",
-                ),
+                ("run.sh", "decrypts a copy of the key, then starts apache2 in the foreground"),
+            ],
+            what: "Apache with mod_ssl as Client C's server. Apache reads the key once, as root, before it \
+                   starts its workers; it cannot prompt for a passphrase unattended (SSLPassPhraseDialog \
+                   builtin asks on the terminal), so run.sh gives it a decrypted copy, server.plain.key, \
+                   readable by you alone. On a real server, keep that copy readable by root only."
+                .into(),
+            success: success("mod_ssl's SSL_CLIENT_S_DN"),
+        },
+        Software::Haproxy => Server {
+            files: vec![("haproxy.cfg", haproxy_cfg())],
+            run: "# HAProxy reads the certificate, its chain and the key from one file.\n\
+                  (umask 077; cat server-fullchain.crt server.plain.key > server.pem)\n\
+                  exec haproxy -f haproxy.cfg -db\n"
+                .into(),
+            listed: vec![
+                ("haproxy.cfg", "bind ... ssl crt server.pem ca-file client-cas.crt verify required"),
+                ("run.sh", "builds server.pem (chain and decrypted key), then starts haproxy"),
+            ],
+            what: "HAProxy as Client C's TLS front end. HAProxy cannot read an encrypted key, and wants the \
+                   certificate, its chain and the key in one file: run.sh writes server.pem, readable by you \
+                   alone. The answer comes from HAProxy itself (http-request return); in front of an \
+                   application, pass the subject on with http-request set-header X-SSL-Client-DN %[ssl_c_s_dn]."
+                .into(),
+            success: success("HAProxy's ssl_c_s_dn"),
+        },
+        Software::Caddy => Server {
+            files: vec![("Caddyfile", caddyfile())],
+            run: "# Caddy keeps its state here rather than in your home folder.\n\
+                  export XDG_DATA_HOME=\"$PWD/caddy-data\" XDG_CONFIG_HOME=\"$PWD/caddy-config\"\n\
+                  exec caddy run --config Caddyfile --adapter caddyfile\n"
+                .into(),
+            listed: vec![
+                ("Caddyfile", "tls ... client_auth { mode require_and_verify; trusted_ca_cert_file }"),
                 ("run.sh", "decrypts a copy of the key, then runs caddy"),
-            ]);
-            files.push(file(
-                software,
-                "README.txt",
-                readme(
-                    software,
-                    "Caddy as Client C's server, with the workshop's certificate instead of one Caddy would \
-                     fetch. Caddy cannot read an encrypted key: run.sh gives it a decrypted copy, readable by \
-                     you alone.",
-                    &listed,
-                    SERVER_RUN,
-                    &success("Caddy's {http.request.tls.client.subject}"),
-                ),
-            ));
-        }
-        Software::Stunnel => {
-            files.push(file(software, "stunnel.conf", stunnel_conf()));
-            files.push(file(
-                software,
-                "hello.sh",
-                "#!/bin/sh\n# The service behind stunnel: it reads the request and answers with the client's\n\
-                 # subject, which stunnel passes in SSL_CLIENT_DN.\n\
-                 while read -r line && [ \"$(printf '%s' \"$line\" | tr -d '\\r')\" != \"\" ]; do :; done\n\
-                 printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\nHello %s\\n' \"$SSL_CLIENT_DN\"\n",
-            ));
-            files.push(file(
-                software,
-                "run.sh",
-                format!(
-                    "#!/bin/sh\nset -e\ncd \"$(dirname \"$0\")\"\nPORT=\"${{PORT:-8443}}\"\n{}\
-                     # stunnel's configuration takes no variables: write the port in.\n\
-                     sed \"s/:8443\\$/:$PORT/\" stunnel.conf > stunnel.run.conf\n\
-                     exec stunnel stunnel.run.conf\n",
-                    decrypt_key("server.key", "server.plain.key")
-                ),
-            ));
-            let mut listed = SERVER_FILES.to_vec();
-            listed.extend([
+            ],
+            what: "Caddy as Client C's server, with the workshop's certificate instead of one Caddy would \
+                   fetch. Caddy cannot read an encrypted key: run.sh gives it a decrypted copy, readable by \
+                   you alone."
+                .into(),
+            success: success("Caddy's {http.request.tls.client.subject}"),
+        },
+        Software::Stunnel => Server {
+            files: vec![
+                ("stunnel.conf", stunnel_conf()),
                 (
-                    "stunnel.conf",
-                    "verifyChain, requireCert, CAfile, and the service to run",
+                    "hello.sh",
+                    "#!/bin/sh\n# The service behind stunnel: it reads the request and answers with the client's\n\
+                     # subject, which stunnel passes in SSL_CLIENT_DN.\n\
+                     while read -r line && [ \"$(printf '%s' \"$line\" | tr -d '\\r')\" != \"\" ]; do :; done\n\
+                     printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\nHello %s\\n' \"$SSL_CLIENT_DN\"\n"
+                        .into(),
                 ),
+            ],
+            run: "# stunnel's configuration takes no variables: write the port in.\n\
+                  sed \"s/:8443\\$/:$PORT/\" stunnel.conf > stunnel.run.conf\n\
+                  exec stunnel stunnel.run.conf\n"
+                .into(),
+            listed: vec![
+                ("stunnel.conf", "verifyChain, requireCert, CAfile, and the service to run"),
                 ("hello.sh", "the service: answers with SSL_CLIENT_DN"),
-                (
-                    "run.sh",
-                    "decrypts a copy of the key, then starts stunnel in the foreground",
-                ),
-            ]);
-            files.push(file(
-                software,
-                "README.txt",
-                readme(
-                    software,
-                    "stunnel puts TLS with client certificates in front of any TCP service. Here the service \
-                     is hello.sh, run once per connection; point connect = at a host and port to wrap a real \
-                     one. stunnel cannot prompt for a passphrase when detached: run.sh gives it a decrypted \
-                     copy of the key, readable by you alone.",
-                    &listed,
-                    SERVER_RUN,
-                    &success("stunnel's SSL_CLIENT_DN"),
-                ),
-            ));
-        }
+                ("run.sh", "decrypts a copy of the key, then starts stunnel in the foreground"),
+            ],
+            what: "stunnel puts TLS with client certificates in front of any TCP service. Here the service \
+                   is hello.sh, run once per connection; point connect = at a host and port to wrap a real \
+                   one. stunnel cannot prompt for a passphrase when detached: run.sh gives it a decrypted \
+                   copy of the key, readable by you alone."
+                .into(),
+            success: success("stunnel's SSL_CLIENT_DN"),
+        },
         Software::Postgres => {
             let user = tree.client_name();
-            files.push(file(software, "postgresql.conf", postgres_conf()));
-            files.push(file(software, "pg_hba.conf", postgres_hba()));
-            files.push(file(
-                software,
-                "run.sh",
-                format!(
-                    "#!/bin/sh\nset -e\ncd \"$(dirname \"$0\")\"\nPORT=\"${{PORT:-8443}}\"\n\
-                     # Debian keeps the server's programs out of PATH.\n\
-                     PATH=\"$PATH:$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1)\"\n{}\
+            Server {
+                files: vec![
+                    ("postgresql.conf", postgres_conf()),
+                    ("pg_hba.conf", postgres_hba()),
+                ],
+                run: format!(
+                    "# Debian keeps the server's programs out of PATH.\n\
+                     PATH=\"$PATH:$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1)\"\n\
                      # A fresh cluster the first time, with a role named after B's certificate's CN.\n\
                      if [ ! -d data ]; then\n  \
                      initdb --pgdata=data --username=postgres --auth-local=trust >/dev/null\n  \
@@ -216,93 +172,50 @@ pub(super) fn folder(tree: &Tree<'_>, software: Software) -> Option<Vec<ExportFi
                      echo 'CREATE ROLE {role} LOGIN;' | postgres --single -D data postgres >/dev/null\n\
                      fi\n\
                      exec postgres -D data -c port=\"$PORT\" -c unix_socket_directories=\"$PWD\"\n",
-                    decrypt_key("server.key", "server.plain.key"),
                     role = sql_identifier(&user),
                 ),
-            ));
-            let mut listed = SERVER_FILES.to_vec();
-            listed.extend([
-                (
-                    "postgresql.conf",
-                    "ssl = on, ssl_cert_file, ssl_key_file, ssl_ca_file",
+                listed: vec![
+                    ("postgresql.conf", "ssl = on, ssl_cert_file, ssl_key_file, ssl_ca_file"),
+                    ("pg_hba.conf", "hostssl all all 127.0.0.1/32 cert clientcert=verify-full"),
+                    ("run.sh", "decrypts a copy of the key, makes a cluster once, starts postgres"),
+                ],
+                what: format!(
+                    "PostgreSQL as Client C's server, with certificate authentication: a client logs in \
+                     as the CN of its certificate ({user}), which must chain to C's CAs; no password. \
+                     run.sh makes a cluster in data/ the first time, with that role. PostgreSQL wants \
+                     its key unencrypted and readable by its own user alone: run.sh gives it a \
+                     decrypted copy, server.plain.key. Run it as the user who owns this folder, not as \
+                     root (postgres refuses to run as root)."
                 ),
-                (
-                    "pg_hba.conf",
-                    "hostssl all all 127.0.0.1/32 cert clientcert=verify-full",
+                success: format!(
+                    "  From ../psql: bash run.sh\n  prints \"Hello {user}\" and B's subject, read back from \
+                     pg_stat_ssl.\n  A client without a certificate, or with one C did not issue, is refused."
                 ),
-                (
-                    "run.sh",
-                    "decrypts a copy of the key, makes a cluster once, starts postgres",
-                ),
-            ]);
-            files.push(file(
-                software,
-                "README.txt",
-                readme(
-                    software,
-                    &format!(
-                        "PostgreSQL as Client C's server, with certificate authentication: a client logs in \
-                         as the CN of its certificate ({user}), which must chain to C's CAs; no password. \
-                         run.sh makes a cluster in data/ the first time, with that role. PostgreSQL wants \
-                         its key unencrypted and readable by its own user alone: run.sh gives it a \
-                         decrypted copy, server.plain.key. Run it as the user who owns this folder, not as \
-                         root (postgres refuses to run as root)."
-                    ),
-                    &listed,
-                    SERVER_RUN,
-                    &format!(
-                        "  From ../psql: bash run.sh\n  prints \"Hello {user}\" and B's subject, read back from \
-                         pg_stat_ssl.\n  A client without a certificate, or with one C did not issue, is refused."
-                    ),
-                ),
-            ));
+            }
         }
-        Software::Mosquitto => {
-            files.push(file(software, "mosquitto.conf", mosquitto_conf()));
-            files.push(file(
-                software,
-                "run.sh",
-                format!(
-                    "#!/bin/sh\nset -e\ncd \"$(dirname \"$0\")\"\nPORT=\"${{PORT:-8443}}\"\n{}\
-                     # mosquitto's configuration takes no variables: write the port in.\n\
-                     sed \"s/^listener 8443 /listener $PORT /\" mosquitto.conf > mosquitto.run.conf\n\
-                     exec mosquitto -c mosquitto.run.conf\n",
-                    decrypt_key("server.key", "server.plain.key")
-                ),
-            ));
-            let mut listed = SERVER_FILES.to_vec();
-            listed.extend([
-                (
-                    "mosquitto.conf",
-                    "require_certificate true, use_identity_as_username true",
-                ),
-                (
-                    "run.sh",
-                    "decrypts a copy of the key, then starts mosquitto in the foreground",
-                ),
-            ]);
-            files.push(file(
-                software,
-                "README.txt",
-                readme(
-                    software,
-                    "Mosquitto as Client C's MQTT broker over TLS: a client must present a certificate that \
-                     chains to C's CAs, and its CN becomes its username (the log shows it). Mosquitto cannot \
-                     read an encrypted key: run.sh gives it a decrypted copy, readable by you alone. Run it as \
-                     the user who owns this folder: started as root, mosquitto switches to the mosquitto user, \
-                     which cannot read that copy.",
-                    &listed,
-                    SERVER_RUN,
-                    "  From ../mosquitto-pub: bash run.sh\n  prints \"Hello from Client B\", published and received back, and the \
-                     broker logs the client's username, B's CN (\"as ... u'<CN>'\").\n  A client without a certificate, or with one C did not \
-                     issue, is refused.",
-                ),
-            ));
-        }
-        Software::Kubernetes => return super::kubernetes::folder(tree),
+        Software::Mosquitto => Server {
+            files: vec![("mosquitto.conf", mosquitto_conf())],
+            run: "# mosquitto's configuration takes no variables: write the port in.\n\
+                  sed \"s/^listener 8443 /listener $PORT /\" mosquitto.conf > mosquitto.run.conf\n\
+                  exec mosquitto -c mosquitto.run.conf\n"
+                .into(),
+            listed: vec![
+                ("mosquitto.conf", "require_certificate true, use_identity_as_username true"),
+                ("run.sh", "decrypts a copy of the key, then starts mosquitto in the foreground"),
+            ],
+            what: "Mosquitto as Client C's MQTT broker over TLS: a client must present a certificate that \
+                   chains to C's CAs, and its CN becomes its username (the log shows it). Mosquitto cannot \
+                   read an encrypted key: run.sh gives it a decrypted copy, readable by you alone. Run it as \
+                   the user who owns this folder: started as root, mosquitto switches to the mosquitto user, \
+                   which cannot read that copy."
+                .into(),
+            success: "  From ../mosquitto-pub: bash run.sh\n  prints \"Hello from Client B\", published and received back, and the \
+                      broker logs the client's username, B's CN (\"as ... u'<CN>'\").\n  A client without a certificate, or with one C did not \
+                      issue, is refused."
+                .into(),
+        },
         _ => return None,
-    }
-    Some(files)
+    })
 }
 
 /// A name as an SQL identifier, double-quoted, so a CN with dots or dashes is one name.
