@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import path from 'node:path';
-import { tempDir, sh, download, startProcess } from './harness.mjs';
+import { tempDir, sh, download, startProcess, openWithPassphrase, runAllSteps } from './harness.mjs';
 import { useSite } from './site.mjs';
 
 const PASSPHRASE = 'e2e passphrase';
@@ -33,14 +33,8 @@ async function listening(port) {
 }
 
 test('a chosen server folder and client folder, downloaded from the page, run as their README says', async () => {
-  const context = await shared.browser.newContext({ acceptDownloads: true });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(shared.origin);
-  await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
-  await page.getByRole('button', { name: 'Run all steps' }).click();
-  await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 120000 });
+  const { context, page, problems } = await openWithPassphrase(shared, PASSPHRASE);
+  await runAllSteps(page);
 
   await page.getByLabel('Server (Client C)').selectOption('haproxy');
   await page.getByLabel('Client (Client B)').selectOption('node');

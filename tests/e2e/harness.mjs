@@ -50,6 +50,24 @@ export async function tempDir(tag) {
   return mkdtemp(path.join(tmpdir(), `mtls-lab-e2e-${tag}-`));
 }
 
+/** A fresh page of the shared site with downloads allowed and the key passphrase typed; page
+ * errors are collected in `problems`. */
+export async function openWithPassphrase(shared, passphrase) {
+  const context = await shared.browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(shared.origin);
+  await page.getByLabel('Key passphrase', { exact: true }).fill(passphrase);
+  return { context, page, problems };
+}
+
+/** Clicks "Run all steps" and waits for step 8's good run. */
+export async function runAllSteps(page) {
+  await page.getByRole('button', { name: 'Run all steps' }).click();
+  await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 120000 });
+}
+
 /** Clicks a download link and saves the file in `dir` under the name the page gave it. */
 export async function download(page, locator, dir) {
   const [file] = await Promise.all([page.waitForEvent('download'), locator.click()]);

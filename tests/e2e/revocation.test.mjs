@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { tempDir, sh, download } from './harness.mjs';
+import { tempDir, sh, download, openWithPassphrase, runAllSteps } from './harness.mjs';
 import { useSite } from './site.mjs';
 
 const PASSPHRASE = 'e2e passphrase';
@@ -12,14 +12,8 @@ const shared = useSite();
 const goodVerdict = (page) => page.locator('#step-8 .scenario .verdict').first();
 
 test('revoking B makes C refuse it in step 8 and in openssl, and a fresh certificate passes', async () => {
-  const context = await shared.browser.newContext({ acceptDownloads: true });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(shared.origin);
-  await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
-  await page.getByRole('button', { name: 'Run all steps' }).click();
-  await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 120000 });
+  const { context, page, problems } = await openWithPassphrase(shared, PASSPHRASE);
+  await runAllSteps(page);
 
   // Checking with no CRL: the page says what rustls and openssl each do.
   await page.getByLabel(/C checks revocation/).check();
@@ -53,14 +47,8 @@ test('revoking B makes C refuse it in step 8 and in openssl, and a fresh certifi
 });
 
 test('a CRL pasted into "Check a certificate made elsewhere" is checked against C\'s CAs, and a tampered one is refused at its field', async () => {
-  const context = await shared.browser.newContext({ acceptDownloads: true });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(shared.origin);
-  await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
-  await page.getByRole('button', { name: 'Run all steps' }).click();
-  await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 120000 });
+  const { context, page, problems } = await openWithPassphrase(shared, PASSPHRASE);
+  await runAllSteps(page);
   await page.locator('#revoke-reason').selectOption('keyCompromise');
   await page.locator('#revoke-b').click();
   await page.locator('#revocation-status', { hasText: 'it is revoked' }).waitFor();

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { tempDir, sh } from './harness.mjs';
+import { tempDir, sh, openWithPassphrase } from './harness.mjs';
 import { useSite } from './site.mjs';
 
 const PASSPHRASE = 'walk passphrase';
@@ -17,12 +17,7 @@ for (const { rsa, intermediates } of [
 ]) {
   const name = `${rsa ? "the seed's RSA keys" : 'P-256 keys'}, ${intermediates ? 'with' : 'without'} intermediates`;
   test(`step by step: ${name}`, async () => {
-    const context = await shared.browser.newContext({ acceptDownloads: true });
-    const page = await context.newPage();
-    const problems = [];
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(shared.origin);
-    await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
+    const { context, page, problems } = await openWithPassphrase(shared, PASSPHRASE);
     if (rsa) await page.getByRole('button', { name: /The seed's keys/ }).click();
     if (!intermediates) await page.getByLabel(/Use intermediate CAs/).uncheck();
 
