@@ -18,9 +18,28 @@ globalThis.mtlsLabCoreInPage = () => {
 const keepForOffline = () => {
   if (!('serviceWorker' in navigator)) return;
   const register = () => navigator.serviceWorker.register('./sw.js')
+    .then(offerUpdate)
     .catch((error) => console.warn('offline use is off:', error));
   if ('requestIdleCallback' in window) requestIdleCallback(register, { timeout: 5000 });
   else setTimeout(register, 1000);
+};
+
+// A newer build, once its service worker holds all of its files, waits for this page's word:
+// the notice's button lets it take over, and the page reloads on the new build's files alone.
+const offerUpdate = (registration) => {
+  const notice = document.getElementById('update-notice');
+  const show = () => {
+    if (registration.waiting && navigator.serviceWorker.controller) notice.classList.add('shown');
+  };
+  // The browser looks for a new build at each visit; it may already be installing it.
+  const follow = () => registration.installing?.addEventListener('statechange', show);
+  show();
+  follow();
+  registration.addEventListener('updatefound', follow);
+  notice.querySelector('button').addEventListener('click', () => {
+    navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
+    registration.waiting?.postMessage('take-over');
+  });
 };
 
 init().then(keepForOffline, (error) => {

@@ -13,7 +13,7 @@ mod components;
 #[cfg(target_arch = "wasm32")]
 pub use components::app::App;
 
-/// Mounts the app and turns a panic into a visible, recoverable notice instead of a dead page.
+/// Mounts the app in `#app` and turns a panic into a visible, recoverable notice instead of a dead page.
 #[cfg(target_arch = "wasm32")]
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
@@ -25,5 +25,12 @@ pub fn start() {
             let _ = notice.set_attribute("class", "crash-notice shown");
         }
     }));
-    yew::Renderer::<App>::new().render();
+    // Its own root: Yew empties the element it mounts in, and the notices beside it must stay.
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"));
+    match root {
+        Some(root) => yew::Renderer::<App>::with_root(root).render(),
+        None => yew::Renderer::<App>::new().render(),
+    };
 }

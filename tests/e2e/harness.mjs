@@ -15,15 +15,20 @@ const types = {
   '.wasm': 'application/wasm',
   '.css': 'text/css',
   '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.webmanifest': 'application/manifest+json',
 };
 
-/** Serves dist/ on a free loopback port, as any static host would. */
-export async function serveDist() {
+/** Serves dist/ on a free loopback port, as any static host would: under the folder `folder`
+ * ('/' or '/sub/folder/'), from `site.dir`, which is dist/ unless a test moves it while serving. */
+export async function serveDist({ folder = '/' } = {}) {
+  const site = { dir: dist };
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://localhost');
-    const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
-    const file = path.join(dist, rel);
-    if (!file.startsWith(dist)) { res.writeHead(403).end(); return; }
+    if (!url.pathname.startsWith(folder)) { res.writeHead(404).end(); return; }
+    const inside = decodeURIComponent(url.pathname.slice(folder.length));
+    const file = path.join(site.dir, inside === '' ? 'index.html' : inside);
+    if (!file.startsWith(site.dir)) { res.writeHead(403).end(); return; }
     try {
       const body = await readFile(file);
       res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
@@ -33,17 +38,25 @@ export async function serveDist() {
     }
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, origin: `http://127.0.0.1:${server.address().port}` };
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return Object.assign(site, { server, origin, url: `${origin}${folder}` });
 }
+
+const chromiumOptions = {
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--disable-quic', '--no-first-run', '--disable-default-apps'],
+};
 
 /** Debian's Chromium, kept from calling out to the internet. */
 export async function launch() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--disable-quic', '--no-first-run', '--disable-default-apps'],
-  });
+  return chromium.launch(chromiumOptions);
+}
+
+/** The same Chromium with a profile on disk, as a user's is (not incognito): the one context. */
+export async function launchWithProfile() {
+  return chromium.launchPersistentContext(await tempDir('profile'), chromiumOptions);
 }
 
 export async function tempDir(tag) {
