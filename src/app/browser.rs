@@ -345,6 +345,12 @@ impl Services for Browser {
     fn unix_now(&self) -> u64 {
         crate::clock::unix_now()
     }
+
+    fn mark(&self, name: &str) {
+        if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = performance.mark(name);
+        }
+    }
 }
 
 /// Encrypts a key for download: PBKDF2 and AES-256-CBC run in WebCrypto (native, off the main

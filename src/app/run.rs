@@ -61,6 +61,8 @@ pub trait Services {
     fn now_ms(&self) -> f64;
     /// Seconds since the Unix epoch, for certificates' validity.
     fn unix_now(&self) -> u64;
+    /// Marks a moment of a run on the page's performance timeline, for the benchmark.
+    fn mark(&self, _name: &str) {}
 }
 
 /// A run's id, set by Cancel: the run stops before its next piece of work.
@@ -173,7 +175,10 @@ pub async fn run_steps<S: Services>(
         .iter()
         .filter_map(|step| step.party().map(|p| (*step, settings.cert(p).algorithm)))
         .collect();
-    let (mut keys, sources) = match make_keys(services, dispatch, run, wanted).await {
+    services.mark("mtls-lab:keys-start");
+    let made = make_keys(services, dispatch, run, wanted).await;
+    services.mark("mtls-lab:keys-made");
+    let (mut keys, sources) = match made {
         Ok(made) => made,
         Err((step, error)) => return dispatch(Action::Fail { run, step, error }),
     };
