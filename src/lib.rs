@@ -5,6 +5,7 @@
 //! only for wasm.
 
 pub mod clock;
+pub mod diagnose;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod pki;

@@ -63,23 +63,39 @@ impl Refusal {
         }
     }
 
-    /// What was refused, by whom and why, in one sentence.
+    /// What was refused, by whom and why, in one sentence, with the workshop's parties.
     pub fn sentence(&self, side: Side) -> String {
+        self.sentence_with(side, Parties::WORKSHOP)
+    }
+
+    /// The same sentence with other names for the two sides.
+    pub fn sentence_with(&self, side: Side, parties: Parties) -> String {
+        let Parties { client, server } = parties;
         let (refuser, peer, role, eku) = match side {
-            Side::Server => ("Client C", "Client B's certificate", "client", "clientAuth"),
+            Side::Server => (
+                server,
+                format!("{client}'s certificate"),
+                "client",
+                "clientAuth",
+            ),
             Side::Client => (
-                "Client B",
-                "Client C's server certificate",
+                client,
+                format!("{server}'s server certificate"),
                 "server",
                 "serverAuth",
             ),
-            Side::Setup => ("rustls", "the certificate", "peer", "the role's usage"),
+            Side::Setup => (
+                "rustls",
+                "the certificate".into(),
+                "peer",
+                "the role's usage",
+            ),
         };
         let peer_party = match side {
-            Side::Client => "Client C",
-            _ => "Client B",
+            Side::Client => server,
+            _ => client,
         };
-        match &self.kind {
+        capitalised(match &self.kind {
             RefusalKind::NoCertificate => format!(
                 "{peer_party} sent no certificate, and {refuser} requires one."
             ),
@@ -128,7 +144,7 @@ impl Refusal {
                 alert_name(*code)
             ),
             RefusalKind::Other(text) => format!("{refuser} refused: {text}."),
-        }
+        })
     }
 
     /// The TLS alert the refusing side sends, as rustls maps its error.
@@ -392,5 +408,35 @@ mod tests {
             Refusal::from_parts("alert-received", "999", String::new()),
             None
         );
+    }
+}
+
+/// What the two sides are called in a sentence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Parties {
+    pub client: &'static str,
+    pub server: &'static str,
+}
+
+impl Parties {
+    /// The seed workshop's: B connects to C.
+    pub const WORKSHOP: Parties = Parties {
+        client: "Client B",
+        server: "Client C",
+    };
+    /// Anyone's files: the client and the server.
+    pub const ANY: Parties = Parties {
+        client: "the client",
+        server: "the server",
+    };
+}
+
+fn capitalised(text: String) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) if first.is_lowercase() => {
+            format!("{}{}", first.to_uppercase(), chars.as_str())
+        }
+        _ => text,
     }
 }

@@ -307,7 +307,17 @@ impl PrivateKey {
         if blocks.len() > 1 && blocks.iter().any(|b| b.label != "EC PARAMETERS") {
             blocks.retain(|b| b.label != "EC PARAMETERS");
         }
-        let block = pem::one_of(blocks, &KEY_LABELS)?;
+        Self::from_block(&pem::one_of(blocks, &KEY_LABELS)?, passphrase)
+    }
+
+    /// Whether a PEM block's label is one of the private key forms `from_block` reads.
+    pub fn is_key_label(label: &str) -> bool {
+        KEY_LABELS.contains(&label)
+    }
+
+    /// Reads one key block already split out of a PEM text (a bundle may hold certificates
+    /// beside it), opened with `passphrase` where it is encrypted.
+    pub fn from_block(block: &pem::Block, passphrase: &str) -> Result<Self, PkiError> {
         if block.label == "ENCRYPTED PRIVATE KEY" {
             return Self::from_encrypted_pkcs8(&block.der, passphrase);
         }
