@@ -113,3 +113,68 @@ async fn keys_encrypted_by_webcrypto_open_with_the_core() {
     assert_eq!(PrivateKey::from_pem(&pem, "browser pass").unwrap(), key);
     assert!(PrivateKey::from_pem(&pem, "other pass").is_err());
 }
+
+#[wasm_bindgen_test]
+fn the_diagnosis_reads_users_files_and_gives_the_labs_verdicts_in_wasm() {
+    use mtls_lab::diagnose::{DiagnoseJob, Level, SideFiles};
+    use mtls_lab::pki::pkcs12::{self, Flavour};
+    use mtls_lab::pki::Certificate;
+    use mtls_lab::workshop::lab::{self, LabInputs, LabScenario};
+    let pems = |certs: &[Certificate]| certs.iter().map(Certificate::to_pem).collect::<String>();
+    let mut workshop = Workshop::new(Settings::default());
+    workshop.run_all(unix_now()).unwrap();
+    let inputs = LabInputs::of(&workshop);
+    for row in [
+        LabScenario::GoodRun,
+        LabScenario::UntrustedClientCa,
+        LabScenario::MissingIntermediate,
+        LabScenario::ExpiredClientCertificate,
+        LabScenario::WrongServerName,
+    ] {
+        let setup = lab::setup(&inputs, row, unix_now()).unwrap();
+        let expected = lab::judge(&setup).outcome;
+        let (chain, key) = setup.client.identity.clone().unwrap();
+        // The client's identity as a PKCS#12 file, read in wasm.
+        let p12 = pkcs12::identity(&key, &chain, "client", "wasm pass", Flavour::Modern).unwrap();
+        let job = DiagnoseJob {
+            server: SideFiles {
+                certificates: pems(&setup.server.chain),
+                key: setup.server.key.to_pem(),
+                trusted: pems(&setup.server.trusted_client_cas),
+                ..SideFiles::default()
+            },
+            client: SideFiles {
+                pkcs12: Some(serde_bytes::ByteBuf::from(p12)),
+                passphrase: "wasm pass".into(),
+                trusted: pems(&setup.client.trusted_server_cas),
+                ..SideFiles::default()
+            },
+            server_name: setup.client.server_name.clone(),
+            now: unix_now(),
+        };
+        let diagnosis = job.run();
+        let run = diagnosis
+            .runs
+            .iter()
+            .find(|r| r.outcome.version == setup.version)
+            .unwrap();
+        match (&expected.result, &run.outcome.result) {
+            (Ok(_), Ok(_)) => assert!(diagnosis.findings.iter().all(|f| f.level != Level::Fail)),
+            (Err(lab), Err(ours)) => {
+                assert_eq!(
+                    (lab.side, &lab.error.kind),
+                    (ours.side, &ours.error.kind),
+                    "{row:?}"
+                );
+                assert!(
+                    diagnosis
+                        .findings
+                        .iter()
+                        .any(|f| f.level == Level::Fail && f.rows.contains(&row)),
+                    "{row:?}"
+                );
+            }
+            _ => panic!("{row:?}: {}", run.headline),
+        }
+    }
+}

@@ -64,6 +64,7 @@ fn work_name(work: &Work) -> String {
         Work::Lab { scenario, .. } => format!("lab {}", scenario.id()),
         Work::OpenKeys { .. } => "open keys".into(),
         Work::Pkcs12(_) => "pkcs12".into(),
+        Work::Diagnose(_) => "diagnose".into(),
     }
 }
 

@@ -37,7 +37,7 @@ pub enum Topic {
 }
 
 /// One finding: its level, the side it is about, a sentence, what openssl reports for the same
-/// files, and the lab row that reproduces it.
+/// files, and the lab rows that reproduce it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Finding {
     pub level: Level,
@@ -45,7 +45,7 @@ pub struct Finding {
     pub topic: Topic,
     pub text: String,
     pub openssl: Option<String>,
-    pub row: Option<LabScenario>,
+    pub rows: Vec<LabScenario>,
 }
 
 impl Finding {
@@ -56,7 +56,7 @@ impl Finding {
             topic,
             text,
             openssl: None,
-            row: None,
+            rows: Vec::new(),
         }
     }
 
@@ -66,7 +66,7 @@ impl Finding {
     }
 
     fn row(mut self, row: LabScenario) -> Self {
-        self.row = Some(row);
+        self.rows.push(row);
         self
     }
 }
@@ -386,10 +386,11 @@ fn chain(role: Role, side: &SideSet, peer: &SideSet, now: u64, findings: &mut Ve
             };
             let mut finding = Finding::new(Level::Fail, role, Topic::Chain, format!("{peer_name_cap} refuses {} chain with rustls: {}.{stacks}", role.possessive_lower(), error.sentence, peer_name_cap = role.peer().the()))
                 .openssl(openssl);
-            if let Some(row) = chain_row(role, &error.kind, side) {
-                if row == LabScenario::MissingIntermediate {
-                    finding.text.push_str(&format!(" {} file holds its certificate alone: if an intermediate CA issued it, send the intermediate after it.", role.possessive()));
-                }
+            let rows = chain_rows(role, &error.kind, side);
+            if rows.contains(&LabScenario::MissingIntermediate) {
+                finding.text.push_str(&format!(" {} file holds its certificate alone: if an intermediate CA issued it, send the intermediate after it; if not, {} does not trust its CA.", role.possessive(), role.peer().the_lower()));
+            }
+            for row in rows {
                 finding = finding.row(row);
             }
             findings.push(finding);
@@ -397,16 +398,22 @@ fn chain(role: Role, side: &SideSet, peer: &SideSet, now: u64, findings: &mut Ve
     }
 }
 
-/// The lab row that breaks a chain the same way.
-fn chain_row(
+/// The lab rows that break a chain the same way.
+fn chain_rows(
     role: Role,
     kind: &crate::pki::verify::ChainErrorKind,
     side: &SideSet,
-) -> Option<LabScenario> {
+) -> Vec<LabScenario> {
     use crate::pki::verify::ChainErrorKind as K;
-    Some(match kind {
-        // A lone leaf from a CA the peer does not hold: most often the intermediate was left out.
-        K::UnknownIssuer if side.certificates.len() == 1 => LabScenario::MissingIntermediate,
+    vec![match kind {
+        // A lone leaf from a CA the peer does not hold: the intermediate may have been left out,
+        // or the CA is not trusted at all; from here the two look the same.
+        K::UnknownIssuer if side.certificates.len() == 1 => {
+            return vec![
+                LabScenario::MissingIntermediate,
+                LabScenario::UntrustedClientCa,
+            ]
+        }
         K::UnknownIssuer => LabScenario::UntrustedClientCa,
         K::CaUsedAsEndEntity => LabScenario::ClientRootAsCertificate,
         K::EndEntityUsedAsCa => LabScenario::IssuedByNonCa,
@@ -415,8 +422,8 @@ fn chain_row(
         K::NotValidYet => LabScenario::NotYetValidClientCertificate,
         K::WrongPurpose if role == Role::Client => LabScenario::ServerCertificateAsClient,
         K::WrongPurpose => LabScenario::ServerOnlyEkuOnIntermediate,
-        _ => return None,
-    })
+        _ => return Vec::new(),
+    }]
 }
 
 fn trust(role: Role, side: &SideSet, findings: &mut Vec<Finding>) {

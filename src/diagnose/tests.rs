@@ -127,7 +127,7 @@ fn every_lab_row_gets_the_labs_verdict_from_the_same_side() {
                 diagnosis
                     .findings
                     .iter()
-                    .any(|f| f.level == Level::Fail && f.row == Some(expected)),
+                    .any(|f| f.level == Level::Fail && f.rows.contains(&expected)),
                 "{row:?}: {:#?}",
                 diagnosis.findings
             );
@@ -154,7 +154,7 @@ fn a_key_that_is_not_the_certificates_is_named_before_any_handshake() {
     let key = fails(&diagnosis, Topic::KeyMatch);
     assert_eq!(key.len(), 1);
     assert_eq!(key[0].role, Role::Client);
-    assert_eq!(key[0].row, Some(LabScenario::MismatchedKey));
+    assert_eq!(key[0].rows, vec![LabScenario::MismatchedKey]);
     assert!(key[0]
         .openssl
         .as_deref()

@@ -43,6 +43,8 @@ pub enum Work {
     OpenKeys { saved: String, passphrase: String },
     /// Client B's identity as one PKCS#12 file.
     Pkcs12(Pkcs12Job),
+    /// A user's own files, checked and put through the handshake.
+    Diagnose(crate::diagnose::DiagnoseJob),
 }
 
 /// What the work made.
@@ -58,6 +60,7 @@ pub enum Reply {
     Lab(HandshakeJob),
     OpenedKeys(BTreeMap<Party, PrivateKey>),
     Pkcs12(serde_bytes::ByteBuf),
+    Diagnosis(Box<crate::diagnose::Diagnosis>),
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -163,6 +166,7 @@ impl Work {
                 Reply::OpenedKeys(Saved::parse(&saved)?.open_keys(&passphrase)?)
             }
             Work::Pkcs12(job) => Reply::Pkcs12(serde_bytes::ByteBuf::from(job.run()?)),
+            Work::Diagnose(job) => Reply::Diagnosis(Box::new(job.run())),
         })
     }
 }
@@ -289,6 +293,11 @@ mod tests {
                 saved: text,
                 passphrase: String::new(),
             },
+            Work::Diagnose(crate::diagnose::DiagnoseJob {
+                server_name: "localhost".into(),
+                now: NOW,
+                ..Default::default()
+            }),
         ];
         for (id, work) in (u64::MAX - 10..).zip(works) {
             let request = round_trip_request(Request { id, work });

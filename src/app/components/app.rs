@@ -2,6 +2,7 @@
 //! saving), and the page's sections, each a component over the props it needs.
 
 use super::controls::{Controls, ControlsProps};
+use super::diagnose::Diagnose;
 use super::elsewhere::{Elsewhere, ElsewhereProps};
 use super::lab::{Lab, LabProps};
 use super::navigator::{nav_steps, RunSummaryProps, StepNav};
@@ -200,6 +201,7 @@ pub fn app() -> Html {
         <header class="top">
             <h1>{"mTLS Lab"}</h1>
             <p class="tagline">{"The mutual TLS workshop in your browser: two organisations, their CAs, a signed client certificate and a real handshake. Nothing leaves this tab unless you download it."}</p>
+            <p class="top-links"><a href="#diagnose">{"Diagnose your own files"}</a>{" · "}<a href="#lab">{"Handshake lab"}</a></p>
         </header>
         <StepNav steps={nav_steps(s)} />
         <main>
@@ -215,6 +217,7 @@ pub fn app() -> Html {
                 <CheckCertificate ..CheckProps::of(s) />
             </section>
             <Elsewhere ..ElsewhereProps::of(s, &shown) />
+            <Diagnose />
         </main>
         <footer>
             <p>{"Keys are made in this page (WebCrypto for RSA, Rust compiled to WebAssembly for the rest). The app makes no network request: nothing you make or paste leaves this browser unless you download it."}</p>

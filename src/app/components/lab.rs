@@ -179,7 +179,7 @@ pub fn lab_row(props: &LabRowProps) -> Html {
     let run_one = Callback::from(move |_| page.run_lab(vec![scenario]));
     let selected = props.selected;
     html! {
-        <tr data-scenario={scenario.id()} data-as-expected={state} class={classes!(class, selected.then_some("selected"))}>
+        <tr id={format!("lab-{}", scenario.id())} data-scenario={scenario.id()} data-as-expected={state} class={classes!(class, selected.then_some("selected"))}>
             <th scope="row">
                 { scenario.title() }
                 <span class="muted model">{ scenario.model().label() }</span>

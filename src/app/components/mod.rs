@@ -5,6 +5,8 @@
 pub mod app;
 pub mod commands;
 pub mod controls;
+pub mod diagnose;
+pub mod diagnosis;
 pub mod elapsed;
 pub mod elsewhere;
 pub mod field;
