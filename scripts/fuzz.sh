@@ -58,7 +58,7 @@ fi
 
 say "fuzzing each target for ${seconds}s"
 cd fuzz
-for target in pem_import csr certificate encrypted_key trace_records saved_workshop form_inputs crl; do
+for target in pem_import csr certificate encrypted_key trace_records saved_workshop form_inputs crl diagnose; do
   mkdir -p "corpus/$target"
   cargo +nightly fuzz run --release "$target" "corpus/$target" -- \
     -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=30 -print_final_stats=1 2>&1 \

@@ -211,11 +211,41 @@ pub fn crl(data: &[u8]) {
     }
 }
 
+/// "Diagnose your files" with one field taking the input: the first byte picks the side and
+/// the field (certificates, key, trusted CAs, or a PKCS#12 file), so every reader is reached;
+/// the same text goes to the pasted-message lookup.
+pub fn diagnose(data: &[u8]) {
+    use crate::diagnose::{errors, DiagnoseJob};
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let text = String::from_utf8_lossy(rest).into_owned();
+    let _ = errors::lookup(&text);
+    let mut job = DiagnoseJob {
+        server_name: "localhost".into(),
+        now: NOW,
+        ..DiagnoseJob::default()
+    };
+    let side = if selector & 1 == 0 {
+        &mut job.server
+    } else {
+        &mut job.client
+    };
+    side.passphrase = "fuzz".into();
+    match (selector >> 1) % 4 {
+        0 => side.certificates = text,
+        1 => side.key = text,
+        2 => side.trusted = text,
+        _ => side.pkcs12 = Some(serde_bytes::ByteBuf::from(rest.to_vec())),
+    }
+    let _ = job.run();
+}
+
 /// One fuzz target's entry point.
 pub type Harness = fn(&[u8]);
 
 /// Every target by name, for the regression replay.
-pub const TARGETS: [(&str, Harness); 8] = [
+pub const TARGETS: [(&str, Harness); 9] = [
     ("pem_import", pem_import),
     ("csr", csr),
     ("certificate", certificate),
@@ -224,4 +254,5 @@ pub const TARGETS: [(&str, Harness); 8] = [
     ("saved_workshop", saved_workshop),
     ("form_inputs", form_inputs),
     ("crl", crl),
+    ("diagnose", diagnose),
 ];

@@ -48,6 +48,7 @@ const SERVER_UNTRUSTED: &[Row] = &[];
 pub const KNOWN: &[KnownError] = &[
     // openssl, and everything built on it (curl, nginx, Python, Node, PHP, Ruby).
     KnownError { tool: "openssl", pattern: "key values mismatch", means: "The private key is not the one the certificate was issued for; the program stops before connecting.", rows: KEY },
+    KnownError { tool: "openssl", pattern: "private key does not match the certificate public key", means: "The private key, of another type than the certificate's, is not the one it was issued for; the program stops before connecting.", rows: KEY },
     KnownError { tool: "openssl", pattern: "alert certificate required", means: "The client sent no certificate and the server requires one (TLS 1.3 alert 116).", rows: NO_CERT },
     KnownError { tool: "openssl", pattern: "peer did not return a certificate", means: "The server asked for a client certificate and the client sent none.", rows: NO_CERT },
     KnownError { tool: "openssl", pattern: "alert unknown ca", means: "The peer could not chain the certificate it received to a CA it trusts (alert 48).", rows: UNTRUSTED },

@@ -155,7 +155,7 @@ fn key_match(role: Role, side: &SideSet, leaf: &Certificate, findings: &mut Vec<
     } else {
         findings.push(
             Finding::new(Level::Fail, role, Topic::KeyMatch, format!("{} key does not match any of its certificates: its public key is not the one in \"{}\". The side cannot sign its CertificateVerify with it; find the key this certificate was issued for.", role.possessive(), facts.short_name()))
-                .openssl(format!("{} stops before connecting: \"X509_check_private_key:key values mismatch\".", role.openssl_tool()))
+                .openssl(format!("{} stops before connecting: \"X509_check_private_key:key values mismatch\", or, for a key of another type, \"Private key does not match the certificate public key\".", role.openssl_tool()))
                 .row(LabScenario::MismatchedKey),
         );
     }

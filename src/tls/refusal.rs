@@ -70,7 +70,11 @@ impl Refusal {
 
     /// The same sentence with other names for the two sides.
     pub fn sentence_with(&self, side: Side, parties: Parties) -> String {
-        let Parties { client, server } = parties;
+        let Parties {
+            client,
+            server,
+            server_certificate,
+        } = parties;
         let (refuser, peer, role, eku) = match side {
             Side::Server => (
                 server,
@@ -80,7 +84,7 @@ impl Refusal {
             ),
             Side::Client => (
                 client,
-                format!("{server}'s server certificate"),
+                server_certificate.to_string(),
                 "server",
                 "serverAuth",
             ),
@@ -416,6 +420,8 @@ mod tests {
 pub struct Parties {
     pub client: &'static str,
     pub server: &'static str,
+    /// The server's certificate, as a sentence names it.
+    pub server_certificate: &'static str,
 }
 
 impl Parties {
@@ -423,11 +429,13 @@ impl Parties {
     pub const WORKSHOP: Parties = Parties {
         client: "Client B",
         server: "Client C",
+        server_certificate: "Client C's server certificate",
     };
     /// Anyone's files: the client and the server.
     pub const ANY: Parties = Parties {
         client: "the client",
         server: "the server",
+        server_certificate: "the server's certificate",
     };
 }
 
