@@ -389,6 +389,9 @@ fn chain(role: Role, side: &SideSet, peer: &SideSet, now: u64, findings: &mut Ve
             let rows = chain_rows(role, &error.kind, side);
             if rows.contains(&LabScenario::MissingIntermediate) {
                 finding.text.push_str(&format!(" {} file holds its certificate alone: if an intermediate CA issued it, send the intermediate after it; if not, {} does not trust its CA.", role.possessive(), role.peer().the_lower()));
+                if role == Role::Server {
+                    finding.text.push_str(" A browser may still connect, if it already holds the intermediate or fetches it from the address in the certificate's Authority Information Access; curl, openssl, rustls, Go and Java fetch nothing.");
+                }
             }
             for row in rows {
                 finding = finding.row(row);
