@@ -106,7 +106,7 @@ pub const KNOWN: &[KnownError] = &[
     KnownError { tool: "Java", pattern: "extended key usage does not permit", means: "A certificate's extendedKeyUsage does not allow the role.", rows: PURPOSE },
     KnownError { tool: "Java", pattern: "certificateexpiredexception", means: "A certificate is past its notAfter date.", rows: &[Row::ExpiredClientCertificate] },
     // Browsers
-    KnownError { tool: "Chrome", pattern: "err_bad_ssl_client_auth_cert", means: "The server refused the client certificate the browser sent: untrusted, expired or of the wrong purpose.", rows: &[Row::UntrustedClientCa, Row::ExpiredClientCertificate, Row::ServerCertificateAsClient] },
+    KnownError { tool: "Chrome", pattern: "err_bad_ssl_client_auth_cert", means: "The server refused the browser's client authentication: no certificate was chosen, or the one sent was untrusted, expired or of the wrong purpose.", rows: &[Row::NoClientCertificate, Row::UntrustedClientCa, Row::ExpiredClientCertificate, Row::ServerCertificateAsClient] },
     KnownError { tool: "Chrome", pattern: "err_ssl_client_auth_cert_needed", means: "The server requires a client certificate and the browser sent none: none is installed, or none matches the CAs the server names.", rows: NO_CERT },
     KnownError { tool: "Chrome", pattern: "err_cert_authority_invalid", means: "The browser does not trust the server certificate's CA.", rows: SERVER_UNTRUSTED },
     KnownError { tool: "Chrome", pattern: "err_cert_common_name_invalid", means: "The server certificate does not name the host in the address bar.", rows: NAME },
