@@ -192,6 +192,11 @@ pub fn app() -> Html {
             if handle.step8_after_restore {
                 Page::new(handle, cancelled).run(vec![StepId::Handshake]);
             }
+            // The page's own code, compiled now rather than on the first click.
+            yew::platform::spawn_local(async {
+                browser::yield_to_browser().await;
+                super::warm_render::warm_run().await;
+            });
         });
     }
     let s = &*state;

@@ -25,3 +25,4 @@ pub mod shown;
 pub mod step;
 pub mod upload;
 pub mod verification;
+pub mod warm_render;
