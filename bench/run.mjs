@@ -149,6 +149,8 @@ const rsaKeys = [];
 const p256Longest = [];
 const lab = [];
 const coreReady = [];
+const warmDone = [];
+const loadLongest = [];
 const repeat = [];
 const restoreLongest = [];
 const labLongest = [];
@@ -158,6 +160,11 @@ for (let i = 0; i < RUNS; i++) {
   // The page loads the core worker once it is up; step 8 runs there.
   await page.waitForSelector('html[data-core-ready]', { state: 'attached' });
   coreReady.push(Number(await page.locator('html').getAttribute('data-core-ready')));
+  // The throwaway run that compiles the page's code while it is idle: when it ends, and the
+  // longest task from navigation until then (the load's own tasks included).
+  await page.waitForSelector('html[data-warm]', { state: 'attached' });
+  warmDone.push(Number(await page.locator('html').getAttribute('data-warm')));
+  loadLongest.push(await page.evaluate(() => Math.max(0, ...window.__longTasks)));
   await page.getByLabel('Key passphrase', { exact: true }).fill('benchmark');
   const p256Run = await timeRunAll(page);
   p256.push(p256Run.ms);
@@ -252,7 +259,7 @@ const peerRows = peers ? (() => {
 
 const table = `| figure | median | spread (min–max) | runs | target | |
 |---|---|---|---|---|---|
-| (a) Run all steps, P-256, click to "Handshake succeeded", once the core worker is up | ${median(p256).toFixed(0)} ms | ${spread(p256)} ms | ${RUNS} | < 80 ms | ${verdict(median(p256) < 80)} |
+| (a) Run all steps, P-256, click to "Handshake succeeded", once the core worker is up and the page's warm-up has run | ${median(p256).toFixed(0)} ms | ${spread(p256)} ms | ${RUNS} | < 80 ms | ${verdict(median(p256) < 80)} |
 | longest main-thread task during (a) | ${longRow(p256Longest)} | ${RUNS} | ≤ 50 ms | ${verdict(median(p256Longest) <= 50)} |
 | (b) Run all steps, the seed's RSA (4× RSA-4096, 2× RSA-2048) | ${median(rsa).toFixed(0)} ms | ${spread(rsa)} ms | ${RSA_RUNS} | see the ratios | |
 | of (b), the six keys, asked of WebCrypto at once | ${median(rsaKeys).toFixed(0)} ms (${(keyShare * 100).toFixed(0)} %) | ${spread(rsaKeys)} ms | ${RSA_RUNS} | | |
@@ -268,6 +275,8 @@ ${peerRows}
 | first visit to interactive, 10 Mbit/s and 40 ms round trips, gzip | ${median(classroomFirst).toFixed(0)} ms | ${spread(classroomFirst)} ms | ${RUNS} | < 1000 ms | ${verdict(median(classroomFirst) < 1000)} |
 | repeat visit, same link, from the service worker's cache | ${median(classroomAgain).toFixed(0)} ms | ${spread(classroomAgain)} ms | ${RUNS} | < 300 ms | ${verdict(median(classroomAgain) < 300)} |
 | repeat visit to interactive, from the service worker's cache, localhost | ${median(repeat).toFixed(0)} ms | ${spread(repeat)} ms | ${RUNS} | | |
+| first load to the end of the warm-up run (the page's code compiled while idle), localhost | ${median(warmDone).toFixed(0)} ms | ${spread(warmDone)} ms | ${RUNS} | | |
+| longest main-thread task from navigation to the end of the warm-up | ${longRow(loadLongest)} | ${RUNS} | | |
 | first load to the core worker up, localhost | ${median(coreReady).toFixed(0)} ms | ${spread(coreReady)} ms | ${RUNS} | | |
 | the page's wasm: raw / gzip -9 / brotli -11 | ${kb(wasm.length)} / ${kb(gz)} / ${kb(br)} | | | < 550 KB gzip, < 450 KB brotli | ${verdict(gz < 550 * 1024 && br < 450 * 1024)} |
 | the core module's wasm, which the workers load after the page: raw / gzip -9 / brotli -11 | ${kb(core.length)} / ${kb(coreGz)} / ${kb(coreBr)} | | | | |

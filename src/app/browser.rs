@@ -152,17 +152,22 @@ fn fail_pending(reason: &str) {
     }
 }
 
+/// Says on the root element, with the page's clock, that a stage of loading is done, for
+/// whoever measures loading.
+pub fn mark_root(attribute: &str) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute(attribute, &now_ms().round().to_string());
+    }
+}
+
 /// Hands a response to the request that waits for it, by the id it echoes.
 fn on_worker_message(event: web_sys::MessageEvent) {
     let data = event.data();
     if Reflect::get(&data, &"ready".into()).is_ok_and(|r| r.is_truthy()) {
-        // Said on the root element with the page's clock, for whoever measures loading.
-        if let Some(root) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-        {
-            let _ = root.set_attribute("data-core-ready", &now_ms().round().to_string());
-        }
+        mark_root("data-core-ready");
         return;
     }
     let Some(bytes) = data.dyn_ref::<Uint8Array>() else {

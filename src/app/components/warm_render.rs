@@ -86,4 +86,5 @@ pub async fn warm_run() {
     let timeout = yew::platform::time::sleep(std::time::Duration::from_secs(60));
     futures_util::future::select(ended, Box::pin(timeout)).await;
     handle.destroy();
+    crate::app::browser::mark_root("data-warm");
 }
