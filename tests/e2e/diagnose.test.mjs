@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { tempDir, sh } from './harness.mjs';
+import { tempDir, sh, root } from './harness.mjs';
 import { useSite } from './site.mjs';
 
 const shared = useSite();
@@ -149,12 +149,17 @@ test('hostile uploads are refused at their field and change nothing else', async
   await page.getByLabel('Upload: Client certificate, then its chain (PEM)').setInputFiles(path.join(files.dir, 'huge.pem'));
   assert.match(await page.locator('#diagnose-client-certificates-error').textContent(), /the limit is 256 KiB/);
   assert.equal(await page.locator('#diagnose-client-certificates').inputValue(), files.read('client-chain.crt'));
-  // A CSR where a certificate goes, and random bytes as a PKCS#12 file.
+  // A CSR where a certificate goes, random bytes as a PKCS#12 file, and an RSA key with a
+  // 262,144-bit modulus (the fuzz suite's hostile key), refused by its size before any arithmetic.
   await page.locator('#diagnose-client-certificates').fill(files.read('request.csr'));
   await page.locator('#diagnose-server-pkcs12').setInputFiles(path.join(files.dir, 'junk.p12'));
+  const huge = readFileSync(path.join(root, 'fuzz/regressions/encrypted_key/huge-rsa-modulus.pem')).subarray(1);
+  writeFileSync(path.join(files.dir, 'huge-rsa.key'), huge);
+  await page.getByLabel('Upload: Server private key (PEM)').setInputFiles(path.join(files.dir, 'huge-rsa.key'));
   await diagnose(page);
   assert.match(await page.locator('#diagnose-client-certificates-error').textContent(), /Block 1 is "CERTIFICATE REQUEST": a certificate signing request/);
   assert.match(await page.locator('#diagnose-server-pkcs12 ~ .error').textContent(), /Not a PKCS#12 file this lab can read/);
+  assert.match(await page.locator('#diagnose-server-key-error').textContent(), /RSA key of 262144 bits; the limit is 8192/);
   assert.equal(await page.locator('#diagnose .diagnosed-run').count(), 0);
   // The other fields still read, and say what they hold.
   assert.deepEqual(await page.locator('#diagnose-server-trusted ~ .blocks li').allTextContents(), ['root CN = Diagnose Root']);
