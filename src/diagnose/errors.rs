@@ -61,6 +61,8 @@ pub const KNOWN: &[KnownError] = &[
     KnownError { tool: "openssl", pattern: "certificate verify failed", means: "The peer's certificate chain did not verify; the words after it say why.", rows: CHAIN },
     KnownError { tool: "openssl", pattern: "self-signed certificate in certificate chain", means: "The chain ends in a root that is not among the trusted CAs.", rows: UNTRUSTED },
     KnownError { tool: "openssl", pattern: "unable to verify the first certificate", means: "The certificate's issuer was neither sent nor trusted: usually a missing intermediate.", rows: &[Row::MissingIntermediate, Row::LeafOnlyCHoldsRootOnly] },
+    KnownError { tool: "openssl", pattern: "ee key too small", means: "The certificate's key is too small for the security level (RSA below 2048 bits at Debian's default level 2); the program stops before connecting.", rows: &[] },
+    KnownError { tool: "openssl", pattern: "ca md too weak", means: "The certificate is signed with a digest the security level refuses (SHA-1 or MD5); the program stops before connecting.", rows: &[] },
     KnownError { tool: "openssl", pattern: "unable to load private key", means: "The key file could not be read: the wrong passphrase, the wrong file, or no key at all.", rows: KEY },
     // curl
     KnownError { tool: "curl", pattern: "no alternative certificate subject name matches", means: "The server certificate does not name the host curl connected to.", rows: NAME },

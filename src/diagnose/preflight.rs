@@ -141,17 +141,23 @@ fn key_match(role: Role, side: &SideSet, leaf: &Certificate, findings: &mut Vec<
     let Some(key) = &side.key else { return };
     let facts = Facts::of(leaf);
     if key.spki_der() == leaf.spki_der() {
-        findings.push(Finding::new(
-            Level::Pass,
-            role,
-            Topic::KeyMatch,
-            format!(
-                "{} key ({}) matches its certificate \"{}\".",
-                role.possessive(),
-                key.algorithm().label(),
-                facts.short_name()
-            ),
-        ));
+        findings.push(
+            Finding::new(
+                Level::Pass,
+                role,
+                Topic::KeyMatch,
+                format!(
+                    "{} key ({}) matches its certificate \"{}\".",
+                    role.possessive(),
+                    key.algorithm().label(),
+                    facts.short_name()
+                ),
+            )
+            .openssl(format!(
+                "{} loads the pair: no \"key values mismatch\".",
+                role.openssl_tool()
+            )),
+        );
     } else {
         findings.push(
             Finding::new(Level::Fail, role, Topic::KeyMatch, format!("{} key does not match any of its certificates: its public key is not the one in \"{}\". The side cannot sign its CertificateVerify with it; find the key this certificate was issued for.", role.possessive(), facts.short_name()))
@@ -199,7 +205,7 @@ fn order(role: Role, side: &SideSet, findings: &mut Vec<Finding>) {
                 "{} file is in order: its own certificate first, then each issuer.",
                 role.possessive()
             ),
-        ));
+        ).openssl("s_server -cert with -cert_chain, and nginx's ssl_certificate, send the certificates in this order."));
     }
 }
 
@@ -207,42 +213,35 @@ fn dates(role: Role, side: &SideSet, now: u64, findings: &mut Vec<Finding>) {
     let mut all_valid = true;
     for (depth, cert) in side.certificates.iter().enumerate() {
         let facts = Facts::of(cert);
-        let row = (depth == 0 && role == Role::Client).then_some(());
-        if facts.not_after < now {
-            all_valid = false;
-            let finding = Finding::new(
-                Level::Fail,
-                role,
-                Topic::Dates,
-                format!(
-                    "\"{}\" in {} file expired on {}.",
-                    facts.short_name(),
-                    role.possessive_lower(),
-                    openssl_date(facts.not_after)
-                ),
-            )
-            .openssl("verify error:num=10:certificate has expired");
-            findings.push(match row {
-                Some(()) => finding.row(LabScenario::ExpiredClientCertificate),
-                None => finding,
-            });
+        // The lab's date rows are about the client's own certificate.
+        let own_client = depth == 0 && role == Role::Client;
+        let outside = if facts.not_after < now {
+            Some((
+                format!("expired on {}", openssl_date(facts.not_after)),
+                "verify error:num=10:certificate has expired",
+                LabScenario::ExpiredClientCertificate,
+            ))
         } else if facts.not_before > now {
+            Some((
+                format!("is not valid until {}", openssl_date(facts.not_before)),
+                "verify error:num=9:certificate is not yet valid",
+                LabScenario::NotYetValidClientCertificate,
+            ))
+        } else {
+            None
+        };
+        if let Some((when, openssl, row)) = outside {
             all_valid = false;
-            let finding = Finding::new(
-                Level::Fail,
-                role,
-                Topic::Dates,
-                format!(
-                    "\"{}\" in {} file is not valid until {}.",
-                    facts.short_name(),
-                    role.possessive_lower(),
-                    openssl_date(facts.not_before)
-                ),
-            )
-            .openssl("verify error:num=9:certificate is not yet valid");
-            findings.push(match row {
-                Some(()) => finding.row(LabScenario::NotYetValidClientCertificate),
-                None => finding,
+            let text = format!(
+                "\"{}\" in {} file {when}.",
+                facts.short_name(),
+                role.possessive_lower()
+            );
+            let finding = Finding::new(Level::Fail, role, Topic::Dates, text).openssl(openssl);
+            findings.push(if own_client {
+                finding.row(row)
+            } else {
+                finding
             });
         } else if facts.not_after < now.saturating_add(30 * 86_400) {
             findings.push(Finding::new(
@@ -258,15 +257,18 @@ fn dates(role: Role, side: &SideSet, now: u64, findings: &mut Vec<Finding>) {
         }
     }
     if all_valid && !side.certificates.is_empty() {
-        findings.push(Finding::new(
-            Level::Pass,
-            role,
-            Topic::Dates,
-            format!(
-                "Every certificate in {} file is valid now.",
-                role.possessive_lower()
-            ),
-        ));
+        findings.push(
+            Finding::new(
+                Level::Pass,
+                role,
+                Topic::Dates,
+                format!(
+                    "Every certificate in {} file is valid now.",
+                    role.possessive_lower()
+                ),
+            )
+            .openssl("no verify error 9 (not yet valid) or 10 (expired)"),
+        );
     }
 }
 
@@ -277,25 +279,31 @@ fn purpose(role: Role, leaf: &Certificate, findings: &mut Vec<Finding>) {
         Role::Client => ("clientAuth", facts.eku.map(|(_, client)| client)),
     };
     match wanted {
-        None => findings.push(Finding::new(
-            Level::Pass,
-            role,
-            Topic::Purpose,
-            format!(
+        None => findings.push(
+            Finding::new(
+                Level::Pass,
+                role,
+                Topic::Purpose,
+                format!(
                 "\"{}\" lists no extendedKeyUsage, so it may serve any purpose, {needed} included.",
                 facts.short_name()
             ),
-        )),
-        Some(true) => findings.push(Finding::new(
-            Level::Pass,
-            role,
-            Topic::Purpose,
-            format!(
-                "\"{}\" allows {needed}, as a TLS {} certificate needs.",
-                facts.short_name(),
-                role.noun()
-            ),
-        )),
+            )
+            .openssl("no verify error 26 (unsuitable certificate purpose)"),
+        ),
+        Some(true) => findings.push(
+            Finding::new(
+                Level::Pass,
+                role,
+                Topic::Purpose,
+                format!(
+                    "\"{}\" allows {needed}, as a TLS {} certificate needs.",
+                    facts.short_name(),
+                    role.noun()
+                ),
+            )
+            .openssl("no verify error 26 (unsuitable certificate purpose)"),
+        ),
         Some(false) => {
             let finding = Finding::new(Level::Fail, role, Topic::Purpose, format!("\"{}\" lists an extendedKeyUsage without {needed}, so it cannot serve as a TLS {} certificate: rustls and openssl refuse it. Issue it again with extendedKeyUsage = {needed}.", facts.short_name(), role.noun()))
                 .openssl("verify error:num=26:unsuitable certificate purpose");
@@ -338,7 +346,7 @@ fn name(leaf: &Certificate, server_name: &str, findings: &mut Vec<Finding>) {
             Role::Server,
             Topic::ServerName,
             format!("\"{}\" names {server_name} in its subjectAltName.", facts.short_name()),
-        )),
+        ).openssl(format!("s_client -verify_hostname {server_name}: no verify error 62 (hostname mismatch)"))),
         _ => findings.push(
             Finding::new(Level::Fail, Role::Server, Topic::ServerName, format!("\"{}\" does not name {server_name}: the name is not in its subjectAltName. Clients match only the subjectAltName when it is present (RFC 6125 §6.4.4), and rustls never reads the CN. Issue the certificate with subjectAltName = DNS:{server_name}, or connect with a name it lists.", facts.short_name()))
                 .openssl("s_client -verify_hostname: verify error:num=62:hostname mismatch; curl: \"SSL: no alternative certificate subject name matches target host name\"")
@@ -455,6 +463,15 @@ fn algorithms(role: Role, side: &SideSet, findings: &mut Vec<Finding>) {
                 all_fine = false;
                 findings.push(Finding::new(Level::Warn, role, Topic::Algorithms, format!("\"{name}\" has an {} key. openssl and rustls accept it{}, but browsers do not offer EdDSA signatures for TLS certificates, so a browser will not use or accept it.", facts.key.label(), if facts.key == KeyKind::Ed448 { " (rustls's default provider does not: only Ed25519)" } else { "" })));
             }
+            KeyKind::Ec(curve) if curve != "P-256" && curve != "P-384" => {
+                all_fine = false;
+                let which = if curve == "P-521" {
+                    "on P-521. openssl accepts it"
+                } else {
+                    "on a curve other than P-256, P-384 and P-521. Check that each stack supports it"
+                };
+                findings.push(Finding::new(Level::Warn, role, Topic::Algorithms, format!("\"{name}\" has an ECDSA key {which}; rustls with its ring provider, which this lab runs, verifies only P-256 and P-384 (with aws-lc-rs, P-521 too).")));
+            }
             KeyKind::Other => {
                 all_fine = false;
                 findings.push(Finding::new(Level::Warn, role, Topic::Algorithms, format!("\"{name}\" has a key of a kind this lab does not know; most TLS stacks will not either.")));
@@ -470,7 +487,7 @@ fn algorithms(role: Role, side: &SideSet, findings: &mut Vec<Finding>) {
                 all_fine = false;
                 findings.push(
                     Finding::new(Level::Fail, role, Topic::Algorithms, format!("\"{name}\" is signed with {} ({}): rustls does not accept it, and OpenSSL 3 at security level 1 and above refuses it. Have its CA sign it again with SHA-256.", facts.signature, if facts.signature_hash == SignatureHash::Md5 { "MD5" } else { "SHA-1" }))
-                        .openssl("verify error:num=68:CA signature digest algorithm too weak"),
+                        .openssl("verify error:num=68:CA signature digest algorithm too weak; s_server/s_client, loading it as their own: \"ca md too weak\""),
                 );
             }
             SignatureHash::Strong => {}
@@ -491,7 +508,7 @@ fn algorithms(role: Role, side: &SideSet, findings: &mut Vec<Finding>) {
             role,
             Topic::Algorithms,
             format!(
-                "{} files use {}: openssl, rustls, Go, Java and browsers accept them.",
+                "{} files use {}, which openssl and rustls both accept.",
                 role.possessive(),
                 kinds.into_iter().collect::<Vec<_>>().join("; ")
             ),

@@ -5,12 +5,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { serveDist, launch, launchWithProfile, tempDir, download, root } from './harness.mjs';
 import { checkSeedZip } from './seed-files.mjs';
 
 const PASSPHRASE = 'offline passphrase';
 
-/** The paths (below the site's folder) and the build ids the page's service worker keeps. */
+/** The build ids the page's service worker keeps, and each kept file's SHA-256 by its path
+ * below the site's folder. */
 async function kept(page) {
   return page.evaluate(async () => {
     const names = (await caches.keys()).filter((n) => n.startsWith('mtls-lab-'));
@@ -19,7 +21,8 @@ async function kept(page) {
       const cache = await caches.open(name);
       for (const request of await cache.keys()) {
         const body = await (await cache.match(request)).arrayBuffer();
-        files[new URL(request.url, location.href).pathname] = Array.from(new Uint8Array(body));
+        const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', body));
+        files[new URL(request.url, location.href).pathname] = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
       }
     }
     return { builds: names.map((n) => n.slice('mtls-lab-'.length)), files };
@@ -110,8 +113,8 @@ test('a new build is offered with a notice and then replaces the kept files as o
     for (const name of await readdir(next, { recursive: true })) {
       const url = `/${name}`;
       if (!(url in after.files)) continue;
-      const expected = Array.from(await readFile(path.join(next, name)));
-      assert.deepEqual(after.files[url], expected, `${name} must come from the new build`);
+      const expected = createHash('sha256').update(await readFile(path.join(next, name))).digest('hex');
+      assert.equal(after.files[url], expected, `${name} must come from the new build`);
     }
     assert.ok(Object.keys(after.files).length >= 13, Object.keys(after.files).join(' '));
     const served = await page.evaluate(async () => ({
