@@ -380,7 +380,7 @@ fn chain(role: Role, side: &SideSet, peer: &SideSet, now: u64, findings: &mut Ve
     match (&verdicts.webpki, verdicts.openssl.is_ok()) {
         (Ok(subjects), true) => findings.push(
             Finding::new(Level::Pass, role, Topic::Chain, format!("rustls and openssl both build {} chain to a CA {peer_name} trusts: {}.", role.possessive_lower(), subjects.join(" → ")))
-                .openssl(format!("openssl verify -purpose {}: OK", crate::pki::openssl_verdict::purpose(usage))),
+                .openssl(format!("verify -purpose {}: OK", crate::pki::openssl_verdict::purpose(usage))),
         ),
         (Ok(subjects), false) => findings.push(
             Finding::new(Level::Fail, role, Topic::Chain, format!("rustls accepts {} chain ({}), but openssl refuses it, and so do nginx, curl, Python and Node, which use openssl. {}", role.possessive_lower(), subjects.join(" → "), verdicts.disagreement.clone().unwrap_or_default()))
