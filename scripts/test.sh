@@ -31,7 +31,7 @@ fi
 say "native tests: core units, workshop, openssl interop"
 cargo test --quiet
 
-say "fuzzing every parser briefly (scripts/fuzz.sh 8)"
+say "fuzzing every parser briefly (scripts/fuzz.sh 8, two targets at a time)"
 ./scripts/fuzz.sh 8
 
 say "wasm tests in headless Chromium"
