@@ -9,6 +9,7 @@ pub mod diagnose;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod pki;
+pub mod text;
 pub mod tls;
 pub mod workshop;
 

@@ -3,6 +3,7 @@
 
 use super::{Field, FieldId, Role, SideFiles};
 use crate::pki::{pem, Certificate, PkiError, PrivateKey};
+use crate::text::capitalised;
 
 /// The most certificates one field takes: no real chain or trust bundle for a lab is longer.
 pub const MAX_CERTIFICATES: usize = 32;
@@ -137,14 +138,6 @@ fn key_words(error: &PkiError) -> String {
             "The passphrase does not open this key: type the key's passphrase above.".into()
         }
         other => capitalised(&other.to_string()),
-    }
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => format!("{}{}", first.to_uppercase(), chars.as_str()),
-        None => String::new(),
     }
 }
 

@@ -89,11 +89,7 @@ impl ChainError {
 impl std::fmt::Display for ChainError {
     /// The sentence, capitalised.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut chars = self.sentence.chars();
-        match chars.next() {
-            Some(first) => write!(f, "{}{}", first.to_uppercase(), chars.as_str()),
-            None => Ok(()),
-        }
+        f.write_str(&crate::text::capitalised(&self.sentence))
     }
 }
 

@@ -99,7 +99,7 @@ impl Refusal {
             Side::Client => server,
             _ => client,
         };
-        capitalised(match &self.kind {
+        crate::text::capitalised(&match &self.kind {
             RefusalKind::NoCertificate => format!(
                 "{peer_party} sent no certificate, and {refuser} requires one."
             ),
@@ -437,14 +437,4 @@ impl Parties {
         server: "the server",
         server_certificate: "the server's certificate",
     };
-}
-
-fn capitalised(text: String) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) if first.is_lowercase() => {
-            format!("{}{}", first.to_uppercase(), chars.as_str())
-        }
-        _ => text,
-    }
 }

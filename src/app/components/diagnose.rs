@@ -2,9 +2,11 @@
 //! worker as one job; what comes back is drawn by `diagnosis`.
 
 use super::diagnosis::{DiagnosisView, MessageLookup};
+use super::upload::{pem_too_big, read_chosen};
 use crate::app::browser::Browser;
 use crate::app::run::{Place, Services};
 use crate::diagnose::{DiagnoseJob, Diagnosis, Field, FieldId, Role, SideFiles, MAX_PKCS12_BYTES};
+use crate::pki::pem::MAX_PEM_BYTES;
 use crate::workshop::protocol::{Reply, Work};
 use serde_bytes::ByteBuf;
 use std::rc::Rc;
@@ -289,29 +291,12 @@ fn text_field(props: &TextFieldProps) -> Html {
     let onchange = {
         let form = props.form.clone();
         Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            let Some(file) = input.files().and_then(|files| files.get(0)) else {
-                return;
-            };
-            input.set_value("");
-            let limit = crate::pki::pem::MAX_PEM_BYTES;
-            if file.size() > limit as f64 {
-                form.dispatch(Edit::Refuse(
-                    id,
-                    format!(
-                        "The file is {:.0} KiB; the limit is {} KiB. Choose the PEM text file.",
-                        file.size() / 1024.0,
-                        limit / 1024
-                    ),
-                ));
-                return;
-            }
             let form = form.clone();
-            yew::platform::spawn_local(async move {
-                match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                    Ok(text) => form.dispatch(Edit::Text(id, text.as_string().unwrap_or_default())),
-                    Err(_) => form.dispatch(Edit::Refuse(id, "The file could not be read.".into())),
-                }
+            read_chosen(&e, MAX_PEM_BYTES, pem_too_big, move |read| {
+                form.dispatch(match read {
+                    Ok((_, bytes)) => Edit::Text(id, String::from_utf8_lossy(&bytes).into_owned()),
+                    Err(why) => Edit::Refuse(id, why),
+                })
             });
         })
     };
@@ -347,25 +332,12 @@ fn pkcs12_field(props: &Pkcs12FieldProps) -> Html {
     let onchange = {
         let form = props.form.clone();
         Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            let Some(file) = input.files().and_then(|files| files.get(0)) else {
-                return;
-            };
-            input.set_value("");
-            if file.size() > MAX_PKCS12_BYTES as f64 {
-                form.dispatch(Edit::Refuse(id, format!("The file is {:.0} KiB; a PKCS#12 file of a key and its chain is a few KiB (limit {} KiB).", file.size() / 1024.0, MAX_PKCS12_BYTES / 1024)));
-                return;
-            }
             let form = form.clone();
-            let name = file.name();
-            yew::platform::spawn_local(async move {
-                match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
-                    Ok(buffer) => form.dispatch(Edit::Pkcs12(
-                        id.role,
-                        Some((name, js_sys::Uint8Array::new(&buffer).to_vec())),
-                    )),
-                    Err(_) => form.dispatch(Edit::Refuse(id, "The file could not be read.".into())),
-                }
+            read_chosen(&e, MAX_PKCS12_BYTES, pkcs12_too_big, move |read| {
+                form.dispatch(match read {
+                    Ok(file) => Edit::Pkcs12(id.role, Some(file)),
+                    Err(why) => Edit::Refuse(id, why),
+                })
             });
         })
     };
@@ -389,6 +361,13 @@ fn pkcs12_field(props: &Pkcs12FieldProps) -> Html {
             { blocks_view(&props.blocks) }
         </div>
     }
+}
+
+fn pkcs12_too_big(kib: f64) -> String {
+    format!(
+        "The file is {kib:.0} KiB; a PKCS#12 file of a key and its chain is a few KiB (limit {} KiB).",
+        MAX_PKCS12_BYTES / 1024
+    )
 }
 
 fn blocks_view(blocks: &[crate::diagnose::BlockNote]) -> Html {

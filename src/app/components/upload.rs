@@ -14,39 +14,61 @@ pub struct UploadProps {
     pub what: &'static str,
 }
 
+/// Reads the file chosen in the file input that fired `e`, and clears the input so the same
+/// file can be chosen again. A file over `limit` bytes is refused unread: `too_big` says so, given
+/// its size in KiB. `done` gets the file's name and bytes, or why it was refused.
+pub fn read_chosen(
+    e: &Event,
+    limit: usize,
+    too_big: fn(f64) -> String,
+    done: impl FnOnce(Result<(String, Vec<u8>), String>) + 'static,
+) {
+    let input: HtmlInputElement = e.target_unchecked_into();
+    let Some(file) = input.files().and_then(|files| files.get(0)) else {
+        return;
+    };
+    input.set_value("");
+    if file.size() > limit as f64 {
+        return done(Err(too_big(file.size() / 1024.0)));
+    }
+    let name = file.name();
+    yew::platform::spawn_local(async move {
+        done(
+            match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                Ok(buffer) => Ok((name, js_sys::Uint8Array::new(&buffer).to_vec())),
+                Err(_) => Err("The file could not be read.".into()),
+            },
+        )
+    });
+}
+
+/// The refusal of a text file far larger than PEM can be.
+pub fn pem_too_big(kib: f64) -> String {
+    format!(
+        "The file is {kib:.0} KiB; the limit is {} KiB. Choose the PEM text file.",
+        crate::pki::pem::MAX_PEM_BYTES / 1024
+    )
+}
+
 #[function_component(Upload)]
 pub fn upload(props: &UploadProps) -> Html {
     let page = use_page();
     let target = props.target;
     let onchange = Callback::from(move |e: Event| {
-        let input: HtmlInputElement = e.target_unchecked_into();
-        let Some(file) = input.files().and_then(|files| files.get(0)) else {
-            return;
-        };
-        input.set_value("");
-        let limit = crate::pki::pem::MAX_PEM_BYTES;
-        if file.size() > limit as f64 {
-            let message = format!(
-                "The file is {:.0} KiB; the limit is {} KiB. Choose the PEM text file.",
-                file.size() / 1024.0,
-                limit / 1024
-            );
-            page.dispatch(Action::Refuse(vec![(target.to_string(), message)]));
-            return;
-        }
         let page = page.clone();
-        yew::platform::spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                Ok(text) => page.dispatch(Action::Uploaded(
-                    target,
-                    text.as_string().unwrap_or_default(),
-                )),
-                Err(_) => page.dispatch(Action::Refuse(vec![(
-                    target.to_string(),
-                    "The file could not be read.".into(),
-                )])),
-            }
-        });
+        read_chosen(
+            &e,
+            crate::pki::pem::MAX_PEM_BYTES,
+            pem_too_big,
+            move |read| {
+                page.dispatch(match read {
+                    Ok((_, bytes)) => {
+                        Action::Uploaded(target, String::from_utf8_lossy(&bytes).into_owned())
+                    }
+                    Err(why) => Action::Refuse(vec![(target.to_string(), why)]),
+                })
+            },
+        );
     });
     html! {
         <label class="upload">
