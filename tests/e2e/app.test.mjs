@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { tempDir, sh, startServer, startProcess, waitUntil, download } from './harness.mjs';
+import { tempDir, sh, startServer, startProcess, waitUntil, download, openPage } from './harness.mjs';
 import { useSite } from './site.mjs';
 import { checkSeedZip, SEED_PATHS } from './seed-files.mjs';
 
@@ -12,18 +12,7 @@ const PASSPHRASE = 'e2e passphrase';
 const shared = useSite();
 
 /** A fresh page that records every request it makes. */
-async function openApp(options = {}) {
-  const context = await shared.browser.newContext({ acceptDownloads: true, ...options });
-  const page = await context.newPage();
-  const requests = [];
-  const problems = [];
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  await page.goto(shared.origin);
-  await page.getByRole('button', { name: 'Run all steps' }).waitFor();
-  return { page, context, requests, problems };
-}
+const openApp = (options) => openPage(shared, options);
 
 async function runAll(page) {
   await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { tempDir, sh, root } from './harness.mjs';
+import { tempDir, sh, root, openPage } from './harness.mjs';
 import { useSite } from './site.mjs';
 
 const shared = useSite();
@@ -67,13 +67,7 @@ async function diagnose(page) {
 
 test('an openssl-made good set passes every check and shakes hands over TLS 1.3 and 1.2', async () => {
   const files = await openssl();
-  const context = await shared.browser.newContext();
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(e.message));
-  const requests = [];
-  page.on('request', (r) => requests.push(r.url()));
-  await page.goto(shared.origin);
+  const { page, context, problems, requests } = await openPage(shared);
   // Reachable from the top of the page.
   await page.getByRole('link', { name: 'Diagnose your own files' }).click();
   await fill(page, files, GOOD);
@@ -96,9 +90,7 @@ test('an openssl-made good set passes every check and shakes hands over TLS 1.3 
 
 test('a client certificate from a CA the server does not trust is refused by the server, as openssl refuses it', async () => {
   const files = await openssl();
-  const context = await shared.browser.newContext();
-  const page = await context.newPage();
-  await page.goto(shared.origin);
+  const { page, context } = await openPage(shared);
   await fill(page, files, { ...GOOD, 'diagnose-client-certificates': 'stranger.crt', 'diagnose-client-key': 'stranger.key' });
   await page.locator('#diagnose-server-name').fill('localhost');
   await diagnose(page);
@@ -116,9 +108,7 @@ test('a client certificate from a CA the server does not trust is refused by the
 
 test('a PKCS#12 file stands in for the client certificate and key', async () => {
   const files = await openssl();
-  const context = await shared.browser.newContext();
-  const page = await context.newPage();
-  await page.goto(shared.origin);
+  const { page, context } = await openPage(shared);
   await fill(page, files, { ...GOOD, 'diagnose-client-certificates': '', 'diagnose-client-key': '' });
   await page.locator('#diagnose-client-pkcs12').setInputFiles(path.join(files.dir, 'client.p12'));
   await page.locator('#diagnose-client-passphrase').fill('p12-pass');
@@ -138,11 +128,7 @@ test('a PKCS#12 file stands in for the client certificate and key', async () => 
 
 test('hostile uploads are refused at their field and change nothing else', async () => {
   const files = await openssl();
-  const context = await shared.browser.newContext();
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(shared.origin);
+  const { page, context, problems } = await openPage(shared);
   await fill(page, files, GOOD);
   await page.locator('#diagnose-server-name').fill('localhost');
   // Too big to be PEM: refused before it is read.
@@ -168,9 +154,7 @@ test('hostile uploads are refused at their field and change nothing else', async
 });
 
 test('a pasted error message leads to the lab row that reproduces it', async () => {
-  const context = await shared.browser.newContext();
-  const page = await context.newPage();
-  await page.goto(shared.origin);
+  const { page, context } = await openPage(shared);
   const field = page.getByLabel('Paste an error message or a TLS alert number');
   await field.fill('remote error: tls: unknown certificate authority');
   const lookup = page.locator('#diagnose .message-lookup');

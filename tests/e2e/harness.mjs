@@ -63,6 +63,21 @@ export async function tempDir(tag) {
   return mkdtemp(path.join(tmpdir(), `mtls-lab-e2e-${tag}-`));
 }
 
+/** A fresh page of the shared site, downloads allowed, once its "Run all steps" shows; every
+ * request it makes goes into `requests`, and its errors (thrown or logged) into `problems`. */
+export async function openPage(shared, options = {}) {
+  const context = await shared.browser.newContext({ acceptDownloads: true, ...options });
+  const page = await context.newPage();
+  const requests = [];
+  const problems = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  await page.goto(shared.origin);
+  await page.getByRole('button', { name: 'Run all steps' }).waitFor();
+  return { page, context, requests, problems };
+}
+
 /** A fresh page of the shared site with downloads allowed and the key passphrase typed; page
  * errors are collected in `problems`. */
 export async function openWithPassphrase(shared, passphrase) {
