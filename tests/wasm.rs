@@ -115,6 +115,20 @@ async fn keys_encrypted_by_webcrypto_open_with_the_core() {
 }
 
 #[wasm_bindgen_test]
+async fn webcrypto_signs_rsa_with_the_very_bytes_ring_makes() {
+    use rcgen::SigningKey;
+    // PKCS#1 v1.5 is deterministic, so the page's WebCrypto signatures must equal ring's.
+    let key = PrivateKey::from_pkcs8_der(&mtls_lab::pki::keys::rsa_pkcs8(2048).unwrap()).unwrap();
+    let message = b"the TBSCertificate of a step".repeat(40);
+    let by_webcrypto = mtls_lab::app::browser::webcrypto_sign_rsa(&key, &message)
+        .await
+        .unwrap();
+    let by_ring = key.signer().unwrap().sign(&message).unwrap();
+    assert_eq!(by_webcrypto.len(), 256);
+    assert_eq!(by_webcrypto, by_ring);
+}
+
+#[wasm_bindgen_test]
 fn the_diagnosis_reads_users_files_and_gives_the_labs_verdicts_in_wasm() {
     use mtls_lab::diagnose::{DiagnoseJob, Level, SideFiles};
     use mtls_lab::pki::pkcs12::{self, Flavour};

@@ -258,13 +258,7 @@ impl Executor {
         match (self, request.work) {
             (Executor::Page, Work::Step(job)) => Response {
                 id: request.id,
-                result: job
-                    .run()
-                    .map(|made| Reply::Step {
-                        csr: made.csr,
-                        cert: made.cert,
-                    })
-                    .map_err(CoreError::from),
+                result: job.answer(),
             },
             (_, work) => {
                 ask_core(Request {
@@ -333,6 +327,16 @@ impl Services for Browser {
             Place::Heavy => Executor::Core,
         };
         executor.run(Request { id, work }).await.result
+    }
+
+    fn signs_rsa(&self) -> bool {
+        subtle().is_ok()
+    }
+
+    async fn sign_rsa(&self, key: &PrivateKey, message: &[u8]) -> Result<Vec<u8>, CoreError> {
+        webcrypto_sign_rsa(key, message)
+            .await
+            .map_err(|e| CoreError::Key(format!("WebCrypto could not sign: {e}")))
     }
 
     async fn pause(&self) {
@@ -431,12 +435,40 @@ async fn webcrypto_rsa(bits: usize) -> Result<PrivateKey, String> {
     PrivateKey::from_pkcs8_der(&Uint8Array::new(&exported).to_vec()).map_err(|e| e.to_string())
 }
 
+/// An RSA PKCS#1 v1.5 signature with SHA-256 by WebCrypto, the same bytes ring would make.
+pub async fn webcrypto_sign_rsa(key: &PrivateKey, message: &[u8]) -> Result<Vec<u8>, String> {
+    let subtle = subtle()?;
+    let algorithm = dictionary(&[
+        ("name", "RSASSA-PKCS1-v1_5".into()),
+        ("hash", "SHA-256".into()),
+    ])?;
+    let usages = Array::of1(&"sign".into());
+    let crypto_key = crypto_key(subtle.import_key_with_object(
+        "pkcs8",
+        &Uint8Array::from(key.pkcs8_der()),
+        &algorithm,
+        false,
+        &usages,
+    ))
+    .await?;
+    let sign = subtle
+        .sign_with_object_and_u8_array(&algorithm, &crypto_key, message)
+        .map_err(js_err)?;
+    let signature = JsFuture::from(sign).await.map_err(js_err)?;
+    Ok(Uint8Array::new(&signature).to_vec())
+}
+
+/// The page's WebCrypto; none outside a secure context (a page served over plain http).
 fn subtle() -> Result<web_sys::SubtleCrypto, String> {
-    Ok(web_sys::window()
+    let subtle = web_sys::window()
         .ok_or("no window")?
         .crypto()
         .map_err(js_err)?
-        .subtle())
+        .subtle();
+    if subtle.is_undefined() {
+        return Err("no WebCrypto outside a secure context (https or localhost)".into());
+    }
+    Ok(subtle)
 }
 
 /// A `data:` URL: downloads need no object URL to revoke and make no request.

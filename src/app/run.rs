@@ -5,10 +5,11 @@
 use super::state::revocation::RevocationAction;
 use super::state::{Action, AppState, JudgedRun, Made};
 use crate::pki::crl::Reason;
+use crate::pki::signed_outside::{GivenSignatures, Wanted};
 use crate::pki::{KeyAlgorithm, PrivateKey};
 use crate::tls::{HandshakeJob, Outcome};
 use crate::workshop::job::{StepJob, StepProducts};
-use crate::workshop::lab::{LabInputs, LabRun, LabScenario, Setup};
+use crate::workshop::lab::{LabInputs, LabRun, LabScenario, SeedRuns, Setup};
 use crate::workshop::protocol::{CoreError, Reply, Work};
 use crate::workshop::saved::Saved;
 use crate::workshop::{Party, StepId, Workshop};
@@ -53,6 +54,11 @@ pub trait Services {
         algorithm: KeyAlgorithm,
     ) -> Result<(PrivateKey, KeySource), CoreError>;
     async fn execute(&self, work: Work, place: Place) -> Result<Reply, CoreError>;
+    /// Whether [`sign_rsa`](Services::sign_rsa) works here: the browser's WebCrypto, which
+    /// signs RSA many times faster than wasm, and only in a secure context.
+    fn signs_rsa(&self) -> bool;
+    /// Signs `message` with an RSA key, PKCS#1 v1.5 with SHA-256, outside the wasm.
+    async fn sign_rsa(&self, key: &PrivateKey, message: &[u8]) -> Result<Vec<u8>, CoreError>;
     /// Lets the browser paint and answer input before the next piece of work.
     async fn pause(&self);
     /// Starts loading the heavy-work executor, so it is ready when the keys are.
@@ -72,16 +78,63 @@ fn other_reply() -> CoreError {
     CoreError::Unreadable("a reply to other work".into())
 }
 
-/// A step's signing.
+/// A step's signing. A job with [`GivenSignatures`] comes back with the messages it wants
+/// signed, has the page sign them and runs again: a CA step's CSR, then its certificate.
 pub async fn step<S: Services>(
     services: &S,
     job: &StepJob,
     place: Place,
 ) -> Result<StepProducts, CoreError> {
-    match services.execute(Work::Step(job.clone()), place).await? {
+    let mut job = job.clone();
+    // Each round signs at least one more message: a step signs two at most.
+    for _ in 0..4 {
+        match services.execute(Work::Step(job.clone()), place).await? {
+            Reply::Step { csr, cert } => return Ok(StepProducts::from_reply(&job, csr, cert)),
+            Reply::SignaturesWanted(wanted) => {
+                for wanted in wanted {
+                    let Ok(signature) = sign_wanted(services, &job, &wanted).await else {
+                        // WebCrypto refused (some browsers disable it): the worker signs.
+                        job.outside = None;
+                        return signed_in_worker(services, &job).await;
+                    };
+                    let given = job.outside.as_mut().ok_or_else(other_reply)?;
+                    given.give(wanted, signature);
+                }
+            }
+            _ => return Err(other_reply()),
+        }
+    }
+    Err(CoreError::Unreadable(
+        "a step that kept asking for signatures".into(),
+    ))
+}
+
+async fn signed_in_worker<S: Services>(
+    services: &S,
+    job: &StepJob,
+) -> Result<StepProducts, CoreError> {
+    match services
+        .execute(Work::Step(job.clone()), Place::Heavy)
+        .await?
+    {
         Reply::Step { csr, cert } => Ok(StepProducts::from_reply(job, csr, cert)),
         _ => Err(other_reply()),
     }
+}
+
+/// Signs a wanted message with whichever of the job's keys it names.
+async fn sign_wanted<S: Services>(
+    services: &S,
+    job: &StepJob,
+    wanted: &Wanted,
+) -> Result<Vec<u8>, CoreError> {
+    let issuer_key = job.issuer.as_ref().map(|(_, key)| key);
+    let key = [job.key.as_ref(), issuer_key]
+        .into_iter()
+        .flatten()
+        .find(|key| key.spki_der() == wanted.spki.as_slice())
+        .ok_or_else(|| CoreError::Key("a signature by a key the step does not hold".into()))?;
+    services.sign_rsa(key, &wanted.message).await
 }
 
 /// One handshake.
@@ -96,17 +149,16 @@ pub async fn handshake<S: Services>(
     }
 }
 
-/// Step 8's runs, one after the other.
+/// Step 8's runs, in the core module.
 async fn seed_runs<S: Services>(
     services: &S,
     workshop: &Workshop,
 ) -> Result<Vec<(LabScenario, Outcome)>, CoreError> {
-    let mut outcomes = Vec::new();
-    for scenario in LabScenario::step8(workshop.settings.tls_version) {
-        let job = workshop.connection(scenario)?;
-        outcomes.push((scenario, handshake(services, job, Place::Heavy).await?));
+    let work = Work::SeedRuns(SeedRuns::of(workshop));
+    match services.execute(work, Place::Heavy).await? {
+        Reply::SeedRuns(outcomes) => Ok(outcomes),
+        _ => Err(other_reply()),
     }
-    Ok(outcomes)
 }
 
 /// Builds one lab scenario's files (fresh certificates may take RSA-4096 signatures), then
@@ -182,7 +234,11 @@ pub async fn run_steps<S: Services>(
         Ok(made) => made,
         Err((step, error)) => return dispatch(Action::Fail { run, step, error }),
     };
-    let place = if fast { Place::Page } else { Place::Heavy };
+    let signing = match (fast, services.signs_rsa()) {
+        (true, _) => Signing::Page,
+        (false, true) => Signing::PageWithWebCrypto,
+        (false, false) => Signing::Worker,
+    };
     let mut batch = Vec::new();
     for (index, step) in steps.into_iter().enumerate() {
         if cancelled.get() == run {
@@ -198,7 +254,7 @@ pub async fn run_steps<S: Services>(
             dispatch(Action::Progress { run, label });
             services.pause().await;
         }
-        let made = match do_step(services, &mut workshop, step, keys.remove(&step), place).await {
+        let made = match do_step(services, &mut workshop, step, keys.remove(&step), signing).await {
             Ok(made) => made,
             Err(error) => return dispatch(Action::Fail { run, step, error }),
         };
@@ -278,13 +334,24 @@ async fn make_keys<S: Services>(
     Ok((keys, sources))
 }
 
+/// Where a run's steps sign.
+#[derive(Clone, Copy)]
+enum Signing {
+    /// EC keys, on the page: a round trip to the worker would cost more than the work.
+    Page,
+    /// RSA keys, on the page, each RSA signature made by WebCrypto.
+    PageWithWebCrypto,
+    /// RSA keys without WebCrypto: in the worker, in wasm, off the page's thread.
+    Worker,
+}
+
 /// One step on the working copy: its signing, or step 8's runs.
 async fn do_step<S: Services>(
     services: &S,
     workshop: &mut Workshop,
     step: StepId,
     key: Option<PrivateKey>,
-    place: Place,
+    signing: Signing,
 ) -> Result<Made, CoreError> {
     if step == StepId::Handshake {
         workshop.validate(step).map_err(|e| e.error)?;
@@ -294,9 +361,17 @@ async fn do_step<S: Services>(
             .map_err(|e| e.error)?;
         return Ok(Made::Handshakes(outcomes));
     }
-    let job = workshop
+    let mut job = workshop
         .job(step, key, services.unix_now())
         .map_err(|e| e.error)?;
+    let place = match signing {
+        Signing::Page => Place::Page,
+        Signing::PageWithWebCrypto => {
+            job.outside = Some(GivenSignatures::new()?);
+            Place::Page
+        }
+        Signing::Worker => Place::Heavy,
+    };
     let products = self::step(services, &job, place).await?;
     workshop.commit(products.clone()).map_err(|e| e.error)?;
     Ok(Made::Step(products))

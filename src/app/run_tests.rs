@@ -53,6 +53,12 @@ struct Fake {
     requests: RefCell<Vec<(String, Place)>>,
     pauses: Cell<usize>,
     warmed: Cell<bool>,
+    /// The page has WebCrypto to sign RSA with; the fake signs with ring instead.
+    signs_rsa: bool,
+    /// WebCrypto is there but refuses to sign.
+    refuse_signing: bool,
+    /// The messages the run asked the page to sign, with the key's size.
+    signed: RefCell<Vec<(usize, Vec<u8>)>>,
     /// Actions the fake's user made (the Cancel click), in the same log as the run's.
     log: Rc<RefCell<Vec<Action>>>,
 }
@@ -61,6 +67,7 @@ fn work_name(work: &Work) -> String {
     match work {
         Work::Step(job) => format!("step {}", job.step.number()),
         Work::Handshake(_) => "handshake".into(),
+        Work::SeedRuns(_) => "seed runs".into(),
         Work::Lab { scenario, .. } => format!("lab {}", scenario.id()),
         Work::OpenKeys { .. } => "open keys".into(),
         Work::Pkcs12(_) => "pkcs12".into(),
@@ -97,6 +104,24 @@ impl Services for Fake {
             Some((at, error)) if *at == n => Err(error.clone()),
             _ => work.run(),
         }
+    }
+
+    fn signs_rsa(&self) -> bool {
+        self.signs_rsa
+    }
+
+    async fn sign_rsa(&self, key: &PrivateKey, message: &[u8]) -> Result<Vec<u8>, CoreError> {
+        use rcgen::SigningKey;
+        Late(self.late).await;
+        if self.refuse_signing {
+            return Err(CoreError::Key("WebCrypto could not sign: disabled".into()));
+        }
+        let bits = key
+            .algorithm()
+            .rsa_bits()
+            .expect("only RSA is signed outside");
+        self.signed.borrow_mut().push((bits, message.to_vec()));
+        Ok(key.signer()?.sign(message).expect("ring signs"))
     }
 
     async fn pause(&self) {
@@ -201,15 +226,13 @@ fn a_fast_run_signs_on_the_page_runs_step_8_in_the_core_and_commits_once() {
         kinds(&actions),
         ["begin", "progress", &format!("commit {steps}"), "finish"]
     );
-    // The signing stays on the page; the page's module runs no handshake.
+    // The signing stays on the page; step 8's runs go to the core in one request.
     let requests = fake.requests.borrow();
-    let (signing, runs) = requests.split_at(requests.len() - 3);
+    let (runs, signing) = requests.split_last().unwrap();
     assert!(signing
         .iter()
-        .all(|(n, p)| n != "handshake" && *p == Place::Page));
-    assert!(runs
-        .iter()
-        .all(|(n, p)| n == "handshake" && *p == Place::Heavy));
+        .all(|(n, p)| n.starts_with("step") && *p == Place::Page));
+    assert_eq!(*runs, ("seed runs".to_string(), Place::Heavy));
     drop(requests);
     assert!(fake.warmed.get());
     assert_eq!(fake.pauses.get(), 0);
@@ -239,11 +262,80 @@ fn an_rsa_run_goes_to_the_worker_step_by_step_even_when_answers_are_late() {
     assert_eq!(fake.pauses.get(), steps.len());
     let requests = fake.requests.borrow();
     assert!(requests.iter().all(|(_, p)| *p == Place::Heavy));
-    // Signing steps in order, then step 8's three runs.
+    // Signing steps in order, then step 8's runs.
     let names: Vec<&str> = requests.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names[names.len() - 3..], ["handshake"; 3]);
+    assert_eq!(names.last(), Some(&"seed runs"));
     assert!(after.busy.is_none());
     assert_seed_verdicts(&after);
+}
+
+#[test]
+fn an_rsa_run_with_webcrypto_signs_on_the_page_and_asks_each_rsa_signature_once() {
+    let fake = Fake {
+        late: 2,
+        signs_rsa: true,
+        ..Fake::default()
+    };
+    let mut settings = Settings::default();
+    for party in Party::ALL {
+        settings.cert_mut(party).algorithm = KeyAlgorithm::Rsa2048;
+    }
+    let state = with_settings(settings);
+    let steps = all_steps(&state);
+    let (actions, after) = run_all(&fake, state);
+    assert!(after.errors.is_empty(), "{:?}", after.errors);
+    assert!(kinds(&actions).contains(&"finish".to_string()));
+    assert_seed_verdicts(&after);
+    // A self-signed root signs once; a CA or server step signs its CSR, then its certificate.
+    let signatures_of = |step: &StepId| match step {
+        StepId::CRoot | StepId::BRoot | StepId::BCsr | StepId::CSignsB => 1,
+        StepId::CIntermediate | StepId::BIntermediate | StepId::CServer => 2,
+        StepId::Handshake => 0,
+    };
+    let signed = fake.signed.borrow();
+    assert_eq!(signed.len(), steps.iter().map(signatures_of).sum::<usize>());
+    assert!(signed.iter().all(|(bits, _)| *bits == 2048));
+    let distinct: std::collections::BTreeSet<_> = signed.iter().map(|(_, m)| m).collect();
+    assert_eq!(distinct.len(), signed.len(), "a message was signed twice");
+    // Each signing step is asked once more for each round of signatures; step 8 stays in the
+    // core.
+    let requests = fake.requests.borrow();
+    for step in steps.iter().filter(|s| **s != StepId::Handshake) {
+        let asked: Vec<Place> = requests
+            .iter()
+            .filter(|(name, _)| *name == format!("step {}", step.number()))
+            .map(|(_, place)| *place)
+            .collect();
+        assert_eq!(
+            asked,
+            vec![Place::Page; 1 + signatures_of(step)],
+            "{step:?}"
+        );
+    }
+    let runs: Vec<_> = requests.iter().filter(|(n, _)| n == "seed runs").collect();
+    assert_eq!(runs, [&("seed runs".to_string(), Place::Heavy)]);
+}
+
+#[test]
+fn where_webcrypto_refuses_to_sign_each_rsa_step_is_signed_in_the_worker() {
+    let fake = Fake {
+        signs_rsa: true,
+        refuse_signing: true,
+        ..Fake::default()
+    };
+    let state = with_settings(rsa_client_settings());
+    let (actions, after) = run_all(&fake, state);
+    assert!(after.errors.is_empty(), "{:?}", after.errors);
+    assert!(kinds(&actions).contains(&"finish".to_string()));
+    assert_seed_verdicts(&after);
+    // B's CSR is the one RSA signature: asked on the page, refused, then made in the worker.
+    let requests = fake.requests.borrow();
+    let b_csr: Vec<Place> = requests
+        .iter()
+        .filter(|(name, _)| *name == format!("step {}", StepId::BCsr.number()))
+        .map(|(_, place)| *place)
+        .collect();
+    assert_eq!(b_csr, [Place::Page, Place::Heavy]);
 }
 
 #[test]
@@ -366,7 +458,7 @@ fn restoring_opens_the_keys_in_the_worker_and_reruns_step_8() {
     let (actions, after) = settle(&fake.log, Rc::new(state));
     assert_eq!(kinds(&actions), ["restore begin", "restored"]);
     let names: Vec<String> = fake.requests.borrow().iter().map(|r| r.0.clone()).collect();
-    assert_eq!(names, ["open keys", "handshake", "handshake", "handshake"]);
+    assert_eq!(names, ["open keys", "seed runs"]);
     assert!(after.pending_restore.is_none());
     assert!(!after.restoring);
     assert_seed_verdicts(&after);
@@ -478,7 +570,7 @@ fn revoking_b_runs_step_8_again_and_c_refuses_it() {
     let (actions, after) = settle(&fake.log, checking);
     assert_eq!(kinds(&actions), ["other", "begin", "commit 1", "finish"]);
     let names: Vec<String> = fake.requests.borrow().iter().map(|r| r.0.clone()).collect();
-    assert_eq!(names, ["handshake"; 3]);
+    assert_eq!(names, ["seed runs"]);
     assert!(after.workshop.b_is_revoked());
     let failure = after.workshop.handshakes()[0]
         .1
@@ -583,9 +675,7 @@ fn a_workshop_with_plain_keys_comes_back_at_load_and_step_8_runs_in_the_core() {
     ));
     let (_, after) = settle(&fake.log, Rc::new(state));
     let requests = fake.requests.borrow();
-    assert!(requests
-        .iter()
-        .all(|(n, p)| n == "handshake" && *p == Place::Heavy));
+    assert_eq!(*requests, [("seed runs".to_string(), Place::Heavy)]);
     assert_seed_verdicts(&after);
     assert!(!after.step8_after_restore);
     assert_eq!(after.notice, notice);

@@ -271,7 +271,8 @@ fn params_for(
         start + i64::from(template.days) * SECONDS_PER_DAY,
     )
     .map_err(|_| PkiError::input(InputField::Days, "The validity ends past year 9999."))?;
-    params.serial_number = Some(random_serial()?);
+    let serial = super::signed_outside::serial_in_force().unwrap_or_else(fresh_serial)?;
+    params.serial_number = Some(rcgen::SerialNumber::from_slice(&serial));
     params.key_usages = profile.key_usage.to_vec();
     params.extended_key_usages = profile.extended_key_usage.to_vec();
     if !profile.permitted_dns.is_empty() {
@@ -320,12 +321,12 @@ fn params_for(
 }
 
 /// A positive 127-bit random serial: unique in practice and within RFC 5280's 20 octets.
-fn random_serial() -> Result<rcgen::SerialNumber, PkiError> {
+pub(crate) fn fresh_serial() -> Result<[u8; 16], PkiError> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes)
         .map_err(|e| PkiError::Certificate(format!("no randomness: {e}")))?;
     bytes[0] = (bytes[0] & 0x7f).max(1);
-    Ok(rcgen::SerialNumber::from_slice(&bytes))
+    Ok(bytes)
 }
 
 #[cfg(test)]

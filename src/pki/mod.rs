@@ -14,6 +14,7 @@ pub mod pkcs12;
 pub mod profile;
 pub mod san;
 mod serde_der;
+pub mod signed_outside;
 pub mod verdicts;
 pub mod verify;
 

@@ -1,7 +1,8 @@
-//! One step's signing work, separated from the workshop so it can run elsewhere: the browser
-//! sends it to a Web Worker, where RSA-4096 signatures cannot hold up the page.
+//! One step's signing work, separated from the workshop so it can run elsewhere: on the page
+//! with WebCrypto's RSA signatures, or in a Web Worker where WebCrypto cannot sign.
 
 use super::steps::{Party, StepId};
+use crate::pki::signed_outside::GivenSignatures;
 use crate::pki::{
     self, cert::Template, Certificate, Csr, InputField, PkiError, PrivateKey, San, Subject,
 };
@@ -20,6 +21,8 @@ pub struct StepJob {
     pub issuer: Option<(Certificate, PrivateKey)>,
     /// B's CSR, for step 6.
     pub csr: Option<Csr>,
+    /// RSA signatures made outside the module (by WebCrypto), when the page asks for that.
+    pub outside: Option<GivenSignatures>,
 }
 
 /// What a step made; the key is the job's own.

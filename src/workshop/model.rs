@@ -302,6 +302,7 @@ impl Workshop {
             now,
             issuer,
             csr,
+            outside: None,
         })
     }
 
@@ -562,14 +563,7 @@ impl Workshop {
     /// What one of step 8's runs reads, to run here or in a worker: the lab's setup of that
     /// scenario, from the workshop's files.
     pub fn connection(&self, scenario: LabScenario) -> Result<HandshakeJob, PkiError> {
-        // Step 8's runs make no certificates, so the time they are made at does not matter.
-        let setup = lab::setup(&LabInputs::of(self), scenario, crate::clock::unix_now())?;
-        let mut job = setup.job();
-        // The revocation rows bring their own CRLs; step 8's runs check the published ones.
-        if job.server.revocation.is_none() {
-            job.server.revocation = self.revocation_check();
-        }
-        Ok(job)
+        lab::SeedRuns::of(self).connection(scenario)
     }
 
     /// Bumped by every step run and every CRL publication: what was made can only have

@@ -8,6 +8,7 @@ use super::lab::{self, LabInputs, LabScenario};
 use super::saved::Saved;
 use super::steps::Party;
 use crate::pki::pkcs12::Pkcs12Job;
+use crate::pki::signed_outside::{Unfinished, Wanted};
 /// The input a core error belongs to; the core's own type, so it crosses as it is.
 pub use crate::pki::InputField;
 use crate::pki::{Certificate, Csr, PkiError, PrivateKey};
@@ -16,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The first byte of every request and response; a change of shape takes the next number.
-pub const FORMAT: u8 = 1;
+pub const FORMAT: u8 = 2;
 
 /// One piece of work the page hands to an executor, the worker or the page itself.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -33,6 +34,8 @@ pub enum Work {
     Step(StepJob),
     /// One handshake.
     Handshake(HandshakeJob),
+    /// Step 8's three runs.
+    SeedRuns(lab::SeedRuns),
     /// One lab scenario's files, answered as the handshake to run.
     Lab {
         inputs: LabInputs,
@@ -55,7 +58,10 @@ pub enum Reply {
         csr: Option<Csr>,
         cert: Option<Certificate>,
     },
+    /// The step needs these messages signed (by WebCrypto) before it can finish.
+    SignaturesWanted(Vec<Wanted>),
     Handshake(Outcome),
+    SeedRuns(Vec<(LabScenario, Outcome)>),
     /// The scenario's files, which the page keeps for openssl, as the handshake to run.
     Lab(HandshakeJob),
     OpenedKeys(BTreeMap<Party, PrivateKey>),
@@ -149,14 +155,9 @@ impl Work {
     /// Does the work, here.
     pub fn run(self) -> Result<Reply, CoreError> {
         Ok(match self {
-            Work::Step(job) => {
-                let products = job.run()?;
-                Reply::Step {
-                    csr: products.csr,
-                    cert: products.cert,
-                }
-            }
+            Work::Step(job) => return job.answer(),
             Work::Handshake(job) => Reply::Handshake(job.run()),
+            Work::SeedRuns(runs) => Reply::SeedRuns(runs.run()?),
             Work::Lab {
                 inputs,
                 scenario,
@@ -167,6 +168,25 @@ impl Work {
             }
             Work::Pkcs12(job) => Reply::Pkcs12(serde_bytes::ByteBuf::from(job.run()?)),
             Work::Diagnose(job) => Reply::Diagnosis(Box::new(job.run())),
+        })
+    }
+}
+
+impl StepJob {
+    /// Signs here, or answers with the signatures the job still wants from outside.
+    pub fn answer(&self) -> Result<Reply, CoreError> {
+        let run = || self.run();
+        let products = match &self.outside {
+            None => run()?,
+            Some(given) => match given.run(run) {
+                Ok(products) => products,
+                Err(Unfinished::Wanted(wanted)) => return Ok(Reply::SignaturesWanted(wanted)),
+                Err(Unfinished::Failed(e)) => return Err(e.into()),
+            },
+        };
+        Ok(Reply::Step {
+            csr: products.csr,
+            cert: products.cert,
         })
     }
 }
@@ -280,8 +300,14 @@ mod tests {
         let plain = KeyProtection::plain();
         let text = saved::save(&workshop, &plain, |p| workshop.key(p).map(|k| k.to_pem()));
         let fresh = Workshop::new(Settings::default());
+        let mut rsa = Settings::default();
+        rsa.cert_mut(Party::CRoot).algorithm = crate::pki::KeyAlgorithm::Rsa2048;
+        let mut signed_outside = Workshop::new(rsa).job(StepId::CRoot, None, NOW).unwrap();
+        signed_outside.outside = Some(crate::pki::signed_outside::GivenSignatures::new().unwrap());
         let works = [
             Work::Step(fresh.job(StepId::CRoot, None, NOW).unwrap()),
+            Work::Step(signed_outside),
+            Work::SeedRuns(lab::SeedRuns::of(&workshop)),
             Work::Step(workshop.job(StepId::CSignsB, None, NOW).unwrap()),
             Work::Handshake(workshop.connection(LabScenario::GoodRun).unwrap()),
             Work::Lab {
@@ -299,11 +325,17 @@ mod tests {
                 ..Default::default()
             }),
         ];
+        let mut answers = Vec::new();
         for (id, work) in (u64::MAX - 10..).zip(works) {
             let request = round_trip_request(Request { id, work });
             let response = round_trip_response(request.answer());
             assert!(response.result.is_ok(), "{:?}", response.result.err());
+            answers.push(response.result.unwrap());
         }
+        // The RSA root signed outside wants its one signature; step 8's runs end as the seed's.
+        assert!(matches!(&answers[1], Reply::SignaturesWanted(w) if w.len() == 1));
+        assert!(matches!(&answers[2], Reply::SeedRuns(runs)
+            if runs.iter().all(|(s, o)| o.result.is_ok() == s.should_succeed())));
         let errors = [
             CoreError::Pem("p".into()),
             CoreError::Key("k".into()),

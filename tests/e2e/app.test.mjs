@@ -160,6 +160,15 @@ test('bad input is refused by its field and changes nothing else', async () => {
 
 test('RSA keys come from WebCrypto, in parallel, with progress, and the page keeps answering', async () => {
   const { page, context, problems, requests } = await openApp();
+  // Counts the RSA signatures the page asks of WebCrypto.
+  await page.evaluate(() => {
+    const sign = SubtleCrypto.prototype.sign;
+    window.rsaSignatures = 0;
+    SubtleCrypto.prototype.sign = function (algorithm, ...rest) {
+      if ((algorithm.name ?? algorithm) === 'RSASSA-PKCS1-v1_5') window.rsaSignatures += 1;
+      return sign.call(this, algorithm, ...rest);
+    };
+  });
   await page.getByRole('button', { name: /The seed's keys/ }).click();
   await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
   await page.getByRole('button', { name: 'Run all steps' }).click();
@@ -172,7 +181,10 @@ test('RSA keys come from WebCrypto, in parallel, with progress, and the page kee
   await page.getByText(/Keys: 2 × RSA 2048 from WebCrypto, 4 × RSA 4096 from WebCrypto\./).waitFor();
   const key = await page.locator('#step-1 .cert dd').filter({ hasText: 'RSA' }).first().textContent();
   assert.equal(key, 'RSA (4096 bit)');
-  // The signing ran in the worker, which loads the core module.
+  // Every certificate and CSR was signed by WebCrypto: two roots, two intermediates (CSR and
+  // certificate), B's CSR, B's certificate, C's server certificate (CSR and certificate).
+  assert.equal(await page.evaluate(() => window.rsaSignatures), 10);
+  // Step 8's handshakes ran in the worker, which loads the core module.
   assert.ok(requests.some((u) => u.endsWith('/core-worker.js')), requests.join('\n'));
   assert.deepEqual(problems, []);
   await context.close();
@@ -200,11 +212,13 @@ test('where no worker can start, signing, handshakes and the lab run in the page
   await context.close();
 });
 
-test('without WebCrypto, RSA keys come from a Web Worker and still work with openssl', async () => {
+test('without WebCrypto, RSA keys and signatures come from a Web Worker and still work with openssl', async () => {
   const context = await shared.browser.newContext({ acceptDownloads: true });
-  // As on a page served over plain http, where browsers offer no WebCrypto.
+  // As where a browser refuses WebCrypto's RSA: the worker makes the keys and signs.
   await context.addInitScript(() => {
-    crypto.subtle.generateKey = () => Promise.reject(new DOMException('disabled for this test', 'NotSupportedError'));
+    const refuse = () => Promise.reject(new DOMException('disabled for this test', 'NotSupportedError'));
+    crypto.subtle.generateKey = refuse;
+    crypto.subtle.sign = refuse;
   });
   const page = await context.newPage();
   const problems = [];
@@ -224,6 +238,10 @@ test('without WebCrypto, RSA keys come from a Web Worker and still work with ope
   const dir = await tempDir('worker');
   const key = await download(page, page.locator('a.download[download="client_b.key"]'), dir);
   assert.match(sh(dir, `openssl pkey -in ${key.target} -passin env:KEY_PASSPHRASE -noout -text_pub`, { KEY_PASSPHRASE: PASSPHRASE }), /Public-Key: \(2048 bit\)/);
+  // The worker's signatures hold: B's certificate verifies against C's chain.
+  const cert = await download(page, page.locator('a.download[download="client_b_signed_by_client_c.crt"]').first(), dir);
+  const chain = await download(page, page.locator('a.download[download="client_c_ca_chain.crt"]').first(), dir);
+  assert.match(sh(dir, `openssl verify -purpose sslclient -CAfile ${chain.target} ${cert.target}`), /: OK/);
   assert.deepEqual(problems, []);
   await context.close();
 });

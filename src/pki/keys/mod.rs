@@ -349,13 +349,10 @@ impl PrivateKey {
         &self.pkcs8
     }
 
-    /// The rcgen/ring signer for this key.
-    pub fn signer(&self) -> Result<KeyPair, PkiError> {
-        KeyPair::from_pkcs8_der_and_sign_algo(
-            &rustls_pki_types::PrivatePkcs8KeyDer::from(self.pkcs8.as_slice()),
-            self.algorithm.signature_algorithm(),
-        )
-        .map_err(|e| PkiError::Key(e.to_string()))
+    /// The signer for this key: ring, or for RSA the signatures given to a step
+    /// ([`signed_outside`](super::signed_outside)).
+    pub fn signer(&self) -> Result<super::signed_outside::Signer, PkiError> {
+        super::signed_outside::Signer::for_key(self)
     }
 
     /// The SubjectPublicKeyInfo DER of this key's public half.

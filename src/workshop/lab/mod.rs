@@ -14,9 +14,11 @@ use crate::tls::{
 };
 use std::collections::BTreeMap;
 
+mod seed_runs;
 mod setup;
 mod teaching;
 
+pub use seed_runs::SeedRuns;
 pub use setup::{setup, LabInputs};
 pub use teaching::OpensslReason;
 
