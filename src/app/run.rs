@@ -377,6 +377,23 @@ async fn do_step<S: Services>(
     Ok(Made::Step(products))
 }
 
+/// Has the core module read Client B's own key (its module alone reads encrypted and
+/// traditional key files), then step 5 signs B's CSR with it.
+pub async fn use_own_key<S: Services>(services: &S, dispatch: &dyn Fn(Action), state: &AppState) {
+    let work = Work::ReadKey {
+        pem: state.own_key.clone(),
+        passphrase: state.own_key_passphrase.clone(),
+    };
+    dispatch(match services.execute(work, Place::Heavy).await {
+        Ok(Reply::Key(key)) => Action::UseOwnKey {
+            key,
+            now: services.unix_now(),
+        },
+        Ok(_) => Action::OwnKeyRefused(other_reply()),
+        Err(e) => Action::OwnKeyRefused(e),
+    });
+}
+
 /// Opens the saved keys with the heavy executor (PBKDF2 would hold up the page), rebuilds
 /// the workshop, and runs step 8 there too when its steps are all done.
 pub async fn restore<S: Services>(

@@ -72,6 +72,8 @@ fn work_name(work: &Work) -> String {
         Work::OpenKeys { .. } => "open keys".into(),
         Work::Pkcs12(_) => "pkcs12".into(),
         Work::Diagnose(_) => "diagnose".into(),
+        Work::ReadKey { .. } => "read key".into(),
+        Work::Zip(_) | Work::Elsewhere { .. } | Work::Reproduce { .. } => "download".into(),
     }
 }
 
@@ -679,4 +681,43 @@ fn a_workshop_with_plain_keys_comes_back_at_load_and_step_8_runs_in_the_core() {
     assert_seed_verdicts(&after);
     assert!(!after.step8_after_restore);
     assert_eq!(after.notice, notice);
+}
+
+#[test]
+fn b_s_own_key_is_read_by_the_core_and_a_wrong_passphrase_lands_at_its_field() {
+    use crate::app::inputs::{OWN_KEY_INPUT, OWN_KEY_PASSPHRASE_INPUT};
+    let (_, done) = run_all(&Fake::default(), AppState::default());
+    let own = PrivateKey::generate(KeyAlgorithm::EcdsaP384).unwrap();
+    let pem = own.to_encrypted_pem("my own pass", 1000).unwrap();
+    let before = done.workshop.key(Party::BClient).cloned();
+    let typed = done
+        .apply(Action::SetOwnKey(pem))
+        .apply(Action::SetOwnKeyPassphrase("not it".into()));
+    let fake = Fake::default();
+    let send = |action| fake.log.borrow_mut().push(action);
+    block_on(use_own_key(&fake, &send, &typed));
+    let (_, refused) = settle(&fake.log, typed.clone());
+    assert_eq!(
+        refused
+            .errors
+            .get(OWN_KEY_PASSPHRASE_INPUT)
+            .map(String::as_str),
+        Some("the passphrase does not decrypt this key")
+    );
+    assert_eq!(refused.workshop.key(Party::BClient), before.as_ref());
+
+    let typed = typed.apply(Action::SetOwnKeyPassphrase("my own pass".into()));
+    block_on(use_own_key(&fake, &send, &typed));
+    let (_, used) = settle(&fake.log, typed);
+    assert!(
+        !used.errors.contains_key(OWN_KEY_INPUT),
+        "{:?}",
+        used.errors
+    );
+    assert!(!used.errors.contains_key(OWN_KEY_PASSPHRASE_INPUT));
+    assert_eq!(used.workshop.key(Party::BClient), Some(&own));
+    let csr = used.workshop.csr(Party::BClient).unwrap();
+    assert_eq!(csr.spki_der(), own.spki_der());
+    let names: Vec<String> = fake.requests.borrow().iter().map(|r| r.0.clone()).collect();
+    assert_eq!(names, ["read key", "read key"]);
 }

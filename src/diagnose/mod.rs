@@ -145,6 +145,19 @@ pub struct Diagnosis {
 }
 
 impl Diagnosis {
+    /// The diagnosis with each run's view, as the core module sends it to the page.
+    pub fn with_views(mut self) -> Self {
+        self.runs = self
+            .runs
+            .into_iter()
+            .map(|run| DiagnosedRun {
+                outcome: run.outcome.with_view(),
+                headline: run.headline,
+            })
+            .collect();
+        self
+    }
+
     /// The refusal of a field, if it was refused.
     pub fn field_error(&self, id: FieldId) -> Option<&str> {
         self.fields

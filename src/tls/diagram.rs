@@ -135,96 +135,121 @@ pub fn svg(outcome: &Outcome, title: &str) -> String {
 /// The same diagram, its title element carrying `title_id`: a page that shows several
 /// diagrams gives each its own, as ids must be unique in a document.
 pub fn svg_with_id(outcome: &Outcome, title: &str, title_id: &str) -> String {
-    let flights = flights(&outcome.messages(), outcome.version == TlsVersion::Tls13);
-    let mut body = Vec::new();
-    let mut y = TOP;
-    for flight in &flights {
-        let (from, to) = match flight.direction {
-            Direction::ClientToServer => (CLIENT_X, SERVER_X),
-            Direction::ServerToClient => (SERVER_X, CLIENT_X),
-        };
-        let colour = if flight.alert { REFUSED } else { INK };
-        let middle = (CLIENT_X + SERVER_X) / 2;
-        for (name, note) in &flight.lines {
-            y += LINE;
-            body.push(text(middle, y, "middle", colour, "", name));
-            // The note goes on its own line, smaller, so long chains stay between the lifelines.
-            if let Some(note) = note {
-                y += LINE - 2;
-                body.push(text(middle, y, "middle", MUTED, " font-size=\"12\"", note));
+    Drawing::of(outcome).svg(title, title_id)
+}
+
+/// A run's diagram without its title: drawn once in the core module, titled where it is shown.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Drawing {
+    height: u32,
+    /// The lifelines, arrows and verdict, as SVG elements.
+    body: String,
+}
+
+impl Drawing {
+    pub fn svg(&self, title: &str, title_id: &str) -> String {
+        let height = self.height;
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" \
+             font-family=\"system-ui, sans-serif\" font-size=\"13\" role=\"img\" aria-labelledby=\"{title_id}\">\
+             <title id=\"{title_id}\">{}</title>\
+             <rect width=\"{WIDTH}\" height=\"{height}\" fill=\"#ffffff\"/>{}</svg>",
+            escape(title),
+            self.body
+        )
+    }
+
+    pub fn of(outcome: &Outcome) -> Drawing {
+        let flights = flights(&outcome.messages(), outcome.version == TlsVersion::Tls13);
+        let mut body = Vec::new();
+        let mut y = TOP;
+        for flight in &flights {
+            let (from, to) = match flight.direction {
+                Direction::ClientToServer => (CLIENT_X, SERVER_X),
+                Direction::ServerToClient => (SERVER_X, CLIENT_X),
+            };
+            let colour = if flight.alert { REFUSED } else { INK };
+            let middle = (CLIENT_X + SERVER_X) / 2;
+            for (name, note) in &flight.lines {
+                y += LINE;
+                body.push(text(middle, y, "middle", colour, "", name));
+                // The note goes on its own line, smaller, so long chains stay between the lifelines.
+                if let Some(note) = note {
+                    y += LINE - 2;
+                    body.push(text(middle, y, "middle", MUTED, " font-size=\"12\"", note));
+                }
             }
-        }
-        y += 10;
-        let head = if to > from { to - 10 } else { to + 10 };
-        body.push(format!(
+            y += 10;
+            let head = if to > from { to - 10 } else { to + 10 };
+            body.push(format!(
             "<line x1=\"{from}\" y1=\"{y}\" x2=\"{head}\" y2=\"{y}\" stroke=\"{colour}\" stroke-width=\"{}\"{}/>",
             if flight.alert { "2.5" } else { "1.5" },
             if flight.encrypted { "" } else { " stroke-dasharray=\"6 4\"" }
         ));
-        body.push(format!(
-            "<polygon points=\"{to},{y} {head},{} {head},{}\" fill=\"{colour}\"/>",
-            y - 5,
-            y + 5
-        ));
-        y += 12;
-    }
-    y += 14;
-    let (verdict, colour, refused_at) = match &outcome.result {
-        Ok(_) => (
-            "Handshake succeeded; data went both ways.".to_string(),
-            ACCEPTED,
-            None,
-        ),
-        Err(failure) => {
-            let (who, x) = match failure.side {
-                Side::Client => ("Client B refused", Some(CLIENT_X)),
-                Side::Server => ("Client C refused", Some(SERVER_X)),
-                Side::Setup => ("Refused before connecting", None),
-            };
-            (
-                format!("{who}: {}", failure.error.sentence(failure.side)),
-                REFUSED,
-                x,
-            )
+            body.push(format!(
+                "<polygon points=\"{to},{y} {head},{} {head},{}\" fill=\"{colour}\"/>",
+                y - 5,
+                y + 5
+            ));
+            y += 12;
         }
-    };
-    if let Some(x) = refused_at {
-        // A cross on the lifeline of the side that said no.
-        body.push(format!(
+        y += 14;
+        let (verdict, colour, refused_at) = match &outcome.result {
+            Ok(_) => (
+                "Handshake succeeded; data went both ways.".to_string(),
+                ACCEPTED,
+                None,
+            ),
+            Err(failure) => {
+                let (who, x) = match failure.side {
+                    Side::Client => ("Client B refused", Some(CLIENT_X)),
+                    Side::Server => ("Client C refused", Some(SERVER_X)),
+                    Side::Setup => ("Refused before connecting", None),
+                };
+                (
+                    format!("{who}: {}", failure.error.sentence(failure.side)),
+                    REFUSED,
+                    x,
+                )
+            }
+        };
+        if let Some(x) = refused_at {
+            // A cross on the lifeline of the side that said no.
+            body.push(format!(
             "<path d=\"M{} {} l12 12 m0 -12 l-12 12\" stroke=\"{REFUSED}\" stroke-width=\"3\"/>",
             x - 6,
             y - 18
         ));
-    }
-    for line in wrap(&verdict, 64) {
-        body.push(text(
-            (CLIENT_X + SERVER_X) / 2,
-            y,
-            "middle",
-            colour,
-            " font-weight=\"600\"",
-            &line,
-        ));
-        y += LINE;
-    }
-    let height = y + 16;
-    let lifeline = |x: u32, who: &str| {
-        format!(
+        }
+        for line in wrap(&verdict, 64) {
+            body.push(text(
+                (CLIENT_X + SERVER_X) / 2,
+                y,
+                "middle",
+                colour,
+                " font-weight=\"600\"",
+                &line,
+            ));
+            y += LINE;
+        }
+        let height = y + 16;
+        let lifeline = |x: u32, who: &str| {
+            format!(
             "<rect x=\"{}\" y=\"16\" width=\"200\" height=\"30\" rx=\"6\" fill=\"#eef2f7\" stroke=\"{INK}\"/>{}\
              <line x1=\"{x}\" y1=\"46\" x2=\"{x}\" y2=\"{}\" stroke=\"{MUTED}\" stroke-dasharray=\"2 4\"/>",
             x - 100,
             text(x, 36, "middle", INK, " font-weight=\"600\"", who),
             height - 12
         )
-    };
-    format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" \
-         font-family=\"system-ui, sans-serif\" font-size=\"13\" role=\"img\" aria-labelledby=\"{title_id}\">\
-         <title id=\"{title_id}\">{}</title>\
-         <rect width=\"{WIDTH}\" height=\"{height}\" fill=\"#ffffff\"/>{}{}{}</svg>",
-        escape(title),
-        lifeline(CLIENT_X, "Client B (TLS client)"),
-        lifeline(SERVER_X, "Client C (TLS server)"),
-        body.concat()
-    )
+        };
+        Drawing {
+            height,
+            body: format!(
+                "{}{}{}",
+                lifeline(CLIENT_X, "Client B (TLS client)"),
+                lifeline(SERVER_X, "Client C (TLS server)"),
+                body.concat()
+            ),
+        }
+    }
 }

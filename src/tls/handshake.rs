@@ -6,6 +6,7 @@ use super::refusal::Refusal;
 use super::trace::{Record, RecordReader};
 pub use super::types::Side;
 use super::types::{Direction, TlsVersion};
+use super::view::RunView;
 use crate::pki::{Certificate, Crl, PrivateKey};
 use rustls::pki_types::{
     CertificateDer, CertificateRevocationListDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName,
@@ -119,6 +120,9 @@ pub struct Outcome {
     pub result: Result<Established, Failure>,
     /// The secrets rustls derived, as far as the run got.
     pub keys: SessionKeys,
+    /// How the page shows it, made by the core module before the outcome crosses to the page
+    /// ([`Outcome::with_view`]); none where it never crosses.
+    pub view: Option<Box<RunView>>,
 }
 
 /// An outcome's serialised form: each record as sent, its secrets and its verdict. The records
@@ -129,6 +133,7 @@ pub struct OutcomeForm {
     records: Vec<(Direction, serde_bytes::ByteBuf)>,
     result: Result<Established, Failure>,
     keys: SessionKeys,
+    view: Option<Box<RunView>>,
 }
 
 impl From<Outcome> for OutcomeForm {
@@ -142,6 +147,7 @@ impl From<Outcome> for OutcomeForm {
                 .collect(),
             result: outcome.result,
             keys: outcome.keys,
+            view: outcome.view,
         }
     }
 }
@@ -163,11 +169,18 @@ impl From<OutcomeForm> for Outcome {
             records,
             result: form.result,
             keys: form.keys,
+            view: form.view,
         }
     }
 }
 
 impl Outcome {
+    /// The outcome with its view, as the core module sends it to the page.
+    pub fn with_view(mut self) -> Self {
+        self.view = Some(Box::new(RunView::of(&self)));
+        self
+    }
+
     /// Every message both sides sent, the encrypted ones opened with `keys`. Decrypts the
     /// records on each call: keep the result rather than asking again.
     pub fn messages(&self) -> Vec<Message> {
@@ -201,6 +214,7 @@ pub fn run(server: &ServerSide, client: &ClientSide, version: TlsVersion) -> Out
             peer_error: None,
         }),
         keys: SessionKeys::default(),
+        view: None,
     };
     let server_conn = match server_connection(server, version) {
         Ok(c) => c,
@@ -224,6 +238,7 @@ pub fn run(server: &ServerSide, client: &ClientSide, version: TlsVersion) -> Out
         records: wire.records,
         result,
         keys: collector.keys(),
+        view: None,
     }
 }
 

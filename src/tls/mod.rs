@@ -10,6 +10,7 @@ pub mod pcapng;
 pub mod refusal;
 pub mod trace;
 pub mod types;
+pub mod view;
 pub mod wire;
 
 pub use handshake::{

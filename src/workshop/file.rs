@@ -1,6 +1,6 @@
 //! One file of the exported tree: where it goes and what it holds.
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ExportFile {
     /// Inside the tree, with `/` between folders.
     pub path: String,

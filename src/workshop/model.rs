@@ -405,7 +405,11 @@ impl Workshop {
     /// Step 5 with Client B's own key instead of a new one (PEM, encrypted or plain).
     /// The key's algorithm replaces the setting; on error nothing changes.
     pub fn use_own_b_key(&mut self, pem: &str, passphrase: &str, now: u64) -> Result<(), PkiError> {
-        let key = PrivateKey::from_pem(pem, passphrase)?;
+        self.use_b_key(PrivateKey::from_pem(pem, passphrase)?, now)
+    }
+
+    /// Step 5 with a key already read (the page has the core module read it).
+    pub fn use_b_key(&mut self, key: PrivateKey, now: u64) -> Result<(), PkiError> {
         let previous = self.settings.b_client.algorithm;
         self.settings.b_client.algorithm = key.algorithm();
         self.sign_step(StepId::BCsr, Some(key), now).map_err(|e| {

@@ -3,10 +3,14 @@
 //! Both travel in postcard's compact binary form, behind a format byte; certificates, CSRs and
 //! keys go as their DER and are parsed and checked again on the way in.
 
+use super::elsewhere::{self, Software};
+use super::export::{self, ExportFile};
 use super::job::{StepJob, StepProducts};
 use super::lab::{self, LabInputs, LabScenario};
+use super::reproduce::{self, KeyPems};
 use super::saved::Saved;
 use super::steps::Party;
+use super::Settings;
 use crate::pki::pkcs12::Pkcs12Job;
 use crate::pki::signed_outside::{Unfinished, Wanted};
 /// The input a core error belongs to; the core's own type, so it crosses as it is.
@@ -48,6 +52,22 @@ pub enum Work {
     Pkcs12(Pkcs12Job),
     /// A user's own files, checked and put through the handshake.
     Diagnose(crate::diagnose::DiagnoseJob),
+    /// A key the user gave, PEM in any form openssl writes, opened with `passphrase`.
+    ReadKey { pem: String, passphrase: String },
+    /// Files packed as one zip archive.
+    Zip(Vec<ExportFile>),
+    /// A "Use the files elsewhere" folder, made from the workshop's tree as it downloads.
+    Elsewhere {
+        settings: Settings,
+        tree: Vec<ExportFile>,
+        software: Software,
+    },
+    /// A lab row's files, script and outcome for openssl, as one zip archive.
+    Reproduce {
+        setup: lab::Setup,
+        run: lab::LabRun,
+        keys: KeyPems,
+    },
 }
 
 /// What the work made.
@@ -67,6 +87,9 @@ pub enum Reply {
     OpenedKeys(BTreeMap<Party, PrivateKey>),
     Pkcs12(serde_bytes::ByteBuf),
     Diagnosis(Box<crate::diagnose::Diagnosis>),
+    Key(PrivateKey),
+    Archive(serde_bytes::ByteBuf),
+    Files(Vec<ExportFile>),
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -156,8 +179,13 @@ impl Work {
     pub fn run(self) -> Result<Reply, CoreError> {
         Ok(match self {
             Work::Step(job) => return job.answer(),
-            Work::Handshake(job) => Reply::Handshake(job.run()),
-            Work::SeedRuns(runs) => Reply::SeedRuns(runs.run()?),
+            Work::Handshake(job) => Reply::Handshake(job.run().with_view()),
+            Work::SeedRuns(runs) => Reply::SeedRuns(
+                runs.run()?
+                    .into_iter()
+                    .map(|(scenario, outcome)| (scenario, outcome.with_view()))
+                    .collect(),
+            ),
             Work::Lab {
                 inputs,
                 scenario,
@@ -167,7 +195,19 @@ impl Work {
                 Reply::OpenedKeys(Saved::parse(&saved)?.open_keys(&passphrase)?)
             }
             Work::Pkcs12(job) => Reply::Pkcs12(serde_bytes::ByteBuf::from(job.run()?)),
-            Work::Diagnose(job) => Reply::Diagnosis(Box::new(job.run())),
+            Work::Diagnose(job) => Reply::Diagnosis(Box::new(job.run().with_views())),
+            Work::ReadKey { pem, passphrase } => {
+                Reply::Key(PrivateKey::from_pem(&pem, &passphrase)?)
+            }
+            Work::Zip(files) => Reply::Archive(archive(export::zip(&files))?),
+            Work::Elsewhere {
+                settings,
+                tree,
+                software,
+            } => Reply::Files(elsewhere::folder(&settings, &tree, software)),
+            Work::Reproduce { setup, run, keys } => {
+                Reply::Archive(archive(reproduce::zip(&setup, &run, &keys))?)
+            }
         })
     }
 }
@@ -239,6 +279,11 @@ pub fn answer_bytes(bytes: &[u8]) -> Vec<u8> {
     })
 }
 
+fn archive(made: Result<Vec<u8>, export::ArchiveError>) -> Result<serde_bytes::ByteBuf, CoreError> {
+    made.map(serde_bytes::ByteBuf::from)
+        .map_err(|e| CoreError::Unsupported(e.to_string()))
+}
+
 fn to_bytes<T: Serialize>(value: &T) -> Result<Vec<u8>, CoreError> {
     Ok(postcard::to_allocvec(&(FORMAT, value))?)
 }
@@ -304,6 +349,20 @@ mod tests {
         rsa.cert_mut(Party::CRoot).algorithm = crate::pki::KeyAlgorithm::Rsa2048;
         let mut signed_outside = Workshop::new(rsa).job(StepId::CRoot, None, NOW).unwrap();
         signed_outside.outside = Some(crate::pki::signed_outside::GivenSignatures::new().unwrap());
+        let tree = export::all_files(&workshop, &plain).unwrap();
+        let setup = lab::setup(&LabInputs::of(&workshop), LabScenario::GoodRun, NOW).unwrap();
+        let run = lab::LabRun {
+            scenario: LabScenario::GoodRun,
+            outcome: setup.clone().job().run(),
+        };
+        let keys = {
+            let (server_key, client_key) = reproduce::keys(&setup);
+            KeyPems {
+                server: server_key.to_pem(),
+                client: client_key.map(|k| k.to_pem()),
+                encrypted: false,
+            }
+        };
         let works = [
             Work::Step(fresh.job(StepId::CRoot, None, NOW).unwrap()),
             Work::Step(signed_outside),
@@ -324,9 +383,16 @@ mod tests {
                 now: NOW,
                 ..Default::default()
             }),
+            Work::Zip(tree.clone()),
+            Work::Elsewhere {
+                settings: workshop.settings.clone(),
+                tree: tree.clone(),
+                software: Software::Haproxy,
+            },
+            Work::Reproduce { setup, run, keys },
         ];
         let mut answers = Vec::new();
-        for (id, work) in (u64::MAX - 10..).zip(works) {
+        for (id, work) in (u64::MAX - 20..).zip(works) {
             let request = round_trip_request(Request { id, work });
             let response = round_trip_response(request.answer());
             assert!(response.result.is_ok(), "{:?}", response.result.err());
@@ -334,8 +400,22 @@ mod tests {
         }
         // The RSA root signed outside wants its one signature; step 8's runs end as the seed's.
         assert!(matches!(&answers[1], Reply::SignaturesWanted(w) if w.len() == 1));
+        // Each outcome crosses with its view: the page's module decodes and draws nothing.
         assert!(matches!(&answers[2], Reply::SeedRuns(runs)
-            if runs.iter().all(|(s, o)| o.result.is_ok() == s.should_succeed())));
+            if runs.iter().all(|(s, o)| o.result.is_ok() == s.should_succeed()
+                && o.view.as_ref().is_some_and(|v| v.messages.len() > 4 && !v.capture.is_empty()))));
+        assert!(matches!(&answers[4], Reply::Handshake(o) if o.view.is_some()));
+        // The archives are the core's zips; the folder is the one made here.
+        let [.., Reply::Archive(zip), Reply::Files(folder), Reply::Archive(bundle)] = &answers[..]
+        else {
+            panic!("the archives and the folder come back as such");
+        };
+        assert_eq!(zip.as_slice(), export::zip(&tree).unwrap());
+        assert_eq!(
+            *folder,
+            elsewhere::folder(&workshop.settings, &tree, Software::Haproxy)
+        );
+        assert!(bundle.starts_with(b"PK\x03\x04"));
         let errors = [
             CoreError::Pem("p".into()),
             CoreError::Key("k".into()),

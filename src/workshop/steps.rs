@@ -146,14 +146,14 @@ impl Party {
 }
 
 /// The user's choices for one key and certificate.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CertSettings {
     pub algorithm: KeyAlgorithm,
     pub subject: Subject,
     pub days: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Settings {
     /// Steps 3 and 4 are optional in the seed; without them C signs with its root.
     pub use_intermediates: bool,

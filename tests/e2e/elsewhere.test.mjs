@@ -40,7 +40,9 @@ test('a chosen server folder and client folder, downloaded from the page, run as
   await page.getByLabel('Client (Client B)').selectOption('node');
   const server = page.locator('#elsewhere-haproxy');
   const client = page.locator('#elsewhere-node');
-  // The README opens with the folder; the configuration carries the workshop's own values.
+  // The core module makes each folder; the README opens with it, and the configuration
+  // carries the workshop's own values.
+  await client.locator('details[open] pre').waitFor();
   assert.match(await server.locator('details[open] pre').textContent(), /bash run\.sh/);
   assert.match(await server.textContent(), /ca-file client-cas\.crt verify required/);
   assert.match(await client.textContent(), /servername: HOST/);

@@ -2,13 +2,16 @@
 //! its configuration and commands with the workshop's own names and values, and downloads as a
 //! folder that runs as its README.txt says.
 
+use super::archive::ZipButton;
 use super::commands::{blocks, copied};
 use super::shown::Shown;
-use crate::app::browser;
+use crate::app::browser::Browser;
+use crate::app::run::{Place, Services};
 use crate::app::state::AppState;
 use crate::workshop::commands::{self, CommandBlock};
-use crate::workshop::elsewhere::{self, Software};
-use crate::workshop::export;
+use crate::workshop::elsewhere::Software;
+use crate::workshop::export::ExportFile;
+use crate::workshop::protocol::{Reply, Work};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -95,36 +98,69 @@ struct RecipeProps {
     software: Software,
 }
 
-/// One folder: its README, its configuration and scripts as text, and its download.
+/// One folder: its README, its configuration and scripts as text, and its download. The core
+/// module makes it from the tree as it downloads, again whenever that changes.
 #[function_component(Recipe)]
 fn recipe(props: &RecipeProps) -> Html {
     let software = props.software;
     let id = format!("elsewhere-{}", software.id());
-    let files = match props.shown.tree_files() {
-        Ok(tree) => elsewhere::folder(&props.shown.workshop().settings, &tree, software),
-        Err(_) => Vec::new(),
-    };
-    if files.is_empty() {
-        let why = if props.shown.protection.check().is_err() {
-            "Set a valid key passphrase to make this folder."
-        } else {
-            "This folder appears once steps 1 to 7 have run and their keys are ready."
-        };
-        return html! { <div class="recipe" {id}><h3>{ software.label() }</h3><p class="muted">{ why }</p></div> };
+    let tree = props.shown.tree_files().ok();
+    let settings = props.shown.workshop().settings.clone();
+    let folder = use_state(|| None::<Result<Rc<Vec<ExportFile>>, String>>);
+    let asked = use_mut_ref(|| 0u64);
+    {
+        let (folder, asked) = (folder.clone(), asked.clone());
+        use_effect_with(
+            (tree.clone(), settings, software),
+            move |(tree, settings, software)| {
+                // Only the latest request's answer is shown.
+                let mine = {
+                    let mut asked = asked.borrow_mut();
+                    *asked += 1;
+                    *asked
+                };
+                folder.set(None);
+                if let Some(tree) = tree.clone() {
+                    let work = Work::Elsewhere {
+                        settings: settings.clone(),
+                        tree,
+                        software: *software,
+                    };
+                    yew::platform::spawn_local(async move {
+                        let made = match Browser.execute(work, Place::Heavy).await {
+                            Ok(Reply::Files(files)) => Ok(Rc::new(files)),
+                            Ok(_) => Err("the worker answered other work".to_string()),
+                            Err(e) => Err(e.to_string()),
+                        };
+                        if *asked.borrow() == mine {
+                            folder.set(Some(made));
+                        }
+                    });
+                }
+            },
+        );
     }
-    let shown_text = |name: &str| !name.ends_with(".crt") && !name.ends_with(".key");
-    let download = match export::zip(&files) {
-        Ok(zip) => {
-            let name = format!("use-elsewhere-{}.zip", software.id());
-            let href = browser::data_url("application/zip", &zip);
-            html! { <a class="download" id={format!("{id}-download")} href={href} download={name.clone()}>{ format!("Download {name}") }</a> }
+    let waiting = |why: &str| html! { <div class="recipe" id={id.clone()}><h3>{ software.label() }</h3><p class="muted">{ why.to_string() }</p></div> };
+    let files = match (&tree, &*folder) {
+        (None, _) if props.shown.protection.check().is_err() => {
+            return waiting("Set a valid key passphrase to make this folder.")
         }
-        Err(e) => html! { <p class="error">{ e.to_string() }</p> },
+        (None, _) => return waiting("This folder appears once the keys are ready."),
+        (Some(_), None) => return waiting("Making the folder…"),
+        (Some(_), Some(Err(e))) => return waiting(&format!("The folder could not be made: {e}")),
+        (Some(_), Some(Ok(files))) if files.is_empty() => {
+            return waiting(
+                "This folder appears once steps 1 to 7 have run and their keys are ready.",
+            )
+        }
+        (Some(_), Some(Ok(files))) => files.clone(),
     };
+    let shown_text = |name: &str| !name.ends_with(".crt") && !name.ends_with(".key");
+    let name = format!("use-elsewhere-{}.zip", software.id());
     html! {
-        <div class="recipe" {id}>
+        <div class="recipe" id={id.clone()}>
             <h3>{ software.label() }</h3>
-            { download }
+            <ZipButton id={format!("{id}-download")} name={name.clone()} label={format!("Download {name}")} files={files.clone()} />
             { for files.iter().filter(|f| shown_text(f.file_name())).map(|f| html! {
                 <details open={f.file_name() == "README.txt"}>
                     <summary><code>{ f.path.clone() }</code></summary>

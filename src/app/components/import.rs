@@ -34,7 +34,10 @@ impl OwnKeyProps {
 #[function_component(OwnKey)]
 pub fn own_key(props: &OwnKeyProps) -> Html {
     let page = use_page();
-    let on_use = page.callback(|_| Action::UseOwnKey { now: unix_now() });
+    let on_use = {
+        let page = page.clone();
+        Callback::from(move |_| page.use_own_key())
+    };
     html! {
         <details class="import">
             <summary>{"Use Client B's own key instead"}</summary>

@@ -3,6 +3,7 @@
 //! re-renders when what it shows changes, not when anything on the page does.
 
 pub mod app;
+pub mod archive;
 pub mod commands;
 pub mod controls;
 pub mod diagnose;

@@ -86,6 +86,12 @@ impl Page {
         );
     }
 
+    /// Step 5 with Client B's own key, read by the core module.
+    pub fn use_own_key(&self) {
+        let (state, send) = (self.now(), self.send());
+        yew::platform::spawn_local(async move { run::use_own_key(&Browser, &send, &state).await });
+    }
+
     /// Runs lab scenarios in the background; `run::run_lab` says how.
     pub fn run_lab(&self, scenarios: Vec<LabScenario>) {
         let (state, send) = (self.now(), self.send());

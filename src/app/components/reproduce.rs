@@ -1,10 +1,12 @@
 //! A lab row's "Reproduce with openssl" download: the row's very files, a script that runs
 //! openssl s_server and s_client on them, and what the page saw, in one zip.
 
+use super::archive::make_and_save;
 use crate::app::browser;
 use crate::pki::PrivateKey;
 use crate::workshop::export::KeyProtection;
 use crate::workshop::lab::{LabRun, LabScenario, Setup};
+use crate::workshop::protocol::Work;
 use crate::workshop::reproduce::{self, KeyPems};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -45,8 +47,8 @@ async fn key_pem(
     }
 }
 
-/// The row's bundle: its files, `reproduce.sh` and `OUTCOME.txt`, zipped by the core.
-async fn bundle(props: &ReproduceProps) -> Result<Vec<u8>, String> {
+/// The row's bundle as work for the core: its files, `reproduce.sh` and `OUTCOME.txt`.
+async fn bundle(props: &ReproduceProps) -> Result<Work, String> {
     let (server_key, client_key) = reproduce::keys(&props.setup);
     let server = key_pem(server_key, &props.server_pem, &props.protection).await?;
     let client = match client_key {
@@ -58,7 +60,11 @@ async fn bundle(props: &ReproduceProps) -> Result<Vec<u8>, String> {
         client,
         encrypted: !props.protection.plain,
     };
-    reproduce::zip(&props.setup, &props.run, &keys).map_err(|e| e.to_string())
+    Ok(Work::Reproduce {
+        setup: (*props.setup).clone(),
+        run: (*props.run).clone(),
+        keys,
+    })
 }
 
 /// Downloads a zip with the row's very files, a script that runs openssl s_server and s_client
@@ -80,9 +86,10 @@ pub fn reproduce_button(props: &ReproduceProps) -> Html {
             let (props, busy, error, name) =
                 (props.clone(), busy.clone(), error.clone(), name.clone());
             yew::platform::spawn_local(async move {
-                let saved = bundle(&props)
-                    .await
-                    .and_then(|zip| browser::download(&name, "application/zip", &zip));
+                let saved = match bundle(&props).await {
+                    Ok(work) => make_and_save(&name, work).await,
+                    Err(e) => Err(e),
+                };
                 busy.set(false);
                 if let Err(e) = saved {
                     error.set(Some(format!("{name} could not be made: {e}")));

@@ -1,6 +1,7 @@
 //! A step's result: its certificate or CSR decoded, its files to download (with their DER
 //! forms), step 6's chain file and PKCS#12 files; and the archive of every file.
 
+use super::archive::ZipButton;
 use super::field::{Field, FieldAction, FieldKind};
 use super::handshake::Handshakes;
 use super::page::use_page;
@@ -10,6 +11,7 @@ use crate::app::browser;
 use crate::app::state::{self, Action, P12File, P12Kind};
 use crate::pki::{inspect, pkcs12::Flavour};
 use crate::workshop::{export, ArtifactKind, ArtifactSpec, Party, StepId, Workshop};
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, Clone, PartialEq)]
@@ -368,12 +370,10 @@ pub fn zip_link(props: &ZipLinkProps) -> Html {
         return html! { <span class="muted">{"mtls-workshop.zip appears here once a step has run."}</span> };
     }
     match shown.tree_files() {
-        Ok(files) => match export::zip(&files) {
-            Ok(zip) => {
-                let href = browser::data_url("application/zip", &zip);
-                html! { <a class="download zip" id="zip-link" href={href} download={export::ZIP_NAME}>{ format!("Download {} ({} files)", export::ZIP_NAME, files.len()) }</a> }
-            }
-            Err(e) => html! { <p class="error">{ e.to_string() }</p> },
+        Ok(files) => html! {
+            <ZipButton id="zip-link" class="zip" name={export::ZIP_NAME}
+                label={format!("Download {} ({} files)", export::ZIP_NAME, files.len())}
+                files={Rc::new(files)} />
         },
         Err(_) if shown.protection.check().is_err() => {
             html! { <span class="muted">{"Set a valid key passphrase to download the archive."}</span> }

@@ -2,8 +2,8 @@
 //! capture, key log and diagram to download.
 
 use crate::app::browser;
-use crate::tls::decrypt::Message;
-use crate::tls::{diagram, messages, pcapng, Direction, Failure, Outcome, TlsVersion};
+use crate::tls::view::{MessageView, RunView};
+use crate::tls::{Direction, Failure, Outcome};
 use yew::prelude::*;
 
 /// A refusal in plain words, with rustls's own name for it in small type.
@@ -47,7 +47,7 @@ pub fn collapsed_detail(props: &CollapsedDetailProps) -> Html {
     };
     html! {
         <details {ontoggle}>
-            <summary>{ format!("Messages and diagram ({} messages)", props.outcome.messages().len()) }</summary>
+            <summary>{ format!("Messages and diagram ({} messages)", props.outcome.view.as_ref().map_or(0, |v| v.messages.len())) }</summary>
             if *open { { handshake_detail(&props.outcome, &props.title, &props.file_stem) } }
         </details>
     }
@@ -73,7 +73,10 @@ impl PartialEq for OpenDiagramProps {
 /// later renders pass the same outcome and are skipped.
 #[function_component(OpenDiagram)]
 pub fn open_diagram(props: &OpenDiagramProps) -> Html {
-    let svg = diagram::svg_with_id(&props.outcome, &props.title, &props.id);
+    let Some(view) = props.outcome.view.as_deref() else {
+        return no_view();
+    };
+    let svg = view.drawing.svg(&props.title, &props.id);
     html! {
         <div class="diagram" role="figure" aria-label={format!("Sequence diagram: {}", props.title)}>
             { Html::from_html_unchecked(AttrValue::from(svg)) }
@@ -83,17 +86,23 @@ pub fn open_diagram(props: &OpenDiagramProps) -> Html {
 
 /// The decoded view of one run: diagram, then every message with its fields and bytes.
 pub fn handshake_detail(outcome: &Outcome, title: &str, file_stem: &str) -> Html {
-    let svg = diagram::svg_with_id(outcome, title, &format!("{file_stem}-diagram-title"));
-    let keylog = outcome.keys.to_sslkeylogfile();
-    let capture = pcapng::capture(&outcome.records, &keylog);
-    let tls13 = outcome.version == TlsVersion::Tls13;
+    let Some(RunView {
+        messages,
+        drawing,
+        capture,
+        keylog,
+    }) = outcome.view.as_deref()
+    else {
+        return no_view();
+    };
+    let svg = drawing.svg(title, &format!("{file_stem}-diagram-title"));
     html! {
         <div class="handshake-detail">
             <div class="diagram" role="figure" aria-label={format!("Sequence diagram: {title}")}>
                 { Html::from_html_unchecked(AttrValue::from(svg.clone())) }
             </div>
             <p class="downloads">
-                <a download={format!("handshake-{file_stem}.pcapng")} href={browser::data_url("application/octet-stream", &capture)}>{"Capture (pcapng, secrets inside)"}</a>
+                <a download={format!("handshake-{file_stem}.pcapng")} href={browser::data_url("application/octet-stream", capture)}>{"Capture (pcapng, secrets inside)"}</a>
                 if !keylog.is_empty() {
                     <a download={format!("handshake-{file_stem}.keylog")} href={browser::data_url("text/plain", keylog.as_bytes())}>{"SSLKEYLOGFILE"}</a>
                 }
@@ -101,24 +110,29 @@ pub fn handshake_detail(outcome: &Outcome, title: &str, file_stem: &str) -> Html
             </p>
             <p class="muted">{"Open the capture in Wireshark or run tshark -r on it: the session's secrets travel inside, so the encrypted messages decode with no setup. They are this run's secrets only, not your keys."}</p>
             <ol class="messages" aria-label="Messages in order">
-                { for outcome.messages().iter().map(|m| message_item(m, tls13)) }
+                { for messages.iter().map(message_item) }
             </ol>
         </div>
     }
 }
 
-fn message_item(message: &Message, tls13: bool) -> Html {
-    let fields = messages::render::message_fields(message, tls13);
+/// Only an outcome made in this page's own module lacks its view, and none is.
+fn no_view() -> Html {
+    html! { <p class="muted">{"This run's messages are not available."}</p> }
+}
+
+fn message_item(message: &MessageView) -> Html {
+    let fields = &message.fields;
     let (arrow, side) = match message.direction {
         Direction::ClientToServer => ("B → C", "from-client"),
         Direction::ServerToClient => ("C → B", "from-server"),
     };
     html! {
-        <li class={classes!("message", side)} data-message={message.name()} data-direction={arrow}>
+        <li class={classes!("message", side)} data-message={message.name.clone()} data-direction={arrow}>
             <details>
                 <summary>
                     <span class="arrow">{ arrow }</span>
-                    <strong>{ message.name() }</strong>
+                    <strong>{ message.name.clone() }</strong>
                     if message.decrypted { <span class="badge">{"decrypted"}</span> }
                     <span class="muted">{ format!(" · record {}", message.record + 1) }</span>
                 </summary>

@@ -287,9 +287,13 @@ pub enum Action {
     },
     SetOwnKey(String),
     SetOwnKeyPassphrase(String),
+    /// Client B's own key, read by the core module: step 5 signs the CSR with it.
     UseOwnKey {
+        key: pki::PrivateKey,
         now: u64,
     },
+    /// The core module could not read the own key.
+    OwnKeyRefused(CoreError),
     ShowCommands(StepId, bool),
     Copied(String),
     SetCheckText(String),
@@ -350,7 +354,7 @@ impl AppState {
         let Some(text) = text else { return state };
         match crate::workshop::saved::Saved::parse(&text) {
             Ok(saved) if !saved.keys_encrypted || !saved.has_keys() => match saved
-                .open_keys("")
+                .open_plain_keys()
                 .and_then(|keys| saved.restore_with_keys(keys))
             {
                 Ok(workshop) => {
@@ -685,19 +689,12 @@ impl AppState {
             }
             Action::SetOwnKey(text) => state.own_key = text,
             Action::SetOwnKeyPassphrase(text) => state.own_key_passphrase = text,
-            Action::UseOwnKey { now } if state.busy.is_none() => {
+            Action::UseOwnKey { key, now } if state.busy.is_none() => {
                 state.errors.remove(OWN_KEY_INPUT);
                 state.errors.remove(OWN_KEY_PASSPHRASE_INPUT);
-                let (pem, passphrase) = (state.own_key.clone(), state.own_key_passphrase.clone());
-                match Rc::make_mut(&mut state.workshop).use_own_b_key(&pem, &passphrase, now) {
+                match Rc::make_mut(&mut state.workshop).use_b_key(key, now) {
                     Ok(()) => {
                         state.errors.remove(&StepId::BCsr.id());
-                    }
-                    Err(pki::PkiError::WrongPassphrase) => {
-                        state.errors.insert(
-                            OWN_KEY_PASSPHRASE_INPUT.into(),
-                            pki::PkiError::WrongPassphrase.to_string(),
-                        );
                     }
                     Err(e) => {
                         state.errors.insert(OWN_KEY_INPUT.into(), e.to_string());
@@ -705,6 +702,15 @@ impl AppState {
                 }
             }
             Action::UseOwnKey { .. } => {}
+            Action::OwnKeyRefused(error) => {
+                state.errors.remove(OWN_KEY_INPUT);
+                state.errors.remove(OWN_KEY_PASSPHRASE_INPUT);
+                let field = match error {
+                    CoreError::WrongPassphrase => OWN_KEY_PASSPHRASE_INPUT,
+                    _ => OWN_KEY_INPUT,
+                };
+                state.errors.insert(field.into(), error.to_string());
+            }
             Action::ShowCommands(step, show) => {
                 if show {
                     state.commands_tab.insert(step);

@@ -31,7 +31,9 @@ const CONVERT_TO_PKCS8: &str = "openssl pkcs8 -topk8 -in old.key -out client_b.k
 /// The largest RSA modulus we read. Bigger keys only make signing crawl in a lab.
 const MAX_RSA_BITS: usize = 8192;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum KeyAlgorithm {
     EcdsaP256,
     EcdsaP384,
@@ -296,6 +298,11 @@ impl PrivateKey {
             pkcs8: der.to_vec(),
             spki,
         })
+    }
+
+    /// Reads a plain PKCS#8 `PRIVATE KEY` block, and nothing else.
+    pub fn from_plain_pem(text: &str) -> Result<Self, PkiError> {
+        Self::from_pkcs8_der(&pem::parse_one(text, &["PRIVATE KEY"])?.der)
     }
 
     /// Reads a key from PEM: `PRIVATE KEY`, `ENCRYPTED PRIVATE KEY` opened with `passphrase`, or

@@ -20,7 +20,7 @@ use super::{
 use crate::pki::inspect;
 use std::fmt;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Field {
     pub label: String,
     pub value: String,

@@ -11,7 +11,9 @@ mod kubernetes;
 mod servers;
 
 /// A server or a client the workshop's files are made ready for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Software {
     Apache,
     Haproxy,

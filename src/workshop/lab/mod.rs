@@ -306,7 +306,7 @@ pub struct Step8Names {
 }
 
 /// Everything one scenario runs with, so the same files can go to openssl.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Setup {
     pub scenario: LabScenario,
     pub server: ServerSide,
@@ -314,7 +314,7 @@ pub struct Setup {
     pub version: TlsVersion,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct LabRun {
     pub scenario: LabScenario,
     pub outcome: Outcome,

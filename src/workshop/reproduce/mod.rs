@@ -40,7 +40,7 @@ pub fn zip_name(scenario: LabScenario) -> String {
 }
 
 /// A row's private keys as they go into the bundle: encrypted (PKCS#8 PBES2) or plain.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KeyPems {
     /// Client C's key, `server.key`.
     pub server: String,

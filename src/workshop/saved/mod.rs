@@ -268,6 +268,15 @@ impl Saved {
             .collect()
     }
 
+    /// The keys of a workshop saved with plain keys, PKCS#8 as the page writes them: read
+    /// without the decryption the page's module does not carry.
+    pub fn open_plain_keys(&self) -> Result<BTreeMap<Party, PrivateKey>, PkiError> {
+        self.keys
+            .iter()
+            .map(|(party, pem)| Ok((*party, PrivateKey::from_plain_pem(pem)?)))
+            .collect()
+    }
+
     /// Reads every stored file, opening the keys with `passphrase`.
     pub fn open(&self, passphrase: &str) -> Result<SavedFiles, PkiError> {
         self.open_files(self.open_keys(passphrase)?)
