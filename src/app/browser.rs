@@ -363,17 +363,24 @@ impl Services for Browser {
 }
 
 /// Encrypts a key for download: PBKDF2 and AES-256-CBC run in WebCrypto (native, off the main
-/// thread) and the core wraps the result. Falls back to the core's own PBES2 in wasm.
+/// thread) and the page wraps the result. Where WebCrypto cannot, the core module encrypts it.
 pub async fn encrypt_key(
     key: &PrivateKey,
     passphrase: &str,
     iterations: u32,
 ) -> Result<String, String> {
-    match webcrypto_encrypt(key, passphrase, iterations).await {
-        Ok(pem) => Ok(pem),
-        Err(_) => key
-            .to_encrypted_pem(passphrase, iterations)
-            .map_err(|e| e.to_string()),
+    if let Ok(pem) = webcrypto_encrypt(key, passphrase, iterations).await {
+        return Ok(pem);
+    }
+    let work = Work::EncryptKey {
+        key: key.clone(),
+        passphrase: passphrase.to_string(),
+        iterations,
+    };
+    match Browser.execute(work, Place::Heavy).await {
+        Ok(Reply::Pem(pem)) => Ok(pem),
+        Ok(_) => Err("the worker answered other work".into()),
+        Err(e) => Err(e.to_string()),
     }
 }
 

@@ -394,6 +394,42 @@ pub async fn use_own_key<S: Services>(services: &S, dispatch: &dyn Fn(Action), s
     });
 }
 
+/// Has the core module decode the pasted certificate and try it against the workshop's CAs.
+pub async fn check_certificate<S: Services>(
+    services: &S,
+    dispatch: &dyn Fn(Action),
+    state: &AppState,
+) {
+    let work = Work::CheckCertificate {
+        files: state.workshop.files(),
+        text: state.check_text.clone(),
+        now: services.unix_now(),
+    };
+    dispatch(Action::CertificateChecked(
+        match services.execute(work, Place::Heavy).await {
+            Ok(Reply::CertificateCheck(check)) => Ok(check),
+            Ok(_) => Err(other_reply()),
+            Err(e) => Err(e),
+        },
+    ));
+}
+
+/// Has the core module check the pasted CRL against C's CAs.
+pub async fn check_crl<S: Services>(services: &S, dispatch: &dyn Fn(Action), state: &AppState) {
+    let work = Work::CheckCrl {
+        files: state.workshop.files(),
+        text: state.crl_text.clone(),
+        now: services.unix_now(),
+    };
+    dispatch(Action::CrlChecked(
+        match services.execute(work, Place::Heavy).await {
+            Ok(Reply::CrlCheck(check)) => Ok(check),
+            Ok(_) => Err(other_reply()),
+            Err(e) => Err(e),
+        },
+    ));
+}
+
 /// Opens the saved keys with the heavy executor (PBKDF2 would hold up the page), rebuilds
 /// the workshop, and runs step 8 there too when its steps are all done.
 pub async fn restore<S: Services>(

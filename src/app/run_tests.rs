@@ -73,6 +73,10 @@ fn work_name(work: &Work) -> String {
         Work::Pkcs12(_) => "pkcs12".into(),
         Work::Diagnose(_) => "diagnose".into(),
         Work::ReadKey { .. } => "read key".into(),
+        Work::EncryptKey { .. } => "encrypt key".into(),
+        Work::Verify { .. } | Work::CheckCertificate { .. } | Work::CheckCrl { .. } => {
+            "check".into()
+        }
         Work::Zip(_) | Work::Elsewhere { .. } | Work::Reproduce { .. } => "download".into(),
     }
 }
@@ -624,9 +628,11 @@ fn a_pasted_crl_is_checked_and_a_tampered_one_is_refused_at_its_field() {
     let crl = workshop.revocation().published.clone().unwrap().issuing;
     let mut state = (*done).clone();
     state.workshop = Rc::new(workshop);
-    let state = Rc::new(state)
-        .apply(Action::SetCrlText(crl.to_pem()))
-        .apply(Action::CheckCrl { now });
+    let fake = Fake::default();
+    let send = |action| fake.log.borrow_mut().push(action);
+    let state = Rc::new(state).apply(Action::SetCrlText(crl.to_pem()));
+    block_on(check_crl(&fake, &send, &state));
+    let (_, state) = settle(&fake.log, state);
     let first = state
         .crl_check
         .clone()
@@ -637,9 +643,9 @@ fn a_pasted_crl_is_checked_and_a_tampered_one_is_refused_at_its_field() {
     *der.last_mut().unwrap() ^= 1;
     let tampered = crate::pki::pem::encode("X509 CRL", &der);
     let workshop = state.workshop.clone();
-    let after = state
-        .apply(Action::Uploaded(CHECK_CRL_INPUT, tampered.clone()))
-        .apply(Action::CheckCrl { now });
+    let state = state.apply(Action::Uploaded(CHECK_CRL_INPUT, tampered.clone()));
+    block_on(check_crl(&fake, &send, &state));
+    let (_, after) = settle(&fake.log, state);
     assert_eq!(after.crl_text, tampered);
     assert!(
         after.errors[CHECK_CRL_INPUT].starts_with("Bad signature:"),

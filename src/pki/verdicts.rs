@@ -7,7 +7,7 @@ use super::verify::{self, ChainError, ChainErrorKind, Usage};
 use super::Certificate;
 
 /// webpki's and openssl's verdicts on one chain, for one purpose.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Verdicts {
     pub usage: Usage,
     /// Subjects from the leaf to the root, or why webpki refuses it.

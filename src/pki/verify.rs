@@ -33,7 +33,7 @@ pub fn rsa_modulus_sha256(spki_der: &[u8]) -> Option<String> {
 }
 
 /// Which extended key usage a chain check requires of the leaf.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Usage {
     ClientAuth,
     ServerAuth,
@@ -50,7 +50,7 @@ impl Usage {
 }
 
 /// What kind of refusal webpki made, for notes that compare it with openssl's verdict.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ChainErrorKind {
     UnknownIssuer,
     CaUsedAsEndEntity,
@@ -67,7 +67,7 @@ pub enum ChainErrorKind {
 }
 
 /// Why webpki refused a chain: a plain sentence to show, webpki's own name for small print.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ChainError {
     pub kind: ChainErrorKind,
     /// What went wrong, in plain words, as a clause: "its issuer is not among …".

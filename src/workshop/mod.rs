@@ -15,6 +15,8 @@ pub mod saved;
 mod steps;
 pub mod walkthrough;
 
-pub use model::{CertificateCheck, ChainCheck, StepError, StepStatus, Verification, Workshop};
+pub use model::{
+    CertificateCheck, ChainCheck, StepError, StepStatus, Verification, Workshop, WorkshopFiles,
+};
 pub use revocation::CrlCheck;
 pub use steps::{ArtifactKind, ArtifactSpec, CertSettings, Party, Settings, StepId, ARTIFACTS};

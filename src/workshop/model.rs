@@ -33,7 +33,7 @@ impl std::fmt::Display for StepError {
 impl std::error::Error for StepError {}
 
 /// The seed's verification section, as live results.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Verification {
     /// SHA-256 of the public key PEM of B's key, CSR and certificate, in that order.
     pub key_hashes: [String; 3],
@@ -53,17 +53,27 @@ impl Verification {
     }
 }
 
+/// The workshop's settings and files, as the core module reads them to check them for the
+/// page: the closing checks, a pasted certificate, a pasted CRL.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct WorkshopFiles {
+    settings: Settings,
+    keys: BTreeMap<Party, PrivateKey>,
+    csrs: BTreeMap<Party, Csr>,
+    certs: BTreeMap<Party, Certificate>,
+}
+
 /// A pasted certificate, decoded and tried against the workshop's CAs.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CertificateCheck {
     pub view: pki::inspect::CertificateView,
     pub chains: Vec<ChainCheck>,
 }
 
 /// One organisation's CA hierarchy, judged by webpki and by openssl for each TLS role.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ChainCheck {
-    pub ca: &'static str,
+    pub ca: String,
     pub client_auth: pki::verdicts::Verdicts,
     pub server_auth: pki::verdicts::Verdicts,
 }
@@ -99,6 +109,24 @@ pub enum StepStatus {
 }
 
 impl Workshop {
+    pub fn files(&self) -> WorkshopFiles {
+        WorkshopFiles {
+            settings: self.settings.clone(),
+            keys: self.keys.clone(),
+            csrs: self.csrs.clone(),
+            certs: self.certs.clone(),
+        }
+    }
+
+    /// A workshop holding `files`, as the core module checks them; it has run nothing.
+    pub fn from_files(files: WorkshopFiles) -> Self {
+        let mut workshop = Workshop::new(files.settings);
+        workshop.keys = files.keys;
+        workshop.csrs = files.csrs;
+        workshop.certs = files.certs;
+        workshop
+    }
+
     pub fn new(settings: Settings) -> Self {
         Workshop {
             settings,
@@ -485,7 +513,7 @@ impl Workshop {
                     Verdicts::judge(&cert, &untrusted, std::slice::from_ref(root), usage, now)
                 };
                 Some(ChainCheck {
-                    ca: label,
+                    ca: label.to_string(),
                     client_auth: check(Usage::ClientAuth),
                     server_auth: check(Usage::ServerAuth),
                 })

@@ -10,7 +10,7 @@ use super::lab::{self, LabInputs, LabScenario};
 use super::reproduce::{self, KeyPems};
 use super::saved::Saved;
 use super::steps::Party;
-use super::Settings;
+use super::{CertificateCheck, CrlCheck, Settings, Verification, Workshop, WorkshopFiles};
 use crate::pki::pkcs12::Pkcs12Job;
 use crate::pki::signed_outside::{Unfinished, Wanted};
 /// The input a core error belongs to; the core's own type, so it crosses as it is.
@@ -52,6 +52,26 @@ pub enum Work {
     Pkcs12(Pkcs12Job),
     /// A user's own files, checked and put through the handshake.
     Diagnose(crate::diagnose::DiagnoseJob),
+    /// The seed's closing checks on the workshop's files.
+    Verify { files: WorkshopFiles, now: u64 },
+    /// A pasted certificate, decoded and tried against the workshop's CAs.
+    CheckCertificate {
+        files: WorkshopFiles,
+        text: String,
+        now: u64,
+    },
+    /// A pasted CRL, checked against C's CAs.
+    CheckCrl {
+        files: WorkshopFiles,
+        text: String,
+        now: u64,
+    },
+    /// A key encrypted for download (PKCS#8, PBES2), where WebCrypto cannot do it.
+    EncryptKey {
+        key: PrivateKey,
+        passphrase: String,
+        iterations: u32,
+    },
     /// A key the user gave, PEM in any form openssl writes, opened with `passphrase`.
     ReadKey { pem: String, passphrase: String },
     /// Files packed as one zip archive.
@@ -87,7 +107,11 @@ pub enum Reply {
     OpenedKeys(BTreeMap<Party, PrivateKey>),
     Pkcs12(serde_bytes::ByteBuf),
     Diagnosis(Box<crate::diagnose::Diagnosis>),
+    Verification(Option<Box<Verification>>),
+    CertificateCheck(Box<CertificateCheck>),
+    CrlCheck(Box<CrlCheck>),
     Key(PrivateKey),
+    Pem(String),
     Archive(serde_bytes::ByteBuf),
     Files(Vec<ExportFile>),
 }
@@ -196,6 +220,20 @@ impl Work {
             }
             Work::Pkcs12(job) => Reply::Pkcs12(serde_bytes::ByteBuf::from(job.run()?)),
             Work::Diagnose(job) => Reply::Diagnosis(Box::new(job.run().with_views())),
+            Work::Verify { files, now } => {
+                Reply::Verification(Workshop::from_files(files).verification(now).map(Box::new))
+            }
+            Work::CheckCertificate { files, text, now } => Reply::CertificateCheck(Box::new(
+                Workshop::from_files(files).check_certificate(&text, now)?,
+            )),
+            Work::CheckCrl { files, text, now } => {
+                Reply::CrlCheck(Box::new(Workshop::from_files(files).check_crl(&text, now)?))
+            }
+            Work::EncryptKey {
+                key,
+                passphrase,
+                iterations,
+            } => Reply::Pem(key.to_encrypted_pem(&passphrase, iterations)?),
             Work::ReadKey { pem, passphrase } => {
                 Reply::Key(PrivateKey::from_pem(&pem, &passphrase)?)
             }
@@ -390,6 +428,20 @@ mod tests {
                 software: Software::Haproxy,
             },
             Work::Reproduce { setup, run, keys },
+            Work::EncryptKey {
+                key: workshop.key(Party::BClient).unwrap().clone(),
+                passphrase: "correct horse".into(),
+                iterations: 1000,
+            },
+            Work::Verify {
+                files: workshop.files(),
+                now: NOW,
+            },
+            Work::CheckCertificate {
+                files: workshop.files(),
+                text: workshop.certificate(Party::BClient).unwrap().to_pem(),
+                now: NOW,
+            },
         ];
         let mut answers = Vec::new();
         for (id, work) in (u64::MAX - 20..).zip(works) {
@@ -406,7 +458,8 @@ mod tests {
                 && o.view.as_ref().is_some_and(|v| v.messages.len() > 4 && !v.capture.is_empty()))));
         assert!(matches!(&answers[4], Reply::Handshake(o) if o.view.is_some()));
         // The archives are the core's zips; the folder is the one made here.
-        let [.., Reply::Archive(zip), Reply::Files(folder), Reply::Archive(bundle)] = &answers[..]
+        let [.., Reply::Archive(zip), Reply::Files(folder), Reply::Archive(bundle), _, _, _] =
+            &answers[..]
         else {
             panic!("the archives and the folder come back as such");
         };
@@ -416,6 +469,17 @@ mod tests {
             elsewhere::folder(&workshop.settings, &tree, Software::Haproxy)
         );
         assert!(bundle.starts_with(b"PK\x03\x04"));
+        // The checks the core makes for the page are the workshop's own.
+        let [.., Reply::Pem(pem), Reply::Verification(Some(report)), Reply::CertificateCheck(check)] =
+            &answers[..]
+        else {
+            panic!("the key and the checks come back as such");
+        };
+        let opened = PrivateKey::from_pem(pem, "correct horse").unwrap();
+        assert_eq!(Some(&opened), workshop.key(Party::BClient));
+        assert_eq!(**report, workshop.verification(NOW).unwrap());
+        let text = workshop.certificate(Party::BClient).unwrap().to_pem();
+        assert_eq!(**check, workshop.check_certificate(&text, NOW).unwrap());
         let errors = [
             CoreError::Pem("p".into()),
             CoreError::Key("k".into()),

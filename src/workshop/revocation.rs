@@ -165,20 +165,20 @@ impl Workshop {
 
 /// A CRL made elsewhere, checked against C's CAs as `openssl crl -CAfile` checks it, and read
 /// for what it says.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CrlCheck {
     pub crl: Crl,
     /// As `openssl crl -text` shows it.
     pub view: inspect::CrlView,
     /// The CA of C's whose key verifies its signature, in the page's words.
-    pub signer: &'static str,
+    pub signer: String,
     pub freshness: Freshness,
     pub number: Option<u64>,
     pub b: BOnCrl,
 }
 
 /// Where now falls between the CRL's thisUpdate and nextUpdate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Freshness {
     Current,
     /// nextUpdate is past: openssl's "CRL has expired".
@@ -190,7 +190,7 @@ pub enum Freshness {
 }
 
 /// What the CRL says of B's current certificate.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BOnCrl {
     NoCertificate,
     /// Another CA issued B's certificate, so this CRL does not speak for it.
@@ -308,7 +308,7 @@ impl Workshop {
             }
         };
         Ok(CrlCheck {
-            signer,
+            signer: signer.to_string(),
             freshness,
             number: contents.number,
             b,

@@ -211,13 +211,15 @@ test('where no worker can start, signing, handshakes and the lab run in the page
   await context.close();
 });
 
-test('without WebCrypto, RSA keys and signatures come from a Web Worker and still work with openssl', async () => {
+test('without WebCrypto, RSA keys, signatures and key encryption come from a Web Worker and still work with openssl', async () => {
   const context = await shared.browser.newContext({ acceptDownloads: true });
-  // As where a browser refuses WebCrypto's RSA: the worker makes the keys and signs.
+  // As where a browser refuses WebCrypto: the worker makes the keys, signs and encrypts the
+  // key files.
   await context.addInitScript(() => {
     const refuse = () => Promise.reject(new DOMException('disabled for this test', 'NotSupportedError'));
     crypto.subtle.generateKey = refuse;
     crypto.subtle.sign = refuse;
+    crypto.subtle.deriveBits = refuse;
   });
   const page = await context.newPage();
   const problems = [];

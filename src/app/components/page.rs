@@ -92,6 +92,20 @@ impl Page {
         yew::platform::spawn_local(async move { run::use_own_key(&Browser, &send, &state).await });
     }
 
+    /// The pasted certificate, checked by the core module.
+    pub fn check_certificate(&self) {
+        let (state, send) = (self.now(), self.send());
+        yew::platform::spawn_local(
+            async move { run::check_certificate(&Browser, &send, &state).await },
+        );
+    }
+
+    /// The pasted CRL, checked by the core module.
+    pub fn check_crl(&self) {
+        let (state, send) = (self.now(), self.send());
+        yew::platform::spawn_local(async move { run::check_crl(&Browser, &send, &state).await });
+    }
+
     /// Runs lab scenarios in the background; `run::run_lab` says how.
     pub fn run_lab(&self, scenarios: Vec<LabScenario>) {
         let (state, send) = (self.now(), self.send());

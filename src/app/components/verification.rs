@@ -5,11 +5,15 @@ use super::field::{error_of, Field, FieldAction, FieldKind};
 use super::page::use_page;
 use super::shared::Shared;
 use super::shown::Products;
-use crate::app::state::{self, Action, AppState};
+use crate::app::browser::Browser;
+use crate::app::run::{Place, Services};
+use crate::app::state::{self, AppState};
 use crate::clock::unix_now;
 use crate::pki::verdicts::Verdicts;
+use crate::workshop::protocol::{Reply, Work};
 use crate::workshop::revocation::Freshness;
-use crate::workshop::{commands, CertificateCheck, CrlCheck};
+use crate::workshop::{self, commands, CertificateCheck, CrlCheck, WorkshopFiles};
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, Clone, PartialEq)]
@@ -17,12 +21,56 @@ pub struct VerificationProps {
     pub products: Products,
 }
 
-/// The seed's verification section, live.
+/// What the core module found for these files.
+type Judged = (
+    Rc<WorkshopFiles>,
+    Result<Option<Rc<workshop::Verification>>, String>,
+);
+
+/// The seed's verification section, live: the core module checks the files again whenever
+/// they change.
 #[function_component(Verification)]
 pub fn verification(props: &VerificationProps) -> Html {
     let workshop = &props.products.workshop;
-    let Some(report) = workshop.verification(unix_now()) else {
-        return html! { <p class="muted">{"Run steps 5 to 7 to see these checks."}</p> };
+    let files = Rc::new(workshop.files());
+    let judged = use_state(|| None::<Judged>);
+    let asked = use_mut_ref(|| 0u64);
+    {
+        let (judged, asked) = (judged.clone(), asked.clone());
+        use_effect_with(files.clone(), move |files| {
+            let mine = {
+                let mut asked = asked.borrow_mut();
+                *asked += 1;
+                *asked
+            };
+            let files = files.clone();
+            let work = Work::Verify {
+                files: (*files).clone(),
+                now: unix_now(),
+            };
+            yew::platform::spawn_local(async move {
+                let found = match Browser.execute(work, Place::Heavy).await {
+                    Ok(Reply::Verification(report)) => Ok(report.map(Rc::from)),
+                    Ok(_) => Err("the worker answered other work".to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
+                // Only the latest files' checks are shown.
+                if *asked.borrow() == mine {
+                    judged.set(Some((files, found)));
+                }
+            });
+        });
+    }
+    let report = match &*judged {
+        Some((judged_files, found)) if *judged_files == files => found,
+        _ => return html! { <p class="muted">{"Checking the files…"}</p> },
+    };
+    let report = match report {
+        Ok(Some(report)) => report,
+        Ok(None) => return html! { <p class="muted">{"Run steps 5 to 7 to see these checks."}</p> },
+        Err(e) => {
+            return html! { <p class="error">{ format!("The checks could not run: {e}") }</p> }
+        }
     };
     let mark = |ok: bool| if ok { "✓" } else { "✗" };
     let shown = commands::verification_checks(&workshop.settings);
@@ -115,7 +163,7 @@ pub struct CheckCrlProps {
 pub fn check_certificate(props: &CheckProps) -> Html {
     let page = use_page();
     let id = state::CHECK_CERT_INPUT;
-    let onclick = page.callback(|_| Action::CheckCertificate { now: unix_now() });
+    let onclick = Callback::from(move |_| page.check_certificate());
     html! {
         <details class="import" id="check-certificate">
             <summary>{"Check a certificate made elsewhere"}</summary>
@@ -135,7 +183,7 @@ pub fn check_certificate(props: &CheckProps) -> Html {
 fn check_crl(props: &CheckCrlProps) -> Html {
     let page = use_page();
     let id = state::CHECK_CRL_INPUT;
-    let onclick = page.callback(|_| Action::CheckCrl { now: unix_now() });
+    let onclick = Callback::from(move |_| page.check_crl());
     html! {
         <div class="check-crl">
             <h3>{"A CRL, checked against Client C's CAs"}</h3>

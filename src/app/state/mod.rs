@@ -297,13 +297,11 @@ pub enum Action {
     ShowCommands(StepId, bool),
     Copied(String),
     SetCheckText(String),
-    CheckCertificate {
-        now: u64,
-    },
+    /// The core module's check of the pasted certificate.
+    CertificateChecked(Result<Box<crate::workshop::CertificateCheck>, CoreError>),
     SetCrlText(String),
-    CheckCrl {
-        now: u64,
-    },
+    /// The core module's check of the pasted CRL.
+    CrlChecked(Result<Box<crate::workshop::CrlCheck>, CoreError>),
     /// A file's text, read for the input with this id.
     Uploaded(&'static str, String),
     /// The saved keys are being opened.
@@ -720,21 +718,19 @@ impl AppState {
             }
             Action::Copied(id) => state.copied = Some(id),
             Action::SetCheckText(text) => state.check_text = text,
-            Action::CheckCertificate { now } => {
-                match state.workshop.check_certificate(&state.check_text, now) {
-                    Ok(check) => {
-                        state.check = Some(Rc::new(check));
-                        state.errors.remove(CHECK_CERT_INPUT);
-                    }
-                    Err(e) => {
-                        state.errors.insert(CHECK_CERT_INPUT.into(), e.to_string());
-                    }
-                }
-            }
-            Action::SetCrlText(text) => state.crl_text = text,
-            Action::CheckCrl { now } => match state.workshop.check_crl(&state.crl_text, now) {
+            Action::CertificateChecked(result) => match result {
                 Ok(check) => {
-                    state.crl_check = Some(Rc::new(check));
+                    state.check = Some(Rc::from(check));
+                    state.errors.remove(CHECK_CERT_INPUT);
+                }
+                Err(e) => {
+                    state.errors.insert(CHECK_CERT_INPUT.into(), e.to_string());
+                }
+            },
+            Action::SetCrlText(text) => state.crl_text = text,
+            Action::CrlChecked(result) => match result {
+                Ok(check) => {
+                    state.crl_check = Some(Rc::from(check));
                     state.errors.remove(CHECK_CRL_INPUT);
                 }
                 Err(e) => {

@@ -9,7 +9,7 @@ use der::Decode;
 use x509_cert::certificate::Rfc5280;
 use x509_cert::crl::CertificateList;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RevokedView {
     /// Hex as `openssl crl -text` prints it: upper case, no colons.
     pub serial: String,
@@ -18,7 +18,7 @@ pub struct RevokedView {
     pub reason: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CrlView {
     pub version: u8,
     pub signature_algorithm: String,

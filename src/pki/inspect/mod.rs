@@ -15,7 +15,7 @@ use der::Decode;
 use extensions::extension_view;
 use text::signature_name;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ExtensionView {
     /// openssl's name, e.g. "X509v3 Basic Constraints".
     pub name: String,
@@ -26,7 +26,7 @@ pub struct ExtensionView {
     pub explanation: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CertificateView {
     pub version: u8,
     /// Colon-separated hex, as openssl prints long serials.

@@ -58,7 +58,7 @@ pub(super) const CARRIES_ON: [u32; 6] = [
 ];
 
 /// What made openssl print an error, for a note beside its line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Cause {
     /// The leaf's keyUsage lacks every bit the purpose accepts.
     KeyUsage,
@@ -85,7 +85,7 @@ pub enum Cause {
 }
 
 /// One line `openssl verify` prints: `error {code} at {depth} depth lookup: {words}`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OpensslError {
     pub code: u32,
     /// 0 for the leaf, 1 for its issuer, and so on up the chain openssl built.
@@ -114,7 +114,7 @@ impl OpensslError {
 }
 
 /// What `openssl verify` would print.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OpensslVerdict {
     /// Every error line, in order; empty when openssl prints `OK`.
     pub errors: Vec<OpensslError>,
