@@ -61,24 +61,29 @@ async fn crypto_key(
         .map_err(js_err)
 }
 
-/// A new key. RSA comes from WebCrypto (native code, off the main thread); where WebCrypto
-/// refuses (a page served over plain http has none) a Web Worker runs the rsa crate, so the page
-/// never freezes. EC keys are made in wasm in well under a millisecond.
+/// A new key from WebCrypto (native code, off the main thread), so the page's module carries
+/// no key generation. Where WebCrypto refuses (a page served over plain http has none), a Web
+/// Worker makes it: the rsa crate in a key worker for RSA, the core module for EC.
 pub async fn generate_key(algorithm: KeyAlgorithm) -> Result<(PrivateKey, KeySource), String> {
+    match webcrypto_key(algorithm).await {
+        Ok(key) => return Ok((key, KeySource::WebCrypto)),
+        Err(e) => web_sys::console::warn_1(
+            &format!("WebCrypto could not make the key ({e}); using a worker").into(),
+        ),
+    }
     if let Some(bits) = algorithm.rsa_bits() {
-        match webcrypto_rsa(bits).await {
-            Ok(key) => return Ok((key, KeySource::WebCrypto)),
-            Err(e) => web_sys::console::warn_1(
-                &format!("WebCrypto RSA failed ({e}); using a worker").into(),
-            ),
-        }
         return rsa_in_worker(bits)
             .await
             .map(|key| (key, KeySource::Worker));
     }
-    PrivateKey::generate(algorithm)
-        .map(|key| (key, KeySource::Wasm))
-        .map_err(|e| e.to_string())
+    match Browser
+        .execute(Work::GenerateKey(algorithm), Place::Heavy)
+        .await
+    {
+        Ok(Reply::Key(key)) => Ok((key, KeySource::Worker)),
+        Ok(_) => Err("the worker answered other work".into()),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// A module worker running `script`.
@@ -419,14 +424,25 @@ pub async fn webcrypto_encrypt(
     crate::pki::keys::encrypted_pem(iterations, &nonce, &ciphertext).map_err(|e| e.to_string())
 }
 
-async fn webcrypto_rsa(bits: usize) -> Result<PrivateKey, String> {
+async fn webcrypto_key(algorithm: KeyAlgorithm) -> Result<PrivateKey, String> {
     let subtle = subtle()?;
-    let algorithm = dictionary(&[
-        ("name", "RSASSA-PKCS1-v1_5".into()),
-        ("modulusLength", (bits as u32).into()),
-        ("publicExponent", Uint8Array::from(&[1u8, 0, 1][..]).into()),
-        ("hash", "SHA-256".into()),
-    ])?;
+    let algorithm = match algorithm {
+        KeyAlgorithm::EcdsaP256 => {
+            dictionary(&[("name", "ECDSA".into()), ("namedCurve", "P-256".into())])?
+        }
+        KeyAlgorithm::EcdsaP384 => {
+            dictionary(&[("name", "ECDSA".into()), ("namedCurve", "P-384".into())])?
+        }
+        rsa => dictionary(&[
+            ("name", "RSASSA-PKCS1-v1_5".into()),
+            (
+                "modulusLength",
+                (rsa.rsa_bits().unwrap_or(2048) as u32).into(),
+            ),
+            ("publicExponent", Uint8Array::from(&[1u8, 0, 1][..]).into()),
+            ("hash", "SHA-256".into()),
+        ])?,
+    };
     let usages = Array::of2(&"sign".into(), &"verify".into());
     let generate = subtle
         .generate_key_with_object(&algorithm, true, &usages)

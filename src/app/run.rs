@@ -4,7 +4,6 @@
 
 use super::state::revocation::RevocationAction;
 use super::state::{Action, AppState, JudgedRun, Made};
-use crate::pki::crl::Reason;
 use crate::pki::signed_outside::{GivenSignatures, Wanted};
 use crate::pki::{KeyAlgorithm, PrivateKey};
 use crate::tls::{HandshakeJob, Outcome};
@@ -362,7 +361,7 @@ async fn do_step<S: Services>(
         return Ok(Made::Handshakes(outcomes));
     }
     let mut job = workshop
-        .job(step, key, services.unix_now())
+        .job_with_key(step, key, services.unix_now())
         .map_err(|e| e.error)?;
     let place = match signing {
         Signing::Page => Place::Page,
@@ -496,12 +495,7 @@ pub async fn run_lab<S: Services>(
     dispatch(Action::LabDone { generation });
 }
 
-/// What the revocation step asks C to do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RevocationChange {
-    Revoke(Reason),
-    Publish,
-}
+pub use crate::workshop::revocation::RevocationChange;
 
 /// Revokes B or publishes C's CRLs (signatures of milliseconds, even with RSA), then runs
 /// step 8 again when it has run, so its verdict says what C now decides.
@@ -515,15 +509,19 @@ pub async fn change_revocation<S: Services>(
     if state.busy.is_some() {
         return;
     }
-    let mut workshop = (*state.workshop).clone();
-    let now = services.unix_now();
-    let done = match change {
-        RevocationChange::Revoke(reason) => workshop.revoke_b(reason, now),
-        RevocationChange::Publish => workshop.publish_crls(now),
+    let work = Work::Revocation {
+        files: state.workshop.files(),
+        revocation: state.workshop.revocation().clone(),
+        change,
+        now: services.unix_now(),
     };
-    if let Err(e) = done {
-        return dispatch(Action::Revocation(RevocationAction::Refused(e.into())));
-    }
+    let revocation = match services.execute(work, Place::Heavy).await {
+        Ok(Reply::Revocation(revocation)) => revocation,
+        Ok(_) => return dispatch(Action::Revocation(RevocationAction::Refused(other_reply()))),
+        Err(e) => return dispatch(Action::Revocation(RevocationAction::Refused(e))),
+    };
+    let mut workshop = (*state.workshop).clone();
+    workshop.adopt_revocation(*revocation);
     let rerun = !workshop.handshakes().is_empty();
     let workshop = Rc::new(workshop);
     dispatch(Action::Revocation(RevocationAction::Changed(

@@ -247,24 +247,54 @@ impl Workshop {
             let outcomes = self.connect_all().map_err(|e| StepError::new(step, e))?;
             return self.set_handshakes(outcomes);
         }
+        self.validate(step)?;
+        let key = self.new_key_for(step, key)?;
         self.sign_step(step, key, now)
     }
 
-    /// Runs one signing step (1 to 7) here; the page, which runs no handshake itself, signs
-    /// through this. On error nothing changes.
+    /// Runs one signing step (1 to 7) here, with its key given for a step that makes one.
+    /// On error nothing changes.
     pub fn sign_step(
         &mut self,
         step: StepId,
         key: Option<PrivateKey>,
         now: u64,
     ) -> Result<(), StepError> {
-        let job = self.job(step, key, now)?;
+        let job = self.job_with_key(step, key, now)?;
         let products = job.run().map_err(|e| StepError::new(step, e))?;
         self.commit(products)
     }
 
-    /// Copies out what a signing step (1 to 7) reads, so the signing can happen elsewhere.
+    /// Copies out what a signing step (1 to 7) reads, so the signing can happen elsewhere;
+    /// a step that makes a key gets a new one here when `key` is `None`.
     pub fn job(
+        &self,
+        step: StepId,
+        key: Option<PrivateKey>,
+        now: u64,
+    ) -> Result<StepJob, StepError> {
+        self.validate(step)?;
+        let key = self.new_key_for(step, key)?;
+        self.job_with_key(step, key, now)
+    }
+
+    /// The step's key: `key`, or a new one of the settings' kind for a step that makes one.
+    /// Natively and in the core module; the page asks WebCrypto for its keys.
+    fn new_key_for(
+        &self,
+        step: StepId,
+        key: Option<PrivateKey>,
+    ) -> Result<Option<PrivateKey>, StepError> {
+        match (step.party(), key) {
+            (Some(party), None) => PrivateKey::generate(self.settings.cert(party).algorithm)
+                .map(Some)
+                .map_err(|e| StepError::new(step, e)),
+            (_, key) => Ok(key),
+        }
+    }
+
+    /// [`job`](Self::job) with the step's key given: the page's, whose module makes no key.
+    pub fn job_with_key(
         &self,
         step: StepId,
         key: Option<PrivateKey>,
@@ -284,8 +314,8 @@ impl Workshop {
                 }
                 Some(key)
             }
-            (Some(party), None) => {
-                Some(PrivateKey::generate(self.settings.cert(party).algorithm).map_err(fail)?)
+            (Some(_), None) => {
+                return Err(fail(PkiError::Key("this step needs its new key".into())))
             }
         };
         let party = job::target_party(step);

@@ -8,6 +8,7 @@ use super::export::{self, ExportFile};
 use super::job::{StepJob, StepProducts};
 use super::lab::{self, LabInputs, LabScenario};
 use super::reproduce::{self, KeyPems};
+use super::revocation::{Revocation, RevocationChange};
 use super::saved::Saved;
 use super::steps::Party;
 use super::{CertificateCheck, CrlCheck, Settings, Verification, Workshop, WorkshopFiles};
@@ -66,6 +67,15 @@ pub enum Work {
         text: String,
         now: u64,
     },
+    /// B revoked, or C's CRLs published again, from the workshop's files and what C revoked.
+    Revocation {
+        files: WorkshopFiles,
+        revocation: Revocation,
+        change: RevocationChange,
+        now: u64,
+    },
+    /// A new EC key, where the page's WebCrypto cannot make one.
+    GenerateKey(crate::pki::KeyAlgorithm),
     /// A key encrypted for download (PKCS#8, PBES2), where WebCrypto cannot do it.
     EncryptKey {
         key: PrivateKey,
@@ -112,6 +122,7 @@ pub enum Reply {
     CrlCheck(Box<CrlCheck>),
     Key(PrivateKey),
     Pem(String),
+    Revocation(Box<Revocation>),
     Archive(serde_bytes::ByteBuf),
     Files(Vec<ExportFile>),
 }
@@ -229,6 +240,18 @@ impl Work {
             Work::CheckCrl { files, text, now } => {
                 Reply::CrlCheck(Box::new(Workshop::from_files(files).check_crl(&text, now)?))
             }
+            Work::Revocation {
+                files,
+                revocation,
+                change,
+                now,
+            } => {
+                let mut workshop = Workshop::from_files(files);
+                workshop.adopt_revocation(revocation);
+                workshop.change_revocation(change, now)?;
+                Reply::Revocation(Box::new(workshop.revocation))
+            }
+            Work::GenerateKey(algorithm) => Reply::Key(PrivateKey::generate(algorithm)?),
             Work::EncryptKey {
                 key,
                 passphrase,
@@ -421,6 +444,12 @@ mod tests {
                 now: NOW,
                 ..Default::default()
             }),
+            Work::Revocation {
+                files: workshop.files(),
+                revocation: Default::default(),
+                change: RevocationChange::Revoke(crate::pki::crl::Reason::KeyCompromise),
+                now: NOW,
+            },
             Work::Zip(tree.clone()),
             Work::Elsewhere {
                 settings: workshop.settings.clone(),
@@ -469,6 +498,14 @@ mod tests {
             elsewhere::folder(&workshop.settings, &tree, Software::Haproxy)
         );
         assert!(bundle.starts_with(b"PK\x03\x04"));
+        // The core's CRL lists B's certificate, signed by C's issuing CA.
+        let revocation = answers.iter().find_map(|a| match a {
+            Reply::Revocation(r) => Some(r),
+            _ => None,
+        });
+        let mut revoked = workshop.clone();
+        revoked.adopt_revocation(*revocation.unwrap().clone());
+        assert!(revoked.b_is_revoked());
         // The checks the core makes for the page are the workshop's own.
         let [.., Reply::Pem(pem), Reply::Verification(Some(report)), Reply::CertificateCheck(check)] =
             &answers[..]

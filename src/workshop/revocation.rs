@@ -9,7 +9,7 @@ use crate::pki::{inspect, InputField, PkiError};
 use crate::tls::RevocationCheck;
 
 /// What C has revoked and the CRLs it last published.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Revocation {
     /// B's certificates that C's issuing CA has revoked.
     pub revoked: Vec<Revoked>,
@@ -17,13 +17,20 @@ pub struct Revocation {
 }
 
 /// One publication: both CRLs carry the same number, which grows with each.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Published {
     pub number: u64,
     /// Signed by C's issuing CA: the intermediate, or the root without intermediates.
     pub issuing: Crl,
     /// Signed by C's root, for its intermediate; only with intermediates.
     pub root: Option<Crl>,
+}
+
+/// What the revocation step asks C to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum RevocationChange {
+    Revoke(Reason),
+    Publish,
 }
 
 /// Where each CRL goes in the tree, named after the CA that signs it.
@@ -71,6 +78,24 @@ impl Workshop {
     }
 
     /// Revokes B's current certificate and publishes new CRLs at once, so C can see it.
+    /// Revokes B or publishes again, as the page asks.
+    pub fn change_revocation(
+        &mut self,
+        change: RevocationChange,
+        now: u64,
+    ) -> Result<(), PkiError> {
+        match change {
+            RevocationChange::Revoke(reason) => self.revoke_b(reason, now),
+            RevocationChange::Publish => self.publish_crls(now),
+        }
+    }
+
+    /// What C revoked and published, as the core module made it for the page's workshop.
+    pub fn adopt_revocation(&mut self, revocation: Revocation) {
+        self.revocation = revocation;
+        self.bump_generation();
+    }
+
     pub fn revoke_b(&mut self, reason: Reason, now: u64) -> Result<(), PkiError> {
         let serial = self
             .certificate(Party::BClient)
@@ -133,8 +158,7 @@ impl Workshop {
             issuing,
             root,
         });
-        self.revocation = revocation;
-        self.bump_generation();
+        self.adopt_revocation(revocation);
         Ok(())
     }
 
