@@ -164,7 +164,7 @@ pub fn mark_root(attribute: &str) {
         .and_then(|w| w.document())
         .and_then(|d| d.document_element())
     {
-        let _ = root.set_attribute(attribute, &now_ms().round().to_string());
+        let _ = root.set_attribute(attribute, &crate::text::whole(now_ms()).to_string());
     }
 }
 

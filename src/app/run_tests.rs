@@ -76,6 +76,7 @@ fn work_name(work: &Work) -> String {
         Work::EncryptKey { .. } => "encrypt key".into(),
         Work::GenerateKey(_) => "generate key".into(),
         Work::Revocation { .. } => "revocation".into(),
+        Work::LookupMessage(_) => "lookup".into(),
         Work::Verify { .. } | Work::CheckCertificate { .. } | Work::CheckCrl { .. } => {
             "check".into()
         }

@@ -160,6 +160,39 @@ impl Lookup {
     }
 }
 
+/// A lookup as the page shows it, made by the core module, whose module alone holds the
+/// table: each match as its name and what it means, and the rows they lead to.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Found {
+    pub lines: Vec<(String, String)>,
+    pub rows: Vec<LabScenario>,
+}
+
+impl From<Lookup> for Found {
+    fn from(lookup: Lookup) -> Self {
+        let known = lookup
+            .known
+            .iter()
+            .map(|k| (k.tool.to_string(), k.means.to_string()));
+        let alerts = lookup.alerts.iter().map(|a| {
+            (
+                format!("TLS alert {} ({})", a.code, a.name),
+                "the side that sent it refused the connection.".to_string(),
+            )
+        });
+        let verify_errors = lookup.verify_errors.iter().map(|v| {
+            (
+                format!("openssl verify error {}", v.code),
+                format!("{}.", v.words),
+            )
+        });
+        Found {
+            rows: lookup.rows(),
+            lines: known.chain(alerts).chain(verify_errors).collect(),
+        }
+    }
+}
+
 /// The longest message read: an error and its stack trace.
 pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 

@@ -74,6 +74,8 @@ pub enum Work {
         change: RevocationChange,
         now: u64,
     },
+    /// What a pasted error message means, and the lab rows that end that way.
+    LookupMessage(String),
     /// A new EC key, where the page's WebCrypto cannot make one.
     GenerateKey(crate::pki::KeyAlgorithm),
     /// A key encrypted for download (PKCS#8, PBES2), where WebCrypto cannot do it.
@@ -123,6 +125,7 @@ pub enum Reply {
     Key(PrivateKey),
     Pem(String),
     Revocation(Box<Revocation>),
+    Found(crate::diagnose::errors::Found),
     Archive(serde_bytes::ByteBuf),
     Files(Vec<ExportFile>),
 }
@@ -250,6 +253,9 @@ impl Work {
                 workshop.adopt_revocation(revocation);
                 workshop.change_revocation(change, now)?;
                 Reply::Revocation(Box::new(workshop.revocation))
+            }
+            Work::LookupMessage(text) => {
+                Reply::Found(crate::diagnose::errors::lookup(&text).into())
             }
             Work::GenerateKey(algorithm) => Reply::Key(PrivateKey::generate(algorithm)?),
             Work::EncryptKey {
@@ -381,6 +387,7 @@ mod tests {
     use crate::workshop::{export::KeyProtection, saved, Settings, StepId, Workshop};
 
     const NOW: u64 = 1_795_000_000;
+    const PASTED: &str = "tlsv1 alert unknown ca:...:SSL alert number 48";
 
     /// Writes, reads and writes again: the bytes must match, and the id must survive.
     fn round_trip_request(request: Request) -> Request {
@@ -450,6 +457,7 @@ mod tests {
                 change: RevocationChange::Revoke(crate::pki::crl::Reason::KeyCompromise),
                 now: NOW,
             },
+            Work::LookupMessage(PASTED.into()),
             Work::Zip(tree.clone()),
             Work::Elsewhere {
                 settings: workshop.settings.clone(),
@@ -506,6 +514,14 @@ mod tests {
         let mut revoked = workshop.clone();
         revoked.adopt_revocation(*revocation.unwrap().clone());
         assert!(revoked.b_is_revoked());
+        // A pasted message is looked up in the core's table.
+        let found = answers.iter().find_map(|a| match a {
+            Reply::Found(found) => Some(found),
+            _ => None,
+        });
+        let expected = crate::diagnose::errors::lookup(PASTED).into();
+        assert_eq!(found, Some(&expected));
+        assert!(!expected.rows.is_empty() && !expected.lines.is_empty());
         // The checks the core makes for the page are the workshop's own.
         let [.., Reply::Pem(pem), Reply::Verification(Some(report)), Reply::CertificateCheck(check)] =
             &answers[..]

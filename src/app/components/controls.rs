@@ -10,6 +10,7 @@ use super::results::ZipLink;
 use super::shown::Shown;
 use crate::app::browser;
 use crate::app::state::{self, Action, AppState};
+use crate::text::whole;
 use crate::tls::TlsVersion;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -168,8 +169,12 @@ fn progress(props: &ProgressProps) -> Html {
             }
         }
         (None, Some(notice), _) => notice.to_string(),
-        (None, None, Some(ms)) if props.last_run_keys.is_empty() => format!("Done in {ms:.0} ms."),
-        (None, None, Some(ms)) => format!("Done in {ms:.0} ms. Keys: {}.", props.last_run_keys),
+        (None, None, Some(ms)) if props.last_run_keys.is_empty() => {
+            format!("Done in {} ms.", whole(ms))
+        }
+        (None, None, Some(ms)) => {
+            format!("Done in {} ms. Keys: {}.", whole(ms), props.last_run_keys)
+        }
         _ => String::new(),
     };
     html! { <div class="progress" role="status" aria-live="polite"><span>{ text }</span></div> }

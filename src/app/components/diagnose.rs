@@ -365,7 +365,8 @@ fn pkcs12_field(props: &Pkcs12FieldProps) -> Html {
 
 fn pkcs12_too_big(kib: f64) -> String {
     format!(
-        "The file is {kib:.0} KiB; a PKCS#12 file of a key and its chain is a few KiB (limit {} KiB).",
+        "The file is {} KiB; a PKCS#12 file of a key and its chain is a few KiB (limit {} KiB).",
+        crate::text::whole(kib),
         MAX_PKCS12_BYTES / 1024
     )
 }

@@ -2,9 +2,12 @@
 //! messages, and what a pasted error message means.
 
 use super::run_detail::CollapsedDetail;
-use crate::diagnose::errors::lookup;
+use crate::app::browser::Browser;
+use crate::app::run::{Place, Services};
+use crate::diagnose::errors::Found;
 use crate::diagnose::{Diagnosis, Finding, Level, Role};
 use crate::workshop::lab::LabScenario;
+use crate::workshop::protocol::{Reply, Work};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -101,32 +104,55 @@ pub struct MessageLookupProps {
     pub message: String,
 }
 
-/// The tools' messages, alerts and verify errors a pasted text matches, and the rows behind them.
+/// The tools' messages, alerts and verify errors a pasted text matches, and the rows behind them,
+/// as the core module finds them.
 #[function_component(MessageLookup)]
 pub fn message_lookup(props: &MessageLookupProps) -> Html {
+    let found = use_state(|| None::<(String, Result<Found, String>)>);
+    {
+        let found = found.clone();
+        use_effect_with(props.message.clone(), move |message| {
+            let message = message.clone();
+            if !message.trim().is_empty() {
+                yew::platform::spawn_local(async move {
+                    let work = Work::LookupMessage(message.clone());
+                    let answer = match Browser.execute(work, Place::Heavy).await {
+                        Ok(Reply::Found(lines)) => Ok(lines),
+                        Ok(_) => Err("the worker answered other work".to_string()),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    found.set(Some((message, answer)));
+                });
+            }
+        });
+    }
     if props.message.trim().is_empty() {
         return html! {};
     }
-    let found = lookup(&props.message);
-    if found.is_empty() {
+    // Only the answer for the text now in the field is shown.
+    let found = match &*found {
+        Some((message, Ok(found))) if *message == props.message => found,
+        Some((message, Err(e))) if *message == props.message => {
+            return html! { <p class="error" role="status">{ format!("The message could not be looked up: {e}") }</p> }
+        }
+        _ => return html! {},
+    };
+    if found.lines.is_empty() {
         return html! { <p class="muted" role="status">{"No message this lab knows is in that text. Paste the line with the error, or the alert number."}</p> };
     }
-    let rows = found.rows();
     html! {
         <div class="message-lookup" role="status">
             <ul>
-                { for found.known.iter().map(|k| html! { <li><strong>{ k.tool }</strong>{": "}{ k.means }</li> }) }
-                { for found.alerts.iter().map(|a| html! { <li><strong>{ format!("TLS alert {} ({})", a.code, a.name) }</strong>{": the side that sent it refused the connection."}</li> }) }
-                { for found.verify_errors.iter().map(|v| html! { <li><strong>{ format!("openssl verify error {}", v.code) }</strong>{ format!(": {}.", v.words) }</li> }) }
+                { for found.lines.iter().map(|(what, means)| html! { <li><strong>{ what.clone() }</strong>{": "}{ means.clone() }</li> }) }
             </ul>
-            if rows.is_empty() {
+            if found.rows.is_empty() {
                 <p class="muted">{"No lab row breaks it this way. Diagnose your files above to see which check fails."}</p>
             } else {
                 <p>{"The lab rows that end this way, with why and the fix:"}</p>
                 <ul class="message-rows">
-                    { for rows.into_iter().map(|row| {
+                    { for found.rows.iter().map(|row| {
                         let (why, fix) = row.explanation();
-                        html! { <li data-row={row.id()}>{ row_link(row) }<p>{ why }</p><p><strong>{"Fix: "}</strong>{ fix }</p></li> }
+                        html! { <li data-row={row.id()}>{ row_link(*row) }<p>{ why }</p><p><strong>{"Fix: "}</strong>{ fix }</p></li> }
                     }) }
                 </ul>
             }

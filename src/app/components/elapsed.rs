@@ -21,5 +21,5 @@ pub fn elapsed(props: &ElapsedProps) -> Html {
             move || drop(interval)
         });
     }
-    html! { { format!("{:.1} s.", (*now - props.since_ms).max(0.0) / 1000.0) } }
+    html! { { format!("{} s.", crate::text::seconds(*now - props.since_ms)) } }
 }

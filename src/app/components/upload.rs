@@ -45,7 +45,8 @@ pub fn read_chosen(
 /// The refusal of a text file far larger than PEM can be.
 pub fn pem_too_big(kib: f64) -> String {
     format!(
-        "The file is {kib:.0} KiB; the limit is {} KiB. Choose the PEM text file.",
+        "The file is {} KiB; the limit is {} KiB. Choose the PEM text file.",
+        crate::text::whole(kib),
         crate::pki::pem::MAX_PEM_BYTES / 1024
     )
 }
