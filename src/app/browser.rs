@@ -1,7 +1,7 @@
 //! The few browser facilities the app needs, kept out of the core: WebCrypto RSA keys, the
 //! clock, yielding to the event loop, and download URLs.
 
-use super::run::{KeySource, Place, Services};
+use super::run::{core_reply, KeySource, Place, Services};
 use crate::pki::{KeyAlgorithm, PrivateKey};
 use crate::workshop::protocol::{CoreError, Reply, Request, Response, Work};
 use base64::Engine;
@@ -76,14 +76,15 @@ pub async fn generate_key(algorithm: KeyAlgorithm) -> Result<(PrivateKey, KeySou
             .await
             .map(|key| (key, KeySource::Worker));
     }
-    match Browser
-        .execute(Work::GenerateKey(algorithm), Place::Heavy)
-        .await
-    {
-        Ok(Reply::Key(key)) => Ok((key, KeySource::Worker)),
-        Ok(_) => Err("the worker answered other work".into()),
-        Err(e) => Err(e.to_string()),
-    }
+    let key = core_reply(
+        &Browser,
+        Work::GenerateKey(algorithm),
+        |reply| match reply {
+            Reply::Key(key) => Some(key),
+            _ => None,
+        },
+    );
+    Ok((key.await.map_err(|e| e.to_string())?, KeySource::Worker))
 }
 
 /// A module worker running `script`.
@@ -382,11 +383,11 @@ pub async fn encrypt_key(
         passphrase: passphrase.to_string(),
         iterations,
     };
-    match Browser.execute(work, Place::Heavy).await {
-        Ok(Reply::Pem(pem)) => Ok(pem),
-        Ok(_) => Err("the worker answered other work".into()),
-        Err(e) => Err(e.to_string()),
-    }
+    let pem = core_reply(&Browser, work, |reply| match reply {
+        Reply::Pem(pem) => Some(pem),
+        _ => None,
+    });
+    pem.await.map_err(|e| e.to_string())
 }
 
 pub async fn webcrypto_encrypt(

@@ -77,6 +77,15 @@ fn other_reply() -> CoreError {
     CoreError::Unreadable("a reply to other work".into())
 }
 
+/// Has the core module do `work`, and takes the reply `pick` expects: any other is refused.
+pub async fn core_reply<S: Services, T>(
+    services: &S,
+    work: Work,
+    pick: impl FnOnce(Reply) -> Option<T>,
+) -> Result<T, CoreError> {
+    pick(services.execute(work, Place::Heavy).await?).ok_or_else(other_reply)
+}
+
 /// A step's signing. A job with [`GivenSignatures`] comes back with the messages it wants
 /// signed, has the page sign them and runs again: a CA step's CSR, then its certificate.
 pub async fn step<S: Services>(
@@ -404,13 +413,11 @@ pub async fn check_certificate<S: Services>(
         text: state.check_text.clone(),
         now: services.unix_now(),
     };
-    dispatch(Action::CertificateChecked(
-        match services.execute(work, Place::Heavy).await {
-            Ok(Reply::CertificateCheck(check)) => Ok(check),
-            Ok(_) => Err(other_reply()),
-            Err(e) => Err(e),
-        },
-    ));
+    let checked = core_reply(services, work, |reply| match reply {
+        Reply::CertificateCheck(check) => Some(check),
+        _ => None,
+    });
+    dispatch(Action::CertificateChecked(checked.await));
 }
 
 /// Has the core module check the pasted CRL against C's CAs.
@@ -420,13 +427,11 @@ pub async fn check_crl<S: Services>(services: &S, dispatch: &dyn Fn(Action), sta
         text: state.crl_text.clone(),
         now: services.unix_now(),
     };
-    dispatch(Action::CrlChecked(
-        match services.execute(work, Place::Heavy).await {
-            Ok(Reply::CrlCheck(check)) => Ok(check),
-            Ok(_) => Err(other_reply()),
-            Err(e) => Err(e),
-        },
-    ));
+    let checked = core_reply(services, work, |reply| match reply {
+        Reply::CrlCheck(check) => Some(check),
+        _ => None,
+    });
+    dispatch(Action::CrlChecked(checked.await));
 }
 
 /// Opens the saved keys with the heavy executor (PBKDF2 would hold up the page), rebuilds

@@ -14,7 +14,7 @@ use super::shown::Shown;
 use super::step::{Step, StepProps};
 use super::verification::{CheckCertificate, CheckProps, Verification};
 use crate::app::browser::{self, Browser};
-use crate::app::run::{Place, Services};
+use crate::app::run::core_reply;
 use crate::app::state::{self, Action, AppState};
 use crate::workshop::protocol::{Reply, Work};
 use crate::workshop::{ArtifactKind, Party, StepId};
@@ -81,15 +81,17 @@ fn export_pkcs12(state: &AppState, dispatch: Dispatch, epoch: Rc<Cell<u64>>) {
             let Some(job) = kind.job(&workshop, &export) else {
                 return;
             };
-            let made = Browser.execute(Work::Pkcs12(job), Place::Heavy).await;
-            dispatch.dispatch(match made {
-                Ok(Reply::Pkcs12(bytes)) => Action::P12Ready(state::P12File {
+            let made = core_reply(&Browser, Work::Pkcs12(job), |reply| match reply {
+                Reply::Pkcs12(bytes) => Some(bytes),
+                _ => None,
+            });
+            dispatch.dispatch(match made.await {
+                Ok(bytes) => Action::P12Ready(state::P12File {
                     kind,
                     generation: workshop.generation(),
                     export: export.clone(),
                     bytes: bytes.into_vec(),
                 }),
-                Ok(_) => Action::P12Failed("the worker answered other work".into()),
                 Err(e) => Action::P12Failed(e.to_string()),
             });
         }

@@ -2,7 +2,7 @@
 //! module carries no zip writer, and a closed section costs no packing.
 
 use crate::app::browser::{self, Browser};
-use crate::app::run::{Place, Services};
+use crate::app::run::core_reply;
 use crate::workshop::export::ExportFile;
 use crate::workshop::protocol::{Reply, Work};
 use std::rc::Rc;
@@ -10,11 +10,15 @@ use yew::prelude::*;
 
 /// Has the core module make the archive `work` describes, and saves it as `name`.
 pub async fn make_and_save(name: &str, work: Work) -> Result<(), String> {
-    match Browser.execute(work, Place::Heavy).await {
-        Ok(Reply::Archive(zip)) => browser::download(name, "application/zip", &zip),
-        Ok(_) => Err("the worker answered other work".into()),
-        Err(e) => Err(e.to_string()),
-    }
+    let zip = core_reply(&Browser, work, |reply| match reply {
+        Reply::Archive(zip) => Some(zip),
+        _ => None,
+    });
+    browser::download(
+        name,
+        "application/zip",
+        &zip.await.map_err(|e| e.to_string())?,
+    )
 }
 
 #[derive(Properties, Clone, PartialEq)]

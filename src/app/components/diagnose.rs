@@ -4,7 +4,7 @@
 use super::diagnosis::{DiagnosisView, MessageLookup};
 use super::upload::{pem_too_big, read_chosen};
 use crate::app::browser::Browser;
-use crate::app::run::{Place, Services};
+use crate::app::run::core_reply;
 use crate::diagnose::{DiagnoseJob, Diagnosis, Field, FieldId, Role, SideFiles, MAX_PKCS12_BYTES};
 use crate::pki::pem::MAX_PEM_BYTES;
 use crate::workshop::protocol::{Reply, Work};
@@ -129,16 +129,17 @@ pub fn diagnose() -> Html {
             let judged = judged.clone();
             judged.set(Judged::Running);
             yew::platform::spawn_local(async move {
-                judged.set(
-                    match Browser.execute(Work::Diagnose(job), Place::Heavy).await {
-                        Ok(Reply::Diagnosis(diagnosis)) => Judged::Done {
-                            diagnosis: Rc::new(*diagnosis),
-                            generation,
-                        },
-                        Ok(_) => Judged::Failed("the worker answered other work".into()),
-                        Err(e) => Judged::Failed(e.to_string()),
+                let diagnosis = core_reply(&Browser, Work::Diagnose(job), |reply| match reply {
+                    Reply::Diagnosis(diagnosis) => Some(diagnosis),
+                    _ => None,
+                });
+                judged.set(match diagnosis.await {
+                    Ok(diagnosis) => Judged::Done {
+                        diagnosis: Rc::new(*diagnosis),
+                        generation,
                     },
-                );
+                    Err(e) => Judged::Failed(e.to_string()),
+                });
             });
         })
     };

@@ -3,7 +3,7 @@
 
 use super::run_detail::CollapsedDetail;
 use crate::app::browser::Browser;
-use crate::app::run::{Place, Services};
+use crate::app::run::core_reply;
 use crate::diagnose::errors::Found;
 use crate::diagnose::{Diagnosis, Finding, Level, Role};
 use crate::workshop::lab::LabScenario;
@@ -116,11 +116,11 @@ pub fn message_lookup(props: &MessageLookupProps) -> Html {
             if !message.trim().is_empty() {
                 yew::platform::spawn_local(async move {
                     let work = Work::LookupMessage(message.clone());
-                    let answer = match Browser.execute(work, Place::Heavy).await {
-                        Ok(Reply::Found(lines)) => Ok(lines),
-                        Ok(_) => Err("the worker answered other work".to_string()),
-                        Err(e) => Err(e.to_string()),
-                    };
+                    let answer = core_reply(&Browser, work, |reply| match reply {
+                        Reply::Found(found) => Some(found),
+                        _ => None,
+                    });
+                    let answer = answer.await.map_err(|e| e.to_string());
                     found.set(Some((message, answer)));
                 });
             }

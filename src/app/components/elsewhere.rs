@@ -6,7 +6,7 @@ use super::archive::ZipButton;
 use super::commands::{blocks, copied};
 use super::shown::Shown;
 use crate::app::browser::Browser;
-use crate::app::run::{Place, Services};
+use crate::app::run::core_reply;
 use crate::app::state::AppState;
 use crate::workshop::commands::{self, CommandBlock};
 use crate::workshop::elsewhere::Software;
@@ -127,11 +127,11 @@ fn recipe(props: &RecipeProps) -> Html {
                         software: *software,
                     };
                     yew::platform::spawn_local(async move {
-                        let made = match Browser.execute(work, Place::Heavy).await {
-                            Ok(Reply::Files(files)) => Ok(Rc::new(files)),
-                            Ok(_) => Err("the worker answered other work".to_string()),
-                            Err(e) => Err(e.to_string()),
-                        };
+                        let made = core_reply(&Browser, work, |reply| match reply {
+                            Reply::Files(files) => Some(Rc::new(files)),
+                            _ => None,
+                        });
+                        let made = made.await.map_err(|e| e.to_string());
                         if *asked.borrow() == mine {
                             folder.set(Some(made));
                         }

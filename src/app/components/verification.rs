@@ -6,7 +6,7 @@ use super::page::use_page;
 use super::shared::Shared;
 use super::shown::Products;
 use crate::app::browser::Browser;
-use crate::app::run::{Place, Services};
+use crate::app::run::core_reply;
 use crate::app::state::{self, AppState};
 use crate::clock::unix_now;
 use crate::pki::verdicts::Verdicts;
@@ -49,11 +49,11 @@ pub fn verification(props: &VerificationProps) -> Html {
                 now: unix_now(),
             };
             yew::platform::spawn_local(async move {
-                let found = match Browser.execute(work, Place::Heavy).await {
-                    Ok(Reply::Verification(report)) => Ok(report.map(Rc::from)),
-                    Ok(_) => Err("the worker answered other work".to_string()),
-                    Err(e) => Err(e.to_string()),
-                };
+                let found = core_reply(&Browser, work, |reply| match reply {
+                    Reply::Verification(report) => Some(report.map(Rc::from)),
+                    _ => None,
+                });
+                let found = found.await.map_err(|e| e.to_string());
                 // Only the latest files' checks are shown.
                 if *asked.borrow() == mine {
                     judged.set(Some((files, found)));
