@@ -38,6 +38,9 @@ say "wasm tests in headless Chromium"
 cargo test --target wasm32-unknown-unknown --test wasm
 
 say "release build (trunk)"
+# Both modules in one cargo run, so their link-time optimisation runs on both cores; trunk then
+# finds them built and only binds and shrinks them.
+cargo build --release --target wasm32-unknown-unknown --bin mtls-lab --bin mtls-core
 trunk build --release --offline
 
 say "end-to-end tests (Playwright + Chromium)"
