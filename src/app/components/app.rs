@@ -171,8 +171,8 @@ pub fn app() -> Html {
         let handle = state.clone();
         use_effect_with(deps, move |_| save_workshop(&handle, &handle.dispatcher()));
     }
-    // Step 8's runs, shared once per shown generation, so the views drawn from them (the
-    // diagram, the decoded messages) are built once and skipped on later renders.
+    // Step 8's runs, shared once per shown generation, so what is drawn from their views (the
+    // diagram, the messages) is drawn once and skipped on later renders.
     let runs: Runs = {
         let handle = state.clone();
         let runs = use_memo(state.shown_generation(), move |_| {

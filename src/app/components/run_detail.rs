@@ -33,8 +33,8 @@ impl PartialEq for CollapsedDetailProps {
     }
 }
 
-/// A run's decoded view behind a disclosure, built only once opened: decoding, the capture
-/// and the diagram cost time that a closed section should not.
+/// A run's decoded view behind a disclosure, drawn only once opened: the core module made the
+/// view, and drawing every message costs time that a closed section should not.
 #[function_component(CollapsedDetail)]
 pub fn collapsed_detail(props: &CollapsedDetailProps) -> Html {
     let open = use_state(|| false);
