@@ -1,5 +1,5 @@
-//! The few browser facilities the app needs, kept out of the core: WebCrypto RSA keys, the
-//! clock, yielding to the event loop, and download URLs.
+//! The few browser facilities the app needs, kept out of the core: WebCrypto keys and RSA
+//! signatures, the clock, yielding to the event loop, and download URLs.
 
 use super::run::{core_reply, KeySource, Place, Services};
 use crate::pki::{KeyAlgorithm, PrivateKey};
