@@ -33,9 +33,10 @@ test('Run all steps ends in a handshake, and the zip works with openssl as the s
   assert.match(trace, /ServerHello/);
 
   const dir = await tempDir('zip');
-  const zipButton = page.getByRole('button', { name: /mtls-workshop\.zip/ });
-  await zipButton.waitFor();
-  const zip = await download(page, zipButton, dir);
+  const zipLink = page.getByRole('link', { name: /mtls-workshop\.zip/ });
+  await zipLink.waitFor();
+  assert.equal(await zipLink.getAttribute('download'), 'mtls-workshop.zip');
+  const zip = await download(page, zipLink, dir);
   assert.equal(zip.name, 'mtls-workshop.zip');
   checkSeedZip(dir, zip.target, PASSPHRASE);
   const env = { KEY_PASSPHRASE: PASSPHRASE };

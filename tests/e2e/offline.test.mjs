@@ -61,9 +61,9 @@ test('from a sub-folder, after one visit, the lab loads, runs and downloads with
     await page.locator('.lab-progress').getByText(/^26 of 26 scenarios ended as expected\.$/).waitFor({ timeout: 120000 });
 
     const dir = await tempDir('offline');
-    const zipButton = page.getByRole('button', { name: /mtls-workshop\.zip/ });
-    await zipButton.waitFor();
-    const zip = await download(page, zipButton, dir);
+    const zipLink = page.getByRole('link', { name: /mtls-workshop\.zip/ });
+    await zipLink.waitFor();
+    const zip = await download(page, zipLink, dir);
     checkSeedZip(dir, zip.target, PASSPHRASE);
     assert.deepEqual(problems, []);
     await context.close();

@@ -27,7 +27,7 @@ test('revoking B makes C refuse it in step 8 and in openssl, and a fresh certifi
   assert.match(await goodVerdict(page).textContent(), /^Handshake failed: Client C \(TLS server\) refused: .*revoked/);
 
   const dir = await tempDir('revocation');
-  const zip = await download(page, page.getByRole('button', { name: /mtls-workshop\.zip/ }), dir);
+  const zip = await download(page, page.getByRole('link', { name: /mtls-workshop\.zip/ }), dir);
   sh(dir, `unzip -q ${zip.target}`);
   const crls = sh(dir, 'find client_c_ca/crl -type f | sort').trim().split('\n');
   assert.deepEqual(crls, ['client_c_ca/crl/client_c_intermediate_ca.crl', 'client_c_ca/crl/client_c_root_ca.crl']);

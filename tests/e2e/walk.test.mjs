@@ -34,9 +34,9 @@ for (const { rsa, intermediates } of [
     assert.equal(await page.locator('.badge.stale').count(), 0);
 
     const dir = await tempDir('walk');
-    const zipButton = page.getByRole('button', { name: /mtls-workshop\.zip/ });
-    await zipButton.waitFor();
-    const [file] = await Promise.all([page.waitForEvent('download'), zipButton.click()]);
+    const zipLink = page.getByRole('link', { name: /mtls-workshop\.zip/ });
+    await zipLink.waitFor();
+    const [file] = await Promise.all([page.waitForEvent('download'), zipLink.click()]);
     const zip = path.join(dir, 'mtls-workshop.zip');
     await file.saveAs(zip);
     sh(dir, `unzip -q ${zip}`);

@@ -1,15 +1,17 @@
 //! A step's result: its certificate or CSR decoded, its files to download (with their DER
 //! forms), step 6's chain file and PKCS#12 files; and the archive of every file.
 
-use super::archive::ZipButton;
 use super::field::{Field, FieldAction, FieldKind};
 use super::handshake::Handshakes;
 use super::page::use_page;
 use super::shared::Runs;
 use super::shown::{Products, Shown};
-use crate::app::browser;
+use crate::app::browser::{self, Browser};
+use crate::app::run::core_reply;
 use crate::app::state::{self, Action, P12File, P12Kind};
 use crate::pki::{inspect, pkcs12::Flavour};
+use crate::workshop::export::ExportFile;
+use crate::workshop::protocol::{Reply, Work};
 use crate::workshop::{export, ArtifactKind, ArtifactSpec, Party, StepId, Workshop};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -361,23 +363,53 @@ pub struct ZipLinkProps {
     pub shown: Shown,
 }
 
-/// Every file in one archive, laid out as the seed's folders.
+/// Every file in one archive, laid out as the seed's folders: a link, which the core module's
+/// zip fills in the background whenever the tree changes.
 #[function_component(ZipLink)]
 pub fn zip_link(props: &ZipLinkProps) -> Html {
     let shown = &props.shown;
-    let workshop = shown.workshop();
-    if workshop.artifacts(StepId::CRoot).is_empty() {
+    let files = shown.tree_files().ok().map(Rc::new);
+    // The tree it was made from, and the link's data URL or why it could not be made.
+    let packed = use_state(|| None::<(Rc<Vec<ExportFile>>, Result<AttrValue, String>)>);
+    {
+        let packed = packed.clone();
+        use_effect_with(files.clone(), move |files| {
+            if let Some(files) = files.clone() {
+                yew::platform::spawn_local(async move {
+                    let zip =
+                        core_reply(&Browser, Work::Zip(files.to_vec()), |reply| match reply {
+                            Reply::Archive(zip) => Some(zip),
+                            _ => None,
+                        });
+                    let href = zip
+                        .await
+                        .map(|zip| AttrValue::from(browser::data_url("application/zip", &zip)))
+                        .map_err(|e| e.to_string());
+                    packed.set(Some((files, href)));
+                });
+            }
+        });
+    }
+    if shown.workshop().artifacts(StepId::CRoot).is_empty() {
         return html! { <span class="muted">{"mtls-workshop.zip appears here once a step has run."}</span> };
     }
-    match shown.tree_files() {
-        Ok(files) => html! {
-            <ZipButton id="zip-link" class="zip" name={export::ZIP_NAME}
-                label={format!("Download {} ({} files)", export::ZIP_NAME, files.len())}
-                files={Rc::new(files)} />
+    let Some(files) = files else {
+        return match shown.protection.check() {
+            Err(_) => {
+                html! { <span class="muted">{"Set a valid key passphrase to download the archive."}</span> }
+            }
+            Ok(()) => html! { <span class="muted">{"Encrypting keys for the archive…"}</span> },
+        };
+    };
+    match &*packed {
+        Some((made_from, Ok(href))) if *made_from == files => html! {
+            <a class="download zip" id="zip-link" href={href.clone()} download={export::ZIP_NAME}>
+                { format!("Download {} ({} files)", export::ZIP_NAME, files.len()) }
+            </a>
         },
-        Err(_) if shown.protection.check().is_err() => {
-            html! { <span class="muted">{"Set a valid key passphrase to download the archive."}</span> }
+        Some((made_from, Err(e))) if *made_from == files => {
+            html! { <p class="error">{ format!("{} could not be made: {e}", export::ZIP_NAME) }</p> }
         }
-        Err(_) => html! { <span class="muted">{"Encrypting keys for the archive…"}</span> },
+        _ => html! { <span class="muted">{ format!("Packing {}…", export::ZIP_NAME) }</span> },
     }
 }
