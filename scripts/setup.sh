@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-say() { printf '\n== %s\n' "$*"; }
+# Each heading says how long the script has run, so a slow step shows in the log.
+say() { printf '\n== %s (at %ss)\n' "$*" "$SECONDS"; }
 
 # Builds share one cache, so a fresh clone on a warm machine does not rebuild everything.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/mtls-lab/target}"
