@@ -78,6 +78,13 @@ if [ "$(cargo deny --version 2>/dev/null)" != "cargo-deny 0.20.2" ]; then
   "${tool_build_env[@]}" cargo install --locked cargo-deny --version 0.20.2
 fi
 
+# cargo-nextest runs the native tests side by side; 0.9.91 brought the priorities the config uses.
+nextest_version="$(cargo nextest --version 2>/dev/null | awk 'NR == 1 { print $2 }')"
+if ! printf '0.9.91\n%s\n' "${nextest_version:-0}" | sort -V -C; then
+  say "cargo install cargo-nextest 0.9.143 (about 6 minutes, once)"
+  "${tool_build_env[@]}" cargo install --locked cargo-nextest --version 0.9.143
+fi
+
 # wasm-opt (binaryen 132) and playwright-core come from npm, pinned in package-lock.json.
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "npm ci"

@@ -28,8 +28,9 @@ elif ! cargo deny check; then
   exit 1
 fi
 
-say "native tests: core units, workshop, openssl interop"
-cargo test --quiet
+say "native tests: core units, workshop, openssl interop (cargo nextest), then the doc tests"
+cargo nextest run --cargo-quiet
+cargo test --doc --quiet
 
 say "fuzzing every parser briefly (scripts/fuzz.sh 8, two targets at a time)"
 ./scripts/fuzz.sh 8
@@ -43,5 +44,6 @@ say "release build (trunk)"
 cargo build --release --target wasm32-unknown-unknown --bin mtls-lab --bin mtls-core
 trunk build --release --offline
 
-say "end-to-end tests (Playwright + Chromium)"
-node --test tests/e2e/
+say "end-to-end tests (Playwright + Chromium), three files at a time"
+# Each file has its own server and browser; most of a test's time is waiting on the page.
+node --test --test-concurrency=3 tests/e2e/
