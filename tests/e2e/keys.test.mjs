@@ -1,0 +1,129 @@
+// Where the keys, the signatures and the heavy work come from, in headless Chromium: WebCrypto,
+// a Web Worker where WebCrypto refuses, the page itself where no worker starts; and Cancel.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tempDir, sh, download, openPage } from './harness.mjs';
+import { useSite } from './site.mjs';
+
+const PASSPHRASE = 'e2e passphrase';
+
+const shared = useSite();
+
+/** A fresh page that records every request it makes. */
+const openApp = (options) => openPage(shared, options);
+
+async function runAll(page) {
+  await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Run all steps' }).click();
+  await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 120000 });
+}
+
+test('RSA keys come from WebCrypto, in parallel, with progress, and the page keeps answering', async () => {
+  const { page, context, problems, requests } = await openApp();
+  // Counts the RSA signatures the page asks of WebCrypto.
+  await page.evaluate(() => {
+    const sign = SubtleCrypto.prototype.sign;
+    window.rsaSignatures = 0;
+    SubtleCrypto.prototype.sign = function (algorithm, ...rest) {
+      if ((algorithm.name ?? algorithm) === 'RSASSA-PKCS1-v1_5') window.rsaSignatures += 1;
+      return sign.call(this, algorithm, ...rest);
+    };
+  });
+  await page.getByRole('button', { name: /The seed's keys/ }).click();
+  await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Run all steps' }).click();
+  await page.getByText(/Generating 6 keys in parallel/).waitFor({ timeout: 10000 });
+  // The page answers while keys are made: a click takes effect at once.
+  const plain = page.getByLabel(/Download keys unencrypted/);
+  await plain.check({ timeout: 1000 });
+  assert.equal(await plain.isChecked(), true);
+  await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 180000 });
+  await page.getByText(/Keys: 2 × RSA 2048 from WebCrypto, 4 × RSA 4096 from WebCrypto\./).waitFor();
+  const key = await page.locator('#step-1 .cert dd').filter({ hasText: 'RSA' }).first().textContent();
+  assert.equal(key, 'RSA (4096 bit)');
+  // Every certificate and CSR was signed by WebCrypto: two roots, two intermediates (CSR and
+  // certificate), B's CSR, B's certificate, C's server certificate (CSR and certificate).
+  assert.equal(await page.evaluate(() => window.rsaSignatures), 10);
+  // Step 8's handshakes ran in the worker, which loads the core module.
+  assert.ok(requests.some((u) => u.endsWith('/core-worker.js')), requests.join('\n'));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('where no worker can start, signing, handshakes and the lab run in the page instead', async () => {
+  const context = await shared.browser.newContext();
+  await context.route('**/core-worker.js', (route) => route.abort());
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(shared.origin);
+  await page.getByRole('button', { name: 'Run all steps' }).waitFor();
+  await page.getByRole('button', { name: /The seed's keys/ }).click();
+  await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Run all steps' }).click();
+  await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 180000 });
+  await page.getByRole('button', { name: 'Run every scenario' }).click();
+  await page.getByText('26 of 26 scenarios ended as expected.').waitFor({ timeout: 120000 });
+  // The page imported the core module itself, as no worker could.
+  assert.ok(requests.some((u) => u.endsWith('/mtls-core_bg.wasm')), requests.join('\n'));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('without WebCrypto, RSA keys, signatures and key encryption come from a Web Worker and still work with openssl', async () => {
+  const context = await shared.browser.newContext({ acceptDownloads: true });
+  // As where a browser refuses WebCrypto: the worker makes the keys, signs and encrypts the
+  // key files.
+  await context.addInitScript(() => {
+    const refuse = () => Promise.reject(new DOMException('disabled for this test', 'NotSupportedError'));
+    crypto.subtle.generateKey = refuse;
+    crypto.subtle.sign = refuse;
+    crypto.subtle.deriveBits = refuse;
+  });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(shared.origin);
+  await page.getByRole('button', { name: 'Run all steps' }).waitFor();
+  const selects = await page.getByLabel('Key algorithm').all();
+  assert.equal(selects.length, 6);
+  for (const select of selects) {
+    await select.selectOption('rsa2048');
+  }
+  await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Run all steps' }).click();
+  await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 120000 });
+  // The line that stays after the run says where every key came from.
+  await page.getByText(/Keys: 6 × RSA 2048 from a Web Worker\./).waitFor();
+  const dir = await tempDir('worker');
+  const key = await download(page, page.locator('a.download[download="client_b.key"]'), dir);
+  assert.match(sh(dir, `openssl pkey -in ${key.target} -passin env:KEY_PASSPHRASE -noout -text_pub`, { KEY_PASSPHRASE: PASSPHRASE }), /Public-Key: \(2048 bit\)/);
+  // The worker's signatures hold: B's certificate verifies against C's chain.
+  const cert = await download(page, page.locator('a.download[download="client_b_signed_by_client_c.crt"]').first(), dir);
+  const chain = await download(page, page.locator('a.download[download="client_c_ca_chain.crt"]').first(), dir);
+  assert.match(sh(dir, `openssl verify -purpose sslclient -CAfile ${chain.target} ${cert.target}`), /: OK/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('Cancel stops a run and leaves the workshop as it was', async () => {
+  const { page, context, problems } = await openApp();
+  await runAll(page);
+  const rootBefore = await page.locator('#step-1 pre.pem').textContent();
+  await page.getByRole('button', { name: /The seed's keys/ }).click();
+  await page.getByRole('button', { name: 'Run all steps' }).click();
+  await page.getByText(/Generating 6 keys in parallel/).waitFor({ timeout: 10000 });
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByText('Cancelled: the workshop is as it was before the run.').waitFor();
+  assert.equal(await page.locator('#step-1 pre.pem').textContent(), rootBefore);
+  assert.equal(await page.getByText('Handshake succeeded', { exact: true }).count(), 1);
+  await page.getByRole('button', { name: 'Run all steps' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Run all steps' }).isEnabled(), true);
+  // Nothing from the cancelled run lands later.
+  await page.waitForTimeout(3000);
+  assert.equal(await page.locator('#step-1 pre.pem').textContent(), rootBefore);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
