@@ -119,11 +119,20 @@ async fn ask(worker: &web_sys::Worker, request: &JsValue) -> Result<JsValue, Str
 /// Asks a fresh key worker, which loads the core module, for one RSA key; workers of their own
 /// make several keys at once. Its reply is the key's bytes.
 async fn ask_key_worker(request: &Object) -> Result<Vec<u8>, String> {
-    let worker = new_worker("key-worker.js")?;
-    let reply = ask(&worker, request).await;
-    worker.terminate();
+    let worker = Stopped(new_worker("key-worker.js")?);
+    let reply = ask(&worker.0, request).await;
+    drop(worker);
     let der = Reflect::get(&reply?, &"der".into()).map_err(js_err)?;
     Ok(Uint8Array::new(&der).to_vec())
+}
+
+/// A worker stopped when dropped, so a key nobody waits for any more is not made to the end.
+struct Stopped(web_sys::Worker);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        self.0.terminate();
+    }
 }
 
 /// One RSA key from a key worker.
@@ -324,6 +333,10 @@ impl Services for Browser {
         algorithm: KeyAlgorithm,
     ) -> Result<(PrivateKey, KeySource), CoreError> {
         generate_key(algorithm).await.map_err(CoreError::Key)
+    }
+
+    async fn generate_rsa_beside(&self, bits: usize) -> Result<PrivateKey, CoreError> {
+        rsa_in_worker(bits).await.map_err(CoreError::Key)
     }
 
     async fn execute(&self, work: Work, place: Place) -> Result<Reply, CoreError> {

@@ -3,6 +3,7 @@
 
 pub mod files;
 pub mod inputs;
+mod key_lanes;
 pub mod run;
 pub mod state;
 

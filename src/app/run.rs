@@ -2,6 +2,7 @@
 //! a sequence of typed requests to [`Services`] and of [`Action`]s for the state; nothing here
 //! touches the DOM, so the order, cancellation and failures are tested natively.
 
+use super::key_lanes;
 use super::state::revocation::RevocationAction;
 use super::state::{Action, AppState, JudgedRun, Made};
 use crate::pki::signed_outside::{GivenSignatures, Wanted};
@@ -12,8 +13,11 @@ use crate::workshop::lab::{LabInputs, LabRun, LabScenario, SeedRuns, Setup};
 use crate::workshop::protocol::{CoreError, Reply, Work};
 use crate::workshop::saved::Saved;
 use crate::workshop::{Party, StepId, Workshop};
-use std::cell::Cell;
+use futures_channel::oneshot;
+use futures_util::future::{select, Either};
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
+use std::pin::pin;
 use std::rc::Rc;
 
 /// Where a new key was made, for the progress line.
@@ -52,6 +56,9 @@ pub trait Services {
         &self,
         algorithm: KeyAlgorithm,
     ) -> Result<(PrivateKey, KeySource), CoreError>;
+    /// An RSA key from a key worker of its own (the core module's rsa crate in wasm), made on
+    /// another core while WebCrypto makes others. Dropping the future stops the worker.
+    async fn generate_rsa_beside(&self, bits: usize) -> Result<PrivateKey, CoreError>;
     async fn execute(&self, work: Work, place: Place) -> Result<Reply, CoreError>;
     /// Whether [`sign_rsa`](Services::sign_rsa) works here: the browser's WebCrypto, which
     /// signs RSA many times faster than wasm, and only in a secure context.
@@ -195,11 +202,11 @@ pub async fn lab_scenario<S: Services>(
     Ok((LabRun { scenario, outcome }, setup))
 }
 
-/// Runs `steps` from the state at the click: all their keys first, in parallel (WebCrypto for
-/// RSA), then each step in order, committing to a working copy of the workshop so the next
-/// step's job sees the last one's products. Fast (EC) runs stay on the page and commit once;
-/// RSA runs send each step to the heavy executor and commit step by step, pausing between
-/// steps so the page keeps painting.
+/// Runs `steps` from the state at the click, committing to a working copy of the workshop so
+/// the next step's job sees the last one's products. Fast (EC) runs make all their keys at
+/// once, stay on the page and commit once. RSA runs send each step on as soon as its key is
+/// there (with WebCrypto, two makers make the keys meanwhile: see `key_lanes`), commit step by
+/// step, and pause between steps so the page keeps painting.
 pub async fn run_steps<S: Services>(
     services: &S,
     dispatch: &dyn Fn(Action),
@@ -216,7 +223,7 @@ pub async fn run_steps<S: Services>(
         return;
     }
     let run = state.next_run_id();
-    let mut workshop = Workshop::clone(&state.workshop);
+    let workshop = Workshop::clone(&state.workshop);
     let settings = workshop.settings.clone();
     let fast = Party::ALL
         .iter()
@@ -224,34 +231,155 @@ pub async fn run_steps<S: Services>(
     // Step 8 runs in the worker whatever the keys: it should be loaded by then. The page
     // starts it at load; this only matters where that failed.
     services.warm_up();
-    let total = steps.len();
     dispatch(Action::Begin {
         run,
         label: "Starting…".into(),
-        total,
+        total: steps.len(),
         started_ms: services.now_ms(),
     });
     let wanted: Vec<(StepId, KeyAlgorithm)> = steps
         .iter()
         .filter_map(|step| step.party().map(|p| (*step, settings.cert(p).algorithm)))
         .collect();
-    services.mark("mtls-lab:keys-start");
-    let made = make_keys(services, dispatch, run, wanted).await;
-    services.mark("mtls-lab:keys-made");
-    let (mut keys, sources) = match made {
-        Ok(made) => made,
-        Err((step, error)) => return dispatch(Action::Fail { run, step, error }),
-    };
     let signing = match (fast, services.signs_rsa()) {
         (true, _) => Signing::Page,
         (false, true) => Signing::PageWithWebCrypto,
         (false, false) => Signing::Worker,
     };
-    let mut batch = Vec::new();
-    for (index, step) in steps.into_iter().enumerate() {
-        if cancelled.get() == run {
-            return;
+    let run_of = RunOfSteps {
+        services,
+        dispatch,
+        run,
+        cancelled,
+        workshop,
+        signing,
+        sources: KeySources::new(),
+    };
+    services.mark("mtls-lab:keys-start");
+    if !matches!(signing, Signing::PageWithWebCrypto) {
+        let made = make_keys(services, dispatch, run, wanted).await;
+        services.mark("mtls-lab:keys-made");
+        let keys = match made {
+            Ok(keys) => keys,
+            Err((step, error)) => return dispatch(Action::Fail { run, step, error }),
+        };
+        let made = keys.into_iter().map(|(step, made)| {
+            let (sender, receiver) = oneshot::channel();
+            let _ = sender.send(Ok(made));
+            (step, receiver)
+        });
+        return run_of.steps_as_keys_come(steps, made.collect()).await;
+    }
+    // Each key goes to its step as it comes, while the next keys are made.
+    let keys_total = wanted.len();
+    dispatch(Action::Progress {
+        run,
+        label: format!("Generating {keys_total} keys, each step going on once its key is ready…"),
+    });
+    // One channel a key: each step waits for its own, whichever lane gives it.
+    let (mut senders, mut receivers) = (BTreeMap::new(), BTreeMap::new());
+    for (step, _) in &wanted {
+        let (sender, receiver) = oneshot::channel();
+        senders.insert(*step, sender);
+        receivers.insert(*step, receiver);
+    }
+    let senders = RefCell::new(senders);
+    let ready = Cell::new(0usize);
+    let give = |step: StepId, made: key_lanes::Given| {
+        ready.set(ready.get() + 1);
+        if ready.get() == keys_total {
+            services.mark("mtls-lab:keys-made");
         }
+        if let Ok((key, source)) = &made {
+            let label = format!(
+                "Generating {keys_total} keys: {} ready, the latest a {} key from {}.",
+                ready.get(),
+                key.algorithm().label(),
+                source.label()
+            );
+            dispatch(Action::Progress { run, label });
+        }
+        if let Some(sender) = senders.borrow_mut().remove(&step) {
+            let _ = sender.send(made);
+        }
+    };
+    let lanes = key_lanes::make(services, wanted, &give);
+    let steps = run_of.steps_as_keys_come(steps, receivers);
+    // The steps end the run; the lanes end once every key is given.
+    let (steps, lanes) = (pin!(steps), pin!(lanes));
+    if let Either::Right(((), steps)) = select(steps, lanes).await {
+        steps.await;
+    }
+}
+
+/// One run's steps on the working copy of the workshop.
+struct RunOfSteps<'a, S: Services> {
+    services: &'a S,
+    dispatch: &'a dyn Fn(Action),
+    run: u64,
+    cancelled: &'a CancelledRun,
+    workshop: Workshop,
+    signing: Signing,
+    sources: KeySources,
+}
+
+impl<S: Services> RunOfSteps<'_, S> {
+    /// The steps, each of `coming` waiting for its key from its channel (made already, or
+    /// to come from the key lanes).
+    async fn steps_as_keys_come(
+        mut self,
+        steps: Vec<StepId>,
+        mut coming: BTreeMap<StepId, oneshot::Receiver<key_lanes::Given>>,
+    ) {
+        let mut batch = Vec::new();
+        for (index, step) in steps.iter().enumerate() {
+            let mut key = None;
+            if let Some(receiver) = coming.remove(step) {
+                let given = receiver
+                    .await
+                    .unwrap_or_else(|_| Err(CoreError::Key("no key came for this step".into())));
+                match given {
+                    Ok((made, source)) => key = Some(self.counted(made, source)),
+                    Err(error) => {
+                        let run = self.run;
+                        return (self.dispatch)(Action::Fail {
+                            run,
+                            step: *step,
+                            error,
+                        });
+                    }
+                }
+            }
+            match self.step(index, steps.len(), *step, key).await {
+                Some(made) => batch.extend(made),
+                None => return,
+            }
+        }
+        self.finish(batch);
+    }
+
+    fn counted(&mut self, key: PrivateKey, source: KeySource) -> PrivateKey {
+        *self
+            .sources
+            .entry((source, key.algorithm().label()))
+            .or_default() += 1;
+        key
+    }
+
+    /// One step: what it made, to commit with the others (EC), or `Some(None)` once committed
+    /// (RSA); `None` where the run stopped (cancelled or failed).
+    async fn step(
+        &mut self,
+        index: usize,
+        total: usize,
+        step: StepId,
+        key: Option<PrivateKey>,
+    ) -> Option<Option<Made>> {
+        let run = self.run;
+        if self.cancelled.get() == run {
+            return None;
+        }
+        let fast = matches!(self.signing, Signing::Page);
         if !fast {
             let label = format!(
                 "Step {} ({} of {total}): {}…",
@@ -259,51 +387,61 @@ pub async fn run_steps<S: Services>(
                 index + 1,
                 step.title()
             );
-            dispatch(Action::Progress { run, label });
-            services.pause().await;
+            (self.dispatch)(Action::Progress { run, label });
+            self.services.pause().await;
         }
-        let made = match do_step(services, &mut workshop, step, keys.remove(&step), signing).await {
+        let made = do_step(self.services, &mut self.workshop, step, key, self.signing).await;
+        let made = match made {
             Ok(made) => made,
-            Err(error) => return dispatch(Action::Fail { run, step, error }),
+            Err(error) => {
+                (self.dispatch)(Action::Fail { run, step, error });
+                return None;
+            }
         };
         if fast {
-            batch.push(made);
-        } else {
-            dispatch(Action::Commit {
-                run,
-                made: vec![made],
-            });
+            return Some(Some(made));
         }
+        (self.dispatch)(Action::Commit {
+            run,
+            made: vec![made],
+        });
+        Some(None)
     }
-    if cancelled.get() == run {
-        return;
+
+    fn finish(self, batch: Vec<Made>) {
+        let run = self.run;
+        if self.cancelled.get() == run {
+            return;
+        }
+        if !batch.is_empty() {
+            // EC steps take well under a millisecond each: one action, one render.
+            (self.dispatch)(Action::Commit { run, made: batch });
+        }
+        let keys_made = self
+            .sources
+            .iter()
+            .map(|((source, algorithm), n)| format!("{n} × {algorithm} from {}", source.label()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        (self.dispatch)(Action::Finish {
+            run,
+            now_ms: self.services.now_ms(),
+            keys_made,
+        });
     }
-    if !batch.is_empty() {
-        // EC steps take well under a millisecond each: one action, one render.
-        dispatch(Action::Commit { run, made: batch });
-    }
-    let keys_made = sources
-        .iter()
-        .map(|((source, algorithm), n)| format!("{n} × {algorithm} from {}", source.label()))
-        .collect::<Vec<_>>()
-        .join(", ");
-    dispatch(Action::Finish {
-        run,
-        now_ms: services.now_ms(),
-        keys_made,
-    });
 }
 
 /// Counts of keys made, by where and of what kind.
 type KeySources = BTreeMap<(KeySource, &'static str), usize>;
 
-/// Makes every key the run needs at once, so WebCrypto works on them in parallel.
+/// Makes every key the run needs at once: EC keys, and RSA keys from workers where WebCrypto
+/// cannot make them.
 async fn make_keys<S: Services>(
     services: &S,
     dispatch: &dyn Fn(Action),
     run: u64,
     wanted: Vec<(StepId, KeyAlgorithm)>,
-) -> Result<(BTreeMap<StepId, PrivateKey>, KeySources), (StepId, CoreError)> {
+) -> Result<BTreeMap<StepId, (PrivateKey, KeySource)>, (StepId, CoreError)> {
     let keys_total = wanted.len();
     if keys_total > 0 {
         dispatch(Action::Progress {
@@ -331,15 +469,10 @@ async fn make_keys<S: Services>(
         }
     });
     let mut keys = BTreeMap::new();
-    let mut sources = KeySources::new();
     for (step, result) in futures_util::future::join_all(jobs).await {
-        let (key, source) = result.map_err(|e| (step, e))?;
-        *sources
-            .entry((source, key.algorithm().label()))
-            .or_default() += 1;
-        keys.insert(step, key);
+        keys.insert(step, result.map_err(|e| (step, e))?);
     }
-    Ok((keys, sources))
+    Ok(keys)
 }
 
 /// Where a run's steps sign.

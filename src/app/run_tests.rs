@@ -59,6 +59,14 @@ struct Fake {
     refuse_signing: bool,
     /// The messages the run asked the page to sign, with the key's size.
     signed: RefCell<Vec<(usize, Vec<u8>)>>,
+    /// How many times longer than WebCrypto the key worker takes for a key.
+    worker_slower: usize,
+    /// The key worker cannot start.
+    worker_refuses: bool,
+    /// The sizes of the keys the key worker finished.
+    worker_keys: RefCell<Vec<usize>>,
+    /// Keys made and requests asked, in the order they happened.
+    events: RefCell<Vec<String>>,
     /// Actions the fake's user made (the Cancel click), in the same log as the run's.
     log: Rc<RefCell<Vec<Action>>>,
 }
@@ -93,7 +101,22 @@ impl Services for Fake {
         if let Some(error) = &self.fail_keys {
             return Err(error.clone());
         }
+        self.events.borrow_mut().push("key".into());
         Ok((PrivateKey::generate(algorithm)?, KeySource::Wasm))
+    }
+
+    async fn generate_rsa_beside(&self, bits: usize) -> Result<PrivateKey, CoreError> {
+        Late(self.late * self.worker_slower).await;
+        if self.worker_refuses {
+            return Err(CoreError::Key("the key worker could not start".into()));
+        }
+        let algorithm = match bits {
+            2048 => KeyAlgorithm::Rsa2048,
+            _ => KeyAlgorithm::Rsa4096,
+        };
+        self.worker_keys.borrow_mut().push(bits);
+        self.events.borrow_mut().push("key".into());
+        Ok(PrivateKey::generate(algorithm)?)
     }
 
     async fn execute(&self, work: Work, place: Place) -> Result<Reply, CoreError> {
@@ -102,6 +125,7 @@ impl Services for Fake {
             requests.push((work_name(&work), place));
             requests.len()
         };
+        self.events.borrow_mut().push(work_name(&work));
         if let Some((at, run)) = self.cancel_at {
             if at == n {
                 self.cancelled.set(run);
@@ -323,6 +347,76 @@ fn an_rsa_run_with_webcrypto_signs_on_the_page_and_asks_each_rsa_signature_once(
     }
     let runs: Vec<_> = requests.iter().filter(|(n, _)| n == "seed runs").collect();
     assert_eq!(runs, [&("seed runs".to_string(), Place::Heavy)]);
+}
+
+fn all_rsa_2048() -> Settings {
+    let mut settings = Settings::default();
+    for party in Party::ALL {
+        settings.cert_mut(party).algorithm = KeyAlgorithm::Rsa2048;
+    }
+    settings
+}
+
+#[test]
+fn with_webcrypto_each_step_goes_on_as_its_key_comes_and_a_worker_makes_keys_beside_it() {
+    let fake = Fake {
+        late: 3,
+        worker_slower: 2,
+        signs_rsa: true,
+        ..Fake::default()
+    };
+    let (actions, after) = run_all(&fake, with_settings(all_rsa_2048()));
+    assert!(after.errors.is_empty(), "{:?}", after.errors);
+    assert!(kinds(&actions).contains(&"finish".to_string()));
+    assert_seed_verdicts(&after);
+    // Step 1 was signed before the last key was made.
+    let events = fake.events.borrow();
+    let first_step = events.iter().position(|e| e == "step 1").unwrap();
+    let last_key = events.iter().rposition(|e| e == "key").unwrap();
+    assert!(first_step < last_key, "{events:?}");
+    // The worker made some of the six keys, each counted once, whoever finished first.
+    let by_worker = fake.worker_keys.borrow().len();
+    assert!(by_worker > 0 && by_worker < 6, "{by_worker}");
+    let keys = &after.last_run_keys;
+    assert!(keys.contains("RSA 2048 from a Web Worker"), "{keys}");
+    let counted: usize = keys
+        .split(", ")
+        .map(|part| part.split(" × ").next().unwrap().parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(counted, 6, "{keys}");
+}
+
+#[test]
+fn where_the_key_worker_cannot_start_webcrypto_makes_every_key() {
+    let fake = Fake {
+        late: 1,
+        worker_slower: 1,
+        worker_refuses: true,
+        signs_rsa: true,
+        ..Fake::default()
+    };
+    let (actions, after) = run_all(&fake, with_settings(all_rsa_2048()));
+    assert!(after.errors.is_empty(), "{:?}", after.errors);
+    assert!(kinds(&actions).contains(&"finish".to_string()));
+    assert_seed_verdicts(&after);
+    assert!(fake.worker_keys.borrow().is_empty());
+    assert_eq!(after.last_run_keys, "6 × RSA 2048 from wasm");
+}
+
+#[test]
+fn with_webcrypto_a_refused_key_fails_its_step_and_nothing_is_kept() {
+    let fake = Fake {
+        signs_rsa: true,
+        worker_refuses: true,
+        fail_keys: Some(CoreError::Key("WebCrypto refused".into())),
+        ..Fake::default()
+    };
+    let state = with_settings(all_rsa_2048());
+    let before = state.workshop.clone();
+    let (actions, after) = run_all(&fake, state);
+    assert_eq!(kinds(&actions), ["begin", "progress", "fail 1"]);
+    assert_eq!(after.workshop.generation(), before.generation());
+    assert!(after.busy.is_none());
 }
 
 #[test]

@@ -98,10 +98,12 @@ fn export_pkcs12(state: &AppState, dispatch: Dispatch, epoch: Rc<Cell<u64>>) {
     });
 }
 
-/// Prepares key files in the background, one key at a time, after typing pauses.
+/// Prepares key files in the background, one key at a time, after typing pauses and once a
+/// run has ended: its 100,000 PBKDF2 rounds a key would take cores from the run's own keys.
 fn export_keys(state: &AppState, dispatch: Dispatch, epoch: Rc<Cell<u64>>) {
     let protection = state.protection();
-    if protection.check().is_err() {
+    if protection.check().is_err() || state.busy.is_some() {
+        epoch.set(epoch.get() + 1);
         return;
     }
     let pending = state.keys_to_export();
@@ -152,7 +154,11 @@ pub fn app() -> Html {
         });
     }
     {
-        let deps = (state.keys_to_export(), state.protection());
+        let deps = (
+            state.keys_to_export(),
+            state.protection(),
+            state.busy.is_some(),
+        );
         let (handle, epoch) = (state.clone(), (*export_epoch).clone());
         use_effect_with(deps, move |_| {
             export_keys(&handle, handle.dispatcher(), epoch)
