@@ -9,7 +9,7 @@ import path from 'node:path';
 import { serveDist, launch, root } from '../tests/e2e/harness.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-const RSA_RUNS = Number(process.env.BENCH_RSA_RUNS ?? 5);
+const RSA_RUNS = Number(process.env.BENCH_RSA_RUNS ?? 9);
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 // The Long Tasks API reports only tasks over 50 ms, so "0" means none was that long.
@@ -268,7 +268,7 @@ const table = `| figure | median | spread (min–max) | runs | target | |
 | (a) Run all steps, P-256, click to "Handshake succeeded", once the core worker is up and the page's warm-up has run | ${median(p256).toFixed(0)} ms | ${spread(p256)} ms | ${RUNS} | < 80 ms | ${verdict(median(p256) < 80)} |
 | longest main-thread task during (a) | ${longRow(p256Longest)} | ${RUNS} | ≤ 50 ms | ${verdict(median(p256Longest) <= 50)} |
 | (b) Run all steps, the seed's RSA (4× RSA-4096, 2× RSA-2048) | ${median(rsa).toFixed(0)} ms | ${spread(rsa)} ms | ${RSA_RUNS} | see the ratios | |
-| of (b), the six keys, asked of WebCrypto at once | ${median(rsaKeys).toFixed(0)} ms (${(keyShare * 100).toFixed(0)} %) | ${spread(rsaKeys)} ms | ${RSA_RUNS} | | |
+| of (b), until the last of the six keys is made (WebCrypto one at a time, a key worker beside it; the steps go on meanwhile) | ${median(rsaKeys).toFixed(0)} ms (${(keyShare * 100).toFixed(0)} %) | ${spread(rsaKeys)} ms | ${RSA_RUNS} | | |
 ${peerRows}
 | (c) longest main-thread task during (b) | ${longRow(rsaLongest)} | ${RSA_RUNS} | ≤ 50 ms | ${verdict(median(rsaLongest) <= 50)} |
 | handshake lab, every scenario, the seed's RSA | ${median(lab).toFixed(0)} ms | ${spread(lab)} ms | ${RSA_RUNS} | | |

@@ -19,7 +19,7 @@ if [ "$peers" != none ]; then
     cd "$work/pb"
     npm install --no-audit --no-fund --loglevel=error
     node build.mjs > /dev/null
-    node bench.mjs --variants=peculiar-ec,peculiar-rsa --runs="${PEER_RUNS:-7}" --mode=fresh --out=results > /dev/null
+    node bench.mjs --variants=peculiar-ec,peculiar-rsa --runs="${PEER_RUNS:-9}" --mode=fresh --out=results > /dev/null
     ./openssl-bench.sh "${BENCH_OPENSSL_RUNS:-3}" results/openssl
   )
   export PEER_RESULTS="$work/pb/results"
