@@ -1,6 +1,7 @@
 // Shared pieces of the end-to-end tests: a static server for dist/, Chromium, and shell helpers.
 import { createServer } from 'node:http';
 import { readFile, mkdtemp } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -59,8 +60,14 @@ export async function launchWithProfile() {
   return chromium.launchPersistentContext(await tempDir('profile'), chromiumOptions);
 }
 
+/** The folders this test file made, removed when its process ends, pass or fail. */
+const made = [];
+process.on('exit', () => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 export async function tempDir(tag) {
-  return mkdtemp(path.join(tmpdir(), `mtls-lab-e2e-${tag}-`));
+  const dir = await mkdtemp(path.join(tmpdir(), `mtls-lab-e2e-${tag}-`));
+  made.push(dir);
+  return dir;
 }
 
 /** A fresh page of the shared site, downloads allowed, once its "Run all steps" shows; every
