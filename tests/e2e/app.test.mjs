@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { tempDir, sh, startServer, startProcess, waitUntil, download, openPage } from './harness.mjs';
+import { tempDir, sh, startServer, startProcess, waitUntil, download, openPage, runAllSteps } from './harness.mjs';
 import { useSite } from './site.mjs';
 import { checkSeedZip, SEED_PATHS } from './seed-files.mjs';
 
@@ -16,8 +16,7 @@ const openApp = (options) => openPage(shared, options);
 
 async function runAll(page) {
   await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
-  await page.getByRole('button', { name: 'Run all steps' }).click();
-  await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 120000 });
+  await runAllSteps(page);
 }
 
 test('Run all steps ends in a handshake, and the zip works with openssl as the seed says', async () => {

@@ -2,7 +2,7 @@
 // a Web Worker where WebCrypto refuses, the page itself where no worker starts; and Cancel.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tempDir, sh, download, openPage } from './harness.mjs';
+import { tempDir, sh, download, openPage, runAllSteps } from './harness.mjs';
 import { useSite } from './site.mjs';
 
 const PASSPHRASE = 'e2e passphrase';
@@ -11,12 +11,6 @@ const shared = useSite();
 
 /** A fresh page that records every request it makes. */
 const openApp = (options) => openPage(shared, options);
-
-async function runAll(page) {
-  await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
-  await page.getByRole('button', { name: 'Run all steps' }).click();
-  await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 120000 });
-}
 
 test('RSA keys come from WebCrypto and a key worker beside it, with progress, and the page keeps answering', async () => {
   const { page, context, problems, requests } = await openApp();
@@ -117,7 +111,8 @@ test('without WebCrypto, RSA keys, signatures and key encryption come from a Web
 
 test('Cancel stops a run and leaves the workshop as it was', async () => {
   const { page, context, problems } = await openApp();
-  await runAll(page);
+  await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
+  await runAllSteps(page);
   const rootBefore = await page.locator('#step-1 pre.pem').textContent();
   await page.getByRole('button', { name: /The seed's keys/ }).click();
   await page.getByRole('button', { name: 'Run all steps' }).click();
