@@ -203,10 +203,11 @@ pub async fn lab_scenario<S: Services>(
 }
 
 /// Runs `steps` from the state at the click, committing to a working copy of the workshop so
-/// the next step's job sees the last one's products. Fast (EC) runs make all their keys at
-/// once, stay on the page and commit once. RSA runs send each step on as soon as its key is
-/// there (with WebCrypto, two makers make the keys meanwhile: see `key_lanes`), commit step by
-/// step, and pause between steps so the page keeps painting.
+/// the next step's job sees the last one's products. Fast (EC) runs, and RSA runs without
+/// WebCrypto, make all their keys at once first; EC runs then stay on the page and commit once.
+/// RSA runs with WebCrypto make their keys in two lanes (`key_lanes`) and send each step on as
+/// soon as its key is there. RSA runs commit step by step, pausing between steps so the page
+/// keeps painting.
 pub async fn run_steps<S: Services>(
     services: &S,
     dispatch: &dyn Fn(Action),
@@ -292,7 +293,7 @@ pub async fn run_steps<S: Services>(
         }
         if let Ok((key, source)) = &made {
             let label = format!(
-                "Generating {keys_total} keys: {} ready, the latest a {} key from {}.",
+                "Generating {keys_total} keys: {} ready, the latest an {} key from {}.",
                 ready.get(),
                 key.algorithm().label(),
                 source.label()
@@ -458,7 +459,7 @@ async fn make_keys<S: Services>(
             // EC keys are ready at once; a render per key would cost more than the keys.
             if let (Ok((_, source)), Some(_)) = (&result, algorithm.rsa_bits()) {
                 let label = format!(
-                    "Generating {keys_total} keys in parallel: {} ready, the latest a {} key from {}.",
+                    "Generating {keys_total} keys in parallel: {} ready, the latest an {} key from {}.",
                     ready.get(),
                     algorithm.label(),
                     source.label()
