@@ -292,12 +292,7 @@ pub async fn run_steps<S: Services>(
             services.mark("mtls-lab:keys-made");
         }
         if let Ok((key, source)) = &made {
-            let label = format!(
-                "Generating {keys_total} keys: {} ready, the latest an {} key from {}.",
-                ready.get(),
-                key.algorithm().label(),
-                source.label()
-            );
+            let label = keys_ready(keys_total, ready.get(), key.algorithm(), *source);
             dispatch(Action::Progress { run, label });
         }
         if let Some(sender) = senders.borrow_mut().remove(&step) {
@@ -432,6 +427,15 @@ impl<S: Services> RunOfSteps<'_, S> {
     }
 }
 
+/// The progress line as keys come in.
+fn keys_ready(total: usize, ready: usize, latest: KeyAlgorithm, source: KeySource) -> String {
+    format!(
+        "Generating {total} keys: {ready} ready, the latest an {} key from {}.",
+        latest.label(),
+        source.label()
+    )
+}
+
 /// Counts of keys made, by where and of what kind.
 type KeySources = BTreeMap<(KeySource, &'static str), usize>;
 
@@ -458,12 +462,7 @@ async fn make_keys<S: Services>(
             ready.set(ready.get() + 1);
             // EC keys are ready at once; a render per key would cost more than the keys.
             if let (Ok((_, source)), Some(_)) = (&result, algorithm.rsa_bits()) {
-                let label = format!(
-                    "Generating {keys_total} keys in parallel: {} ready, the latest an {} key from {}.",
-                    ready.get(),
-                    algorithm.label(),
-                    source.label()
-                );
+                let label = keys_ready(keys_total, ready.get(), algorithm, *source);
                 dispatch(Action::Progress { run, label });
             }
             (step, result)

@@ -415,6 +415,9 @@ fn with_webcrypto_a_refused_key_fails_its_step_and_nothing_is_kept() {
     let before = state.workshop.clone();
     let (actions, after) = run_all(&fake, state);
     assert_eq!(kinds(&actions), ["begin", "progress", "fail 1"]);
+    // The refusal is WebCrypto's, shown at step 1, and no step was signed.
+    assert!(after.errors[&StepId::CRoot.id()].contains("WebCrypto refused"));
+    assert!(fake.requests.borrow().is_empty());
     assert_eq!(after.workshop.generation(), before.generation());
     assert!(after.busy.is_none());
 }
