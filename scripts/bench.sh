@@ -14,6 +14,7 @@ if [ "$peers" != none ]; then
   [ -f "$peers/bench.mjs" ] || { echo "no peer-bench at $peers (set PEER_BENCH=none to leave the peers out)" >&2; exit 1; }
   say "the peers and the seed's openssl commands, in this sitting"
   work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
   cp -r "$peers" "$work/pb"
   (
     cd "$work/pb"

@@ -335,6 +335,27 @@ impl Services for Browser {
         generate_key(algorithm).await.map_err(CoreError::Key)
     }
 
+    async fn generate_rsa_in_frame(
+        &self,
+        algorithm: KeyAlgorithm,
+    ) -> Result<PrivateKey, CoreError> {
+        let bits = algorithm
+            .rsa_bits()
+            .ok_or_else(|| CoreError::Key("the sandboxed frame makes RSA keys only".into()))?;
+        let der = super::key_frame::rsa_key(bits)
+            .await
+            .map_err(CoreError::Key)?;
+        let key = PrivateKey::from_pkcs8_der(&der)?;
+        if key.algorithm() != algorithm {
+            return Err(CoreError::Key(format!(
+                "the sandboxed frame made an {} key, not an {} key",
+                key.algorithm().label(),
+                algorithm.label()
+            )));
+        }
+        Ok(key)
+    }
+
     async fn generate_rsa_beside(&self, bits: usize) -> Result<PrivateKey, CoreError> {
         rsa_in_worker(bits).await.map_err(CoreError::Key)
     }

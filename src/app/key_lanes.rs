@@ -1,8 +1,10 @@
-//! A run's RSA keys from two makers at once. WebCrypto makes one key at a time, however many
-//! are asked of it at once; a key worker, the core module's rsa crate in wasm, makes keys on
-//! the other core, several times slower. WebCrypto takes the keys from the first step on, the
-//! worker the small ones from the last step back. Once WebCrypto has nothing left, it makes the
-//! worker's key too: whichever finishes first gives it, and the worker is stopped.
+//! A run's RSA keys from several makers at once. Chromium's WebCrypto makes one key at a time
+//! in a process, however many are asked of it at once. So the page's WebCrypto and the
+//! WebCrypto of a sandboxed frame (which Chromium runs in a process of its own) each take the
+//! next key in step order. Where the frame cannot make keys, a key worker (the core module's
+//! rsa crate in wasm, several times slower) takes the small keys from the last step back. A
+//! WebCrypto lane with nothing left makes a key another lane is still on: whichever finishes
+//! first gives it, and the lane that lost is stopped when it is dropped.
 
 use super::run::{KeySource, Services};
 use crate::pki::{KeyAlgorithm, PrivateKey};
@@ -10,7 +12,7 @@ use crate::workshop::protocol::CoreError;
 use crate::workshop::StepId;
 use futures_util::future::{select, Either};
 use std::cell::RefCell;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::pin::pin;
 
 /// The largest key the worker takes. In headless Chromium on two cores, an RSA 2048 key took
@@ -18,55 +20,85 @@ use std::pin::pin;
 /// 0.3–0.8 s), so only the 2048-bit keys are worth its while.
 const WORKER_MAX_BITS: usize = 2048;
 
+/// At most this many lanes make the same key.
+const MAKERS_A_KEY: usize = 2;
+
 /// A key, or why it could not be made, for one step.
 pub type Given = Result<(PrivateKey, KeySource), CoreError>;
 
-/// Which keys are taken, by whom, and which were given.
+/// Which keys are open, which are being made and by how many lanes, and which were given.
+/// Keys are named by their index in `wanted`, which is in step order.
 struct Claims {
     wanted: Vec<(StepId, KeyAlgorithm)>,
-    /// WebCrypto takes `wanted[front]` next; the worker `wanted[back - 1]`.
-    front: usize,
-    back: usize,
-    /// The key the worker is making, unless WebCrypto makes it too.
-    worker_making: Option<usize>,
+    open: BTreeSet<usize>,
+    making: BTreeMap<usize, usize>,
     given: BTreeSet<StepId>,
 }
 
 impl Claims {
-    fn for_webcrypto(&mut self) -> Option<(StepId, KeyAlgorithm)> {
-        if self.front < self.back {
-            self.front += 1;
-            return Some(self.wanted[self.front - 1]);
+    fn new(wanted: Vec<(StepId, KeyAlgorithm)>) -> Self {
+        Claims {
+            open: (0..wanted.len()).collect(),
+            wanted,
+            making: BTreeMap::new(),
+            given: BTreeSet::new(),
         }
-        // Nothing left but the worker's key, if it is still to come: race it.
-        let index = self.worker_making.take()?;
-        let (step, algorithm) = self.wanted[index];
-        (!self.given.contains(&step)).then_some((step, algorithm))
     }
 
-    fn for_worker(&mut self) -> Option<(StepId, usize)> {
-        if self.front >= self.back {
+    /// The next key for a WebCrypto lane: the first open one, or else the first that another
+    /// lane is still making.
+    fn for_webcrypto(&mut self) -> Option<usize> {
+        let index = match self.open.pop_first() {
+            Some(index) => index,
+            None => {
+                *self
+                    .making
+                    .iter()
+                    .find(|(_, makers)| **makers < MAKERS_A_KEY)?
+                    .0
+            }
+        };
+        *self.making.entry(index).or_default() += 1;
+        Some(index)
+    }
+
+    /// The next key for the worker: the last open one, if it is small enough.
+    fn for_worker(&mut self) -> Option<usize> {
+        let index = *self.open.last()?;
+        let bits = self.wanted[index].1.rsa_bits()?;
+        if bits > WORKER_MAX_BITS {
             return None;
         }
-        let (step, algorithm) = self.wanted[self.back - 1];
-        let bits = algorithm.rsa_bits().filter(|b| *b <= WORKER_MAX_BITS)?;
-        self.back -= 1;
-        self.worker_making = Some(self.back);
-        Some((step, bits))
+        self.open.remove(&index);
+        *self.making.entry(index).or_default() += 1;
+        Some(index)
     }
 
-    /// The worker could not make its key: it goes back to WebCrypto, unless WebCrypto is
-    /// already making it.
-    fn worker_failed(&mut self) {
-        if self.worker_making.take().is_some() {
-            self.back += 1;
+    /// A lane is done with key `index`: whether its key is the first given for the step.
+    fn made(&mut self, index: usize) -> bool {
+        self.making.remove(&index);
+        self.given.insert(self.wanted[index].0)
+    }
+
+    /// A lane could not make key `index`: it is open again, unless another lane is making it
+    /// or it was given.
+    fn failed(&mut self, index: usize) {
+        let Some(makers) = self.making.get_mut(&index) else {
+            return;
+        };
+        *makers -= 1;
+        if *makers == 0 {
+            self.making.remove(&index);
+            self.open.insert(index);
         }
     }
+}
 
-    /// Whether `step`'s key is the first given for it.
-    fn first(&mut self, step: StepId) -> bool {
-        self.given.insert(step)
-    }
+/// Who makes the keys beside the page's WebCrypto.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Beside {
+    Frame,
+    Worker,
 }
 
 /// Makes every key in `wanted` (in step order), handing each to `give` once, as it comes.
@@ -75,46 +107,70 @@ pub async fn make<S: Services>(
     wanted: Vec<(StepId, KeyAlgorithm)>,
     give: &dyn Fn(StepId, Given),
 ) {
-    let claims = RefCell::new(Claims {
-        back: wanted.len(),
-        wanted,
-        front: 0,
-        worker_making: None,
-        given: BTreeSet::new(),
-    });
-    let webcrypto = async {
+    let claims = RefCell::new(Claims::new(wanted));
+    let step_of = |index: usize| claims.borrow().wanted[index];
+    // The page's WebCrypto answers for every key it makes, refusals included: a key it
+    // cannot make fails its step, as a key made without lanes would.
+    let page = async {
         loop {
             let next = claims.borrow_mut().for_webcrypto();
-            let Some((step, algorithm)) = next else {
+            let Some(index) = next else {
                 return;
             };
+            let (step, algorithm) = step_of(index);
             let made = services.generate_key(algorithm).await;
-            if claims.borrow_mut().first(step) {
+            if claims.borrow_mut().made(index) {
                 give(step, made);
             }
         }
     };
-    let worker = async {
+    let beside = async {
+        let mut maker = Beside::Frame;
         loop {
-            let next = claims.borrow_mut().for_worker();
-            let Some((step, bits)) = next else {
+            let next = match maker {
+                Beside::Frame => claims.borrow_mut().for_webcrypto(),
+                Beside::Worker => claims.borrow_mut().for_worker(),
+            };
+            let Some(index) = next else {
                 return;
             };
-            match services.generate_rsa_beside(bits).await {
-                Ok(key) => {
-                    if claims.borrow_mut().first(step) {
-                        give(step, Ok((key, KeySource::Worker)));
+            let (step, algorithm) = step_of(index);
+            let made = match (maker, algorithm.rsa_bits()) {
+                (Beside::Frame, _) => services
+                    .generate_rsa_in_frame(algorithm)
+                    .await
+                    .map(|key| (key, KeySource::Frame)),
+                (Beside::Worker, Some(bits)) => services
+                    .generate_rsa_beside(bits)
+                    .await
+                    .map(|key| (key, KeySource::Worker)),
+                (Beside::Worker, None) => {
+                    Err(CoreError::Key("the key worker makes RSA keys".into()))
+                }
+            };
+            match made {
+                Ok(made) => {
+                    if claims.borrow_mut().made(index) {
+                        give(step, Ok(made));
                     }
                 }
-                Err(_) => return claims.borrow_mut().worker_failed(),
+                // The frame could not make it: the key worker takes over; once the worker
+                // fails too, the page's WebCrypto makes the rest.
+                Err(_) => {
+                    claims.borrow_mut().failed(index);
+                    match maker {
+                        Beside::Frame => maker = Beside::Worker,
+                        Beside::Worker => return,
+                    }
+                }
             }
         }
     };
-    // WebCrypto's lane ends once every key is given or on its way from it: the worker's
-    // lane, still making a key WebCrypto has made, is dropped, which stops its worker.
-    let (webcrypto, worker) = (pin!(webcrypto), pin!(worker));
-    if let Either::Right(((), webcrypto)) = select(webcrypto, worker).await {
-        webcrypto.await;
+    // The page's lane ends once every key is given or on its way from it: the other lane,
+    // still making a key the page has made, is dropped, which stops its frame or worker.
+    let (page, beside) = (pin!(page), pin!(beside));
+    if let Either::Right(((), page)) = select(page, beside).await {
+        page.await;
     }
 }
 
@@ -123,7 +179,7 @@ mod tests {
     use super::*;
 
     fn claims(bits: &[usize]) -> Claims {
-        let wanted: Vec<_> = bits
+        let wanted = bits
             .iter()
             .zip(StepId::ALL)
             .map(|(bits, step)| {
@@ -134,61 +190,79 @@ mod tests {
                 (step, algorithm)
             })
             .collect();
-        Claims {
-            back: wanted.len(),
-            wanted,
-            front: 0,
-            worker_making: None,
-            given: BTreeSet::new(),
-        }
+        Claims::new(wanted)
     }
 
     #[test]
-    fn the_worker_takes_the_small_keys_from_the_back_and_webcrypto_the_rest_from_the_front() {
+    fn two_webcrypto_lanes_take_the_keys_in_step_order() {
+        let mut c = claims(&[4096, 4096, 4096, 4096, 2048, 2048]);
+        assert_eq!(c.for_webcrypto(), Some(0));
+        assert_eq!(c.for_webcrypto(), Some(1));
+        assert!(c.made(1));
+        assert_eq!(c.for_webcrypto(), Some(2));
+        assert!(c.made(0));
+        assert_eq!(c.for_webcrypto(), Some(3));
+        assert!(c.made(2));
+        assert_eq!(c.for_webcrypto(), Some(4));
+        assert!(c.made(4));
+        assert_eq!(c.for_webcrypto(), Some(5));
+    }
+
+    #[test]
+    fn a_lane_with_nothing_left_races_a_key_being_made_and_only_the_first_is_given() {
+        let mut c = claims(&[4096, 2048]);
+        assert_eq!(c.for_webcrypto(), Some(0));
+        assert_eq!(c.for_webcrypto(), Some(1));
+        assert!(c.made(1));
+        // Nothing is open: the idle lane makes key 0 too; a third lane would not.
+        assert_eq!(c.for_webcrypto(), Some(0));
+        assert_eq!(c.for_webcrypto(), None);
+        assert!(c.made(0));
+        // The loser's key comes second and is not given; nothing is left.
+        assert!(!c.made(0));
+        assert_eq!(c.for_webcrypto(), None);
+    }
+
+    #[test]
+    fn the_worker_takes_the_small_keys_from_the_back_and_stops_at_an_rsa_4096_key() {
         let mut c = claims(&[4096, 4096, 2048, 4096, 2048, 2048]);
-        assert_eq!(c.for_worker(), Some((StepId::ALL[5], 2048)));
-        assert_eq!(c.for_webcrypto().map(|w| w.0), Some(StepId::ALL[0]));
-        assert!(c.first(StepId::ALL[5]));
-        assert_eq!(c.for_worker(), Some((StepId::ALL[4], 2048)));
-        assert!(c.first(StepId::ALL[4]));
-        // The next from the back is an RSA 4096 key: the worker stops there.
+        assert_eq!(c.for_worker(), Some(5));
+        assert_eq!(c.for_webcrypto(), Some(0));
+        assert!(c.made(5));
+        assert_eq!(c.for_worker(), Some(4));
+        assert!(c.made(4));
         assert_eq!(c.for_worker(), None);
         for expected in 1..4 {
-            assert_eq!(c.for_webcrypto().map(|w| w.0), Some(StepId::ALL[expected]));
+            assert_eq!(c.for_webcrypto(), Some(expected));
         }
-        assert_eq!(c.for_webcrypto(), None);
-    }
-
-    #[test]
-    fn webcrypto_races_the_key_the_worker_is_still_making_and_only_the_first_is_given() {
-        let mut c = claims(&[2048, 2048]);
-        assert_eq!(c.for_worker(), Some((StepId::ALL[1], 2048)));
-        assert_eq!(c.for_webcrypto().map(|w| w.0), Some(StepId::ALL[0]));
-        assert!(c.first(StepId::ALL[0]));
-        assert_eq!(c.for_webcrypto().map(|w| w.0), Some(StepId::ALL[1]));
-        assert!(c.first(StepId::ALL[1]));
-        // The worker's key for the same step comes second and is not given.
-        assert!(!c.first(StepId::ALL[1]));
-        assert_eq!(c.for_webcrypto(), None);
+        // Only the key WebCrypto is still making is left; the worker does not race.
         assert_eq!(c.for_worker(), None);
     }
 
     #[test]
-    fn a_failed_worker_hands_its_key_back_to_webcrypto() {
+    fn a_key_a_lane_could_not_make_is_open_again_unless_another_lane_is_making_it() {
         let mut c = claims(&[4096, 2048]);
-        assert_eq!(c.for_worker(), Some((StepId::ALL[1], 2048)));
-        c.worker_failed();
-        assert_eq!(c.for_webcrypto().map(|w| w.0), Some(StepId::ALL[0]));
-        assert_eq!(c.for_webcrypto().map(|w| w.0), Some(StepId::ALL[1]));
+        assert_eq!(c.for_worker(), Some(1));
+        c.failed(1);
+        assert_eq!(c.for_webcrypto(), Some(0));
+        assert!(c.made(0));
+        assert_eq!(c.for_webcrypto(), Some(1));
+        // Raced, then the racer fails: the first lane is still on it, so it is not open.
+        assert_eq!(c.for_webcrypto(), Some(1));
+        c.failed(1);
+        assert!(c.open.is_empty());
+        assert!(c.made(1));
         assert_eq!(c.for_webcrypto(), None);
     }
 
     #[test]
-    fn a_worker_that_fails_while_webcrypto_races_it_changes_nothing() {
+    fn a_lane_that_fails_after_its_key_was_given_changes_nothing() {
         let mut c = claims(&[2048]);
-        assert_eq!(c.for_worker(), Some((StepId::ALL[0], 2048)));
-        assert_eq!(c.for_webcrypto().map(|w| w.0), Some(StepId::ALL[0]));
-        c.worker_failed();
+        assert_eq!(c.for_webcrypto(), Some(0));
+        assert_eq!(c.for_webcrypto(), Some(0));
+        assert!(c.made(0));
+        c.failed(0);
         assert_eq!(c.for_webcrypto(), None);
+        assert_eq!(c.for_worker(), None);
     }
 }

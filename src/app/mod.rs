@@ -3,6 +3,7 @@
 
 pub mod files;
 pub mod inputs;
+pub mod key_frame;
 mod key_lanes;
 pub mod run;
 pub mod state;

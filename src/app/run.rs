@@ -24,6 +24,9 @@ use std::rc::Rc;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum KeySource {
     WebCrypto,
+    /// The WebCrypto of a sandboxed frame of the page's own, which Chromium runs in a
+    /// process of its own.
+    Frame,
     Worker,
     Wasm,
 }
@@ -32,6 +35,7 @@ impl KeySource {
     pub fn label(self) -> &'static str {
         match self {
             KeySource::WebCrypto => "WebCrypto",
+            KeySource::Frame => "WebCrypto in a sandboxed frame",
             KeySource::Worker => "a Web Worker",
             KeySource::Wasm => "wasm",
         }
@@ -56,6 +60,11 @@ pub trait Services {
         &self,
         algorithm: KeyAlgorithm,
     ) -> Result<(PrivateKey, KeySource), CoreError>;
+    /// An RSA key from WebCrypto in a sandboxed frame: where the browser gives that frame a
+    /// process of its own (Chromium does), its WebCrypto makes keys beside the page's.
+    /// Dropping the future drops the frame, so a key nobody waits for is not made to the end.
+    async fn generate_rsa_in_frame(&self, algorithm: KeyAlgorithm)
+        -> Result<PrivateKey, CoreError>;
     /// An RSA key from a key worker of its own (the core module's rsa crate in wasm), made on
     /// another core while WebCrypto makes others. Dropping the future stops the worker.
     async fn generate_rsa_beside(&self, bits: usize) -> Result<PrivateKey, CoreError>;

@@ -59,6 +59,12 @@ struct Fake {
     refuse_signing: bool,
     /// The messages the run asked the page to sign, with the key's size.
     signed: RefCell<Vec<(usize, Vec<u8>)>>,
+    /// How many times longer than the page's WebCrypto the sandboxed frame takes for a key.
+    frame_slower: usize,
+    /// The sandboxed frame cannot start.
+    frame_refuses: bool,
+    /// The sizes of the keys the sandboxed frame finished.
+    frame_keys: RefCell<Vec<usize>>,
     /// How many times longer than WebCrypto the key worker takes for a key.
     worker_slower: usize,
     /// The key worker cannot start.
@@ -103,6 +109,21 @@ impl Services for Fake {
         }
         self.events.borrow_mut().push("key".into());
         Ok((PrivateKey::generate(algorithm)?, KeySource::Wasm))
+    }
+
+    async fn generate_rsa_in_frame(
+        &self,
+        algorithm: KeyAlgorithm,
+    ) -> Result<PrivateKey, CoreError> {
+        Late(self.late * self.frame_slower).await;
+        if self.frame_refuses {
+            return Err(CoreError::Key("the sandboxed frame did not start".into()));
+        }
+        self.frame_keys
+            .borrow_mut()
+            .push(algorithm.rsa_bits().unwrap_or_default());
+        self.events.borrow_mut().push("key".into());
+        Ok(PrivateKey::generate(algorithm)?)
     }
 
     async fn generate_rsa_beside(&self, bits: usize) -> Result<PrivateKey, CoreError> {
@@ -357,11 +378,18 @@ fn all_rsa_2048() -> Settings {
     settings
 }
 
+/// How many keys the run's "Keys:" line counts, whatever made them.
+fn keys_counted(keys: &str) -> usize {
+    keys.split(", ")
+        .map(|part| part.split(" × ").next().unwrap().parse::<usize>().unwrap())
+        .sum()
+}
+
 #[test]
-fn with_webcrypto_each_step_goes_on_as_its_key_comes_and_a_worker_makes_keys_beside_it() {
+fn with_webcrypto_each_step_goes_on_as_its_key_comes_and_a_sandboxed_frame_makes_keys_beside_it() {
     let fake = Fake {
         late: 3,
-        worker_slower: 2,
+        frame_slower: 1,
         signs_rsa: true,
         ..Fake::default()
     };
@@ -374,23 +402,46 @@ fn with_webcrypto_each_step_goes_on_as_its_key_comes_and_a_worker_makes_keys_bes
     let first_step = events.iter().position(|e| e == "step 1").unwrap();
     let last_key = events.iter().rposition(|e| e == "key").unwrap();
     assert!(first_step < last_key, "{events:?}");
-    // The worker made some of the six keys, each counted once, whoever finished first.
+    // The frame made some of the six keys, each counted once, whoever finished first; the
+    // key worker was not needed.
+    let by_frame = fake.frame_keys.borrow().len();
+    assert!(by_frame > 0 && by_frame < 6, "{by_frame}");
+    assert!(fake.worker_keys.borrow().is_empty());
+    let keys = &after.last_run_keys;
+    assert!(
+        keys.contains("RSA 2048 from WebCrypto in a sandboxed frame"),
+        "{keys}"
+    );
+    assert_eq!(keys_counted(keys), 6, "{keys}");
+}
+
+#[test]
+fn where_the_sandboxed_frame_cannot_start_a_key_worker_makes_keys_beside_webcrypto() {
+    let fake = Fake {
+        late: 3,
+        frame_refuses: true,
+        worker_slower: 2,
+        signs_rsa: true,
+        ..Fake::default()
+    };
+    let (actions, after) = run_all(&fake, with_settings(all_rsa_2048()));
+    assert!(after.errors.is_empty(), "{:?}", after.errors);
+    assert!(kinds(&actions).contains(&"finish".to_string()));
+    assert_seed_verdicts(&after);
     let by_worker = fake.worker_keys.borrow().len();
     assert!(by_worker > 0 && by_worker < 6, "{by_worker}");
     let keys = &after.last_run_keys;
     assert!(keys.contains("RSA 2048 from a Web Worker"), "{keys}");
-    let counted: usize = keys
-        .split(", ")
-        .map(|part| part.split(" × ").next().unwrap().parse::<usize>().unwrap())
-        .sum();
-    assert_eq!(counted, 6, "{keys}");
+    assert!(!keys.contains("sandboxed frame"), "{keys}");
+    assert_eq!(keys_counted(keys), 6, "{keys}");
 }
 
 #[test]
-fn where_the_key_worker_cannot_start_webcrypto_makes_every_key() {
+fn where_neither_the_frame_nor_the_key_worker_can_start_webcrypto_makes_every_key() {
     let fake = Fake {
         late: 1,
         worker_slower: 1,
+        frame_refuses: true,
         worker_refuses: true,
         signs_rsa: true,
         ..Fake::default()
@@ -400,6 +451,7 @@ fn where_the_key_worker_cannot_start_webcrypto_makes_every_key() {
     assert!(kinds(&actions).contains(&"finish".to_string()));
     assert_seed_verdicts(&after);
     assert!(fake.worker_keys.borrow().is_empty());
+    assert!(fake.frame_keys.borrow().is_empty());
     assert_eq!(after.last_run_keys, "6 × RSA 2048 from wasm");
 }
 
@@ -407,6 +459,7 @@ fn where_the_key_worker_cannot_start_webcrypto_makes_every_key() {
 fn with_webcrypto_a_refused_key_fails_its_step_and_nothing_is_kept() {
     let fake = Fake {
         signs_rsa: true,
+        frame_refuses: true,
         worker_refuses: true,
         fail_keys: Some(CoreError::Key("WebCrypto refused".into())),
         ..Fake::default()

@@ -1,5 +1,6 @@
-// Where the keys, the signatures and the heavy work come from, in headless Chromium: WebCrypto,
-// a Web Worker where WebCrypto refuses, the page itself where no worker starts; and Cancel.
+// Where the keys, the signatures and the heavy work come from, in headless Chromium: WebCrypto
+// beside a sandboxed frame's WebCrypto, a Web Worker where WebCrypto refuses, the page itself
+// where no worker starts; and Cancel.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tempDir, sh, download, openPage, runAllSteps } from './harness.mjs';
@@ -9,10 +10,16 @@ const PASSPHRASE = 'e2e passphrase';
 
 const shared = useSite();
 
+/** The counts of the run's "Keys:" line: how many keys of which kind came from where. */
+function keysMade(keys) {
+  return [...keys.matchAll(/(\d) × (RSA \d+) from (WebCrypto in a sandboxed frame|WebCrypto|a Web Worker)/g)]
+    .map(([, n, kind, source]) => ({ n: Number(n), kind, source }));
+}
+
 /** A fresh page that records every request it makes. */
 const openApp = (options) => openPage(shared, options);
 
-test('RSA keys come from WebCrypto and a key worker beside it, with progress, and the page keeps answering', async () => {
+test('RSA keys come from WebCrypto and a sandboxed frame\'s WebCrypto beside it, with progress, and the page keeps answering', async () => {
   const { page, context, problems, requests } = await openApp();
   // Counts the RSA signatures the page asks of WebCrypto.
   await page.evaluate(() => {
@@ -32,14 +39,17 @@ test('RSA keys come from WebCrypto and a key worker beside it, with progress, an
   await plain.check({ timeout: 1000 });
   assert.equal(await plain.isChecked(), true);
   await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 180000 });
-  // WebCrypto makes the RSA 4096 keys one at a time; meanwhile a key worker makes RSA 2048
-  // keys from the last step back, and whoever finishes a key first gives it.
+  // The page's WebCrypto and the frame's each take the next key in step order, and whoever
+  // finishes a key first gives it.
   const keys = await page.getByText(/Keys: \d/).textContent();
-  const made = [...keys.matchAll(/(\d) × (RSA \d+) from (WebCrypto|a Web Worker)/g)].map(([, n, kind, source]) => ({ n: Number(n), kind, source }));
+  const made = keysMade(keys);
   assert.equal(made.reduce((sum, m) => sum + m.n, 0), 6, keys);
-  assert.deepEqual(made.filter((m) => m.kind === 'RSA 4096'), [{ n: 4, kind: 'RSA 4096', source: 'WebCrypto' }], keys);
-  assert.ok(made.some((m) => m.source === 'a Web Worker'), keys);
-  assert.ok(requests.some((u) => u.endsWith('/key-worker.js')), requests.join('\n'));
+  assert.equal(made.filter((m) => m.kind === 'RSA 4096').reduce((sum, m) => sum + m.n, 0), 4, keys);
+  assert.ok(made.some((m) => m.source === 'WebCrypto'), keys);
+  assert.ok(made.some((m) => m.source === 'WebCrypto in a sandboxed frame'), keys);
+  // The frame loads nothing: its document and script are inline, allowed by the CSP's hash.
+  assert.ok(!requests.some((u) => u.endsWith('/key-worker.js')), requests.join('\n'));
+  assert.equal(await page.locator('iframe[sandbox="allow-scripts"]').count(), 1);
   const key = await page.locator('#step-1 .cert dd').filter({ hasText: 'RSA' }).first().textContent();
   assert.equal(key, 'RSA (4096 bit)');
   // Every certificate and CSR was signed by WebCrypto: two roots, two intermediates (CSR and
@@ -47,6 +57,32 @@ test('RSA keys come from WebCrypto and a key worker beside it, with progress, an
   assert.equal(await page.evaluate(() => window.rsaSignatures), 10);
   // Step 8's handshakes ran in the worker, which loads the core module.
   assert.ok(requests.some((u) => u.endsWith('/core-worker.js')), requests.join('\n'));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('where the CSP blocks the frame\'s script, WebCrypto and the key worker make the keys', async () => {
+  const context = await shared.browser.newContext();
+  // A host that serves its own CSP without the frame script's hash.
+  await context.route(/\/$|index\.html$/, async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text()).replace(/ 'sha256-[^']+'/, '');
+    await route.fulfill({ response, body });
+  });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(shared.origin);
+  await page.getByRole('button', { name: /The seed's keys/ }).click();
+  await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Run all steps' }).click();
+  await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 180000 });
+  const keys = await page.getByText(/Keys: \d/).textContent();
+  const made = keysMade(keys);
+  assert.equal(made.reduce((sum, m) => sum + m.n, 0), 6, keys);
+  assert.ok(!made.some((m) => m.source === 'WebCrypto in a sandboxed frame'), keys);
+  // The frame that never started is gone from the page.
+  assert.equal(await page.locator('iframe').count(), 0);
   assert.deepEqual(problems, []);
   await context.close();
 });
