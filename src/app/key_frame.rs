@@ -31,7 +31,6 @@ mod browser {
     use futures_util::future::{select, Either};
     use js_sys::{Object, Reflect, Uint8Array};
     use std::cell::{Cell, RefCell};
-    use std::collections::HashMap;
     use std::pin::pin;
     use std::rc::Rc;
     use std::time::Duration;
@@ -47,7 +46,8 @@ mod browser {
     #[derive(Default)]
     struct Inbox {
         ready: Option<oneshot::Sender<bool>>,
-        answers: HashMap<u32, oneshot::Sender<Answer>>,
+        /// One request at a time in practice: a list is smaller in the module than a map.
+        answers: Vec<(u32, oneshot::Sender<Answer>)>,
     }
 
     /// The frame in the page; dropping it removes the frame, and with it any key it was making.
@@ -110,8 +110,13 @@ mod browser {
                 }
             }
         };
-        if let Some(sender) = inbox.borrow_mut().answers.remove(&(id as u32)) {
-            let _ = sender.send(answer);
+        let mut inbox = inbox.borrow_mut();
+        if let Some(at) = inbox
+            .answers
+            .iter()
+            .position(|(asked, _)| *asked == id as u32)
+        {
+            let _ = inbox.answers.swap_remove(at).1.send(answer);
         }
     }
 
@@ -174,7 +179,7 @@ mod browser {
         fn ask(&self, bits: usize) -> Result<oneshot::Receiver<Answer>, String> {
             let id = self.next_id.replace(self.next_id.get() + 1);
             let (sender, answer) = oneshot::channel();
-            self.inbox.borrow_mut().answers.insert(id, sender);
+            self.inbox.borrow_mut().answers.push((id, sender));
             let request = Object::new();
             Reflect::set(&request, &"id".into(), &id.into()).map_err(js_err)?;
             Reflect::set(&request, &"bits".into(), &(bits as u32).into()).map_err(js_err)?;

@@ -12,7 +12,6 @@ use crate::workshop::protocol::CoreError;
 use crate::workshop::StepId;
 use futures_util::future::{select, Either};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
 use std::pin::pin;
 
 /// The largest key the worker takes. In headless Chromium on two cores, an RSA 2048 key took
@@ -26,70 +25,71 @@ const MAKERS_A_KEY: usize = 2;
 /// A key, or why it could not be made, for one step.
 pub type Given = Result<(PrivateKey, KeySource), CoreError>;
 
-/// Which keys are open, which are being made and by how many lanes, and which were given.
-/// Keys are named by their index in `wanted`, which is in step order.
+/// Where a key is: open to any lane, being made by some lanes, or given to its step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Key {
+    Open,
+    Making(usize),
+    Given,
+}
+
+/// Every key of the run and where it is. Keys are named by their index in `wanted`, which is
+/// in step order. (Six keys at most: a list, not a map, keeps the page's module small.)
 struct Claims {
     wanted: Vec<(StepId, KeyAlgorithm)>,
-    open: BTreeSet<usize>,
-    making: BTreeMap<usize, usize>,
-    given: BTreeSet<StepId>,
+    keys: Vec<Key>,
 }
 
 impl Claims {
     fn new(wanted: Vec<(StepId, KeyAlgorithm)>) -> Self {
         Claims {
-            open: (0..wanted.len()).collect(),
+            keys: vec![Key::Open; wanted.len()],
             wanted,
-            making: BTreeMap::new(),
-            given: BTreeSet::new(),
         }
     }
 
     /// The next key for a WebCrypto lane: the first open one, or else the first that another
     /// lane is still making.
     fn for_webcrypto(&mut self) -> Option<usize> {
-        let index = match self.open.pop_first() {
-            Some(index) => index,
-            None => {
-                *self
-                    .making
+        let index = self
+            .keys
+            .iter()
+            .position(|key| *key == Key::Open)
+            .or_else(|| {
+                self.keys
                     .iter()
-                    .find(|(_, makers)| **makers < MAKERS_A_KEY)?
-                    .0
-            }
+                    .position(|key| matches!(key, Key::Making(n) if *n < MAKERS_A_KEY))
+            })?;
+        self.keys[index] = match self.keys[index] {
+            Key::Making(n) => Key::Making(n + 1),
+            _ => Key::Making(1),
         };
-        *self.making.entry(index).or_default() += 1;
         Some(index)
     }
 
     /// The next key for the worker: the last open one, if it is small enough.
     fn for_worker(&mut self) -> Option<usize> {
-        let index = *self.open.last()?;
+        let index = self.keys.iter().rposition(|key| *key == Key::Open)?;
         let bits = self.wanted[index].1.rsa_bits()?;
         if bits > WORKER_MAX_BITS {
             return None;
         }
-        self.open.remove(&index);
-        *self.making.entry(index).or_default() += 1;
+        self.keys[index] = Key::Making(1);
         Some(index)
     }
 
     /// A lane is done with key `index`: whether its key is the first given for the step.
     fn made(&mut self, index: usize) -> bool {
-        self.making.remove(&index);
-        self.given.insert(self.wanted[index].0)
+        let first = self.keys[index] != Key::Given;
+        self.keys[index] = Key::Given;
+        first
     }
 
     /// A lane could not make key `index`: it is open again, unless another lane is making it
     /// or it was given.
     fn failed(&mut self, index: usize) {
-        let Some(makers) = self.making.get_mut(&index) else {
-            return;
-        };
-        *makers -= 1;
-        if *makers == 0 {
-            self.making.remove(&index);
-            self.open.insert(index);
+        if let Key::Making(n) = self.keys[index] {
+            self.keys[index] = if n > 1 { Key::Making(n - 1) } else { Key::Open };
         }
     }
 }
@@ -250,7 +250,7 @@ mod tests {
         // Raced, then the racer fails: the first lane is still on it, so it is not open.
         assert_eq!(c.for_webcrypto(), Some(1));
         c.failed(1);
-        assert!(c.open.is_empty());
+        assert!(!c.keys.contains(&Key::Open));
         assert!(c.made(1));
         assert_eq!(c.for_webcrypto(), None);
     }
