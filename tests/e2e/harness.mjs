@@ -50,9 +50,9 @@ const chromiumOptions = {
     '--disable-sync', '--disable-quic', '--no-first-run', '--disable-default-apps'],
 };
 
-/** Debian's Chromium, kept from calling out to the internet. */
-export async function launch() {
-  return chromium.launch(chromiumOptions);
+/** Debian's Chromium, kept from calling out to the internet; `args` are more switches. */
+export async function launch(args = []) {
+  return chromium.launch({ ...chromiumOptions, args: [...chromiumOptions.args, ...args] });
 }
 
 /** The same Chromium with a profile on disk, as a user's is (not incognito): the one context. */
