@@ -25,7 +25,6 @@ if [ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz 0.13.2" ]; then
   "${tool_build_env[@]}" cargo install --locked cargo-fuzz --version 0.13.2
 fi
 
-export CARGO_TARGET_DIR="$HOME/.cache/mtls-lab/fuzz-target"
 corpus=fuzz/corpus
 if [ ! -f "$corpus/.complete" ]; then
   say "seed corpus: the workshop's own files, and openssl's"
@@ -56,6 +55,8 @@ if [ ! -f "$corpus/.complete" ]; then
   touch "$corpus/.complete"
 fi
 
+# The seeds come from the tests' build of the example (above); the fuzz targets build apart.
+export CARGO_TARGET_DIR="$HOME/.cache/mtls-lab/fuzz-target"
 targets=(pem_import csr certificate encrypted_key trace_records saved_workshop form_inputs crl diagnose)
 cd fuzz
 # Sixteen codegen units build in about half the time on two cores; each target then runs

@@ -62,7 +62,7 @@ test('RSA keys come from WebCrypto and a sandboxed frame\'s WebCrypto beside it,
   await context.close();
 });
 
-test('where the CSP blocks the frame\'s script, WebCrypto and the key worker make the keys', async () => {
+test('where the CSP blocks the frame\'s script, the run makes its six keys without it and the frame is gone', async () => {
   const context = await shared.browser.newContext();
   // A host that serves its own CSP without the frame script's hash.
   await context.route(/\/$|index\.html$/, async (route) => {
