@@ -37,8 +37,10 @@ say "fuzzing every parser briefly (scripts/fuzz.sh 8, two targets at a time)"
 
 say "wasm tests in headless Chromium"
 # chromedriver leaves its browser profile (about 100 MB) in TMPDIR; give it one to remove after.
+# Without debug info the test module builds and binds in about half the time (19 s against
+# 36 s from a fresh clone); a failure still names its test and assertion.
 wasm_tmp="$(mktemp -d)"
-TMPDIR="$wasm_tmp" cargo test --target wasm32-unknown-unknown --test wasm
+TMPDIR="$wasm_tmp" CARGO_PROFILE_DEV_DEBUG=0 cargo test --target wasm32-unknown-unknown --test wasm
 rm -rf "$wasm_tmp"
 
 say "release build (trunk)"

@@ -298,7 +298,11 @@ test('The handshake lab runs every scenario, shows each verdict, and its capture
   assert.equal(await page.locator('#lab tr[data-as-expected="not-run"]').count(), 25);
   assert.match(await page.locator('#lab tr[data-scenario="mismatched-key"] .rustls-error').textContent(), /BadSignature/);
   await page.getByRole('button', { name: 'Run every scenario' }).click();
-  await page.getByText('26 of 26 scenarios ended as expected.').waitFor({ timeout: 120000 });
+  // Waits for the lab to end whatever its outcome, so that a failure says which it was.
+  const ended = page.locator('.lab-progress').getByText(/^\d+ of 26 scenarios ended as expected\.$|steps changed/);
+  await ended.waitFor({ timeout: 120000 });
+  const unexpected = await page.locator('#lab tr[data-as-expected="false"]').evaluateAll((trs) => trs.map((tr) => tr.textContent));
+  assert.equal(await ended.textContent(), '26 of 26 scenarios ended as expected.', unexpected.join('\n'));
   assert.equal(await rows.count(), 26);
   const verdicts = {};
   for (const row of await rows.all()) {
