@@ -39,15 +39,18 @@ async function serveGzipped() {
   return { server, origin: `http://127.0.0.1:${server.address().port}` };
 }
 
+/** In a page: sets `window.__interactive` when "Run all steps" first appears. */
+function recordInteractive() {
+  const seen = new MutationObserver(() => {
+    if (document.getElementById('run-all')) { window.__interactive = performance.now(); seen.disconnect(); }
+  });
+  document.addEventListener('DOMContentLoaded', () => seen.observe(document.body, { childList: true, subtree: true }));
+}
+
 /** First and repeat visit over an emulated classroom link: 10 Mbit/s each way, 40 ms round trips. */
 async function classroomVisits(origin) {
   const context = await browser.newContext();
-  await context.addInitScript(() => {
-    const seen = new MutationObserver(() => {
-      if (document.getElementById('run-all')) { window.__interactive = performance.now(); seen.disconnect(); }
-    });
-    document.addEventListener('DOMContentLoaded', () => seen.observe(document.body, { childList: true, subtree: true }));
-  });
+  await context.addInitScript(recordInteractive);
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
@@ -67,16 +70,8 @@ async function classroomVisits(origin) {
 
 /** A fresh page; records when the app became interactive and every long main-thread task. */
 async function freshPage() {
-  const context = await browser.newContext();
-  await context.addInitScript(() => {
-    window.__longTasks = [];
-    new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); })
-      .observe({ type: 'longtask', buffered: true });
-    const seen = new MutationObserver(() => {
-      if (document.getElementById('run-all')) { window.__interactive = performance.now(); seen.disconnect(); }
-    });
-    document.addEventListener('DOMContentLoaded', () => seen.observe(document.body, { childList: true, subtree: true }));
-  });
+  const context = await longTaskContext();
+  await context.addInitScript(recordInteractive);
   const page = await context.newPage();
   await page.goto(site.origin);
   await page.waitForFunction(() => window.__interactive !== undefined);
@@ -101,15 +96,21 @@ async function timeRunAll(page) {
   }) }));
 }
 
-/** `n` tabs of one browser click "Run all steps" at once, each once its warm-up has run, as for
- * (a): how long each took and the longest main-thread task in any of them. */
-async function tabsAtOnce(n) {
+/** A browser context whose pages record every long main-thread task in `window.__longTasks`. */
+async function longTaskContext() {
   const context = await browser.newContext();
   await context.addInitScript(() => {
     window.__longTasks = [];
     new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); })
       .observe({ type: 'longtask', buffered: true });
   });
+  return context;
+}
+
+/** `n` tabs of one browser click "Run all steps" at once, each once its warm-up has run, as for
+ * (a): how long each took and the longest main-thread task in any of them. */
+async function tabsAtOnce(n) {
+  const context = await longTaskContext();
   const pages = [];
   for (let i = 0; i < n; i++) {
     const page = await context.newPage();
@@ -128,12 +129,7 @@ async function tabsAtOnce(n) {
  * long as `taskMs` in a tab alone) back to back for two seconds: the longest main-thread task in
  * any tab. It shows what sharing two cores does to a task, whatever the page. */
 async function busyTabs(n, taskMs) {
-  const context = await browser.newContext();
-  await context.addInitScript(() => {
-    window.__longTasks = [];
-    new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); })
-      .observe({ type: 'longtask', buffered: true });
-  });
+  const context = await longTaskContext();
   const pages = [];
   for (let i = 0; i < n; i++) {
     const page = await context.newPage();

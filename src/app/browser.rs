@@ -28,7 +28,7 @@ pub async fn yield_to_browser() {
 
 /// A JavaScript error in the words it carries (its message, or the thrown text), never as
 /// Rust's `JsValue(…)` form.
-fn js_err(e: JsValue) -> String {
+pub(super) fn js_err(e: JsValue) -> String {
     if let Some(text) = e.as_string() {
         return text;
     }

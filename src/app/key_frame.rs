@@ -27,6 +27,7 @@ pub use browser::rsa_key;
 
 #[cfg(target_arch = "wasm32")]
 mod browser {
+    use crate::app::browser::js_err;
     use futures_channel::oneshot;
     use futures_util::future::{select, Either};
     use js_sys::{Object, Reflect, Uint8Array};
@@ -75,16 +76,6 @@ mod browser {
         static FRAME: RefCell<Option<Rc<KeyFrame>>> = RefCell::default();
         /// Set once a frame could not start: the page does not try again.
         static NO_FRAME: Cell<bool> = const { Cell::new(false) };
-    }
-
-    fn js_err(e: JsValue) -> String {
-        e.as_string()
-            .or_else(|| {
-                Reflect::get(&e, &"message".into())
-                    .ok()
-                    .and_then(|m| m.as_string())
-            })
-            .unwrap_or_else(|| "the browser gave no reason".into())
     }
 
     /// Reads one message from the frame into the inbox.

@@ -378,6 +378,15 @@ fn all_rsa_2048() -> Settings {
     settings
 }
 
+/// Runs every step with RSA 2048 keys and checks that the run ended with the seed's verdicts.
+fn rsa_run_that_succeeds(fake: &Fake) -> Rc<AppState> {
+    let (actions, after) = run_all(fake, with_settings(all_rsa_2048()));
+    assert!(after.errors.is_empty(), "{:?}", after.errors);
+    assert!(kinds(&actions).contains(&"finish".to_string()));
+    assert_seed_verdicts(&after);
+    after
+}
+
 /// How many keys the run's "Keys:" line counts, whatever made them.
 fn keys_counted(keys: &str) -> usize {
     keys.split(", ")
@@ -393,10 +402,7 @@ fn with_webcrypto_each_step_goes_on_as_its_key_comes_and_a_sandboxed_frame_makes
         signs_rsa: true,
         ..Fake::default()
     };
-    let (actions, after) = run_all(&fake, with_settings(all_rsa_2048()));
-    assert!(after.errors.is_empty(), "{:?}", after.errors);
-    assert!(kinds(&actions).contains(&"finish".to_string()));
-    assert_seed_verdicts(&after);
+    let after = rsa_run_that_succeeds(&fake);
     // Step 1 was signed before the last key was made.
     let events = fake.events.borrow();
     let first_step = events.iter().position(|e| e == "step 1").unwrap();
@@ -424,10 +430,7 @@ fn where_the_sandboxed_frame_cannot_start_a_key_worker_makes_keys_beside_webcryp
         signs_rsa: true,
         ..Fake::default()
     };
-    let (actions, after) = run_all(&fake, with_settings(all_rsa_2048()));
-    assert!(after.errors.is_empty(), "{:?}", after.errors);
-    assert!(kinds(&actions).contains(&"finish".to_string()));
-    assert_seed_verdicts(&after);
+    let after = rsa_run_that_succeeds(&fake);
     let by_worker = fake.worker_keys.borrow().len();
     assert!(by_worker > 0 && by_worker < 6, "{by_worker}");
     let keys = &after.last_run_keys;
@@ -446,10 +449,7 @@ fn where_neither_the_frame_nor_the_key_worker_can_start_webcrypto_makes_every_ke
         signs_rsa: true,
         ..Fake::default()
     };
-    let (actions, after) = run_all(&fake, with_settings(all_rsa_2048()));
-    assert!(after.errors.is_empty(), "{:?}", after.errors);
-    assert!(kinds(&actions).contains(&"finish".to_string()));
-    assert_seed_verdicts(&after);
+    let after = rsa_run_that_succeeds(&fake);
     assert!(fake.worker_keys.borrow().is_empty());
     assert!(fake.frame_keys.borrow().is_empty());
     assert_eq!(after.last_run_keys, "6 × RSA 2048 from wasm");
