@@ -5,6 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
+# --build-only installs what is missing and builds the targets, nothing more: the tests start
+# it beside the native tests, which mostly wait on the servers and clients they start.
+build_only=false
+if [ "${1:-}" = --build-only ]; then
+  build_only=true
+  shift
+fi
 seconds="${1:-8}"
 
 # Fuzzing needs a nightly toolchain. A run that cannot fuzz fails, unless the user opted out.
@@ -26,7 +33,7 @@ if [ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz 0.13.2" ]; then
 fi
 
 corpus=fuzz/corpus
-if [ ! -f "$corpus/.complete" ]; then
+if ! $build_only && [ ! -f "$corpus/.complete" ]; then
   say "seed corpus: the workshop's own files, and openssl's"
   rm -rf "$corpus"
   cargo run --quiet --example fuzz_seeds -- "$corpus"
@@ -64,6 +71,9 @@ cd fuzz
 fuzz_flags=(--release --codegen-units 16)
 say "building the fuzz targets"
 cargo +nightly fuzz build "${fuzz_flags[@]}"
+if $build_only; then
+  exit 0
+fi
 
 # One target a core: each still fuzzes for its full time, the run takes half as long.
 say "fuzzing each target for ${seconds}s, two at a time"

@@ -29,8 +29,15 @@ elif ! cargo deny check; then
 fi
 
 say "native tests: core units, workshop, openssl interop (cargo nextest), then the doc tests"
+# The fuzz targets build in their own folder meanwhile, on the core the waiting tests leave
+# free. Should that build fail, fuzz.sh below builds again and shows why.
+fuzz_build_log="$(mktemp)"
+./scripts/fuzz.sh --build-only > "$fuzz_build_log" 2>&1 &
+fuzz_build=$!
+trap 'kill "$fuzz_build" 2>/dev/null || true; rm -f "$fuzz_build_log"' EXIT
 cargo nextest run --cargo-quiet
 cargo test --doc --quiet
+wait "$fuzz_build" || true
 
 say "fuzzing every parser briefly (scripts/fuzz.sh 8, two targets at a time)"
 ./scripts/fuzz.sh 8
