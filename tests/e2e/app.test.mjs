@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { tempDir, sh, startServer, startProcess, waitUntil, download, openPage, runAllSteps } from './harness.mjs';
+import { tempDir, sh, startServer, startProcess, waitUntil, download, openPage, runAllSteps, uploadText } from './harness.mjs';
 import { useSite } from './site.mjs';
 import { checkSeedZip, SEED_PATHS } from './seed-files.mjs';
 
@@ -223,7 +223,7 @@ test('DER and PKCS#12 downloads, and a pasted or uploaded certificate is decoded
   await check.getByLabel('Certificate (PEM)').fill('not a certificate');
   await check.getByRole('button', { name: 'Decode and verify' }).click();
   await check.locator('#check-cert-error').getByText(/no -----BEGIN/).waitFor();
-  await check.getByLabel('Or upload a certificate file:').setInputFiles(pem.target);
+  await uploadText(check.getByLabel('Or upload a certificate file:'), pem.target, check.getByLabel('Certificate (PEM)'));
   await check.getByRole('button', { name: 'Decode and verify' }).click();
   // Against C's CA, for a server: webpki and openssl both accept it, and no note says otherwise.
   const asServer = check.locator('.check-purpose', { hasText: 'For server authentication' }).first();

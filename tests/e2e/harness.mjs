@@ -1,7 +1,7 @@
 // Shared pieces of the end-to-end tests: a static server for dist/, Chromium, and shell helpers.
 import { createServer } from 'node:http';
 import { readFile, mkdtemp } from 'node:fs/promises';
-import { rmSync } from 'node:fs';
+import { rmSync, readFileSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -155,4 +155,13 @@ export async function startServer(cwd, script, env) {
     throw new Error(`s_server did not start:\n${server.log()}`);
   }
   return { ...server, port: Number(accept()[1]) };
+}
+
+/** Chooses `file` in the upload input `input` and waits until its text is in the text field
+ * `field`: the page reads a chosen file asynchronously, so a click at once would find the old
+ * text. */
+export async function uploadText(input, file, field) {
+  await input.setInputFiles(file);
+  const text = readFileSync(file, 'utf8');
+  await field.page().waitForFunction(([element, want]) => element.value === want, [await field.elementHandle(), text]);
 }

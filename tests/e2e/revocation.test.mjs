@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { tempDir, sh, download, openWithPassphrase, runAllSteps } from './harness.mjs';
+import { tempDir, sh, download, openWithPassphrase, runAllSteps, uploadText } from './harness.mjs';
 import { useSite } from './site.mjs';
 
 const PASSPHRASE = 'e2e passphrase';
@@ -62,7 +62,7 @@ test('a CRL pasted into "Check a certificate made elsewhere" is checked against 
   const result = check.locator('#crl-check-result');
 
   // The published CRL, uploaded: C's intermediate signed it, and it lists B.
-  await check.getByLabel('Or upload a CRL file:').setInputFiles(crl.target);
+  await uploadText(check.getByLabel('Or upload a CRL file:'), crl.target, check.getByLabel('CRL (PEM)'));
   await check.getByRole('button', { name: 'Check the CRL' }).click();
   await result.getByText(/^✓ Signed by Client C's intermediate CA: its signature verifies/).waitFor();
   await result.getByText(/^Current: issued /).waitFor();
