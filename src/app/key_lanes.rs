@@ -67,15 +67,15 @@ impl Claims {
         Some(index)
     }
 
-    /// The next key for the worker: the last open one, if it is small enough.
-    fn for_worker(&mut self) -> Option<usize> {
+    /// The next key for the worker, with its size: the last open one, if it is small enough.
+    fn for_worker(&mut self) -> Option<(usize, usize)> {
         let index = self.keys.iter().rposition(|key| *key == Key::Open)?;
         let bits = self.wanted[index].1.rsa_bits()?;
         if bits > WORKER_MAX_BITS {
             return None;
         }
         self.keys[index] = Key::Making(1);
-        Some(index)
+        Some((index, bits))
     }
 
     /// A lane is done with key `index`: whether its key is the first given for the step.
@@ -127,26 +127,27 @@ pub async fn make<S: Services>(
     let beside = async {
         let mut maker = Beside::Frame;
         loop {
+            // The worker's keys come with their size; the frame takes any.
             let next = match maker {
-                Beside::Frame => claims.borrow_mut().for_webcrypto(),
-                Beside::Worker => claims.borrow_mut().for_worker(),
+                Beside::Frame => claims.borrow_mut().for_webcrypto().map(|i| (i, None)),
+                Beside::Worker => claims
+                    .borrow_mut()
+                    .for_worker()
+                    .map(|(i, bits)| (i, Some(bits))),
             };
-            let Some(index) = next else {
+            let Some((index, worker_bits)) = next else {
                 return;
             };
             let (step, algorithm) = step_of(index);
-            let made = match (maker, algorithm.rsa_bits()) {
-                (Beside::Frame, _) => services
+            let made = match worker_bits {
+                None => services
                     .generate_rsa_in_frame(algorithm)
                     .await
                     .map(|key| (key, KeySource::Frame)),
-                (Beside::Worker, Some(bits)) => services
+                Some(bits) => services
                     .generate_rsa_beside(bits)
                     .await
                     .map(|key| (key, KeySource::Worker)),
-                (Beside::Worker, None) => {
-                    Err(CoreError::Key("the key worker makes RSA keys".into()))
-                }
             };
             match made {
                 Ok(made) => {
@@ -226,10 +227,10 @@ mod tests {
     #[test]
     fn the_worker_takes_the_small_keys_from_the_back_and_stops_at_an_rsa_4096_key() {
         let mut c = claims(&[4096, 4096, 2048, 4096, 2048, 2048]);
-        assert_eq!(c.for_worker(), Some(5));
+        assert_eq!(c.for_worker(), Some((5, 2048)));
         assert_eq!(c.for_webcrypto(), Some(0));
         assert!(c.made(5));
-        assert_eq!(c.for_worker(), Some(4));
+        assert_eq!(c.for_worker(), Some((4, 2048)));
         assert!(c.made(4));
         assert_eq!(c.for_worker(), None);
         for expected in 1..4 {
@@ -242,7 +243,7 @@ mod tests {
     #[test]
     fn a_key_a_lane_could_not_make_is_open_again_unless_another_lane_is_making_it() {
         let mut c = claims(&[4096, 2048]);
-        assert_eq!(c.for_worker(), Some(1));
+        assert_eq!(c.for_worker(), Some((1, 2048)));
         c.failed(1);
         assert_eq!(c.for_webcrypto(), Some(0));
         assert!(c.made(0));
