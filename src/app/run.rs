@@ -74,7 +74,8 @@ pub trait Services {
     fn signs_rsa(&self) -> bool;
     /// Signs `message` with an RSA key, PKCS#1 v1.5 with SHA-256, outside the wasm.
     async fn sign_rsa(&self, key: &PrivateKey, message: &[u8]) -> Result<Vec<u8>, CoreError>;
-    /// Lets the browser paint and answer input before the next piece of work.
+    /// Ends the page's task: the next piece of work runs in a new one, after any input and
+    /// painting that are due.
     async fn pause(&self);
     /// Starts loading the heavy-work executor, so it is ready when the keys are.
     fn warm_up(&self);
@@ -265,6 +266,8 @@ pub async fn run_steps<S: Services>(
         signing,
         sources: KeySources::new(),
     };
+    // The busy page is drawn in the click's task; the keys start in the next.
+    services.pause().await;
     services.mark("mtls-lab:keys-start");
     if !matches!(signing, Signing::PageWithWebCrypto) {
         let made = make_keys(services, dispatch, run, wanted).await;
@@ -393,8 +396,9 @@ impl<S: Services> RunOfSteps<'_, S> {
                 step.title()
             );
             (self.dispatch)(Action::Progress { run, label });
-            self.services.pause().await;
         }
+        // Each step in a task of its own, so that none holds the page long.
+        self.services.pause().await;
         let made = do_step(self.services, &mut self.workshop, step, key, self.signing).await;
         let made = match made {
             Ok(made) => made,

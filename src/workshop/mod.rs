@@ -16,7 +16,8 @@ mod steps;
 pub mod walkthrough;
 
 pub use model::{
-    CertificateCheck, ChainCheck, StepError, StepStatus, Verification, Workshop, WorkshopFiles,
+    CertificateCheck, ChainCheck, Statuses, StepError, StepStatus, Verification, Workshop,
+    WorkshopFiles,
 };
 pub use revocation::CrlCheck;
 pub use steps::{ArtifactKind, ArtifactSpec, CertSettings, Party, Settings, StepId, ARTIFACTS};

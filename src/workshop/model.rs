@@ -98,6 +98,16 @@ pub struct Workshop {
     pub(super) revocation: super::revocation::Revocation,
 }
 
+/// Every step's status, in step order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Statuses([StepStatus; StepId::ALL.len()]);
+
+impl Statuses {
+    pub fn of(&self, step: StepId) -> StepStatus {
+        self.0[step.number() - 1]
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StepStatus {
     NotRun,
@@ -166,6 +176,21 @@ impl Workshop {
     }
 
     pub fn status(&self, step: StepId) -> StepStatus {
+        self.statuses().of(step)
+    }
+
+    /// Every step's status, each step's inputs read once: a step's status reads those of the
+    /// steps it depends on, which come before it.
+    pub fn statuses(&self) -> Statuses {
+        let mut known = Statuses([StepStatus::NotRun; StepId::ALL.len()]);
+        for (index, step) in StepId::ALL.into_iter().enumerate() {
+            known.0[index] = self.status_after(step, &known);
+        }
+        known
+    }
+
+    /// A step's status, given those of the steps before it.
+    fn status_after(&self, step: StepId, before: &Statuses) -> StepStatus {
         if !self.settings.includes(step) {
             return StepStatus::Skipped;
         }
@@ -179,7 +204,7 @@ impl Workshop {
                 run.consumed
                     .iter()
                     .any(|(d, g)| d == dep && Some(*g) == now)
-                    && self.status(*dep) == StepStatus::Fresh
+                    && before.of(*dep) == StepStatus::Fresh
             });
         if deps_unchanged && run.inputs == self.inputs_of(step) {
             StepStatus::Fresh

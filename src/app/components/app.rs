@@ -5,6 +5,7 @@ use super::controls::{Controls, ControlsProps};
 use super::diagnose::Diagnose;
 use super::elsewhere::{Elsewhere, ElsewhereProps};
 use super::lab::{Lab, LabProps};
+use super::later::Later;
 use super::navigator::{nav_steps, RunSummaryProps, StepNav};
 use super::page::Page;
 use super::revocation::{Revocation, RevocationProps};
@@ -175,7 +176,13 @@ pub fn app() -> Html {
             state.busy.is_some(),
         );
         let handle = state.clone();
-        use_effect_with(deps, move |_| save_workshop(&handle, &handle.dispatcher()));
+        use_effect_with(deps, move |_| {
+            // In a task of its own: the render that changed the workshop is one already.
+            yew::platform::spawn_local(async move {
+                browser::next_task().await;
+                save_workshop(&handle, &handle.dispatcher());
+            });
+        });
     }
     // Step 8's runs, shared once per shown generation, so what is drawn from their views (the
     // diagram, the messages) is drawn once and skipped on later renders.
@@ -209,6 +216,9 @@ pub fn app() -> Html {
     }
     let s = &*state;
     let shown = Shown::of(s);
+    let statuses = s.workshop.statuses();
+    // A run's results are drawn part by part (`Later`), each in a task of its own.
+    let version = s.shown_generation();
     html! {
         <ContextProvider<Page> context={Page::new(state.clone(), cancelled)}>
         <header class="top">
@@ -216,20 +226,20 @@ pub fn app() -> Html {
             <p class="tagline">{"The mutual TLS workshop in your browser: two organisations, their CAs, a signed client certificate and a real handshake. Nothing leaves this tab unless you download it."}</p>
             <p class="top-links"><a href="#diagnose">{"Diagnose your own files"}</a>{" · "}<a href="#lab">{"Handshake lab"}</a></p>
         </header>
-        <StepNav steps={nav_steps(s)} />
+        <StepNav steps={nav_steps(s, &statuses)} />
         <main>
             { concept() }
-            <Controls ..ControlsProps::of(s, &shown, RunSummaryProps::of(s, &runs)) />
-            { for StepId::ALL.iter().map(|step| html! { <Step key={step.id()} ..StepProps::of(s, *step, &shown, &runs) /> }) }
-            <Revocation ..RevocationProps::of(s, &shown.products) />
-            <Lab ..LabProps::of(s) />
+            <Controls ..ControlsProps::of(s, &shown, RunSummaryProps::of(s, &statuses, &runs)) />
+            { for StepId::ALL.iter().map(|step| html! { <Step key={step.id()} ..StepProps::of(s, &statuses, *step, &shown, &runs) /> }) }
+            <Later {version}><Revocation ..RevocationProps::of(s, &shown.products) /></Later>
+            <Later {version}><Lab ..LabProps::of(s) /></Later>
             <section class="verification" id="verification" aria-labelledby="verification-title">
                 <h2 id="verification-title">{"Verification"}</h2>
                 <p class="why">{"The seed's closing checks, computed from the files above. The Commands tab of step 8 runs the same checks with openssl."}</p>
-                <Verification products={shown.products.clone()} />
+                <Later {version}><Verification products={shown.products.clone()} /></Later>
                 <CheckCertificate ..CheckProps::of(s) />
             </section>
-            <Elsewhere ..ElsewhereProps::of(s, &shown) />
+            <Later {version}><Elsewhere ..ElsewhereProps::of(s, &shown) /></Later>
             <Diagnose />
         </main>
         <footer>

@@ -30,6 +30,9 @@ pub struct ZipButtonProps {
     pub files: Rc<Vec<ExportFile>>,
     #[prop_or_default]
     pub class: Classes,
+    /// Shown but not ready: the files are still to come.
+    #[prop_or_default]
+    pub disabled: bool,
 }
 
 /// A button that saves `files` as one zip archive.
@@ -57,7 +60,7 @@ pub fn zip_button(props: &ZipButtonProps) -> Html {
     };
     html! {
         <>
-            <button type="button" id={props.id.clone()} class={classes!("download", props.class.clone())} {onclick} disabled={*busy}>
+            <button type="button" id={props.id.clone()} class={classes!("download", props.class.clone())} {onclick} disabled={*busy || props.disabled}>
                 { props.label.clone() }
             </button>
             if let Some(message) = &*error { <small class="error" role="alert">{ message.clone() }</small> }

@@ -107,9 +107,9 @@ pub fn controls(props: &ControlsProps) -> Html {
             </div>
             <div class="buttons">
                 <button type="button" class="primary" id="run-all" onclick={on_run_all} disabled={busy}>{"Run all steps"}</button>
-                if busy {
-                    <button type="button" id="cancel-run" onclick={on_cancel}>{"Cancel"}</button>
-                }
+                // Hidden rather than removed: the browser's autofill looks the whole page over
+                // each time a button or field comes or goes.
+                <button type="button" id="cancel-run" onclick={on_cancel} hidden={!busy}>{"Cancel"}</button>
                 <ZipLink shown={props.shown.clone()} />
             </div>
             <Progress ..props.progress.clone() />

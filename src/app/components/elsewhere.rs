@@ -5,7 +5,7 @@
 use super::archive::ZipButton;
 use super::commands::{blocks, copied};
 use super::shown::Shown;
-use crate::app::browser::Browser;
+use crate::app::browser::{next_task, Browser};
 use crate::app::run::core_reply;
 use crate::app::state::AppState;
 use crate::workshop::commands::{self, CommandBlock};
@@ -127,6 +127,9 @@ fn recipe(props: &RecipeProps) -> Html {
                         software: *software,
                     };
                     yew::platform::spawn_local(async move {
+                        // Asked in a task of its own: the render that changed the tree is one
+                        // already.
+                        next_task().await;
                         let made = core_reply(&Browser, work, |reply| match reply {
                             Reply::Files(files) => Some(Rc::new(files)),
                             _ => None,
@@ -140,33 +143,40 @@ fn recipe(props: &RecipeProps) -> Html {
             },
         );
     }
-    let waiting = |why: &str| html! { <div class="recipe" id={id.clone()}><h3>{ software.label() }</h3><p class="muted">{ why.to_string() }</p></div> };
-    let files = match (&tree, &*folder) {
+    let waiting = match (&tree, &*folder) {
         (None, _) if props.shown.protection.check().is_err() => {
-            return waiting("Set a valid key passphrase to make this folder.")
+            Some("Set a valid key passphrase to make this folder.".to_string())
         }
-        (None, _) => return waiting("This folder appears once the keys are ready."),
-        (Some(_), None) => return waiting("Making the folder…"),
-        (Some(_), Some(Err(e))) => return waiting(&format!("The folder could not be made: {e}")),
-        (Some(_), Some(Ok(files))) if files.is_empty() => {
-            return waiting(
-                "This folder appears once steps 1 to 7 have run and their keys are ready.",
-            )
-        }
-        (Some(_), Some(Ok(files))) => files.clone(),
+        (None, _) => Some("This folder appears once the keys are ready.".to_string()),
+        (Some(_), None) => Some("Making the folder…".to_string()),
+        (Some(_), Some(Err(e))) => Some(format!("The folder could not be made: {e}")),
+        (Some(_), Some(Ok(files))) if files.is_empty() => Some(
+            "This folder appears once steps 1 to 7 have run and their keys are ready.".to_string(),
+        ),
+        (Some(_), Some(Ok(_))) => None,
+    };
+    let files = match &*folder {
+        Some(Ok(files)) if waiting.is_none() => files.clone(),
+        _ => Rc::default(),
     };
     let shown_text = |name: &str| !name.ends_with(".crt") && !name.ends_with(".key");
     let name = format!("use-elsewhere-{}.zip", software.id());
+    // The button stays while the folder is made, disabled: the browser's autofill looks the
+    // whole page over each time a button comes or goes.
     html! {
         <div class="recipe" id={id.clone()}>
             <h3>{ software.label() }</h3>
-            <ZipButton id={format!("{id}-download")} name={name.clone()} label={format!("Download {name}")} files={files.clone()} />
-            { for files.iter().filter(|f| shown_text(f.file_name())).map(|f| html! {
-                <details open={f.file_name() == "README.txt"}>
-                    <summary><code>{ f.path.clone() }</code></summary>
-                    <pre class="mono" tabindex="0">{ f.contents.clone() }</pre>
-                </details>
-            }) }
+            <ZipButton id={format!("{id}-download")} name={name.clone()} label={format!("Download {name}")} files={files.clone()} disabled={waiting.is_some()} />
+            // What changes, in an element of its own: the button beside it is never moved.
+            <div>
+                if let Some(why) = waiting { <p class="muted">{ why }</p> }
+                { for files.iter().filter(|f| shown_text(f.file_name())).map(|f| html! {
+                    <details open={f.file_name() == "README.txt"}>
+                        <summary><code>{ f.path.clone() }</code></summary>
+                        <pre class="mono" tabindex="0">{ f.contents.clone() }</pre>
+                    </details>
+                }) }
+            </div>
         </div>
     }
 }

@@ -1,6 +1,7 @@
 //! Step 8's result: its three runs, each with its verdict, why, the good run's diagram, the
 //! decoded messages behind a disclosure, and the record trace.
 
+use super::later::Later;
 use super::navigator;
 use super::run_detail::{CollapsedDetail, OpenDiagram};
 use super::shared::Runs;
@@ -13,16 +14,24 @@ use yew::prelude::*;
 #[derive(Properties, Clone, PartialEq)]
 pub struct HandshakesProps {
     pub runs: Runs,
+    /// The workshop generation the runs are of.
+    pub version: u64,
 }
 
+/// Step 8 runs three scenarios, whatever the version.
+const RUNS: usize = 3;
+
+/// Each run is drawn in a task of its own (the good run first), in slots that stay in place,
+/// so that a new run's views are never all drawn at once.
 #[function_component(Handshakes)]
 pub fn handshakes(props: &HandshakesProps) -> Html {
-    if props.runs.is_empty() {
-        return html! {};
-    }
     html! {
-        <div class="result handshakes">
-            { for props.runs.iter().map(|(scenario, outcome)| scenario_view(*scenario, outcome)) }
+        <div class="result handshakes" hidden={props.runs.is_empty()}>
+            { for (0..RUNS.max(props.runs.len())).map(|slot| html! {
+                <Later key={slot} version={props.version} first={slot == 0}>
+                    { for props.runs.get(slot).map(|(scenario, outcome)| scenario_view(*scenario, outcome)) }
+                </Later>
+            }) }
         </div>
     }
 }
@@ -67,12 +76,42 @@ fn scenario_view(scenario: LabScenario, outcome: &Rc<Outcome>) -> Html {
                 <OpenDiagram outcome={outcome.clone()} title={names.title} id="step8-overview-diagram-title" />
             }
             <CollapsedDetail outcome={outcome.clone()} title={names.title} file_stem={format!("step8-{}", names.stem)} />
-            <details>
-                <summary>{ format!("Record trace ({} records)", outcome.records.len()) }</summary>
+            <RecordTrace outcome={outcome.clone()} />
+        </div>
+    }
+}
+
+#[derive(Properties, Clone)]
+struct RecordTraceProps {
+    outcome: Rc<Outcome>,
+}
+
+impl PartialEq for RecordTraceProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.outcome, &other.outcome)
+    }
+}
+
+/// The run's records behind a disclosure, its table drawn only once opened.
+#[function_component(RecordTrace)]
+fn record_trace(props: &RecordTraceProps) -> Html {
+    let open = use_state(|| false);
+    let ontoggle = {
+        let open = open.clone();
+        Callback::from(move |e: Event| {
+            let details: web_sys::HtmlDetailsElement = e.target_unchecked_into();
+            open.set(details.open());
+        })
+    };
+    let records = &props.outcome.records;
+    html! {
+        <details {ontoggle}>
+            <summary>{ format!("Record trace ({} records)", records.len()) }</summary>
+            if *open {
                 <div class="table-scroll" tabindex="0" role="region" aria-label="Record trace"><table class="trace">
                     <thead><tr><th scope="col">{"#"}</th><th scope="col">{"Direction"}</th><th scope="col">{"Record"}</th><th scope="col">{"Bytes"}</th><th scope="col">{"Contents"}</th></tr></thead>
                     <tbody>
-                        { for outcome.records.iter().enumerate().map(|(i, r)| html! {
+                        { for records.iter().enumerate().map(|(i, r)| html! {
                             <tr>
                                 <td>{ i + 1 }</td>
                                 <td>{ r.direction.arrow() }</td>
@@ -83,7 +122,7 @@ fn scenario_view(scenario: LabScenario, outcome: &Rc<Outcome>) -> Html {
                         }) }
                     </tbody>
                 </table></div>
-            </details>
-        </div>
+            }
+        </details>
     }
 }

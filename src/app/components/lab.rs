@@ -96,23 +96,23 @@ pub fn lab(props: &LabProps) -> Html {
                 if !ready { <span class="muted">{" Run the steps first: the lab uses their files."}</span> }
             </p>
             <p class="lab-progress" role="status" aria-live="polite">{ progress }</p>
-            if ready {
-                <div class="table-scroll" tabindex="0" role="region" aria-label="Scenario results">
-                    <table class="lab-table">
-                        <thead><tr>
-                            <th scope="col">{"Scenario"}</th>
-                            <th scope="col">{"Expected"}</th>
-                            <th scope="col">{"Actual"}</th>
-                            <th scope="col">{"Refused because, or the identity C accepted"}</th>
-                            <th scope="col">{"Why, and the fix"}</th>
-                            <th scope="col"><span class="visually-hidden">{"Messages"}</span></th>
-                        </tr></thead>
-                        <tbody>
-                            { for LabScenario::ALL.iter().map(|scenario| row(*scenario)) }
-                        </tbody>
-                    </table>
-                </div>
-            }
+            // Shown before the steps have run too: the scenarios say what each one breaks, and
+            // a run then changes only the rows' buttons, not the page's fields.
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Scenario results">
+                <table class="lab-table">
+                    <thead><tr>
+                        <th scope="col">{"Scenario"}</th>
+                        <th scope="col">{"Expected"}</th>
+                        <th scope="col">{"Actual"}</th>
+                        <th scope="col">{"Refused because, or the identity C accepted"}</th>
+                        <th scope="col">{"Why, and the fix"}</th>
+                        <th scope="col"><span class="visually-hidden">{"Messages"}</span></th>
+                    </tr></thead>
+                    <tbody>
+                        { for LabScenario::ALL.iter().map(|scenario| row(*scenario)) }
+                    </tbody>
+                </table>
+            </div>
             { for selected }
         </section>
     }

@@ -15,6 +15,7 @@ pub mod handshake;
 pub mod import;
 pub mod inputs;
 pub mod lab;
+pub mod later;
 pub mod navigator;
 pub mod page;
 pub mod reproduce;

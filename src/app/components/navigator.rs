@@ -4,7 +4,7 @@
 use super::shared::Runs;
 use crate::app::state::AppState;
 use crate::workshop::lab::LabScenario;
-use crate::workshop::{StepId, StepStatus};
+use crate::workshop::{Statuses, StepId, StepStatus};
 use yew::prelude::*;
 
 /// Where a step stands, as the navigator says it.
@@ -18,11 +18,11 @@ pub enum NavStatus {
 }
 
 impl NavStatus {
-    fn of(s: &AppState, step: StepId) -> Self {
+    fn of(s: &AppState, statuses: &Statuses, step: StepId) -> Self {
         if s.errors.contains_key(&step.id()) {
             return NavStatus::Failed;
         }
-        match s.workshop.status(step) {
+        match statuses.of(step) {
             StepStatus::NotRun => NavStatus::NotRun,
             StepStatus::Fresh => NavStatus::Fresh,
             StepStatus::Stale => NavStatus::Stale,
@@ -71,10 +71,10 @@ pub struct StepNavProps {
 }
 
 /// Each step's status, for the navigator.
-pub fn nav_steps(s: &AppState) -> Vec<(StepId, NavStatus)> {
+pub fn nav_steps(s: &AppState, statuses: &Statuses) -> Vec<(StepId, NavStatus)> {
     StepId::ALL
         .iter()
-        .map(|step| (*step, NavStatus::of(s, *step)))
+        .map(|step| (*step, NavStatus::of(s, statuses, *step)))
         .collect()
 }
 
@@ -143,11 +143,11 @@ pub struct RunSummaryProps {
 }
 
 impl RunSummaryProps {
-    pub fn of(s: &AppState, runs: &Runs) -> Self {
+    pub fn of(s: &AppState, statuses: &Statuses, runs: &Runs) -> Self {
         RunSummaryProps {
             runs: runs.clone(),
             busy: s.busy.is_some(),
-            stale: s.workshop.status(StepId::Handshake) != StepStatus::Fresh,
+            stale: statuses.of(StepId::Handshake) != StepStatus::Fresh,
         }
     }
 }

@@ -6,7 +6,7 @@ use super::handshake::Handshakes;
 use super::page::use_page;
 use super::shared::Runs;
 use super::shown::{Products, Shown};
-use crate::app::browser::{self, Browser};
+use crate::app::browser::{self, next_task, Browser, ObjectUrl};
 use crate::app::run::core_reply;
 use crate::app::state::{self, Action, P12File, P12Kind};
 use crate::pki::{inspect, pkcs12::Flavour};
@@ -31,7 +31,7 @@ pub struct StepResultProps {
 pub fn step_result(props: &StepResultProps) -> Html {
     let (step, shown) = (props.step, &props.shown);
     if step == StepId::Handshake {
-        return html! { <Handshakes runs={props.runs.clone()} /> };
+        return html! { <Handshakes runs={props.runs.clone()} version={shown.products.generation()} /> };
     }
     let artifacts = shown.workshop().artifacts(step);
     if artifacts.is_empty() {
@@ -54,7 +54,6 @@ pub fn step_result(props: &StepResultProps) -> Html {
             </ul>
             if step == StepId::CSignsB {
                 <ChainFile {products} />
-                <Pkcs12Links ..Pkcs12Props::of(shown) />
             }
         </div>
     }
@@ -115,7 +114,9 @@ fn downloads(props: &DownloadsProps) -> Html {
 }
 
 #[derive(Properties, Clone, PartialEq)]
-struct Pkcs12Props {
+pub struct Pkcs12Props {
+    /// Whether B's certificate is there: the files are made from it.
+    cert_ready: bool,
     /// Each file, where one is ready for the workshop and the export choices.
     files: Vec<(P12Kind, Option<P12File>)>,
     alias: AttrValue,
@@ -128,8 +129,9 @@ struct Pkcs12Props {
 }
 
 impl Pkcs12Props {
-    fn of(shown: &Shown) -> Self {
+    pub fn of(shown: &Shown) -> Self {
         Pkcs12Props {
+            cert_ready: shown.workshop().certificate(Party::BClient).is_some(),
             files: P12Kind::ALL
                 .into_iter()
                 .map(|kind| (kind, shown.p12_file(kind).cloned()))
@@ -160,8 +162,10 @@ const IMPORTS: [(&str, &str); 5] = [
 ];
 
 /// Client B's key, certificate and chain in one PKCS#12 file, and C's CAs as a truststore.
+/// Its fields are there before step 6 has run: fields that come and go with a run make the
+/// browser's autofill look the whole page over.
 #[function_component(Pkcs12Links)]
-fn pkcs12_links(props: &Pkcs12Props) -> Html {
+pub fn pkcs12_links(props: &Pkcs12Props) -> Html {
     let page = use_page();
     let what = |kind: P12Kind| match kind {
         P12Kind::Identity(Flavour::Modern) => "AES-256 and SHA-256, as OpenSSL 3 writes it",
@@ -182,7 +186,11 @@ fn pkcs12_links(props: &Pkcs12Props) -> Html {
                     .as_ref()
                     .map(|(_, why)| why.as_str())
                     .or(props.failed.as_deref())
-                    .unwrap_or("preparing…");
+                    .unwrap_or(if props.cert_ready {
+                        "preparing…"
+                    } else {
+                        "made once step 6 has run"
+                    });
                 html! { <li class="muted">{ format!("{name}: {why}") }</li> }
             }
         }
@@ -369,13 +377,15 @@ pub struct ZipLinkProps {
 pub fn zip_link(props: &ZipLinkProps) -> Html {
     let shown = &props.shown;
     let files = shown.tree_files().ok().map(Rc::new);
-    // The tree it was made from, and the link's data URL or why it could not be made.
-    let packed = use_state(|| None::<(Rc<Vec<ExportFile>>, Result<AttrValue, String>)>);
+    // The tree it was made from, and the link's URL or why it could not be made.
+    let packed = use_state(|| None::<(Rc<Vec<ExportFile>>, Result<Rc<ObjectUrl>, String>)>);
     {
         let packed = packed.clone();
         use_effect_with(files.clone(), move |files| {
             if let Some(files) = files.clone() {
                 yew::platform::spawn_local(async move {
+                    // Asked in a task of its own: the render that changed the tree is one already.
+                    next_task().await;
                     let zip =
                         core_reply(&Browser, Work::Zip(files.to_vec()), |reply| match reply {
                             Reply::Archive(zip) => Some(zip),
@@ -383,8 +393,9 @@ pub fn zip_link(props: &ZipLinkProps) -> Html {
                         });
                     let href = zip
                         .await
-                        .map(|zip| AttrValue::from(browser::data_url("application/zip", &zip)))
-                        .map_err(|e| e.to_string());
+                        .map_err(|e| e.to_string())
+                        .and_then(|zip| ObjectUrl::new("application/zip", &zip))
+                        .map(Rc::new);
                     packed.set(Some((files, href)));
                 });
             }
@@ -403,7 +414,7 @@ pub fn zip_link(props: &ZipLinkProps) -> Html {
     };
     match &*packed {
         Some((made_from, Ok(href))) if *made_from == files => html! {
-            <a class="download zip" id="zip-link" href={href.clone()} download={export::ZIP_NAME}>
+            <a class="download zip" id="zip-link" href={href.as_str().to_string()} download={export::ZIP_NAME}>
                 { format!("Download {} ({} files)", export::ZIP_NAME, files.len()) }
             </a>
         },

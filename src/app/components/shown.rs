@@ -17,6 +17,13 @@ pub struct Products {
     generation: u64,
 }
 
+impl Products {
+    /// The generation these products are of (the one before the run, while a run is under way).
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+}
+
 impl PartialEq for Products {
     fn eq(&self, other: &Self) -> bool {
         self.generation == other.generation

@@ -4,12 +4,13 @@
 use super::commands::{Commands, CommandsProps};
 use super::import::{ExternalCsr, ExternalCsrProps, OwnKey, OwnKeyProps};
 use super::inputs::{Inputs, StepInputs};
+use super::later::Later;
 use super::page::use_page;
-use super::results::StepResult;
+use super::results::{Pkcs12Links, Pkcs12Props, StepResult};
 use super::shared::Runs;
 use super::shown::Shown;
 use crate::app::state::{Action, AppState};
-use crate::workshop::{StepId, StepStatus};
+use crate::workshop::{Statuses, StepId, StepStatus};
 use yew::prelude::*;
 
 /// What a step's result panel lets the user bring in.
@@ -37,10 +38,10 @@ pub struct StepProps {
 }
 
 impl StepProps {
-    pub fn of(s: &AppState, step: StepId, shown: &Shown, runs: &Runs) -> Self {
+    pub fn of(s: &AppState, statuses: &Statuses, step: StepId, shown: &Shown, runs: &Runs) -> Self {
         StepProps {
             step,
-            status: s.workshop.status(step),
+            status: statuses.of(step),
             busy: s.busy.is_some(),
             why: step.why(&s.workshop.settings),
             error: s.errors.get(&step.id()).cloned().map(AttrValue::from),
@@ -107,7 +108,14 @@ pub fn step(props: &StepProps) -> Html {
                             Import::ExternalCsr(csr) => html! { <ExternalCsr ..csr.clone() /> },
                             Import::None => html! {},
                         } }
-                        <StepResult {step} shown={props.shown.clone()} runs={props.runs.clone()} />
+                        if step == StepId::Handshake {
+                            <StepResult {step} shown={props.shown.clone()} runs={props.runs.clone()} />
+                        } else {
+                            <Later version={props.shown.products.generation()}><StepResult {step} shown={props.shown.clone()} runs={props.runs.clone()} /></Later>
+                        }
+                        if step == StepId::CSignsB {
+                            <Pkcs12Links ..Pkcs12Props::of(&props.shown) />
+                        }
                     </div>
                 }
             }

@@ -5,7 +5,7 @@ use super::field::{error_of, Field, FieldAction, FieldKind};
 use super::page::use_page;
 use super::shared::Shared;
 use super::shown::Products;
-use crate::app::browser::Browser;
+use crate::app::browser::{next_task, Browser};
 use crate::app::run::core_reply;
 use crate::app::state::{self, AppState};
 use crate::clock::unix_now;
@@ -49,6 +49,8 @@ pub fn verification(props: &VerificationProps) -> Html {
                 now: unix_now(),
             };
             yew::platform::spawn_local(async move {
+                // Asked in a task of its own: the render that changed the files is one already.
+                next_task().await;
                 let found = core_reply(&Browser, work, |reply| match reply {
                     Reply::Verification(report) => Some(report.map(Rc::from)),
                     _ => None,

@@ -52,6 +52,7 @@ pub fn warm_run(props: &WarmRunProps) -> Html {
     }
     let s = &*state;
     let shown = Shown::of(s);
+    let statuses = s.workshop.statuses();
     let runs: Runs = Shared(Rc::new(
         s.workshop
             .handshakes()
@@ -61,9 +62,9 @@ pub fn warm_run(props: &WarmRunProps) -> Html {
     ));
     html! {
         <ContextProvider<Page> context={Page::new(state.clone(), cancelled)}>
-            <StepNav steps={nav_steps(s)} />
-            <Controls ..ControlsProps::of(s, &shown, RunSummaryProps::of(s, &runs)) />
-            { for StepId::ALL.iter().map(|step| html! { <Step key={step.id()} ..StepProps::of(s, *step, &shown, &runs) /> }) }
+            <StepNav steps={nav_steps(s, &statuses)} />
+            <Controls ..ControlsProps::of(s, &shown, RunSummaryProps::of(s, &statuses, &runs)) />
+            { for StepId::ALL.iter().map(|step| html! { <Step key={step.id()} ..StepProps::of(s, &statuses, *step, &shown, &runs) /> }) }
             <Verification products={shown.products.clone()} />
         </ContextProvider<Page>>
     }
