@@ -114,6 +114,38 @@ async fn keys_encrypted_by_webcrypto_open_with_the_core() {
     assert!(PrivateKey::from_pem(&pem, "other pass").is_err());
 }
 
+/// The salt and IV of an encrypted key file.
+fn salt_and_iv(pem: &str) -> (Vec<u8>, Vec<u8>) {
+    use pkcs8::der::Decode;
+    let block = mtls_lab::pki::pem::parse_one(pem, &["ENCRYPTED PRIVATE KEY"]).unwrap();
+    let info = pkcs8::EncryptedPrivateKeyInfoRef::from_der(&block.der).unwrap();
+    let pbes2 = info.encryption_algorithm.pbes2().unwrap();
+    let salt = pbes2.kdf.pbkdf2().unwrap().salt.as_bytes().to_vec();
+    let pkcs8::pkcs5::pbes2::EncryptionScheme::Aes256Cbc { iv } = pbes2.encryption else {
+        panic!("not AES-256-CBC");
+    };
+    (salt, iv.to_vec())
+}
+
+#[wasm_bindgen_test]
+async fn key_files_of_one_passphrase_share_one_derivation_and_each_has_its_own_iv() {
+    let encrypt = |key: PrivateKey, passphrase: &'static str| async move {
+        let pem = mtls_lab::app::browser::webcrypto_encrypt(&key, passphrase, 100_000)
+            .await
+            .unwrap();
+        assert_eq!(PrivateKey::from_pem(&pem, passphrase).unwrap(), key);
+        salt_and_iv(&pem)
+    };
+    let key = || PrivateKey::generate(KeyAlgorithm::EcdsaP256).unwrap();
+    let (first_salt, first_iv) = encrypt(key(), "shared pass").await;
+    let (second_salt, second_iv) = encrypt(key(), "shared pass").await;
+    assert_eq!(first_salt, second_salt);
+    assert_ne!(first_iv, second_iv);
+    // Another passphrase is derived afresh, with a salt of its own.
+    let (other_salt, _) = encrypt(key(), "other pass").await;
+    assert_ne!(other_salt, first_salt);
+}
+
 #[wasm_bindgen_test]
 async fn webcrypto_signs_rsa_with_the_very_bytes_ring_makes() {
     use rcgen::SigningKey;

@@ -479,14 +479,40 @@ pub async fn encrypt_key(
     pem.await.map_err(|e| e.to_string())
 }
 
-pub async fn webcrypto_encrypt(
-    key: &PrivateKey,
+/// The AES key derived from the key passphrase, and the salt it was derived with.
+struct Derived {
+    passphrase: String,
+    iterations: u32,
+    salt: [u8; 16],
+    aes: web_sys::CryptoKey,
+}
+
+thread_local! {
+    /// One derivation for every key file of a passphrase: the files share the passphrase, so a
+    /// salt of their own each would only have the page run the same 100,000 rounds six times.
+    /// Each file still has its own IV, and carries the salt and rounds openssl reads.
+    static DERIVED: RefCell<Option<Derived>> = const { RefCell::new(None) };
+}
+
+/// The AES key for `passphrase` and its salt, derived once (PBKDF2 runs in WebCrypto).
+async fn derived_key(
+    subtle: &web_sys::SubtleCrypto,
     passphrase: &str,
     iterations: u32,
-) -> Result<String, String> {
-    crate::pki::keys::check_passphrase(passphrase).map_err(|e| e.to_string())?;
-    let subtle = subtle()?;
-    let nonce = crate::pki::keys::Pbes2Nonce::random().map_err(|e| e.to_string())?;
+) -> Result<([u8; 16], web_sys::CryptoKey), String> {
+    let known = DERIVED.with(|derived| {
+        derived
+            .borrow()
+            .as_ref()
+            .filter(|d| d.passphrase == passphrase && d.iterations == iterations)
+            .map(|d| (d.salt, d.aes.clone()))
+    });
+    if let Some(known) = known {
+        return Ok(known);
+    }
+    let salt = crate::pki::keys::Pbes2Nonce::random()
+        .map_err(|e| e.to_string())?
+        .salt;
     let import = |bytes: &[u8], algorithm: &str, usage: &str| {
         let usages = Array::of1(&usage.into());
         subtle.import_key_with_str("raw", &Uint8Array::from(bytes), algorithm, false, &usages)
@@ -494,7 +520,7 @@ pub async fn webcrypto_encrypt(
     let base = crypto_key(import(passphrase.as_bytes(), "PBKDF2", "deriveBits")).await?;
     let pbkdf2 = dictionary(&[
         ("name", "PBKDF2".into()),
-        ("salt", Uint8Array::from(&nonce.salt[..]).into()),
+        ("salt", Uint8Array::from(&salt[..]).into()),
         ("iterations", iterations.into()),
         ("hash", "SHA-256".into()),
     ])?;
@@ -503,6 +529,29 @@ pub async fn webcrypto_encrypt(
         .map_err(js_err)?;
     let bits = Uint8Array::new(&JsFuture::from(derive).await.map_err(js_err)?).to_vec();
     let aes = crypto_key(import(&bits, "AES-CBC", "encrypt")).await?;
+    DERIVED.with(|derived| {
+        *derived.borrow_mut() = Some(Derived {
+            passphrase: passphrase.to_string(),
+            iterations,
+            salt,
+            aes: aes.clone(),
+        })
+    });
+    Ok((salt, aes))
+}
+
+pub async fn webcrypto_encrypt(
+    key: &PrivateKey,
+    passphrase: &str,
+    iterations: u32,
+) -> Result<String, String> {
+    crate::pki::keys::check_passphrase(passphrase).map_err(|e| e.to_string())?;
+    let subtle = subtle()?;
+    let (salt, aes) = derived_key(&subtle, passphrase, iterations).await?;
+    let iv = crate::pki::keys::Pbes2Nonce::random()
+        .map_err(|e| e.to_string())?
+        .iv;
+    let nonce = crate::pki::keys::Pbes2Nonce { salt, iv };
     let cbc = dictionary(&[
         ("name", "AES-CBC".into()),
         ("iv", Uint8Array::from(&nonce.iv[..]).into()),
