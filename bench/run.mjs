@@ -107,10 +107,9 @@ async function longTaskContext() {
   return context;
 }
 
-/** `n` tabs of one browser click "Run all steps" at once, each once its warm-up has run, as for
- * (a): how long each took and the longest main-thread task in any of them. */
-async function tabsAtOnce(n) {
-  const context = await longTaskContext();
+/** `n` tabs of one browser, each once its warm-up has run, as for (a), ready to click "Run all
+ * steps". */
+async function readyTabs(context, n) {
   const pages = [];
   for (let i = 0; i < n; i++) {
     const page = await context.newPage();
@@ -120,15 +119,74 @@ async function tabsAtOnce(n) {
     await page.getByLabel('Key passphrase', { exact: true }).fill('benchmark');
     pages.push(page);
   }
-  const results = await Promise.all(pages.map((page) => timeRunAll(page)));
+  return pages;
+}
+
+/** Clicks "Run all steps" and resolves when the run's work has all landed: its verdict drawn,
+ * then its key files encrypted and the archive packed from them (the zip link shows), and
+ * 300 ms more. The longest main-thread task until the verdict, and until then. */
+async function runUntilSettled(page) {
+  return page.evaluate(() => new Promise((resolve) => {
+    window.__longTasks = [];
+    const t0 = performance.now();
+    let verdict = null;
+    let longestByVerdict = 0;
+    const observer = new MutationObserver(() => {
+      if (verdict === null && document.querySelector('.scenario .verdict')?.textContent === 'Handshake succeeded') {
+        verdict = performance.now() - t0;
+        longestByVerdict = Math.max(0, ...window.__longTasks);
+      }
+      if (verdict !== null && document.getElementById('zip-link')) {
+        observer.disconnect();
+        const settled = performance.now() - t0;
+        setTimeout(() => resolve({ ms: verdict, longest: longestByVerdict, settled, longestSettled: Math.max(0, ...window.__longTasks) }), 300);
+      }
+    });
+    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+    document.getElementById('run-all').click();
+  }));
+}
+
+/** `n` tabs of one browser click "Run all steps" at once: how long each took, and the longest
+ * main-thread task in any of them, until the verdicts and until every run had settled. */
+async function tabsAtOnce(n) {
+  const context = await longTaskContext();
+  const pages = await readyTabs(context, n);
+  const results = await Promise.all(pages.map((page) => runUntilSettled(page)));
   await context.close();
-  return { finished: results.length, ms: results.map((r) => r.ms), longest: Math.max(...results.map((r) => r.longest)) };
+  return {
+    finished: results.length,
+    ms: results.map((r) => r.ms),
+    settled: results.map((r) => r.settled),
+    longest: Math.max(...results.map((r) => r.longest)),
+    longestSettled: Math.max(...results.map((r) => r.longestSettled)),
+  };
+}
+
+/** Ten tabs at once again, traced by Chromium: for the longest tasks of the tabs' main threads
+ * until every run has settled, the wall-clock time (what the Long Tasks API counts) and the CPU
+ * time the thread had. Their ratio is how much sharing the cores stretched each task. */
+async function tabsTraced(n) {
+  const context = await browser.newContext();
+  const pages = await readyTabs(context, n);
+  await browser.startTracing(pages[0], { categories: ['toplevel', 'devtools.timeline'] });
+  await Promise.all(pages.map((page) => runUntilSettled(page)));
+  const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents;
+  await context.close();
+  const threads = new Map();
+  for (const e of events) if (e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args.name);
+  const tasks = events
+    .filter((e) => e.name === 'RunTask' && e.ph === 'X' && e.tdur !== undefined && threads.get(`${e.pid}:${e.tid}`) === 'CrRendererMain')
+    .map((e) => ({ wall: e.dur / 1000, cpu: e.tdur / 1000 }));
+  const long = tasks.filter((t) => t.wall > 50);
+  const longest = tasks.reduce((a, t) => (t.wall > a.wall ? t : a), { wall: 0, cpu: 0 });
+  return { longest, long: long.length, longCpu: long.map((t) => t.cpu), stretch: long.map((t) => t.wall / t.cpu) };
 }
 
 /** `n` tabs of a page without the app in it, each doing tasks of a fixed amount of work (as
  * long as `taskMs` in a tab alone) back to back for two seconds: the longest main-thread task in
  * any tab. It shows what sharing two cores does to a task, whatever the page. */
-async function busyTabs(n, taskMs) {
+async function busyTabs(n, taskMs, { workers = false } = {}) {
   const context = await longTaskContext();
   const pages = [];
   for (let i = 0; i < n; i++) {
@@ -136,6 +194,14 @@ async function busyTabs(n, taskMs) {
     // The site's origin, as the app's tabs, with nothing to run: its style sheet, as text.
     await page.goto(`${site.origin}/styles.css`);
     pages.push(page);
+  }
+  // A Web Worker in each tab computing for the same two seconds, as the app's core worker and
+  // WebCrypto compute beside its page during a run.
+  if (workers) {
+    await Promise.all(pages.map((page) => page.evaluate(() => {
+      const code = 'const end = Date.now() + 2300; let x = 0; while (Date.now() < end) x = (x * 31 + 7) % 1000003; postMessage(x);';
+      window.__worker = new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
+    })));
   }
   // Each tab measures, alone, how many rounds of work take `taskMs`.
   const rounds = [];
@@ -191,6 +257,7 @@ const rsa = [];
 const rsaLongest = [];
 const rsaKeys = [];
 const p256Longest = [];
+const p256LongestSettled = [];
 const lab = [];
 const coreReady = [];
 const warmDone = [];
@@ -210,9 +277,10 @@ for (let i = 0; i < RUNS; i++) {
   warmDone.push(Number(await page.locator('html').getAttribute('data-warm')));
   loadLongest.push(await page.evaluate(() => Math.max(0, ...window.__longTasks)));
   await page.getByLabel('Key passphrase', { exact: true }).fill('benchmark');
-  const p256Run = await timeRunAll(page);
+  const p256Run = await runUntilSettled(page);
   p256.push(p256Run.ms);
   p256Longest.push(p256Run.longest);
+  p256LongestSettled.push(p256Run.longestSettled);
   // The same browser again: the service worker serves the app's files from its cache.
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.reload();
@@ -269,10 +337,14 @@ for (let i = 0; i < 3; i++) pairs.push(await tabsAtOnce(2));
 // The same ten tabs' worth of sharing, without the app: tasks of 5 ms, then 10 ms, of work each.
 const control5 = [];
 const control10 = [];
+const control5Workers = [];
 for (let i = 0; i < 3; i++) {
   control5.push(await busyTabs(10, 5));
   control10.push(await busyTabs(10, 10));
+  control5Workers.push(await busyTabs(10, 5, { workers: true }));
 }
+const traced = [];
+for (let i = 0; i < 3; i++) traced.push(await tabsTraced(10));
 await browser.close();
 site.server.close();
 
@@ -300,6 +372,10 @@ const verdict = (ok) => (ok ? 'met' : '**missed**');
 const longRow = (xs) => `${longTask(median(xs))} | ${Math.max(...xs) === 0 ? 'none in any run' : `${spread(xs)} ms`}`;
 const tabMs = tabs.flatMap((t) => t.ms);
 const tabLongest = tabs.map((t) => t.longest);
+const tabSettled = tabs.flatMap((t) => t.settled);
+const tabLongestSettled = tabs.map((t) => t.longestSettled);
+const tracedCpu = traced.flatMap((t) => t.longCpu);
+const tracedStretch = traced.flatMap((t) => t.stretch);
 const keyShare = median(rsaKeys) / median(rsa);
 const peerRows = peers ? (() => {
   const vsPeculiar = median(rsa) / peers.rsa.total.median;
@@ -317,6 +393,7 @@ const table = `| figure | median | spread (min–max) | runs | target | |
 |---|---|---|---|---|---|
 | (a) Run all steps, P-256, click to "Handshake succeeded", once the core worker is up and the page's warm-up has run | ${median(p256).toFixed(0)} ms | ${spread(p256)} ms | ${RUNS} | < 80 ms | ${verdict(median(p256) < 80)} |
 | longest main-thread task during (a) | ${longRow(p256Longest)} | ${RUNS} | ≤ 50 ms | ${verdict(median(p256Longest) <= 50)} |
+| longest main-thread task from (a)'s click until its run settled (key files encrypted, archive packed) | ${longRow(p256LongestSettled)} | ${RUNS} | ≤ 50 ms | ${verdict(median(p256LongestSettled) <= 50)} |
 | (b) Run all steps, the seed's RSA (4× RSA-4096, 2× RSA-2048) | ${median(rsa).toFixed(0)} ms | ${spread(rsa)} ms | ${RSA_RUNS} | see the ratios | |
 | of (b), until the last of the six keys is made (the page's WebCrypto and a sandboxed frame's, each one key at a time; the steps go on meanwhile) | ${median(rsaKeys).toFixed(0)} ms (${(keyShare * 100).toFixed(0)} %) | ${spread(rsaKeys)} ms | ${RSA_RUNS} | | |
 ${peerRows}
@@ -326,10 +403,16 @@ ${peerRows}
 | longest main-thread task restoring the saved RSA workshop | ${longRow(restoreLongest)} | ${RSA_RUNS} | ≤ 50 ms | ${verdict(median(restoreLongest) <= 50)} |
 | ten tabs clicking Run all steps at once (P-256): tabs finished | ${tabs.map((t) => `${t.finished}/10`).join(', ')} | | ${tabs.length} | all | ${verdict(tabs.every((t) => t.finished === 10))} |
 | ten tabs: each tab's run | ${median(tabMs).toFixed(0)} ms | ${spread(tabMs)} ms | ${tabMs.length} | | |
-| ten tabs: longest main-thread task in any tab | ${longRow(tabLongest)} | ${tabs.length} | ≤ 50 ms | ${verdict(Math.max(...tabLongest) <= 50)} |
-| two tabs at once, one per core: longest main-thread task in either | ${longRow(pairs.map((t) => t.longest))} | ${pairs.length} | | |
+| ten tabs: longest main-thread task in any tab, until the verdicts | ${longRow(tabLongest)} | ${tabs.length} | ≤ 50 ms | ${verdict(Math.max(...tabLongest) <= 50)} |
+| ten tabs: each tab's run until it settled (key files encrypted, archive packed) | ${median(tabSettled).toFixed(0)} ms | ${spread(tabSettled)} ms | ${tabSettled.length} | | |
+| ten tabs: longest main-thread task in any tab, until every run settled | ${longRow(tabLongestSettled)} | ${tabs.length} | ≤ 50 ms | ${verdict(Math.max(...tabLongestSettled) <= 50)} |
+| ten tabs, traced until settled: the longest task, wall clock / CPU time | ${traced.map((t) => `${t.longest.wall.toFixed(0)} / ${t.longest.cpu.toFixed(1)} ms`).join('; ')} | | ${traced.length} | | |
+| ten tabs, traced: tasks over 50 ms; their CPU time, median (max) | ${traced.map((t) => t.long).join(', ')}; ${tracedCpu.length ? `${median(tracedCpu).toFixed(1)} ms (${Math.max(...tracedCpu).toFixed(1)} ms)` : 'none'} | | ${traced.length} | | |
+| ten tabs, traced: wall clock over CPU time of those tasks, median (max) | ${tracedStretch.length ? `${median(tracedStretch).toFixed(0)}× (${Math.max(...tracedStretch).toFixed(0)}×)` : 'none'} | | ${tracedStretch.length} | | |
+| two tabs at once, one per core: longest main-thread task in either, until both settled | ${longRow(pairs.map((t) => t.longestSettled))} | ${pairs.length} | | |
 | ten tabs of a page without the app, each doing tasks of 5 ms of work (alone) back to back: longest task in any tab | ${longRow(control5)} | ${control5.length} | | |
 | the same with tasks of 10 ms of work | ${longRow(control10)} | ${control10.length} | | |
+| the same with tasks of 5 ms, and a Web Worker in each tab computing meanwhile | ${longRow(control5Workers)} | ${control5Workers.length} | | |
 | (d) first load to interactive, localhost | ${median(load).toFixed(0)} ms | ${spread(load)} ms | ${RUNS} | < 1000 ms | ${verdict(median(load) < 1000)} |
 | first visit to interactive, 10 Mbit/s and 40 ms round trips, gzip | ${median(classroomFirst).toFixed(0)} ms | ${spread(classroomFirst)} ms | ${RUNS} | < 1000 ms | ${verdict(median(classroomFirst) < 1000)} |
 | repeat visit, same link, from the service worker's cache | ${median(classroomAgain).toFixed(0)} ms | ${spread(classroomAgain)} ms | ${RUNS} | < 300 ms | ${verdict(median(classroomAgain) < 300)} |
