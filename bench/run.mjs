@@ -13,6 +13,8 @@ const RSA_RUNS = Number(process.env.BENCH_RSA_RUNS ?? 9);
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 // The Long Tasks API reports only tasks over 50 ms, so "0" means none was that long.
+/** What the benchmark is measuring now, on stderr: a sitting takes minutes. */
+const progress = (what) => console.error(`  measuring ${what}`);
 const longTask = (ms) => (ms === 0 ? 'none over 50 ms' : `${ms.toFixed(0)} ms`);
 const spread = (xs) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
 
@@ -169,7 +171,7 @@ async function tabsAtOnce(n) {
 async function tabsTraced(n) {
   const context = await browser.newContext();
   const pages = await readyTabs(context, n);
-  await browser.startTracing(pages[0], { categories: ['toplevel', 'devtools.timeline'] });
+  await browser.startTracing(pages[0], { categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline'] });
   await Promise.all(pages.map((page) => runUntilSettled(page)));
   const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents;
   await context.close();
@@ -265,6 +267,7 @@ const loadLongest = [];
 const repeat = [];
 const restoreLongest = [];
 const labLongest = [];
+progress('(a), P-256, fresh pages');
 for (let i = 0; i < RUNS; i++) {
   const { page, context } = await freshPage();
   load.push(await page.evaluate(() => window.__interactive));
@@ -288,6 +291,7 @@ for (let i = 0; i < RUNS; i++) {
   repeat.push(await page.evaluate(() => window.__interactive));
   await context.close();
 }
+progress("(b), the seed's RSA, the lab and the restore");
 for (let i = 0; i < RSA_RUNS; i++) {
   const { page, context } = await freshPage();
   // As for (a): once the page has settled, its warm-up run ended.
@@ -320,6 +324,7 @@ for (let i = 0; i < RSA_RUNS; i++) {
   })));
   await context.close();
 }
+progress('the classroom link');
 const gzipped = await serveGzipped();
 const classroomFirst = [];
 const classroomAgain = [];
@@ -329,6 +334,7 @@ for (let i = 0; i < RUNS; i++) {
   classroomAgain.push(again);
 }
 gzipped.server.close();
+progress('ten tabs, two tabs and the controls');
 const tabs = [];
 for (let i = 0; i < 3; i++) tabs.push(await tabsAtOnce(10));
 // Two tabs, one per core: how long a task is when a tab does not share its core.
@@ -343,6 +349,7 @@ for (let i = 0; i < 3; i++) {
   control10.push(await busyTabs(10, 10));
   control5Workers.push(await busyTabs(10, 5, { workers: true }));
 }
+progress('ten tabs, traced');
 const traced = [];
 for (let i = 0; i < 3; i++) traced.push(await tabsTraced(10));
 await browser.close();

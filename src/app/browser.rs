@@ -8,7 +8,6 @@ use base64::Engine;
 use futures_channel::oneshot;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -30,17 +29,21 @@ pub async fn yield_to_browser() {
 /// as the tasks before it have, without the 4 ms a chain of zero timeouts comes to.
 struct TaskChannel {
     port: web_sys::MessagePort,
-    waiting: std::rc::Rc<RefCell<std::collections::VecDeque<oneshot::Sender<()>>>>,
+    /// Who waits for each message posted, in order.
+    waiting: std::rc::Rc<RefCell<Vec<oneshot::Sender<()>>>>,
     _on_message: Closure<dyn FnMut()>,
 }
 
 impl TaskChannel {
     fn new() -> Option<TaskChannel> {
         let channel = web_sys::MessageChannel::new().ok()?;
-        let waiting = std::rc::Rc::new(RefCell::new(std::collections::VecDeque::new()));
+        let waiting: std::rc::Rc<RefCell<Vec<oneshot::Sender<()>>>> = std::rc::Rc::default();
         let wake = waiting.clone();
         let on_message = Closure::<dyn FnMut()>::new(move || {
-            let next: Option<oneshot::Sender<()>> = wake.borrow_mut().pop_front();
+            let next = {
+                let mut waiting = wake.borrow_mut();
+                (!waiting.is_empty()).then(|| waiting.remove(0))
+            };
             if let Some(next) = next {
                 let _ = next.send(());
             }
@@ -66,10 +69,10 @@ pub async fn next_task() {
     let (sender, receiver) = oneshot::channel();
     let posted = TASKS.with(|tasks| {
         let tasks = tasks.as_ref()?;
-        tasks.waiting.borrow_mut().push_back(sender);
+        tasks.waiting.borrow_mut().push(sender);
         let posted = tasks.port.post_message(&JsValue::NULL).ok();
         if posted.is_none() {
-            tasks.waiting.borrow_mut().pop_back();
+            tasks.waiting.borrow_mut().pop();
         }
         posted
     });
@@ -207,16 +210,29 @@ thread_local! {
     /// Set once the worker failed (say its script could not load): from then on the work
     /// happens in the page without trying again.
     static NO_STEP_WORKER: Cell<bool> = const { Cell::new(false) };
-    /// The requests sent to the worker and not answered yet, by id: several may be in flight.
-    static PENDING: RefCell<HashMap<u64, oneshot::Sender<Answer>>> = RefCell::default();
+    /// The requests sent to the worker and not answered yet, with their ids: several may be in
+    /// flight. A list, not a map: there are a handful at most, and a map's code weighs on the
+    /// page's module.
+    static PENDING: RefCell<Vec<(u64, oneshot::Sender<Answer>)>> = RefCell::default();
     /// The id the next request takes.
     static NEXT_ID: Cell<u64> = const { Cell::new(1) };
+}
+
+/// The request `id`'s way back, taken out of those in flight.
+fn take_pending(id: u64) -> Option<oneshot::Sender<Answer>> {
+    PENDING.with(|p| {
+        let mut pending = p.borrow_mut();
+        let at = pending
+            .iter()
+            .position(|(pending_id, _)| *pending_id == id)?;
+        Some(pending.swap_remove(at).1)
+    })
 }
 
 /// Answers every request in flight with the worker's failure, so each is done in the page.
 fn fail_pending(reason: &str) {
     NO_STEP_WORKER.with(|no| no.set(true));
-    let pending: Vec<_> = PENDING.with(|p| p.borrow_mut().drain().collect());
+    let pending: Vec<_> = PENDING.with(|p| p.borrow_mut().drain(..).collect());
     for (_, sender) in pending {
         let _ = sender.send(Err(reason.to_string()));
     }
@@ -249,7 +265,7 @@ fn on_worker_message(event: web_sys::MessageEvent) {
     };
     match Response::from_bytes(&bytes.to_vec()) {
         Ok(response) => {
-            if let Some(sender) = PENDING.with(|p| p.borrow_mut().remove(&response.id)) {
+            if let Some(sender) = take_pending(response.id) {
                 let _ = sender.send(Ok(response));
             }
         }
@@ -292,13 +308,13 @@ async fn ask_worker(request: &Request) -> Answer {
     let worker = step_worker()?;
     let bytes = request.to_bytes().map_err(|e| e.to_string())?;
     let (sender, receiver) = oneshot::channel();
-    PENDING.with(|p| p.borrow_mut().insert(request.id, sender));
+    PENDING.with(|p| p.borrow_mut().push((request.id, sender)));
     if NO_STEP_WORKER.with(|no| no.get()) {
         fail_pending("the worker failed to start");
     }
     let message = Uint8Array::from(&bytes[..]);
     if let Err(e) = worker.post_message_with_transfer(&message, &Array::of1(&message.buffer())) {
-        PENDING.with(|p| p.borrow_mut().remove(&request.id));
+        take_pending(request.id);
         return Err(js_err(e));
     }
     receiver

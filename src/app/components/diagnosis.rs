@@ -1,7 +1,7 @@
 //! A diagnosis as the page shows it: the checks by side, each handshake's verdict with its
 //! messages, and what a pasted error message means.
 
-use super::run_detail::CollapsedDetail;
+use super::run_detail::{CollapsedDetail, Disclosed};
 use crate::app::browser::Browser;
 use crate::app::run::core_reply;
 use crate::diagnose::errors::Found;
@@ -52,7 +52,7 @@ pub fn diagnosis_view(props: &DiagnosisProps) -> Html {
                         <small class="rustls-name">{"rustls: "}<code>{ failure.error.rustls_name.clone() }</code></small>
                     }
                 }
-                <CollapsedDetail outcome={outcome} title={AttrValue::from(format!("Your files over {version}"))} file_stem={AttrValue::from(format!("diagnosis-{}", version.replace([' ', '.'], "")))} />
+                <CollapsedDetail outcome={outcome} shows={Disclosed::Messages { title: format!("Your files over {version}").into(), file_stem: format!("diagnosis-{}", version.replace([' ', '.'], "")).into() }} />
             </div>
         }
     });

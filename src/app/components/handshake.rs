@@ -3,7 +3,7 @@
 
 use super::later::Later;
 use super::navigator;
-use super::run_detail::{CollapsedDetail, OpenDiagram};
+use super::run_detail::{CollapsedDetail, Disclosed, OpenDiagram};
 use super::shared::Runs;
 use crate::tls::{Outcome, Side};
 use crate::workshop::commands;
@@ -75,54 +75,8 @@ fn scenario_view(scenario: LabScenario, outcome: &Rc<Outcome>) -> Html {
                 <p class="help">{ format!("The mutual handshake over {}, drawn from this run's own messages: an arrow for each flight, solid if any of its messages was encrypted, dashed if all went in the clear.", outcome.version.label()) }</p>
                 <OpenDiagram outcome={outcome.clone()} title={names.title} id="step8-overview-diagram-title" />
             }
-            <CollapsedDetail outcome={outcome.clone()} title={names.title} file_stem={format!("step8-{}", names.stem)} />
-            <RecordTrace outcome={outcome.clone()} />
+            <CollapsedDetail outcome={outcome.clone()} shows={Disclosed::Messages { title: names.title.into(), file_stem: format!("step8-{}", names.stem).into() }} />
+            <CollapsedDetail outcome={outcome.clone()} shows={Disclosed::Records} />
         </div>
-    }
-}
-
-#[derive(Properties, Clone)]
-struct RecordTraceProps {
-    outcome: Rc<Outcome>,
-}
-
-impl PartialEq for RecordTraceProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.outcome, &other.outcome)
-    }
-}
-
-/// The run's records behind a disclosure, its table drawn only once opened.
-#[function_component(RecordTrace)]
-fn record_trace(props: &RecordTraceProps) -> Html {
-    let open = use_state(|| false);
-    let ontoggle = {
-        let open = open.clone();
-        Callback::from(move |e: Event| {
-            let details: web_sys::HtmlDetailsElement = e.target_unchecked_into();
-            open.set(details.open());
-        })
-    };
-    let records = &props.outcome.records;
-    html! {
-        <details {ontoggle}>
-            <summary>{ format!("Record trace ({} records)", records.len()) }</summary>
-            if *open {
-                <div class="table-scroll" tabindex="0" role="region" aria-label="Record trace"><table class="trace">
-                    <thead><tr><th scope="col">{"#"}</th><th scope="col">{"Direction"}</th><th scope="col">{"Record"}</th><th scope="col">{"Bytes"}</th><th scope="col">{"Contents"}</th></tr></thead>
-                    <tbody>
-                        { for records.iter().enumerate().map(|(i, r)| html! {
-                            <tr>
-                                <td>{ i + 1 }</td>
-                                <td>{ r.direction.arrow() }</td>
-                                <td>{ r.content_type_name() }</td>
-                                <td>{ r.length }</td>
-                                <td>{ r.contents.join(", ") }</td>
-                            </tr>
-                        }) }
-                    </tbody>
-                </table></div>
-            }
-        </details>
     }
 }

@@ -5,11 +5,11 @@
 
 use crate::app::browser::next_task;
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
 use yew::prelude::*;
 
 thread_local! {
-    static TURNS: RefCell<VecDeque<Box<dyn FnOnce()>>> = RefCell::new(VecDeque::new());
+    /// Waiting draws, the next first: a handful at most, so a plain list.
+    static TURNS: RefCell<Vec<Box<dyn FnOnce()>>> = const { RefCell::new(Vec::new()) };
     static TAKING_TURNS: Cell<bool> = const { Cell::new(false) };
 }
 
@@ -18,9 +18,9 @@ fn take_turn(first: bool, draw: Box<dyn FnOnce()>) {
     TURNS.with(|turns| {
         let mut turns = turns.borrow_mut();
         if first {
-            turns.push_front(draw);
+            turns.insert(0, draw);
         } else {
-            turns.push_back(draw);
+            turns.push(draw);
         }
     });
     if TAKING_TURNS.with(|taking| taking.replace(true)) {
@@ -30,7 +30,10 @@ fn take_turn(first: bool, draw: Box<dyn FnOnce()>) {
         loop {
             next_task().await;
             // Taken out before it runs: a draw may queue another.
-            let draw = TURNS.with(|turns| turns.borrow_mut().pop_front());
+            let draw = TURNS.with(|turns| {
+                let mut turns = turns.borrow_mut();
+                (!turns.is_empty()).then(|| turns.remove(0))
+            });
             match draw {
                 Some(draw) => draw(),
                 None => break,
@@ -40,7 +43,7 @@ fn take_turn(first: bool, draw: Box<dyn FnOnce()>) {
     });
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct LaterProps {
     pub children: Html,
     /// What the children were made from: the workshop's generation. A new one (a run's
@@ -50,6 +53,14 @@ pub struct LaterProps {
     /// Drawn before the parts already waiting: what a user waits for.
     #[prop_or_default]
     pub first: bool,
+}
+
+/// Never equal: the children are components, which compare their own props, and comparing
+/// markup here would carry Yew's comparison of every kind of node into the page's module.
+impl PartialEq for LaterProps {
+    fn eq(&self, _: &Self) -> bool {
+        false
+    }
 }
 
 /// What a part shows: its children and their version.

@@ -18,23 +18,32 @@ pub fn refusal_view(failure: &Failure) -> Html {
     }
 }
 
+/// What a run's disclosure holds.
+#[derive(Clone, PartialEq)]
+pub enum Disclosed {
+    /// The decoded messages, the diagram and the downloads, under the run's title.
+    Messages {
+        title: AttrValue,
+        file_stem: AttrValue,
+    },
+    /// Every TLS record, in a table.
+    Records,
+}
+
 #[derive(Properties, Clone)]
 pub struct CollapsedDetailProps {
     pub outcome: std::rc::Rc<Outcome>,
-    pub title: AttrValue,
-    pub file_stem: AttrValue,
+    pub shows: Disclosed,
 }
 
 impl PartialEq for CollapsedDetailProps {
     fn eq(&self, other: &Self) -> bool {
-        std::rc::Rc::ptr_eq(&self.outcome, &other.outcome)
-            && self.title == other.title
-            && self.file_stem == other.file_stem
+        std::rc::Rc::ptr_eq(&self.outcome, &other.outcome) && self.shows == other.shows
     }
 }
 
-/// A run's decoded view behind a disclosure, drawn only once opened: the core module made the
-/// view, and drawing every message costs time that a closed section should not.
+/// Part of a run behind a disclosure, drawn only once opened: drawing every message or record
+/// costs time that a closed section should not.
 #[function_component(CollapsedDetail)]
 pub fn collapsed_detail(props: &CollapsedDetailProps) -> Html {
     let open = use_state(|| false);
@@ -45,11 +54,45 @@ pub fn collapsed_detail(props: &CollapsedDetailProps) -> Html {
             open.set(details.open());
         })
     };
+    let outcome = &props.outcome;
+    let (summary, body) = match &props.shows {
+        Disclosed::Messages { title, file_stem } => (
+            format!(
+                "Messages and diagram ({} messages)",
+                outcome.view.as_ref().map_or(0, |v| v.messages.len())
+            ),
+            (*open).then(|| handshake_detail(outcome, title, file_stem)),
+        ),
+        Disclosed::Records => (
+            format!("Record trace ({} records)", outcome.records.len()),
+            (*open).then(|| record_trace(outcome)),
+        ),
+    };
     html! {
         <details {ontoggle}>
-            <summary>{ format!("Messages and diagram ({} messages)", props.outcome.view.as_ref().map_or(0, |v| v.messages.len())) }</summary>
-            if *open { { handshake_detail(&props.outcome, &props.title, &props.file_stem) } }
+            <summary>{ summary }</summary>
+            { for body }
         </details>
+    }
+}
+
+/// Every TLS record of a run: its direction, type, length and what it carried.
+fn record_trace(outcome: &Outcome) -> Html {
+    html! {
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Record trace"><table class="trace">
+            <thead><tr><th scope="col">{"#"}</th><th scope="col">{"Direction"}</th><th scope="col">{"Record"}</th><th scope="col">{"Bytes"}</th><th scope="col">{"Contents"}</th></tr></thead>
+            <tbody>
+                { for outcome.records.iter().enumerate().map(|(i, r)| html! {
+                    <tr>
+                        <td>{ i + 1 }</td>
+                        <td>{ r.direction.arrow() }</td>
+                        <td>{ r.content_type_name() }</td>
+                        <td>{ r.length }</td>
+                        <td>{ r.contents.join(", ") }</td>
+                    </tr>
+                }) }
+            </tbody>
+        </table></div>
     }
 }
 

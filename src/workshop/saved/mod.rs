@@ -159,10 +159,15 @@ impl Saved {
         if text.starts_with(v1::HEADER) {
             return v1::parse(text);
         }
-        let format = serde_json::from_str::<serde_json::Value>(text)
-            .ok()
-            .and_then(|v| v.get("format").and_then(serde_json::Value::as_u64))
-            .ok_or_else(|| bad("unknown format"))?;
+        // Only the format field, read as its own type: a JSON value of the whole text would
+        // carry serde_json's whole `Value` into the page's module.
+        #[derive(Deserialize)]
+        struct FormatOnly {
+            format: u64,
+        }
+        let format = serde_json::from_str::<FormatOnly>(text)
+            .map_err(|_| bad("unknown format"))?
+            .format;
         if format != u64::from(FORMAT) {
             return Err(PkiError::Pem(format!(
                 "the saved workshop is in format {format}, which this page does not read; \
