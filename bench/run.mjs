@@ -173,16 +173,33 @@ async function tabsTraced(n) {
   const pages = await readyTabs(context, n);
   await browser.startTracing(pages[0], { categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline'] });
   await Promise.all(pages.map((page) => runUntilSettled(page)));
-  const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents;
+  const tasks = mainThreadTasks(await browser.stopTracing());
   await context.close();
-  const threads = new Map();
-  for (const e of events) if (e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args.name);
-  const tasks = events
-    .filter((e) => e.name === 'RunTask' && e.ph === 'X' && e.tdur !== undefined && threads.get(`${e.pid}:${e.tid}`) === 'CrRendererMain')
-    .map((e) => ({ wall: e.dur / 1000, cpu: e.tdur / 1000 }));
   const long = tasks.filter((t) => t.wall > 50);
   const longest = tasks.reduce((a, t) => (t.wall > a.wall ? t : a), { wall: 0, cpu: 0 });
   return { longest, long: long.length, longCpu: long.map((t) => t.cpu), stretch: long.map((t) => t.wall / t.cpu) };
+}
+
+/** Every task of the pages' main threads in a Chromium trace: its wall-clock and CPU time. */
+function mainThreadTasks(trace) {
+  const events = JSON.parse(trace.toString()).traceEvents;
+  const threads = new Map();
+  for (const e of events) if (e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args.name);
+  return events
+    .filter((e) => e.name === 'RunTask' && e.ph === 'X' && e.tdur !== undefined && threads.get(`${e.pid}:${e.tid}`) === 'CrRendererMain')
+    .map((e) => ({ wall: e.dur / 1000, cpu: e.tdur / 1000 }));
+}
+
+/** One tab alone, as for (a), traced from the click until its run settled: its longest task,
+ * which the Long Tasks API reports only over 50 ms. */
+async function oneTabTraced() {
+  const context = await browser.newContext();
+  const [page] = await readyTabs(context, 1);
+  await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+  await runUntilSettled(page);
+  const tasks = mainThreadTasks(await browser.stopTracing());
+  await context.close();
+  return Math.max(0, ...tasks.map((t) => t.wall));
 }
 
 /** `n` tabs of a page without the app in it, each doing tasks of a fixed amount of work (as
@@ -237,6 +254,8 @@ async function busyTabs(n, taskMs, { workers = false } = {}) {
 
 /** Clicks "Run every scenario" and resolves when all fourteen have ended. */
 async function timeLab(page) {
+  // The lab is drawn anew in a task of its own after a run: its button is enabled then.
+  await page.waitForFunction(() => [...document.querySelectorAll('#lab button')].some((b) => b.textContent === 'Run every scenario' && !b.disabled));
   return page.evaluate(() => new Promise((resolve) => {
     window.__longTasks = [];
     const t0 = performance.now();
@@ -352,6 +371,9 @@ for (let i = 0; i < 3; i++) {
 progress('ten tabs, traced');
 const traced = [];
 for (let i = 0; i < 3; i++) traced.push(await tabsTraced(10));
+progress('one tab, traced');
+const alone = [];
+for (let i = 0; i < RUNS; i++) alone.push(await oneTabTraced());
 await browser.close();
 site.server.close();
 
@@ -401,6 +423,7 @@ const table = `| figure | median | spread (min–max) | runs | target | |
 | (a) Run all steps, P-256, click to "Handshake succeeded", once the core worker is up and the page's warm-up has run | ${median(p256).toFixed(0)} ms | ${spread(p256)} ms | ${RUNS} | < 80 ms | ${verdict(median(p256) < 80)} |
 | longest main-thread task during (a) | ${longRow(p256Longest)} | ${RUNS} | ≤ 50 ms | ${verdict(median(p256Longest) <= 50)} |
 | longest main-thread task from (a)'s click until its run settled (key files encrypted, archive packed) | ${longRow(p256LongestSettled)} | ${RUNS} | ≤ 50 ms | ${verdict(median(p256LongestSettled) <= 50)} |
+| the same, traced, whatever its length: the longest task of a tab alone | ${median(alone).toFixed(1)} ms | ${Math.min(...alone).toFixed(1)}–${Math.max(...alone).toFixed(1)} ms | ${alone.length} | | |
 | (b) Run all steps, the seed's RSA (4× RSA-4096, 2× RSA-2048) | ${median(rsa).toFixed(0)} ms | ${spread(rsa)} ms | ${RSA_RUNS} | see the ratios | |
 | of (b), until the last of the six keys is made (the page's WebCrypto and a sandboxed frame's, each one key at a time; the steps go on meanwhile) | ${median(rsaKeys).toFixed(0)} ms (${(keyShare * 100).toFixed(0)} %) | ${spread(rsaKeys)} ms | ${RSA_RUNS} | | |
 ${peerRows}
