@@ -132,6 +132,46 @@ fn rerunning_a_step_makes_its_dependents_stale() {
 }
 
 #[test]
+fn every_step_comes_after_the_steps_it_depends_on() {
+    // `Workshop::statuses` reads each step's dependencies from the statuses before it.
+    for use_intermediates in [true, false] {
+        let settings = Settings {
+            use_intermediates,
+            ..Settings::default()
+        };
+        for step in StepId::ALL {
+            for dep in step.depends_on(&settings) {
+                assert!(dep.number() < step.number(), "{step:?} needs {dep:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_rerun_root_makes_every_step_after_it_stale_down_to_the_handshake() {
+    let mut workshop = run(Settings::default());
+    workshop.run_step(StepId::CRoot, None, unix_now()).unwrap();
+    let statuses = workshop.statuses();
+    for step in [
+        StepId::CIntermediate,
+        StepId::CSignsB,
+        StepId::CServer,
+        StepId::Handshake,
+    ] {
+        assert_eq!(statuses.of(step), StepStatus::Stale, "{step:?}");
+        assert_eq!(workshop.status(step), StepStatus::Stale, "{step:?}");
+    }
+    for step in [
+        StepId::CRoot,
+        StepId::BRoot,
+        StepId::BIntermediate,
+        StepId::BCsr,
+    ] {
+        assert_eq!(statuses.of(step), StepStatus::Fresh, "{step:?}");
+    }
+}
+
+#[test]
 fn bad_input_changes_nothing() {
     let mut workshop = run(Settings::default());
     let before = workshop.certificate(Party::CRoot).cloned();

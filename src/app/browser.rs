@@ -659,7 +659,7 @@ pub fn data_url(mime: &str, bytes: &[u8]) -> String {
 
 /// A URL for bytes held by the page (`blob:`), for a large download link: its data URL would
 /// take milliseconds to encode and to set. The URL is released when this is dropped.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub struct ObjectUrl(String);
 
 impl ObjectUrl {
