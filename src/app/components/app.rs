@@ -17,9 +17,10 @@ use super::verification::{CheckCertificate, CheckProps, Verification};
 use crate::app::browser::{self, Browser};
 use crate::app::run::core_reply;
 use crate::app::state::{self, Action, AppState};
+use crate::workshop::export::KeyProtection;
 use crate::workshop::protocol::{Reply, Work};
 use crate::workshop::{ArtifactKind, Party, StepId};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -99,24 +100,35 @@ fn export_pkcs12(state: &AppState, dispatch: Dispatch, epoch: Rc<Cell<u64>>) {
     });
 }
 
-/// Prepares key files in the background, one key at a time, after typing pauses and once a
-/// run has ended: its 100,000 PBKDF2 rounds a key would take cores from the run's own keys.
-fn export_keys(state: &AppState, dispatch: Dispatch, epoch: Rc<Cell<u64>>) {
+/// The key files' background task: its number, bumped by every new one so that an older one
+/// stops between keys, and the passphrase choice the last one saw.
+#[derive(Default)]
+struct KeyExports {
+    epoch: Cell<u64>,
+    protection: RefCell<Option<KeyProtection>>,
+}
+
+/// Prepares key files in the background, one key at a time, once a run has ended: its
+/// 100,000 PBKDF2 rounds would take cores from the run's own keys. A new passphrase waits for
+/// typing to pause first.
+fn export_keys(state: &AppState, dispatch: Dispatch, exports: Rc<KeyExports>) {
     let protection = state.protection();
+    let typed = exports.protection.replace(Some(protection.clone())) != Some(protection.clone());
+    let mine = exports.epoch.get() + 1;
+    exports.epoch.set(mine);
     if protection.check().is_err() || state.busy.is_some() {
-        epoch.set(epoch.get() + 1);
         return;
     }
     let pending = state.keys_to_export();
-    let mine = epoch.get() + 1;
-    epoch.set(mine);
     if pending.is_empty() {
         return;
     }
     yew::platform::spawn_local(async move {
-        yew::platform::time::sleep(std::time::Duration::from_millis(250)).await;
+        if typed {
+            yew::platform::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
         for (path, key) in pending {
-            if epoch.get() != mine {
+            if exports.epoch.get() != mine {
                 return;
             }
             let pem = if protection.plain {
@@ -142,8 +154,7 @@ fn export_keys(state: &AppState, dispatch: Dispatch, epoch: Rc<Cell<u64>>) {
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(|| AppState::from_saved(browser::load_saved()));
-    // Bumped by every new export task, so an older one stops between keys.
-    let export_epoch = use_memo((), |_| Rc::new(Cell::new(0u64)));
+    let key_exports = use_memo((), |_| Rc::new(KeyExports::default()));
     // Set by Cancel, so the run stops between its pieces of work.
     let cancelled = use_memo((), |_| Cell::new(0u64));
     let p12_epoch = use_memo((), |_| Rc::new(Cell::new(0u64)));
@@ -155,14 +166,16 @@ pub fn app() -> Html {
         });
     }
     {
+        // The keys, not which of them are done: each key made would otherwise start the task
+        // again, and its wait, for the keys after it.
         let deps = (
-            state.keys_to_export(),
+            state.exported_keys(),
             state.protection(),
             state.busy.is_some(),
         );
-        let (handle, epoch) = (state.clone(), (*export_epoch).clone());
+        let (handle, exports) = (state.clone(), (*key_exports).clone());
         use_effect_with(deps, move |_| {
-            export_keys(&handle, handle.dispatcher(), epoch)
+            export_keys(&handle, handle.dispatcher(), exports)
         });
     }
     {

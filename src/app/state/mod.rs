@@ -382,6 +382,19 @@ impl AppState {
     /// The keys whose files are missing or out of date, by seed path.
     pub fn keys_to_export(&self) -> Vec<(&'static str, PrivateKey)> {
         let protection = self.protection();
+        self.exported_keys()
+            .into_iter()
+            .filter(|(path, key)| {
+                self.key_files
+                    .get(path)
+                    .is_none_or(|f| &f.key != key || f.protection != protection)
+            })
+            .collect()
+    }
+
+    /// Every key the included steps have, by the path of its file: what the key files are
+    /// made from, whether made yet or not.
+    pub fn exported_keys(&self) -> Vec<(&'static str, PrivateKey)> {
         ARTIFACTS
             .iter()
             .filter_map(|spec| match spec.kind {
@@ -391,11 +404,6 @@ impl AppState {
                     self.workshop.key(party).map(|k| (spec.path, k.clone()))
                 }
                 _ => None,
-            })
-            .filter(|(path, key)| {
-                self.key_files
-                    .get(path)
-                    .is_none_or(|f| &f.key != key || f.protection != protection)
             })
             .collect()
     }
