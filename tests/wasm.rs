@@ -224,3 +224,48 @@ fn the_diagnosis_reads_users_files_and_gives_the_labs_verdicts_in_wasm() {
         }
     }
 }
+
+#[wasm_bindgen_test]
+async fn runs_take_turns_through_the_browsers_web_lock() {
+    use mtls_lab::app::browser::Browser;
+    use mtls_lab::app::run::Services;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let log = Rc::new(RefCell::new(Vec::<&str>::new()));
+    let first = Browser.turn(&|| panic!("no other run had the turn")).await;
+    let second = {
+        let log = log.clone();
+        async move {
+            let waiting = {
+                let log = log.clone();
+                move || log.borrow_mut().push("second waits")
+            };
+            let turn = Browser.turn(&waiting).await;
+            log.borrow_mut().push("second has the turn");
+            drop(turn);
+        }
+    };
+    wasm_bindgen_futures::spawn_local(second);
+    let until = |wanted: &'static str| {
+        let log = log.clone();
+        async move {
+            for _ in 0..500 {
+                if log.borrow().contains(&wanted) {
+                    return;
+                }
+                yew::platform::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+            panic!("never: {wanted}; only {:?}", log.borrow());
+        }
+    };
+    until("second waits").await;
+    log.borrow_mut().push("first passes it on");
+    drop(first);
+    until("second has the turn").await;
+    assert_eq!(
+        *log.borrow(),
+        ["second waits", "first passes it on", "second has the turn"]
+    );
+    // Passed on, the turn is free again.
+    drop(Browser.turn(&|| panic!("the turn was passed on")).await);
+}

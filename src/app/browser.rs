@@ -454,6 +454,14 @@ impl Services for Browser {
         next_task().await
     }
 
+    async fn turn(&self, waiting: &dyn Fn()) -> super::run::Turn {
+        super::turns::take_turn(waiting).await
+    }
+
+    async fn settle(&self) {
+        super::turns::followed_up().await
+    }
+
     fn warm_up(&self) {
         warm_step_worker()
     }

@@ -13,6 +13,8 @@ pub mod browser;
 #[cfg(target_arch = "wasm32")]
 mod components;
 #[cfg(target_arch = "wasm32")]
+mod turns;
+#[cfg(target_arch = "wasm32")]
 pub use components::app::App;
 
 /// Mounts the app in `#app` and turns a panic into a visible, recoverable notice instead of a dead page.

@@ -77,6 +77,13 @@ pub trait Services {
     /// Ends the page's task: the next piece of work runs in a new one, after any input and
     /// painting that are due.
     async fn pause(&self);
+    /// The run's turn among the runs of this browser's tabs, which go one at a time: ten runs
+    /// at once on two cores stretch each page's every task many times over, to no gain, as the
+    /// cores are busy either way. Calls `waiting` first where another tab's run has the turn.
+    async fn turn(&self, waiting: &dyn Fn()) -> Turn;
+    /// Waits until the work a run set off in the page (its results drawn, its key files, its
+    /// archive) has landed.
+    async fn settle(&self);
     /// Starts loading the heavy-work executor, so it is ready when the keys are.
     fn warm_up(&self);
     /// Milliseconds on the page's clock, for the time a run took.
@@ -89,6 +96,32 @@ pub trait Services {
 
 /// A run's id, set by Cancel: the run stops before its next piece of work.
 pub type CancelledRun = Cell<u64>;
+
+/// A run's turn among this browser's tabs: it passes to the next run waiting when dropped.
+pub struct Turn(Option<Box<dyn FnOnce()>>);
+
+impl Turn {
+    /// A turn that waits for nobody and that nobody waits for.
+    pub fn alone() -> Self {
+        Turn(None)
+    }
+
+    pub fn passed_on_by(release: impl FnOnce() + 'static) -> Self {
+        Turn(Some(Box::new(release)))
+    }
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        if let Some(release) = self.0.take() {
+            release()
+        }
+    }
+}
+
+/// What the progress line says while another tab's run has the turn.
+pub const WAITING_FOR_TURN: &str =
+    "Waiting for another tab's run to end: this browser's tabs run one at a time, so that none of them freezes.";
 
 fn other_reply() -> CoreError {
     CoreError::Unreadable("a reply to other work".into())
@@ -266,58 +299,21 @@ pub async fn run_steps<S: Services>(
         signing,
         sources: KeySources::new(),
     };
-    // The busy page is drawn in the click's task; the keys start in the next.
-    services.pause().await;
-    services.mark("mtls-lab:keys-start");
-    if !matches!(signing, Signing::PageWithWebCrypto) {
-        let made = make_keys(services, dispatch, run, wanted).await;
-        services.mark("mtls-lab:keys-made");
-        let keys = match made {
-            Ok(keys) => keys,
-            Err((step, error)) => return dispatch(Action::Fail { run, step, error }),
-        };
-        let made = keys.into_iter().map(|(step, made)| {
-            let (sender, receiver) = oneshot::channel();
-            let _ = sender.send(Ok(made));
-            (step, receiver)
-        });
-        return run_of.steps_as_keys_come(steps, made.collect()).await;
+    let _turn = services
+        .turn(&|| {
+            dispatch(Action::Progress {
+                run,
+                label: WAITING_FOR_TURN.into(),
+            })
+        })
+        .await;
+    if cancelled.get() == run {
+        return;
     }
-    // Each key goes to its step as it comes, while the next keys are made.
-    let keys_total = wanted.len();
-    dispatch(Action::Progress {
-        run,
-        label: format!("Generating {keys_total} keys, each step going on once its key is ready…"),
-    });
-    // One channel a key: each step waits for its own, whichever lane gives it.
-    let (mut senders, mut receivers) = (BTreeMap::new(), BTreeMap::new());
-    for (step, _) in &wanted {
-        let (sender, receiver) = oneshot::channel();
-        senders.insert(*step, sender);
-        receivers.insert(*step, receiver);
-    }
-    let senders = RefCell::new(senders);
-    let ready = Cell::new(0usize);
-    let give = |step: StepId, made: key_lanes::Given| {
-        ready.set(ready.get() + 1);
-        if ready.get() == keys_total {
-            services.mark("mtls-lab:keys-made");
-        }
-        if let Ok((key, source)) = &made {
-            let label = keys_ready(keys_total, ready.get(), key.algorithm(), *source);
-            dispatch(Action::Progress { run, label });
-        }
-        if let Some(sender) = senders.borrow_mut().remove(&step) {
-            let _ = sender.send(made);
-        }
-    };
-    let lanes = key_lanes::make(services, wanted, &give);
-    let steps = run_of.steps_as_keys_come(steps, receivers);
-    // The steps end the run; the lanes end once every key is given.
-    let (steps, lanes) = (pin!(steps), pin!(lanes));
-    if let Either::Right(((), steps)) = select(steps, lanes).await {
-        steps.await;
-    }
+    run_of.run(steps, wanted).await;
+    // The turn passes on once what the run set off in the page (its results drawn, its key
+    // files, its archive) has landed too: that work is the run's as much as its steps are.
+    services.settle().await;
 }
 
 /// One run's steps on the working copy of the workshop.
@@ -332,6 +328,65 @@ struct RunOfSteps<'a, S: Services> {
 }
 
 impl<S: Services> RunOfSteps<'_, S> {
+    /// The keys, then the steps as their keys come.
+    async fn run(self, steps: Vec<StepId>, wanted: Vec<(StepId, KeyAlgorithm)>) {
+        let (services, dispatch, run) = (self.services, self.dispatch, self.run);
+        // The busy page is drawn in the click's task; the keys start in the next.
+        services.pause().await;
+        services.mark("mtls-lab:keys-start");
+        if !matches!(self.signing, Signing::PageWithWebCrypto) {
+            let made = make_keys(services, dispatch, run, wanted).await;
+            services.mark("mtls-lab:keys-made");
+            let keys = match made {
+                Ok(keys) => keys,
+                Err((step, error)) => return dispatch(Action::Fail { run, step, error }),
+            };
+            let made = keys.into_iter().map(|(step, made)| {
+                let (sender, receiver) = oneshot::channel();
+                let _ = sender.send(Ok(made));
+                (step, receiver)
+            });
+            return self.steps_as_keys_come(steps, made.collect()).await;
+        }
+        // Each key goes to its step as it comes, while the next keys are made.
+        let keys_total = wanted.len();
+        dispatch(Action::Progress {
+            run,
+            label: format!(
+                "Generating {keys_total} keys, each step going on once its key is ready…"
+            ),
+        });
+        // One channel a key: each step waits for its own, whichever lane gives it.
+        let (mut senders, mut receivers) = (BTreeMap::new(), BTreeMap::new());
+        for (step, _) in &wanted {
+            let (sender, receiver) = oneshot::channel();
+            senders.insert(*step, sender);
+            receivers.insert(*step, receiver);
+        }
+        let senders = RefCell::new(senders);
+        let ready = Cell::new(0usize);
+        let give = |step: StepId, made: key_lanes::Given| {
+            ready.set(ready.get() + 1);
+            if ready.get() == keys_total {
+                services.mark("mtls-lab:keys-made");
+            }
+            if let Ok((key, source)) = &made {
+                let label = keys_ready(keys_total, ready.get(), key.algorithm(), *source);
+                dispatch(Action::Progress { run, label });
+            }
+            if let Some(sender) = senders.borrow_mut().remove(&step) {
+                let _ = sender.send(made);
+            }
+        };
+        let lanes = key_lanes::make(services, wanted, &give);
+        let steps = self.steps_as_keys_come(steps, receivers);
+        // The steps end the run; the lanes end once every key is given.
+        let (steps, lanes) = (pin!(steps), pin!(lanes));
+        if let Either::Right(((), steps)) = select(steps, lanes).await {
+            steps.await;
+        }
+    }
+
     /// The steps, each of `coming` waiting for its key from its channel (made already, or
     /// to come from the key lanes).
     async fn steps_as_keys_come(

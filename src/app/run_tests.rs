@@ -75,6 +75,22 @@ struct Fake {
     events: RefCell<Vec<String>>,
     /// Actions the fake's user made (the Cancel click), in the same log as the run's.
     log: Rc<RefCell<Vec<Action>>>,
+    /// Another tab's run has the turn for this many polls.
+    turn_taken: usize,
+    /// While it waits for its turn, the user clicks Cancel for this run.
+    cancel_while_waiting: Option<u64>,
+    /// Whether the run holds its turn now.
+    holds_turn: Rc<Cell<bool>>,
+    /// Keys made and requests asked by a run that did not hold its turn.
+    outside_turn: Cell<usize>,
+}
+
+impl Fake {
+    fn note_turn(&self) {
+        if !self.holds_turn.get() {
+            self.outside_turn.set(self.outside_turn.get() + 1);
+        }
+    }
 }
 
 fn work_name(work: &Work) -> String {
@@ -103,6 +119,7 @@ impl Services for Fake {
         &self,
         algorithm: KeyAlgorithm,
     ) -> Result<(PrivateKey, KeySource), CoreError> {
+        self.note_turn();
         Late(self.late).await;
         if let Some(error) = &self.fail_keys {
             return Err(error.clone());
@@ -147,6 +164,7 @@ impl Services for Fake {
             requests.len()
         };
         self.events.borrow_mut().push(work_name(&work));
+        self.note_turn();
         if let Some((at, run)) = self.cancel_at {
             if at == n {
                 self.cancelled.set(run);
@@ -181,6 +199,31 @@ impl Services for Fake {
     async fn pause(&self) {
         self.pauses.set(self.pauses.get() + 1);
         Late(1).await
+    }
+
+    async fn turn(&self, waiting: &dyn Fn()) -> Turn {
+        if self.turn_taken > 0 {
+            waiting();
+            self.events.borrow_mut().push("waited".into());
+            if let Some(run) = self.cancel_while_waiting {
+                self.cancelled.set(run);
+                self.log.borrow_mut().push(Action::Cancel { run });
+            }
+            Late(self.turn_taken).await;
+        }
+        self.holds_turn.set(true);
+        let holds = self.holds_turn.clone();
+        Turn::passed_on_by(move || holds.set(false))
+    }
+
+    async fn settle(&self) {
+        let held = if self.holds_turn.get() {
+            "in its turn"
+        } else {
+            "outside its turn"
+        };
+        self.events.borrow_mut().push(format!("settled {held}"));
+        Late(self.late).await
     }
 
     fn warm_up(&self) {
@@ -496,6 +539,72 @@ fn where_webcrypto_refuses_to_sign_each_rsa_step_is_signed_in_the_worker() {
         .map(|(_, place)| *place)
         .collect();
     assert_eq!(b_csr, [Place::Page, Place::Heavy]);
+}
+
+#[test]
+fn a_run_says_it_waits_while_another_tab_has_the_turn_and_works_only_in_its_own() {
+    let fake = Fake {
+        turn_taken: 5,
+        ..Fake::default()
+    };
+    let state = AppState::default();
+    let steps = all_steps(&state).len();
+    let (actions, after) = run_all(&fake, state);
+    assert_eq!(
+        kinds(&actions),
+        [
+            "begin",
+            "progress",
+            "progress",
+            &format!("commit {steps}"),
+            "finish"
+        ]
+    );
+    let Action::Progress { label, .. } = &actions[1] else {
+        unreachable!()
+    };
+    assert_eq!(label, WAITING_FOR_TURN);
+    let events = fake.events.borrow();
+    assert_eq!(events.first().map(String::as_str), Some("waited"));
+    // What the run set off lands before the turn passes on.
+    assert_eq!(
+        events.last().map(String::as_str),
+        Some("settled in its turn")
+    );
+    drop(events);
+    assert_eq!(fake.outside_turn.get(), 0);
+    // The run ended, so the next tab's run goes on.
+    assert!(!fake.holds_turn.get());
+    assert_seed_verdicts(&after);
+}
+
+#[test]
+fn a_run_whose_turn_is_free_goes_on_without_saying_it_waited() {
+    let fake = Fake::default();
+    let (actions, _) = run_all(&fake, AppState::default());
+    assert!(actions.iter().all(|action| !matches!(
+        action,
+        Action::Progress { label, .. } if label == WAITING_FOR_TURN
+    )));
+    assert_eq!(fake.outside_turn.get(), 0);
+    assert!(!fake.holds_turn.get());
+}
+
+#[test]
+fn a_run_cancelled_while_waiting_for_its_turn_makes_nothing_and_passes_the_turn_on() {
+    let state = AppState::default();
+    let fake = Fake {
+        turn_taken: 3,
+        cancel_while_waiting: Some(state.next_run_id()),
+        ..Fake::default()
+    };
+    let before = state.workshop.clone();
+    let (actions, after) = run_all(&fake, state);
+    assert_eq!(kinds(&actions), ["begin", "progress", "cancel"]);
+    assert_eq!(*fake.events.borrow(), ["waited"]);
+    assert!(!fake.holds_turn.get());
+    assert!(after.busy.is_none());
+    assert_eq!(after.workshop.generation(), before.generation());
 }
 
 #[test]

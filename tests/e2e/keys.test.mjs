@@ -163,3 +163,26 @@ test('Cancel stops a run and leaves the workshop as it was', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a run waits, and says so, while another tab of the browser has the turn, then runs and passes the turn on', async () => {
+  const { page, context, problems } = await openApp();
+  const other = await context.newPage();
+  await other.goto(shared.origin);
+  // The other tab holds the turn, as its own run would.
+  await other.evaluate(() => {
+    navigator.locks.request('mtls-lab-run', () => new Promise((release) => { window.passTurn = release; }));
+  });
+  await other.waitForFunction(() => typeof window.passTurn === 'function');
+  await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByRole('button', { name: 'Run all steps' }).click();
+  await page.getByText("Waiting for another tab's run to end: this browser's tabs run one at a time, so that none of them freezes.").waitFor();
+  // Nothing of the run has started while it waits.
+  assert.equal(await page.locator('#step-1 pre.pem').count(), 0);
+  await other.evaluate(() => window.passTurn());
+  await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 30000 });
+  // Its key files and archive made, the run passes the turn on.
+  await page.locator('#zip-link').waitFor();
+  await page.waitForFunction(async () => (await navigator.locks.query()).held.length === 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

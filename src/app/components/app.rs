@@ -17,6 +17,7 @@ use super::verification::{CheckCertificate, CheckProps, Verification};
 use crate::app::browser::{self, Browser};
 use crate::app::run::core_reply;
 use crate::app::state::{self, Action, AppState};
+use crate::app::turns;
 use crate::workshop::export::KeyProtection;
 use crate::workshop::protocol::{Reply, Work};
 use crate::workshop::{ArtifactKind, Party, StepId};
@@ -123,7 +124,7 @@ fn export_keys(state: &AppState, dispatch: Dispatch, exports: Rc<KeyExports>) {
     if pending.is_empty() {
         return;
     }
-    yew::platform::spawn_local(async move {
+    turns::spawn_follow_up(async move {
         if typed {
             yew::platform::time::sleep(std::time::Duration::from_millis(250)).await;
         }
@@ -191,7 +192,7 @@ pub fn app() -> Html {
         let handle = state.clone();
         use_effect_with(deps, move |_| {
             // In a task of its own: the render that changed the workshop is one already.
-            yew::platform::spawn_local(async move {
+            turns::spawn_follow_up(async move {
                 browser::next_task().await;
                 save_workshop(&handle, &handle.dispatcher());
             });

@@ -126,7 +126,7 @@ fn recipe(props: &RecipeProps) -> Html {
                         tree,
                         software: *software,
                     };
-                    yew::platform::spawn_local(async move {
+                    crate::app::turns::spawn_follow_up(async move {
                         // Asked in a task of its own: the render that changed the tree is one
                         // already.
                         next_task().await;

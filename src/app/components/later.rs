@@ -1,6 +1,6 @@
 //! Parts of the page drawn one per task. A run changes every step's result at once; drawn in
 //! one task, they held the page for tens of milliseconds, and ten tabs at once for hundreds.
-//! Each part wrapped in [`Later`] keeps showing what it showed until its turn, then draws its
+//! Each part wrapped in [`Later`] keeps showing what it showed until its draw comes, then draws its
 //! new contents in a task of its own, in the order the parts asked (the first, first).
 
 use crate::app::browser::next_task;
@@ -9,37 +9,38 @@ use yew::prelude::*;
 
 thread_local! {
     /// Waiting draws, the next first: a handful at most, so a plain list.
-    static TURNS: RefCell<Vec<Box<dyn FnOnce()>>> = const { RefCell::new(Vec::new()) };
-    static TAKING_TURNS: Cell<bool> = const { Cell::new(false) };
+    static DRAWS: RefCell<Vec<Box<dyn FnOnce()>>> = const { RefCell::new(Vec::new()) };
+    static DRAWING: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Queues `draw` for a task of its own; the queue is worked through one draw a task.
-fn take_turn(first: bool, draw: Box<dyn FnOnce()>) {
-    TURNS.with(|turns| {
-        let mut turns = turns.borrow_mut();
+/// Queues `draw` for a task of its own; the queue is worked through one draw a task, as a
+/// follow-up of the run that changed the parts, whose turn lasts until they are drawn.
+fn queue_draw(first: bool, draw: Box<dyn FnOnce()>) {
+    DRAWS.with(|draws| {
+        let mut draws = draws.borrow_mut();
         if first {
-            turns.insert(0, draw);
+            draws.insert(0, draw);
         } else {
-            turns.push(draw);
+            draws.push(draw);
         }
     });
-    if TAKING_TURNS.with(|taking| taking.replace(true)) {
+    if DRAWING.with(|drawing| drawing.replace(true)) {
         return;
     }
-    yew::platform::spawn_local(async {
+    crate::app::turns::spawn_follow_up(async {
         loop {
             next_task().await;
             // Taken out before it runs: a draw may queue another.
-            let draw = TURNS.with(|turns| {
-                let mut turns = turns.borrow_mut();
-                (!turns.is_empty()).then(|| turns.remove(0))
+            let draw = DRAWS.with(|draws| {
+                let mut draws = draws.borrow_mut();
+                (!draws.is_empty()).then(|| draws.remove(0))
             });
             match draw {
                 Some(draw) => draw(),
                 None => break,
             }
         }
-        TAKING_TURNS.with(|taking| taking.set(false));
+        DRAWING.with(|drawing| drawing.set(false));
     });
 }
 
@@ -47,7 +48,7 @@ fn take_turn(first: bool, draw: Box<dyn FnOnce()>) {
 pub struct LaterProps {
     pub children: Html,
     /// What the children were made from: the workshop's generation. A new one (a run's
-    /// results) is drawn at the part's turn; a change at the same one (a click inside the part)
+    /// results) is drawn in a task of its own; a change at the same one (a click inside the part)
     /// is drawn at once.
     pub version: u64,
     /// Drawn before the parts already waiting: what a user waits for.
@@ -88,7 +89,7 @@ pub fn later(props: &LaterProps) -> Html {
     } else if !now.waiting {
         now.waiting = true;
         let drawn = drawn.clone();
-        take_turn(
+        queue_draw(
             props.first,
             Box::new(move || {
                 let (version, children) = latest.borrow().clone();

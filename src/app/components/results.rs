@@ -383,7 +383,7 @@ pub fn zip_link(props: &ZipLinkProps) -> Html {
         let packed = packed.clone();
         use_effect_with(files.clone(), move |files| {
             if let Some(files) = files.clone() {
-                yew::platform::spawn_local(async move {
+                crate::app::turns::spawn_follow_up(async move {
                     // Asked in a task of its own: the render that changed the tree is one already.
                     next_task().await;
                     let zip =

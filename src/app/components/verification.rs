@@ -48,7 +48,7 @@ pub fn verification(props: &VerificationProps) -> Html {
                 files: (*files).clone(),
                 now: unix_now(),
             };
-            yew::platform::spawn_local(async move {
+            crate::app::turns::spawn_follow_up(async move {
                 // Asked in a task of its own: the render that changed the files is one already.
                 next_task().await;
                 let found = core_reply(&Browser, work, |reply| match reply {
