@@ -110,7 +110,9 @@ fn work_name(work: &Work) -> String {
         Work::Verify { .. } | Work::CheckCertificate { .. } | Work::CheckCrl { .. } => {
             "check".into()
         }
-        Work::Zip(_) | Work::Elsewhere { .. } | Work::Reproduce { .. } => "download".into(),
+        Work::Zip(_) | Work::TreeZip { .. } | Work::Elsewhere { .. } | Work::Reproduce { .. } => {
+            "download".into()
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! all of them as one zip.
 
 use super::model::Workshop;
+use super::steps::Settings;
 use super::steps::{ArtifactKind, ArtifactSpec, StepId, ARTIFACTS};
 use crate::pki::{keys::PBKDF2_ITERATIONS, PkiError};
 
@@ -82,6 +83,17 @@ pub fn all_files(workshop: &Workshop, keys: &KeyProtection) -> Result<Vec<Export
 pub fn files_with(
     workshop: &Workshop,
     keys: &KeyProtection,
+    contents: impl FnMut(&ArtifactSpec) -> Result<Option<String>, PkiError>,
+) -> Result<Vec<ExportFile>, PkiError> {
+    let tree = files_without_folders(workshop, keys, contents)?;
+    Ok(with_folders(&workshop.settings, tree))
+}
+
+/// The tree but its use-elsewhere folders: the page's part of the archive. The core module
+/// adds the folders as it packs it ([`with_folders`]), so their makers stay out of the page.
+pub fn files_without_folders(
+    workshop: &Workshop,
+    keys: &KeyProtection,
     mut contents: impl FnMut(&ArtifactSpec) -> Result<Option<String>, PkiError>,
 ) -> Result<Vec<ExportFile>, PkiError> {
     let mut files = Vec::new();
@@ -103,13 +115,28 @@ pub fn files_with(
             });
         }
     }
-    let folders = super::elsewhere::all_folders(&workshop.settings, &files);
-    files.extend(folders);
     files.push(ExportFile {
-        path: "README.txt".into(),
+        path: README.into(),
         contents: readme(workshop, keys),
     });
     Ok(files)
+}
+
+/// The tree's README, last in it.
+const README: &str = "README.txt";
+
+/// `tree` (from [`files_without_folders`]) with every use-elsewhere folder, made from its
+/// files, before its README.
+pub fn with_folders(settings: &Settings, mut tree: Vec<ExportFile>) -> Vec<ExportFile> {
+    let readme = tree
+        .last()
+        .is_some_and(|f| f.path == README)
+        .then(|| tree.pop())
+        .flatten();
+    let folders = super::elsewhere::all_folders(settings, &tree);
+    tree.extend(folders);
+    tree.extend(readme);
+    tree
 }
 
 fn readme(workshop: &Workshop, keys: &KeyProtection) -> String {

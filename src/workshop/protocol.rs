@@ -88,6 +88,12 @@ pub enum Work {
     ReadKey { pem: String, passphrase: String },
     /// Files packed as one zip archive.
     Zip(Vec<ExportFile>),
+    /// The workshop's tree as the page makes it ([`export::files_without_folders`]), packed as
+    /// one zip archive with its use-elsewhere folders.
+    TreeZip {
+        settings: Settings,
+        tree: Vec<ExportFile>,
+    },
     /// A "Use the files elsewhere" folder, made from the workshop's tree as it downloads.
     Elsewhere {
         settings: Settings,
@@ -127,6 +133,11 @@ pub enum Reply {
     Revocation(Box<Revocation>),
     Found(crate::diagnose::errors::Found),
     Archive(serde_bytes::ByteBuf),
+    /// The tree's archive, and how many files it holds.
+    TreeArchive {
+        zip: serde_bytes::ByteBuf,
+        files: usize,
+    },
     Files(Vec<ExportFile>),
 }
 
@@ -267,6 +278,13 @@ impl Work {
                 Reply::Key(PrivateKey::from_pem(&pem, &passphrase)?)
             }
             Work::Zip(files) => Reply::Archive(archive(export::zip(&files))?),
+            Work::TreeZip { settings, tree } => {
+                let files = export::with_folders(&settings, tree);
+                Reply::TreeArchive {
+                    zip: archive(export::zip(&files))?,
+                    files: files.len(),
+                }
+            }
             Work::Elsewhere {
                 settings,
                 tree,
@@ -459,6 +477,14 @@ mod tests {
             },
             Work::LookupMessage(PASTED.into()),
             Work::Zip(tree.clone()),
+            Work::TreeZip {
+                settings: workshop.settings.clone(),
+                tree: tree
+                    .iter()
+                    .filter(|f| !f.path.starts_with("use-elsewhere/"))
+                    .cloned()
+                    .collect(),
+            },
             Work::Elsewhere {
                 settings: workshop.settings.clone(),
                 tree: tree.clone(),
@@ -495,12 +521,17 @@ mod tests {
                 && o.view.as_ref().is_some_and(|v| v.messages.len() > 4 && !v.capture.is_empty()))));
         assert!(matches!(&answers[4], Reply::Handshake(o) if o.view.is_some()));
         // The archives are the core's zips; the folder is the one made here.
-        let [.., Reply::Archive(zip), Reply::Files(folder), Reply::Archive(bundle), _, _, _] =
-            &answers[..]
+        let [.., Reply::Archive(zip), Reply::TreeArchive {
+            zip: tree_zip,
+            files,
+        }, Reply::Files(folder), Reply::Archive(bundle), _, _, _] = &answers[..]
         else {
             panic!("the archives and the folder come back as such");
         };
         assert_eq!(zip.as_slice(), export::zip(&tree).unwrap());
+        // The page's tree without its folders packs as the whole tree, folders made in the core.
+        assert_eq!(tree_zip.as_slice(), zip.as_slice());
+        assert_eq!(*files, tree.len());
         assert_eq!(
             *folder,
             elsewhere::folder(&workshop.settings, &tree, Software::Haproxy)

@@ -366,6 +366,12 @@ fn download_item(workshop: &Workshop, keys: &KeyPems, spec: &ArtifactSpec) -> Ht
     }
 }
 
+/// The archive as the core module packed it: the link's URL, and how many files it holds.
+struct Packed {
+    href: Rc<ObjectUrl>,
+    count: usize,
+}
+
 #[derive(Properties, Clone, PartialEq)]
 pub struct ZipLinkProps {
     pub shown: Shown,
@@ -377,26 +383,35 @@ pub struct ZipLinkProps {
 pub fn zip_link(props: &ZipLinkProps) -> Html {
     let shown = &props.shown;
     let files = shown.tree_files().ok().map(Rc::new);
-    // The tree it was made from, and the link's URL or why it could not be made.
-    let packed = use_state(|| None::<(Rc<Vec<ExportFile>>, Result<Rc<ObjectUrl>, String>)>);
+    // The tree it was made from, and the link's URL and file count or why it could not be made.
+    let packed = use_state(|| None::<(Rc<Vec<ExportFile>>, Result<Packed, String>)>);
     {
         let packed = packed.clone();
+        let settings = shown.workshop().settings.clone();
         use_effect_with(files.clone(), move |files| {
             if let Some(files) = files.clone() {
                 crate::app::turns::spawn_follow_up(async move {
                     // Asked in a task of its own: the render that changed the tree is one already.
                     next_task().await;
-                    let zip =
-                        core_reply(&Browser, Work::Zip(files.to_vec()), |reply| match reply {
-                            Reply::Archive(zip) => Some(zip),
-                            _ => None,
-                        });
-                    let href = zip
+                    let work = Work::TreeZip {
+                        settings,
+                        tree: files.to_vec(),
+                    };
+                    let zip = core_reply(&Browser, work, |reply| match reply {
+                        Reply::TreeArchive { zip, files } => Some((zip, files)),
+                        _ => None,
+                    });
+                    let made = zip
                         .await
                         .map_err(|e| e.to_string())
-                        .and_then(|zip| ObjectUrl::new("application/zip", &zip))
-                        .map(Rc::new);
-                    packed.set(Some((files, href)));
+                        .and_then(|(zip, count)| {
+                            let href = ObjectUrl::new("application/zip", &zip)?;
+                            Ok(Packed {
+                                href: Rc::new(href),
+                                count,
+                            })
+                        });
+                    packed.set(Some((files, made)));
                 });
             }
         });
@@ -413,9 +428,9 @@ pub fn zip_link(props: &ZipLinkProps) -> Html {
         };
     };
     match &*packed {
-        Some((made_from, Ok(href))) if *made_from == files => html! {
-            <a class="download zip" id="zip-link" href={href.as_str().to_string()} download={export::ZIP_NAME}>
-                { format!("Download {} ({} files)", export::ZIP_NAME, files.len()) }
+        Some((made_from, Ok(packed))) if *made_from == files => html! {
+            <a class="download zip" id="zip-link" href={packed.href.as_str().to_string()} download={export::ZIP_NAME}>
+                { format!("Download {} ({} files)", export::ZIP_NAME, packed.count) }
             </a>
         },
         Some((made_from, Err(e))) if *made_from == files => {

@@ -84,11 +84,12 @@ impl Shown {
         &self.products.workshop
     }
 
-    /// Every file of the tree as it downloads, keys from the files prepared in the background;
-    /// an error while a key file is not ready yet.
+    /// Every file of the tree as it downloads but its use-elsewhere folders, which the core
+    /// module makes; keys from the files prepared in the background, and an error while a key
+    /// file is not ready yet.
     pub fn tree_files(&self) -> Result<Vec<ExportFile>, PkiError> {
         let workshop = self.workshop();
-        export::files_with(workshop, &self.protection, |spec| {
+        export::files_without_folders(workshop, &self.protection, |spec| {
             Ok(match spec.kind {
                 ArtifactKind::Key(party) => Some(
                     self.key_file(spec.path, party)
