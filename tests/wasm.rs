@@ -225,47 +225,93 @@ fn the_diagnosis_reads_users_files_and_gives_the_labs_verdicts_in_wasm() {
     }
 }
 
+/// Resolves once `wanted` is in `log`, checked every 10 ms for up to 5 s.
+async fn logged(log: &std::rc::Rc<std::cell::RefCell<Vec<&'static str>>>, wanted: &'static str) {
+    for _ in 0..500 {
+        if log.borrow().contains(&wanted) {
+            return;
+        }
+        yew::platform::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("never: {wanted}; only {:?}", log.borrow());
+}
+
+/// Takes the run's turn in the background as `label`, logging when it waits and when it has
+/// the turn, and passing it on at once.
+fn take_turn_as(
+    log: &std::rc::Rc<std::cell::RefCell<Vec<&'static str>>>,
+    label: [&'static str; 2],
+) {
+    use mtls_lab::app::run::Services;
+    let log = log.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let waiting = {
+            let log = log.clone();
+            move || log.borrow_mut().push(label[0])
+        };
+        let turn = mtls_lab::app::browser::Browser.turn(&waiting).await;
+        log.borrow_mut().push(label[1]);
+        drop(turn);
+    });
+}
+
 #[wasm_bindgen_test]
-async fn runs_take_turns_through_the_browsers_web_lock() {
+async fn a_run_waits_and_says_so_while_another_tab_holds_the_web_lock() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_bindgen::JsCast;
+    // Another tab's run, as it holds the lock: the promise gives the function that releases it.
+    let hold = js_sys::Function::new_no_args(
+        "return new Promise((held) => navigator.locks.request('mtls-lab-run', () => new Promise((release) => held(release))))",
+    );
+    let held = js_sys::Promise::from(hold.call0(&wasm_bindgen::JsValue::NULL).unwrap());
+    let release: js_sys::Function = wasm_bindgen_futures::JsFuture::from(held)
+        .await
+        .unwrap()
+        .unchecked_into();
+    let log = Rc::new(RefCell::new(Vec::<&str>::new()));
+    take_turn_as(&log, ["waits", "has the turn"]);
+    logged(&log, "waits").await;
+    log.borrow_mut().push("the other tab passes it on");
+    release.call0(&wasm_bindgen::JsValue::NULL).unwrap();
+    logged(&log, "has the turn").await;
+    assert_eq!(
+        *log.borrow(),
+        ["waits", "the other tab passes it on", "has the turn"]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_run_after_this_pages_own_queues_behind_it_without_a_word() {
     use mtls_lab::app::browser::Browser;
     use mtls_lab::app::run::Services;
     use std::cell::RefCell;
     use std::rc::Rc;
+    let first = Browser.turn(&|| panic!("no run had the turn")).await;
     let log = Rc::new(RefCell::new(Vec::<&str>::new()));
-    let first = Browser.turn(&|| panic!("no other run had the turn")).await;
-    let second = {
-        let log = log.clone();
-        async move {
-            let waiting = {
-                let log = log.clone();
-                move || log.borrow_mut().push("second waits")
-            };
-            let turn = Browser.turn(&waiting).await;
-            log.borrow_mut().push("second has the turn");
-            drop(turn);
+    take_turn_as(&log, ["said it waits", "second has the turn"]);
+    // The second asks while the first holds the turn: the browser's lock manager has it
+    // queued, and it has the turn only once the first ends.
+    let pending = js_sys::Function::new_no_args(
+        "return navigator.locks.query().then((state) => state.pending.length)",
+    );
+    let mut queued = false;
+    for _ in 0..500 {
+        let count = pending.call0(&wasm_bindgen::JsValue::NULL).unwrap();
+        let count = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(count))
+            .await
+            .unwrap();
+        queued = count.as_f64() == Some(1.0);
+        if queued {
+            break;
         }
-    };
-    wasm_bindgen_futures::spawn_local(second);
-    let until = |wanted: &'static str| {
-        let log = log.clone();
-        async move {
-            for _ in 0..500 {
-                if log.borrow().contains(&wanted) {
-                    return;
-                }
-                yew::platform::time::sleep(std::time::Duration::from_millis(10)).await;
-            }
-            panic!("never: {wanted}; only {:?}", log.borrow());
-        }
-    };
-    until("second waits").await;
+        yew::platform::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(queued, "the second run never queued for the turn");
     log.borrow_mut().push("first passes it on");
     drop(first);
-    until("second has the turn").await;
-    assert_eq!(
-        *log.borrow(),
-        ["second waits", "first passes it on", "second has the turn"]
-    );
+    logged(&log, "second has the turn").await;
+    assert_eq!(*log.borrow(), ["first passes it on", "second has the turn"]);
     // Passed on, the turn is free again.
     drop(Browser.turn(&|| panic!("the turn was passed on")).await);
 }

@@ -18,19 +18,28 @@ use wasm_bindgen_futures::JsFuture;
 /// The lock's name: tabs of one origin share it, and nothing else on the origin uses it.
 const RUN_LOCK: &str = "mtls-lab-run";
 
+thread_local! {
+    /// Whether this page's run holds the turn.
+    static HELD_HERE: Cell<bool> = const { Cell::new(false) };
+}
+
 /// The run's turn, calling `waiting` first where another tab's run has it. Where the browser
 /// has no Web Locks (an insecure context, an old browser), the run goes at once.
 pub async fn take_turn(waiting: &dyn Fn()) -> Turn {
     let Some(locks) = lock_manager() else {
         return Turn::alone();
     };
-    // Asked first without queueing, to know whether to say that the run waits.
-    match request(&locks, true).await {
-        Granted::Yes(turn) => return turn,
-        Granted::Unable => return Turn::alone(),
-        Granted::Taken => {}
+    // This page's last run may hold the turn while its files are made: the new run queues
+    // after it without a word, as no other tab is the reason.
+    if !HELD_HERE.with(Cell::get) {
+        // Asked first without queueing, to know whether to say that the run waits.
+        match request(&locks, true).await {
+            Granted::Yes(turn) => return turn,
+            Granted::Unable => return Turn::alone(),
+            Granted::Taken => {}
+        }
+        waiting();
     }
-    waiting();
     match request(&locks, false).await {
         Granted::Yes(turn) => turn,
         Granted::Taken | Granted::Unable => Turn::alone(),
@@ -88,9 +97,13 @@ async fn request(locks: &Object, if_available: bool) -> Granted {
     // refuses: then no callback comes. Awaited or dropped, its refusal counts as handled.
     let settled = JsFuture::from(asked);
     match select(receiver, settled).await {
-        Either::Left((Ok(Some(release)), _)) => Granted::Yes(Turn::passed_on_by(move || {
-            let _ = release.call0(&JsValue::NULL);
-        })),
+        Either::Left((Ok(Some(release)), _)) => {
+            HELD_HERE.with(|held| held.set(true));
+            Granted::Yes(Turn::passed_on_by(move || {
+                HELD_HERE.with(|held| held.set(false));
+                let _ = release.call0(&JsValue::NULL);
+            }))
+        }
         Either::Left((Ok(None), _)) => Granted::Taken,
         Either::Left((Err(_), _)) | Either::Right(_) => Granted::Unable,
     }
