@@ -279,6 +279,7 @@ const rsaLongest = [];
 const rsaKeys = [];
 const p256Longest = [];
 const p256LongestSettled = [];
+const p256Settled = [];
 const lab = [];
 const coreReady = [];
 const warmDone = [];
@@ -303,6 +304,7 @@ for (let i = 0; i < RUNS; i++) {
   p256.push(p256Run.ms);
   p256Longest.push(p256Run.longest);
   p256LongestSettled.push(p256Run.longestSettled);
+  p256Settled.push(p256Run.settled);
   // The same browser again: the service worker serves the app's files from its cache.
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.reload();
@@ -422,6 +424,7 @@ const table = `| figure | median | spread (min–max) | runs | target | |
 |---|---|---|---|---|---|
 | (a) Run all steps, P-256, click to "Handshake succeeded", once the core worker is up and the page's warm-up has run | ${median(p256).toFixed(0)} ms | ${spread(p256)} ms | ${RUNS} | < 80 ms | ${verdict(median(p256) < 80)} |
 | longest main-thread task during (a) | ${longRow(p256Longest)} | ${RUNS} | ≤ 50 ms | ${verdict(median(p256Longest) <= 50)} |
+| (a)'s click until its run settled (key files encrypted, archive packed) | ${median(p256Settled).toFixed(0)} ms | ${spread(p256Settled)} ms | ${RUNS} | | |
 | longest main-thread task from (a)'s click until its run settled (key files encrypted, archive packed) | ${longRow(p256LongestSettled)} | ${RUNS} | ≤ 50 ms | ${verdict(median(p256LongestSettled) <= 50)} |
 | the same, traced, whatever its length: the longest task of a tab alone | ${median(alone).toFixed(1)} ms | ${Math.min(...alone).toFixed(1)}–${Math.max(...alone).toFixed(1)} ms | ${alone.length} | | |
 | (b) Run all steps, the seed's RSA (4× RSA-4096, 2× RSA-2048) | ${median(rsa).toFixed(0)} ms | ${spread(rsa)} ms | ${RSA_RUNS} | see the ratios | |
@@ -435,6 +438,7 @@ ${peerRows}
 | ten tabs: each tab's run | ${median(tabMs).toFixed(0)} ms | ${spread(tabMs)} ms | ${tabMs.length} | | |
 | ten tabs: longest main-thread task in any tab, until the verdicts | ${longRow(tabLongest)} | ${tabs.length} | ≤ 50 ms | ${verdict(Math.max(...tabLongest) <= 50)} |
 | ten tabs: each tab's run until it settled (key files encrypted, archive packed) | ${median(tabSettled).toFixed(0)} ms | ${spread(tabSettled)} ms | ${tabSettled.length} | | |
+| ten tabs: from the clicks until the last tab's run settled | ${median(tabs.map((t) => Math.max(...t.settled))).toFixed(0)} ms | ${spread(tabs.map((t) => Math.max(...t.settled)))} ms | ${tabs.length} | | |
 | ten tabs: longest main-thread task in any tab, until every run settled | ${longRow(tabLongestSettled)} | ${tabs.length} | ≤ 50 ms | ${verdict(Math.max(...tabLongestSettled) <= 50)} |
 | ten tabs, traced until settled: the longest task, wall clock / CPU time | ${traced.map((t) => `${t.longest.wall.toFixed(0)} / ${t.longest.cpu.toFixed(1)} ms`).join('; ')} | | ${traced.length} | | |
 | ten tabs, traced: tasks over 50 ms; their CPU time, median (max) | ${traced.map((t) => t.long).join(', ')}; ${tracedCpu.length ? `${median(tracedCpu).toFixed(1)} ms (${Math.max(...tracedCpu).toFixed(1)} ms)` : 'none'} | | ${traced.length} | | |
