@@ -147,7 +147,9 @@ fn export_keys(state: &AppState, dispatch: Dispatch, exports: Rc<KeyExports>) {
                     },
                 });
             }
-            browser::yield_to_browser().await;
+            // A task a key, over a message channel: a timer would be slowed to one a second in
+            // a tab in the background, which holds the run's turn meanwhile.
+            browser::next_task().await;
         }
     });
 }
