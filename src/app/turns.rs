@@ -21,11 +21,31 @@ const RUN_LOCK: &str = "mtls-lab-run";
 thread_local! {
     /// Whether this page's run holds the turn.
     static HELD_HERE: Cell<bool> = const { Cell::new(false) };
+    /// Whether the page's throwaway warm-up run is under way.
+    static WARMING_UP: Cell<bool> = const { Cell::new(false) };
+}
+
+/// While it lives, runs take no turn and wait for no follow-up: the page's throwaway warm-up
+/// run at load should neither wait for other tabs nor hold the user's first run behind it.
+pub struct WarmingUp(());
+
+pub fn warming_up() -> WarmingUp {
+    WARMING_UP.with(|warming| warming.set(true));
+    WarmingUp(())
+}
+
+impl Drop for WarmingUp {
+    fn drop(&mut self) {
+        WARMING_UP.with(|warming| warming.set(false));
+    }
 }
 
 /// The run's turn, calling `waiting` first where another tab's run has it. Where the browser
 /// has no Web Locks (an insecure context, an old browser), the run goes at once.
 pub async fn take_turn(waiting: &dyn Fn()) -> Turn {
+    if WARMING_UP.with(Cell::get) {
+        return Turn::alone();
+    }
     let Some(locks) = lock_manager() else {
         return Turn::alone();
     };
@@ -162,6 +182,9 @@ pub fn spawn_follow_up(work: impl Future<Output = ()> + 'static) {
 /// Resolves once no follow-up is under way and none started in the next two tasks: one often
 /// sets off the next as the page draws what it made (the key files, then their archive).
 pub async fn followed_up() {
+    if WARMING_UP.with(Cell::get) {
+        return;
+    }
     let quiet = async {
         loop {
             while FOLLOW_UPS.with(Cell::get) > 0 {

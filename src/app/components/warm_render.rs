@@ -79,6 +79,7 @@ pub async fn warm_run() {
     else {
         return;
     };
+    let _warming_up = crate::app::turns::warming_up();
     let (sender, ended) = oneshot::channel();
     let props = WarmRunProps {
         done: Rc::new(RefCell::new(Some(sender))),
