@@ -454,8 +454,11 @@ impl Services for Browser {
         next_task().await
     }
 
-    async fn turn(&self, waiting: &dyn Fn()) -> super::run::Turn {
-        super::turns::take_turn(waiting).await
+    fn turn<'a>(
+        &'a self,
+        waiting: &'a dyn Fn(),
+    ) -> impl std::future::Future<Output = super::run::Turn> + 'a {
+        super::turns::take_turn(waiting)
     }
 
     async fn settle(&self) {

@@ -80,7 +80,8 @@ pub trait Services {
     /// The run's turn among the runs of this browser's tabs, which go one at a time: ten runs
     /// at once on two cores stretch each page's every task many times over, to no gain, as the
     /// cores are busy either way. Calls `waiting` first where another tab's run has the turn.
-    async fn turn(&self, waiting: &dyn Fn()) -> Turn;
+    /// The browser asks as this is called, before the future is first polled.
+    fn turn<'a>(&'a self, waiting: &'a dyn Fn()) -> impl std::future::Future<Output = Turn> + 'a;
     /// Waits until the work a run set off in the page (its results drawn, its key files, its
     /// archive) has landed.
     async fn settle(&self);
@@ -275,6 +276,14 @@ pub async fn run_steps<S: Services>(
     // Step 8 runs in the worker whatever the keys: it should be loaded by then. The page
     // starts it at load; this only matters where that failed.
     services.warm_up();
+    let waiting = || {
+        dispatch(Action::Progress {
+            run,
+            label: WAITING_FOR_TURN.into(),
+        })
+    };
+    // Asked before the page draws the run's start, so that the answer comes while it draws.
+    let turn = services.turn(&waiting);
     dispatch(Action::Begin {
         run,
         label: "Starting…".into(),
@@ -299,14 +308,7 @@ pub async fn run_steps<S: Services>(
         signing,
         sources: KeySources::new(),
     };
-    let _turn = services
-        .turn(&|| {
-            dispatch(Action::Progress {
-                run,
-                label: WAITING_FOR_TURN.into(),
-            })
-        })
-        .await;
+    let _turn = turn.await;
     if cancelled.get() == run {
         return;
     }

@@ -203,7 +203,7 @@ impl Services for Fake {
         Late(1).await
     }
 
-    async fn turn(&self, waiting: &dyn Fn()) -> Turn {
+    async fn turn<'a>(&'a self, waiting: &'a dyn Fn()) -> Turn {
         if self.turn_taken > 0 {
             waiting();
             self.events.borrow_mut().push("waited".into());

@@ -41,28 +41,35 @@ impl Drop for WarmingUp {
 }
 
 /// The run's turn, calling `waiting` first where another tab's run has it. Where the browser
-/// has no Web Locks (an insecure context, an old browser), the run goes at once.
-pub async fn take_turn(waiting: &dyn Fn()) -> Turn {
-    if WARMING_UP.with(Cell::get) {
-        return Turn::alone();
-    }
-    let Some(locks) = lock_manager() else {
-        return Turn::alone();
-    };
+/// has no Web Locks (an insecure context, an old browser), the run goes at once. The first
+/// request goes out now, before the returned future is polled: the page draws the run's start
+/// meanwhile, rather than before it asks.
+pub fn take_turn(waiting: &dyn Fn()) -> impl Future<Output = Turn> + '_ {
+    let locks = lock_manager().filter(|_| !WARMING_UP.with(Cell::get));
     // This page's last run may hold the turn while its files are made: the new run queues
     // after it without a word, as no other tab is the reason.
-    if !HELD_HERE.with(Cell::get) {
-        // Asked first without queueing, to know whether to say that the run waits.
-        match request(&locks, true).await {
-            Granted::Yes(turn) => return turn,
-            Granted::Unable => return Turn::alone(),
-            Granted::Taken => {}
+    let after_own = HELD_HERE.with(Cell::get);
+    // Asked first without queueing, to know whether to say that the run waits.
+    let first = locks.as_ref().map(|locks| ask(locks, !after_own));
+    async move {
+        let (Some(locks), Some(first)) = (locks, first) else {
+            return Turn::alone();
+        };
+        let queued = if after_own {
+            first
+        } else {
+            match first.granted().await {
+                Granted::Yes(turn) => return turn,
+                Granted::Unable => return Turn::alone(),
+                Granted::Taken => {}
+            }
+            waiting();
+            ask(&locks, false)
+        };
+        match queued.granted().await {
+            Granted::Yes(turn) => turn,
+            Granted::Taken | Granted::Unable => Turn::alone(),
         }
-        waiting();
-    }
-    match request(&locks, false).await {
-        Granted::Yes(turn) => turn,
-        Granted::Taken | Granted::Unable => Turn::alone(),
     }
 }
 
@@ -81,9 +88,12 @@ fn lock_manager() -> Option<Object> {
         .and_then(|locks| locks.dyn_into::<Object>().ok())
 }
 
-/// `locks.request(RUN_LOCK, { ifAvailable }, callback)`. The callback holds the lock until the
-/// promise it returns settles: that promise's resolve function is the turn's release.
-async fn request(locks: &Object, if_available: bool) -> Granted {
+/// A request for the lock, sent: its callback's answer, and the request's own promise.
+struct Asked(Option<(oneshot::Receiver<Option<Function>>, JsFuture)>);
+
+/// Sends `locks.request(RUN_LOCK, { ifAvailable }, callback)`. The callback holds the lock
+/// until the promise it returns settles: that promise's resolve function is the turn's release.
+fn ask(locks: &Object, if_available: bool) -> Asked {
     let (sender, receiver) = oneshot::channel::<Option<Function>>();
     let callback = Closure::once_into_js(move |lock: JsValue| -> JsValue {
         if lock.is_null() {
@@ -98,34 +108,38 @@ async fn request(locks: &Object, if_available: bool) -> Granted {
         }
         held.into()
     });
-    let Ok(options) = options(if_available) else {
-        return Granted::Unable;
-    };
-    let asked = Reflect::get(locks, &"request".into())
-        .ok()
-        .and_then(|request| request.dyn_into::<Function>().ok())
-        .and_then(|request| {
-            request
-                .call3(locks, &RUN_LOCK.into(), &options, &callback)
-                .ok()
-        })
-        .and_then(|promise| promise.dyn_into::<Promise>().ok());
-    let Some(asked) = asked else {
-        return Granted::Unable;
-    };
+    let asked = options(if_available).ok().and_then(|options| {
+        Reflect::get(locks, &"request".into())
+            .ok()
+            .and_then(|request| request.dyn_into::<Function>().ok())
+            .and_then(|request| {
+                request
+                    .call3(locks, &RUN_LOCK.into(), &options, &callback)
+                    .ok()
+            })
+            .and_then(|promise| promise.dyn_into::<Promise>().ok())
+    });
     // The request's own promise settles once the turn ends, or at once where the browser
     // refuses: then no callback comes. Awaited or dropped, its refusal counts as handled.
-    let settled = JsFuture::from(asked);
-    match select(receiver, settled).await {
-        Either::Left((Ok(Some(release)), _)) => {
-            HELD_HERE.with(|held| held.set(true));
-            Granted::Yes(Turn::passed_on_by(move || {
-                HELD_HERE.with(|held| held.set(false));
-                let _ = release.call0(&JsValue::NULL);
-            }))
+    Asked(asked.map(|asked| (receiver, JsFuture::from(asked))))
+}
+
+impl Asked {
+    async fn granted(self) -> Granted {
+        let Some((receiver, settled)) = self.0 else {
+            return Granted::Unable;
+        };
+        match select(receiver, settled).await {
+            Either::Left((Ok(Some(release)), _)) => {
+                HELD_HERE.with(|held| held.set(true));
+                Granted::Yes(Turn::passed_on_by(move || {
+                    HELD_HERE.with(|held| held.set(false));
+                    let _ = release.call0(&JsValue::NULL);
+                }))
+            }
+            Either::Left((Ok(None), _)) => Granted::Taken,
+            Either::Left((Err(_), _)) | Either::Right(_) => Granted::Unable,
         }
-        Either::Left((Ok(None), _)) => Granted::Taken,
-        Either::Left((Err(_), _)) | Either::Right(_) => Granted::Unable,
     }
 }
 
