@@ -157,8 +157,8 @@ test('Cancel stops a run and leaves the workshop as it was', async () => {
   assert.equal(await page.getByText('Handshake succeeded', { exact: true }).count(), 1);
   await page.getByRole('button', { name: 'Run all steps' }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Run all steps' }).isEnabled(), true);
-  // Nothing from the cancelled run lands later.
-  await page.waitForTimeout(3000);
+  // Nothing from the cancelled run lands later: once it has stopped, it passes its turn on.
+  await page.waitForFunction(async () => (await navigator.locks.query()).held.length === 0);
   assert.equal(await page.locator('#step-1 pre.pem').textContent(), rootBefore);
   assert.deepEqual(problems, []);
   await context.close();
