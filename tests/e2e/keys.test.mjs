@@ -34,9 +34,10 @@ test('RSA keys come from WebCrypto and a sandboxed frame\'s WebCrypto beside it,
   await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
   await page.getByRole('button', { name: 'Run all steps' }).click();
   await page.getByText(/Generating 6 keys/).waitFor({ timeout: 10000 });
-  // The page answers while keys are made: a click takes effect at once.
+  // A click while the keys are made takes effect. How soon is the benchmark's to say (no task
+  // over 50 ms during the seed's RSA run): a timed test would measure this machine's load.
   const plain = page.getByLabel(/Download keys unencrypted/);
-  await plain.check({ timeout: 1000 });
+  await plain.check();
   assert.equal(await plain.isChecked(), true);
   await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 180000 });
   // The page's WebCrypto and the frame's each take the next key in step order, and whoever
