@@ -225,15 +225,24 @@ fn the_diagnosis_reads_users_files_and_gives_the_labs_verdicts_in_wasm() {
     }
 }
 
-/// Resolves once `wanted` is in `log`, checked every 10 ms for up to 5 s.
-async fn logged(log: &std::rc::Rc<std::cell::RefCell<Vec<&'static str>>>, wanted: &'static str) {
+/// Resolves once `check` holds, asked every 10 ms for up to 5 s; `what` names it otherwise.
+async fn eventually<F, Checked>(what: &str, mut check: F)
+where
+    F: FnMut() -> Checked,
+    Checked: std::future::Future<Output = bool>,
+{
     for _ in 0..500 {
-        if log.borrow().contains(&wanted) {
+        if check().await {
             return;
         }
         yew::platform::time::sleep(std::time::Duration::from_millis(10)).await;
     }
-    panic!("never: {wanted}; only {:?}", log.borrow());
+    panic!("never: {what}");
+}
+
+/// Resolves once `wanted` is in `log`.
+async fn logged(log: &std::rc::Rc<std::cell::RefCell<Vec<&'static str>>>, wanted: &'static str) {
+    eventually(wanted, || async { log.borrow().contains(&wanted) }).await;
 }
 
 /// Takes the run's turn in the background as `label`, logging when it waits and when it has
@@ -295,19 +304,14 @@ async fn a_run_after_this_pages_own_queues_behind_it_without_a_word() {
     let pending = js_sys::Function::new_no_args(
         "return navigator.locks.query().then((state) => state.pending.length)",
     );
-    let mut queued = false;
-    for _ in 0..500 {
+    eventually("the second run queued for the turn", || async {
         let count = pending.call0(&wasm_bindgen::JsValue::NULL).unwrap();
         let count = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(count))
             .await
             .unwrap();
-        queued = count.as_f64() == Some(1.0);
-        if queued {
-            break;
-        }
-        yew::platform::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    assert!(queued, "the second run never queued for the turn");
+        count.as_f64() == Some(1.0)
+    })
+    .await;
     log.borrow_mut().push("first passes it on");
     drop(first);
     logged(&log, "second has the turn").await;
