@@ -245,20 +245,25 @@ async fn logged(log: &std::rc::Rc<std::cell::RefCell<Vec<&'static str>>>, wanted
     eventually(wanted, || async { log.borrow().contains(&wanted) }).await;
 }
 
-/// Takes the run's turn in the background as `label`, logging when it waits and when it has
-/// the turn, and passing it on at once.
+/// Takes the run's turn in the background as `label`, logging whether it goes at once or
+/// waits, and when it has the turn, and passing it on at once.
 fn take_turn_as(
     log: &std::rc::Rc<std::cell::RefCell<Vec<&'static str>>>,
     label: [&'static str; 2],
 ) {
-    use mtls_lab::app::run::Services;
+    use mtls_lab::app::run::{Services, TurnStart};
     let log = log.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let waiting = {
+        let known = {
             let log = log.clone();
-            move || log.borrow_mut().push(label[0])
+            move |start| {
+                log.borrow_mut().push(match start {
+                    TurnStart::Now => "goes at once",
+                    TurnStart::AfterAnotherTab => label[0],
+                })
+            }
         };
-        let turn = mtls_lab::app::browser::Browser.turn(&waiting).await;
+        let turn = mtls_lab::app::browser::Browser.turn(&known).await;
         log.borrow_mut().push(label[1]);
         drop(turn);
     });
@@ -293,10 +298,11 @@ async fn a_run_waits_and_says_so_while_another_tab_holds_the_web_lock() {
 #[wasm_bindgen_test]
 async fn a_run_after_this_pages_own_queues_behind_it_without_a_word() {
     use mtls_lab::app::browser::Browser;
-    use mtls_lab::app::run::Services;
+    use mtls_lab::app::run::{Services, TurnStart};
     use std::cell::RefCell;
     use std::rc::Rc;
-    let first = Browser.turn(&|| panic!("no run had the turn")).await;
+    let at_once = |start| assert_eq!(start, TurnStart::Now, "no other tab's run had the turn");
+    let first = Browser.turn(&at_once).await;
     let log = Rc::new(RefCell::new(Vec::<&str>::new()));
     take_turn_as(&log, ["said it waits", "second has the turn"]);
     // The second asks while the first holds the turn: the browser's lock manager has it
@@ -315,7 +321,10 @@ async fn a_run_after_this_pages_own_queues_behind_it_without_a_word() {
     log.borrow_mut().push("first passes it on");
     drop(first);
     logged(&log, "second has the turn").await;
-    assert_eq!(*log.borrow(), ["first passes it on", "second has the turn"]);
+    assert_eq!(
+        *log.borrow(),
+        ["goes at once", "first passes it on", "second has the turn"]
+    );
     // Passed on, the turn is free again.
-    drop(Browser.turn(&|| panic!("the turn was passed on")).await);
+    drop(Browser.turn(&at_once).await);
 }

@@ -456,9 +456,9 @@ impl Services for Browser {
 
     fn turn<'a>(
         &'a self,
-        waiting: &'a dyn Fn(),
+        known: &'a dyn Fn(super::run::TurnStart),
     ) -> impl std::future::Future<Output = super::run::Turn> + 'a {
-        super::turns::take_turn(waiting)
+        super::turns::take_turn(known)
     }
 
     async fn settle(&self) {

@@ -79,9 +79,13 @@ pub trait Services {
     async fn pause(&self);
     /// The run's turn among the runs of this browser's tabs, which go one at a time: ten runs
     /// at once on two cores stretch each page's every task many times over, to no gain, as the
-    /// cores are busy either way. Calls `waiting` first where another tab's run has the turn.
-    /// The browser asks as this is called, before the future is first polled.
-    fn turn<'a>(&'a self, waiting: &'a dyn Fn()) -> impl std::future::Future<Output = Turn> + 'a;
+    /// cores are busy either way. Calls `known` once, as soon as it is known whether the run
+    /// goes at once or waits for another tab's run, so that the page draws the run's start
+    /// once, saying which. The browser asks as this is called, before the future is polled.
+    fn turn<'a>(
+        &'a self,
+        known: &'a dyn Fn(TurnStart),
+    ) -> impl std::future::Future<Output = Turn> + 'a;
     /// Waits until the work a run set off in the page (its results drawn, its key files, its
     /// archive) has landed.
     async fn settle(&self);
@@ -95,8 +99,41 @@ pub trait Services {
     fn mark(&self, _name: &str) {}
 }
 
-/// A run's id, set by Cancel: the run stops before its next piece of work.
-pub type CancelledRun = Cell<u64>;
+/// What a page shares with the runs its clicks start.
+#[derive(Default)]
+pub struct RunControl {
+    /// A run's id, set by Cancel: the run stops before its next piece of work.
+    cancelled: Cell<u64>,
+    /// The last run started. Its start is drawn only once its turn is known, so a second
+    /// click before then still sees no run under way: this keeps it from starting another.
+    started: Cell<Option<u64>>,
+}
+
+impl RunControl {
+    pub fn cancel(&self, run: u64) {
+        self.cancelled.set(run)
+    }
+
+    fn is_cancelled(&self, run: u64) -> bool {
+        self.cancelled.get() == run
+    }
+
+    /// Whether `run` may start: no run of that id or a later one has.
+    fn start(&self, run: u64) -> bool {
+        if self.started.get().is_some_and(|started| started >= run) {
+            return false;
+        }
+        self.started.set(Some(run));
+        true
+    }
+}
+
+/// Whether a run goes at once or waits for another tab's run to end first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TurnStart {
+    Now,
+    AfterAnotherTab,
+}
 
 /// A run's turn among this browser's tabs: it passes to the next run waiting when dropped.
 pub struct Turn(Option<Box<dyn FnOnce()>>);
@@ -119,6 +156,9 @@ impl Drop for Turn {
         }
     }
 }
+
+/// What the progress line says as a run starts.
+const STARTING: &str = "Starting…";
 
 /// What the progress line says while another tab's run has the turn.
 pub const WAITING_FOR_TURN: &str =
@@ -257,7 +297,7 @@ pub async fn run_steps<S: Services>(
     dispatch: &dyn Fn(Action),
     state: &AppState,
     steps: Vec<StepId>,
-    cancelled: &CancelledRun,
+    control: &RunControl,
 ) {
     if state.busy.is_some() {
         return;
@@ -276,20 +316,30 @@ pub async fn run_steps<S: Services>(
     // Step 8 runs in the worker whatever the keys: it should be loaded by then. The page
     // starts it at load; this only matters where that failed.
     services.warm_up();
-    let waiting = || {
-        dispatch(Action::Progress {
+    if !control.start(run) {
+        return;
+    }
+    let total = steps.len();
+    // Drawn once the turn is known: ten tabs clicked at once would otherwise each draw the
+    // run's start, then draw it again to say that they wait, all at the same moment.
+    let waited = Cell::new(false);
+    let begin = |start: TurnStart| {
+        let waiting_for_turn = start == TurnStart::AfterAnotherTab;
+        waited.set(waiting_for_turn);
+        dispatch(Action::Begin {
             run,
-            label: WAITING_FOR_TURN.into(),
+            label: if waiting_for_turn {
+                WAITING_FOR_TURN
+            } else {
+                STARTING
+            }
+            .into(),
+            waiting_for_turn,
+            total,
+            started_ms: services.now_ms(),
         })
     };
-    // Asked before the page draws the run's start, so that the answer comes while it draws.
-    let turn = services.turn(&waiting);
-    dispatch(Action::Begin {
-        run,
-        label: "Starting…".into(),
-        total: steps.len(),
-        started_ms: services.now_ms(),
-    });
+    let turn = services.turn(&begin);
     let wanted: Vec<(StepId, KeyAlgorithm)> = steps
         .iter()
         .filter_map(|step| step.party().map(|p| (*step, settings.cert(p).algorithm)))
@@ -303,14 +353,20 @@ pub async fn run_steps<S: Services>(
         services,
         dispatch,
         run,
-        cancelled,
+        control,
         workshop,
         signing,
         sources: KeySources::new(),
     };
     let _turn = turn.await;
-    if cancelled.get() == run {
+    if control.is_cancelled(run) {
         return;
+    }
+    if waited.get() {
+        dispatch(Action::Progress {
+            run,
+            label: STARTING.into(),
+        });
     }
     run_of.run(steps, wanted).await;
     // The turn passes on once what the run set off in the page (its results drawn, its key
@@ -323,7 +379,7 @@ struct RunOfSteps<'a, S: Services> {
     services: &'a S,
     dispatch: &'a dyn Fn(Action),
     run: u64,
-    cancelled: &'a CancelledRun,
+    control: &'a RunControl,
     workshop: Workshop,
     signing: Signing,
     sources: KeySources,
@@ -441,7 +497,7 @@ impl<S: Services> RunOfSteps<'_, S> {
         key: Option<PrivateKey>,
     ) -> Option<Option<Made>> {
         let run = self.run;
-        if self.cancelled.get() == run {
+        if self.control.is_cancelled(run) {
             return None;
         }
         let fast = matches!(self.signing, Signing::Page);
@@ -476,7 +532,7 @@ impl<S: Services> RunOfSteps<'_, S> {
 
     fn finish(self, batch: Vec<Made>) {
         let run = self.run;
-        if self.cancelled.get() == run {
+        if self.control.is_cancelled(run) {
             return;
         }
         if !batch.is_empty() {
@@ -712,7 +768,7 @@ pub async fn change_revocation<S: Services>(
     dispatch: &dyn Fn(Action),
     state: &AppState,
     change: RevocationChange,
-    cancelled: &CancelledRun,
+    control: &RunControl,
 ) {
     if state.busy.is_some() {
         return;
@@ -738,14 +794,7 @@ pub async fn change_revocation<S: Services>(
     if rerun {
         let mut next = state.clone();
         next.workshop = workshop;
-        run_steps(
-            services,
-            dispatch,
-            &next,
-            vec![StepId::Handshake],
-            cancelled,
-        )
-        .await;
+        run_steps(services, dispatch, &next, vec![StepId::Handshake], control).await;
     }
 }
 

@@ -49,7 +49,7 @@ struct Fake {
     fail_keys: Option<CoreError>,
     /// At the n-th request (from 1), the user clicks Cancel for this run.
     cancel_at: Option<(usize, u64)>,
-    cancelled: Rc<CancelledRun>,
+    control: Rc<RunControl>,
     requests: RefCell<Vec<(String, Place)>>,
     pauses: Cell<usize>,
     warmed: Cell<bool>,
@@ -169,7 +169,7 @@ impl Services for Fake {
         self.note_turn();
         if let Some((at, run)) = self.cancel_at {
             if at == n {
-                self.cancelled.set(run);
+                self.control.cancel(run);
                 self.log.borrow_mut().push(Action::Cancel { run });
             }
         }
@@ -203,12 +203,14 @@ impl Services for Fake {
         Late(1).await
     }
 
-    async fn turn<'a>(&'a self, waiting: &'a dyn Fn()) -> Turn {
-        if self.turn_taken > 0 {
-            waiting();
+    async fn turn<'a>(&'a self, known: &'a dyn Fn(TurnStart)) -> Turn {
+        if self.turn_taken == 0 {
+            known(TurnStart::Now);
+        } else {
+            known(TurnStart::AfterAnotherTab);
             self.events.borrow_mut().push("waited".into());
             if let Some(run) = self.cancel_while_waiting {
-                self.cancelled.set(run);
+                self.control.cancel(run);
                 self.log.borrow_mut().push(Action::Cancel { run });
             }
             Late(self.turn_taken).await;
@@ -254,7 +256,7 @@ fn run_all(fake: &Fake, state: AppState) -> (Vec<Action>, Rc<AppState>) {
     let steps = all_steps(&state);
     let log = fake.log.clone();
     let send = |action| log.borrow_mut().push(action);
-    block_on(run_steps(fake, &send, &state, steps, &fake.cancelled));
+    block_on(run_steps(fake, &send, &state, steps, &fake.control));
     settle(&fake.log, Rc::new(state))
 }
 
@@ -562,10 +564,27 @@ fn a_run_says_it_waits_while_another_tab_has_the_turn_and_works_only_in_its_own(
             "finish"
         ]
     );
+    // The run's start is drawn once, saying that it waits; its clock starts with its turn.
+    let Action::Begin {
+        label,
+        waiting_for_turn,
+        ..
+    } = &actions[0]
+    else {
+        unreachable!()
+    };
+    assert_eq!(
+        (label.as_str(), *waiting_for_turn),
+        (WAITING_FOR_TURN, true)
+    );
+    let waiting = Rc::new(AppState::default()).apply(actions[0].clone());
+    assert!(waiting.busy.as_ref().is_some_and(|b| b.waiting_for_turn));
     let Action::Progress { label, .. } = &actions[1] else {
         unreachable!()
     };
-    assert_eq!(label, WAITING_FOR_TURN);
+    assert_eq!(label, STARTING);
+    let going = waiting.apply(actions[1].clone());
+    assert!(going.busy.as_ref().is_some_and(|b| !b.waiting_for_turn));
     let events = fake.events.borrow();
     assert_eq!(events.first().map(String::as_str), Some("waited"));
     // What the run set off lands before the turn passes on.
@@ -584,9 +603,13 @@ fn a_run_says_it_waits_while_another_tab_has_the_turn_and_works_only_in_its_own(
 fn a_run_whose_turn_is_free_goes_on_without_saying_it_waited() {
     let fake = Fake::default();
     let (actions, _) = run_all(&fake, AppState::default());
+    assert!(matches!(
+        &actions[0],
+        Action::Begin { label, waiting_for_turn: false, .. } if label == STARTING
+    ));
     assert!(actions.iter().all(|action| !matches!(
         action,
-        Action::Progress { label, .. } if label == WAITING_FOR_TURN
+        Action::Progress { label, .. } | Action::Begin { label, .. } if label == WAITING_FOR_TURN
     )));
     assert_eq!(fake.outside_turn.get(), 0);
     assert!(!fake.holds_turn.get());
@@ -602,11 +625,33 @@ fn a_run_cancelled_while_waiting_for_its_turn_makes_nothing_and_passes_the_turn_
     };
     let before = state.workshop.clone();
     let (actions, after) = run_all(&fake, state);
-    assert_eq!(kinds(&actions), ["begin", "progress", "cancel"]);
+    assert_eq!(kinds(&actions), ["begin", "cancel"]);
     assert_eq!(*fake.events.borrow(), ["waited"]);
     assert!(!fake.holds_turn.get());
     assert!(after.busy.is_none());
     assert_eq!(after.workshop.generation(), before.generation());
+}
+
+#[test]
+fn a_second_click_before_the_first_runs_start_is_drawn_starts_nothing() {
+    // Both clicks see the page as it was: the first run's start waits for its turn's answer.
+    let fake = Fake::default();
+    let state = AppState::default();
+    let steps = all_steps(&state);
+    let send = |action| fake.log.borrow_mut().push(action);
+    block_on(run_steps(
+        &fake,
+        &send,
+        &state,
+        steps.clone(),
+        &fake.control,
+    ));
+    block_on(run_steps(&fake, &send, &state, steps, &fake.control));
+    let begun = kinds(&fake.log.borrow())
+        .iter()
+        .filter(|kind| *kind == "begin")
+        .count();
+    assert_eq!(begun, 1);
 }
 
 #[test]
@@ -688,6 +733,7 @@ fn bad_inputs_refuse_the_run_and_a_busy_page_starts_nothing() {
     let busy = Rc::new(AppState::default()).apply(Action::Begin {
         run: 1,
         label: String::new(),
+        waiting_for_turn: false,
         total: 1,
         started_ms: 0.0,
     });
@@ -812,6 +858,7 @@ fn the_lab_waits_while_a_run_is_under_way() {
     let busy = done.apply(Action::Begin {
         run: 9,
         label: String::new(),
+        waiting_for_turn: false,
         total: 1,
         started_ms: 0.0,
     });
@@ -836,7 +883,7 @@ fn revoking_b_runs_step_8_again_and_c_refuses_it() {
         &send,
         &checking,
         change,
-        &fake.cancelled,
+        &fake.control,
     ));
     let (actions, after) = settle(&fake.log, checking);
     assert_eq!(kinds(&actions), ["other", "begin", "commit 1", "finish"]);
@@ -868,7 +915,7 @@ fn revoking_before_step_6_is_refused_where_the_step_shows_it_and_changes_nothing
         &send,
         &state,
         change,
-        &fake.cancelled,
+        &fake.control,
     ));
     let (actions, after) = settle(&fake.log, Rc::new(state));
     assert!(matches!(
@@ -941,13 +988,12 @@ fn a_workshop_with_plain_keys_comes_back_at_load_and_step_8_runs_in_the_core() {
     // The page then runs step 8, in the core, and keeps the restore's notice.
     let fake = Fake::default();
     let send = |action| fake.log.borrow_mut().push(action);
-    let cancelled = Cell::new(0);
     block_on(run_steps(
         &fake,
         &send,
         &state,
         vec![StepId::Handshake],
-        &cancelled,
+        &RunControl::default(),
     ));
     let (_, after) = settle(&fake.log, Rc::new(state));
     let requests = fake.requests.borrow();

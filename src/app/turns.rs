@@ -3,7 +3,7 @@
 //! work the run set off in the page (its follow-ups) has landed too.
 
 use super::browser::next_task;
-use super::run::Turn;
+use super::run::{Turn, TurnStart};
 use futures_channel::oneshot;
 use futures_util::future::{select, Either};
 use js_sys::{Function, Object, Promise, Reflect};
@@ -40,11 +40,10 @@ impl Drop for WarmingUp {
     }
 }
 
-/// The run's turn, calling `waiting` first where another tab's run has it. Where the browser
-/// has no Web Locks (an insecure context, an old browser), the run goes at once. The first
-/// request goes out now, before the returned future is polled: the page draws the run's start
-/// meanwhile, rather than before it asks.
-pub fn take_turn(waiting: &dyn Fn()) -> impl Future<Output = Turn> + '_ {
+/// The run's turn, telling `known` first whether the run goes at once or waits for another
+/// tab's run. Where the browser has no Web Locks (an insecure context, an old browser), the
+/// run goes at once. The first request goes out now, before the returned future is polled.
+pub fn take_turn(known: &dyn Fn(TurnStart)) -> impl Future<Output = Turn> + '_ {
     let locks = lock_manager().filter(|_| !WARMING_UP.with(Cell::get));
     // This page's last run may hold the turn while its files are made: the new run queues
     // after it without a word, as no other tab is the reason.
@@ -53,17 +52,25 @@ pub fn take_turn(waiting: &dyn Fn()) -> impl Future<Output = Turn> + '_ {
     let first = locks.as_ref().map(|locks| ask(locks, !after_own));
     async move {
         let (Some(locks), Some(first)) = (locks, first) else {
+            known(TurnStart::Now);
             return Turn::alone();
         };
         let queued = if after_own {
+            known(TurnStart::Now);
             first
         } else {
             match first.granted().await {
-                Granted::Yes(turn) => return turn,
-                Granted::Unable => return Turn::alone(),
+                Granted::Yes(turn) => {
+                    known(TurnStart::Now);
+                    return turn;
+                }
+                Granted::Unable => {
+                    known(TurnStart::Now);
+                    return Turn::alone();
+                }
                 Granted::Taken => {}
             }
-            waiting();
+            known(TurnStart::AfterAnotherTab);
             ask(&locks, false)
         };
         match queued.granted().await {

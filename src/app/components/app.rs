@@ -15,7 +15,7 @@ use super::shown::Shown;
 use super::step::{Step, StepProps};
 use super::verification::{CheckCertificate, CheckProps, Verification};
 use crate::app::browser::{self, Browser};
-use crate::app::run::core_reply;
+use crate::app::run::{core_reply, RunControl};
 use crate::app::state::{self, Action, AppState};
 use crate::app::turns;
 use crate::workshop::export::KeyProtection;
@@ -158,8 +158,7 @@ fn export_keys(state: &AppState, dispatch: Dispatch, exports: Rc<KeyExports>) {
 pub fn app() -> Html {
     let state = use_reducer(|| AppState::from_saved(browser::load_saved()));
     let key_exports = use_memo((), |_| Rc::new(KeyExports::default()));
-    // Set by Cancel, so the run stops between its pieces of work.
-    let cancelled = use_memo((), |_| Cell::new(0u64));
+    let control = use_memo((), |_| RunControl::default());
     let p12_epoch = use_memo((), |_| Rc::new(Cell::new(0u64)));
     {
         let deps = (state.workshop.generation(), state.p12_export().ok());
@@ -217,11 +216,11 @@ pub fn app() -> Html {
     {
         // The worker runs every handshake: start loading it now, so that it is ready by the
         // first click; and run step 8 for a workshop restored without its runs.
-        let (handle, cancelled) = (state.clone(), cancelled.clone());
+        let (handle, control) = (state.clone(), control.clone());
         use_effect_with((), move |_| {
             browser::warm_step_worker();
             if handle.step8_after_restore {
-                Page::new(handle, cancelled).run(vec![StepId::Handshake]);
+                Page::new(handle, control).run(vec![StepId::Handshake]);
             }
             // The page's own code, compiled now rather than on the first click.
             yew::platform::spawn_local(async {
@@ -236,7 +235,7 @@ pub fn app() -> Html {
     // A run's results are drawn part by part (`Later`), each in a task of its own.
     let version = s.shown_generation();
     html! {
-        <ContextProvider<Page> context={Page::new(state.clone(), cancelled)}>
+        <ContextProvider<Page> context={Page::new(state.clone(), control)}>
         <header class="top">
             <h1>{"mTLS Lab"}</h1>
             <p class="tagline">{"The mutual TLS workshop in your browser: two organisations, their CAs, a signed client certificate and a real handshake. Nothing leaves this tab unless you download it."}</p>

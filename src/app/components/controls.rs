@@ -126,6 +126,7 @@ pub struct Running {
     done: usize,
     total: usize,
     started_ms: f64,
+    waiting_for_turn: bool,
 }
 
 #[derive(Properties, Clone, PartialEq)]
@@ -146,6 +147,7 @@ impl ProgressProps {
                 done: busy.done,
                 total: busy.total,
                 started_ms: busy.started_ms,
+                waiting_for_turn: busy.waiting_for_turn,
             }),
             notice: s.notice.clone().map(AttrValue::from),
             last_run_ms: s.last_run_ms,
@@ -157,6 +159,16 @@ impl ProgressProps {
 #[function_component(Progress)]
 fn progress(props: &ProgressProps) -> Html {
     let text = match (&props.running, &props.notice, props.last_run_ms) {
+        // A waiting run has done nothing yet, and its clock's every tick would draw the page
+        // again in each waiting tab, taking the cores from the tab whose run goes.
+        (Some(run), _, _) if run.waiting_for_turn => {
+            return html! {
+                <div class="progress" role="status" aria-live="polite">
+                    <progress max={run.total.to_string()} value="0"></progress>
+                    <span class="progress-label">{ run.label.clone() }</span>
+                </div>
+            }
+        }
         (Some(run), _, _) => {
             return html! {
                 <div class="progress" role="status" aria-live="polite">

@@ -1,8 +1,8 @@
-//! The context every component acts through: the dispatcher, the cancel cell, and the long
+//! The context every component acts through: the dispatcher, the runs' controls, and the long
 //! work a click starts. It is made once, so no component re-renders because of it.
 
 use crate::app::browser::Browser;
-use crate::app::run::{self, CancelledRun};
+use crate::app::run::{self, RunControl};
 use crate::app::state::{Action, AppState};
 use crate::workshop::lab::LabScenario;
 use crate::workshop::StepId;
@@ -14,19 +14,19 @@ pub struct Page {
     /// Read through a fresh clone each time: a clone sees the state as it is now, and keeps
     /// no history of the states it saw.
     state: UseReducerHandle<AppState>,
-    cancelled: Rc<CancelledRun>,
+    control: Rc<RunControl>,
 }
 
 impl PartialEq for Page {
     fn eq(&self, other: &Self) -> bool {
         self.state.dispatcher() == other.state.dispatcher()
-            && Rc::ptr_eq(&self.cancelled, &other.cancelled)
+            && Rc::ptr_eq(&self.control, &other.control)
     }
 }
 
 impl Page {
-    pub fn new(state: UseReducerHandle<AppState>, cancelled: Rc<CancelledRun>) -> Self {
-        Page { state, cancelled }
+    pub fn new(state: UseReducerHandle<AppState>, control: Rc<RunControl>) -> Self {
+        Page { state, control }
     }
 
     pub fn dispatch(&self, action: Action) {
@@ -51,9 +51,9 @@ impl Page {
 
     /// Starts `steps` in the background; `run::run_steps` says what happens.
     pub fn run(&self, steps: Vec<StepId>) {
-        let (state, send, cancelled) = (self.now(), self.send(), self.cancelled.clone());
+        let (state, send, control) = (self.now(), self.send(), self.control.clone());
         yew::platform::spawn_local(async move {
-            run::run_steps(&Browser, &send, &state, steps, &cancelled).await
+            run::run_steps(&Browser, &send, &state, steps, &control).await
         });
     }
 
@@ -74,7 +74,7 @@ impl Page {
         let Some(run) = self.now().busy.as_ref().map(|b| b.run) else {
             return;
         };
-        self.cancelled.set(run);
+        self.control.cancel(run);
         self.dispatch(Action::Cancel { run });
     }
 
@@ -117,9 +117,9 @@ impl Page {
     /// Revokes B or publishes C's CRLs, then runs step 8 again; `run::change_revocation`
     /// says how.
     pub fn change_revocation(&self, change: run::RevocationChange) {
-        let (state, send, cancelled) = (self.now(), self.send(), self.cancelled.clone());
+        let (state, send, control) = (self.now(), self.send(), self.control.clone());
         yew::platform::spawn_local(async move {
-            run::change_revocation(&Browser, &send, &state, change, &cancelled).await
+            run::change_revocation(&Browser, &send, &state, change, &control).await
         });
     }
 }

@@ -11,7 +11,7 @@ use super::shared::{Runs, Shared};
 use super::shown::Shown;
 use super::step::{Step, StepProps};
 use super::verification::Verification;
-use crate::app::run::CancelledRun;
+use crate::app::run::RunControl;
 use crate::app::state::AppState;
 use crate::workshop::StepId;
 use futures_channel::oneshot;
@@ -34,9 +34,9 @@ impl PartialEq for WarmRunProps {
 #[function_component(WarmRun)]
 pub fn warm_run(props: &WarmRunProps) -> Html {
     let state = use_reducer(AppState::default);
-    let cancelled = use_memo((), |_| CancelledRun::default());
+    let control = use_memo((), |_| RunControl::default());
     {
-        let page = Page::new(state.clone(), cancelled.clone());
+        let page = Page::new(state.clone(), control.clone());
         use_effect_with((), move |_| page.run_all());
     }
     {
@@ -61,7 +61,7 @@ pub fn warm_run(props: &WarmRunProps) -> Html {
             .collect(),
     ));
     html! {
-        <ContextProvider<Page> context={Page::new(state.clone(), cancelled)}>
+        <ContextProvider<Page> context={Page::new(state.clone(), control)}>
             <StepNav steps={nav_steps(s, &statuses)} />
             <Controls ..ControlsProps::of(s, &shown, RunSummaryProps::of(s, &statuses, &runs)) />
             { for StepId::ALL.iter().map(|step| html! { <Step key={step.id()} ..StepProps::of(s, &statuses, *step, &shown, &runs) /> }) }

@@ -23,6 +23,8 @@ pub struct Busy {
     pub started_ms: f64,
     pub done: usize,
     pub total: usize,
+    /// Whether the run waits for another tab's run to end: its clock does not tick meanwhile.
+    pub waiting_for_turn: bool,
     /// The workshop before the run, restored by Cancel; results show it until the run ends.
     pub before: Rc<Workshop>,
 }
@@ -243,6 +245,7 @@ pub enum Action {
     Begin {
         run: u64,
         label: String,
+        waiting_for_turn: bool,
         total: usize,
         started_ms: f64,
     },
@@ -548,6 +551,7 @@ impl AppState {
             Action::Begin {
                 run,
                 label,
+                waiting_for_turn,
                 total,
                 started_ms,
             } => {
@@ -564,6 +568,7 @@ impl AppState {
                         started_ms,
                         done: 0,
                         total,
+                        waiting_for_turn,
                         before,
                     });
                 }
@@ -571,6 +576,7 @@ impl AppState {
             Action::Progress { run, label } => {
                 if let Some(busy) = state.busy.as_mut().filter(|b| b.run == run) {
                     busy.label = label;
+                    busy.waiting_for_turn = false;
                 }
             }
             Action::Cancel { run } => {
