@@ -182,7 +182,7 @@ pub(super) fn folder(tree: &Tree<'_>, software: Software) -> Option<Vec<ExportFi
         Software::MosquittoPub => {
             listed.push((
                 "run.sh",
-                "mosquitto_sub waits for one message, mosquitto_pub sends it",
+                "mosquitto_sub subscribes, mosquitto_pub sends, mosquitto_sub collects the message",
             ));
             (
                 "mosquitto_pub and mosquitto_sub as Client B, against the Mosquitto folder: the broker \
@@ -190,14 +190,16 @@ pub(super) fn folder(tree: &Tree<'_>, software: Software) -> Option<Vec<ExportFi
                  certificate against the host they connect to, so HOST must resolve to the broker (add it \
                  to /etc/hosts, or set HOST=localhost when the broker runs here and its certificate names \
                  localhost). They cannot open an encrypted key without a terminal, so run.sh gives them a \
-                 decrypted copy, readable by you alone.",
+                 decrypted copy, readable by you alone. The subscriber subscribes first, in a session the broker \
+                 keeps for a minute (MQTT 5, QoS 1), so the message waits there for it however long each \
+                 connection takes.",
                 format!(
                     "{}{}TLS=\"--cafile server-cas.crt --cert client-fullchain.crt --key client.plain.key\"\n\
-                     mosquitto_sub $TLS -h \"$HOST\" -p \"$PORT\" -i client-b-sub-$$ -t mtls-lab/hello -C 1 -W 20 &\n\
-                     sleep 1\n\
-                     mosquitto_pub $TLS -h \"$HOST\" -p \"$PORT\" -i client-b-pub-$$ -t mtls-lab/hello \\\n    \
+                     SESSION=\"-V mqttv5 -i client-b-sub-$$ -c -x 60 -q 1 -t mtls-lab/hello\"\n\
+                     mosquitto_sub $TLS -h \"$HOST\" -p \"$PORT\" $SESSION -E\n\
+                     mosquitto_pub $TLS -h \"$HOST\" -p \"$PORT\" -i client-b-pub-$$ -q 1 -t mtls-lab/hello \\\n    \
                      -m \"Hello from Client B\"\n\
-                     wait\n",
+                     mosquitto_sub $TLS -h \"$HOST\" -p \"$PORT\" $SESSION -C 1 -W 20\n",
                     prelude(&name),
                     decrypt_key("client.key", "client.plain.key"),
                 ),
