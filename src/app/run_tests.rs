@@ -655,6 +655,18 @@ fn a_second_click_before_the_first_runs_start_is_drawn_starts_nothing() {
 }
 
 #[test]
+fn after_starting_over_a_run_goes_even_where_one_of_that_number_ran_or_was_cancelled() {
+    let fake = Fake::default();
+    let (_, ran) = run_all(&fake, AppState::default());
+    // Cancel clicked as the run ended: the page's control keeps its id.
+    fake.control.cancel(ran.next_run_id() - 1);
+    let fresh = ran.apply(Action::Reset);
+    let (actions, after) = run_all(&fake, (*fresh).clone());
+    assert_eq!(kinds(&actions).first().map(String::as_str), Some("begin"));
+    assert_seed_verdicts(&after);
+}
+
+#[test]
 fn cancel_stops_the_run_and_puts_the_workshop_back() {
     let state = with_settings(rsa_client_settings());
     let run = state.next_run_id();

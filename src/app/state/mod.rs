@@ -781,6 +781,9 @@ impl AppState {
             Action::Reset => {
                 let fresh = AppState {
                     notice: Some("Started over: every key and certificate is gone from this page and this browser.".into()),
+                    // Run ids go on: the page's run control remembers the last started and
+                    // cancelled ones, and a new run must be neither.
+                    next_run: state.next_run,
                     ..AppState::default()
                 };
                 return Rc::new(fresh);
