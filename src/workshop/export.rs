@@ -2,8 +2,7 @@
 //! all of them as one zip.
 
 use super::model::Workshop;
-use super::steps::Settings;
-use super::steps::{ArtifactKind, ArtifactSpec, StepId, ARTIFACTS};
+use super::steps::{ArtifactKind, ArtifactSpec, Settings, StepId, ARTIFACTS};
 use crate::pki::{keys::PBKDF2_ITERATIONS, PkiError};
 
 pub const ZIP_NAME: &str = "mtls-workshop.zip";
