@@ -177,8 +177,10 @@ test('a run waits, and says so, while another tab of the browser has the turn, t
   await page.getByLabel('Key passphrase', { exact: true }).fill(PASSPHRASE);
   await page.getByRole('button', { name: 'Run all steps' }).click();
   await page.getByText("Waiting for another tab's run to end: this browser's tabs run one at a time, so that none of them freezes.").waitFor();
-  // Nothing of the run has started while it waits.
+  // Nothing of the run has started while it waits, and it shows no clock (a clock shows its
+  // seconds as soon as it is drawn): the line is the sentence alone.
   assert.equal(await page.locator('#step-1 pre.pem').count(), 0);
+  assert.equal(await page.locator('.progress-label').textContent(), "Waiting for another tab's run to end: this browser's tabs run one at a time, so that none of them freezes.");
   await other.evaluate(() => window.passTurn());
   await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 30000 });
   // Its key files and archive made, the run passes the turn on.
