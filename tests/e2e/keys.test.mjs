@@ -41,13 +41,23 @@ test('RSA keys come from WebCrypto and a sandboxed frame\'s WebCrypto beside it,
   assert.equal(await plain.isChecked(), true);
   await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 180000 });
   // The page's WebCrypto and the frame's each take the next key in step order, and whoever
-  // finishes a key first gives it.
-  const keys = await page.getByText(/Keys: \d/).textContent();
+  // finishes a key first gives it. RSA keys take random times, and on a loaded machine the
+  // page may win every race: then the run goes again, up to three runs in all.
+  const fromFrame = (made) => made.some((m) => m.source === 'WebCrypto in a sandboxed frame');
+  let keys = await page.getByText(/Keys: \d/).textContent();
+  for (let again = 0; again < 2 && !fromFrame(keysMade(keys)); again++) {
+    await page.waitForFunction(async () => (await navigator.locks.query()).held.length === 0);
+    await page.evaluate(() => { window.rsaSignatures = 0; });
+    await page.getByRole('button', { name: 'Run all steps' }).click();
+    await page.getByText(/Generating 6 keys/).waitFor({ timeout: 10000 });
+    await page.getByText(/^Done in \d+ ms\. Keys: \d/).waitFor({ timeout: 180000 });
+    keys = await page.getByText(/Keys: \d/).textContent();
+  }
   const made = keysMade(keys);
   assert.equal(made.reduce((sum, m) => sum + m.n, 0), 6, keys);
   assert.equal(made.filter((m) => m.kind === 'RSA 4096').reduce((sum, m) => sum + m.n, 0), 4, keys);
   assert.ok(made.some((m) => m.source === 'WebCrypto'), keys);
-  assert.ok(made.some((m) => m.source === 'WebCrypto in a sandboxed frame'), keys);
+  assert.ok(fromFrame(made), keys);
   // The frame loads nothing: its document and script are inline, allowed by the CSP's hash. It
   // stays for the next run, unless it lost the race for the last key, which removes it.
   assert.ok(!requests.some((u) => u.endsWith('/key-worker.js')), requests.join('\n'));
