@@ -157,12 +157,7 @@ impl Drop for Turn {
     }
 }
 
-/// What the progress line says as a run starts.
-const STARTING: &str = "Starting…";
-
-/// What the progress line says while another tab's run has the turn.
-pub const WAITING_FOR_TURN: &str =
-    "Waiting for another tab's run to end: this browser's tabs run one at a time, so that none of them freezes.";
+pub use super::state::{STARTING, WAITING_FOR_TURN};
 
 fn other_reply() -> CoreError {
     CoreError::Unreadable("a reply to other work".into())
@@ -328,12 +323,6 @@ pub async fn run_steps<S: Services>(
         waited.set(waiting_for_turn);
         dispatch(Action::Begin {
             run,
-            label: if waiting_for_turn {
-                WAITING_FOR_TURN
-            } else {
-                STARTING
-            }
-            .into(),
             waiting_for_turn,
             total,
             started_ms: services.now_ms(),

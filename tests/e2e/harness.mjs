@@ -97,13 +97,19 @@ export async function openWithPassphrase(shared, passphrase) {
   return { context, page, problems };
 }
 
+/** Waits until the page's run has settled: its work, drawing its results included, has landed,
+ * and it has passed its turn on. */
+export async function settled(page) {
+  await page.waitForFunction(async () => (await navigator.locks.query()).held.length === 0);
+}
+
 /** Clicks "Run all steps" and waits for step 8's good run, then for the run to settle: its
  * results are drawn part by part after the verdict, and a click meanwhile may land where a
- * part has just moved the page. A settled run has passed its turn on. */
+ * part has just moved the page. */
 export async function runAllSteps(page) {
   await page.getByRole('button', { name: 'Run all steps' }).click();
   await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 120000 });
-  await page.waitForFunction(async () => (await navigator.locks.query()).held.length === 0);
+  await settled(page);
 }
 
 /** Clicks a download link and saves the file in `dir` under the name the page gave it. */

@@ -3,7 +3,7 @@
 // where no worker starts; and Cancel.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tempDir, sh, download, openPage, runAllSteps, launch } from './harness.mjs';
+import { tempDir, sh, download, openPage, runAllSteps, settled, launch } from './harness.mjs';
 import { useSite } from './site.mjs';
 
 const PASSPHRASE = 'e2e passphrase';
@@ -46,7 +46,7 @@ test('RSA keys come from WebCrypto and a sandboxed frame\'s WebCrypto beside it,
   const fromFrame = (made) => made.some((m) => m.source === 'WebCrypto in a sandboxed frame');
   let keys = await page.getByText(/Keys: \d/).textContent();
   for (let again = 0; again < 2 && !fromFrame(keysMade(keys)); again++) {
-    await page.waitForFunction(async () => (await navigator.locks.query()).held.length === 0);
+    await settled(page);
     await page.evaluate(() => { window.rsaSignatures = 0; });
     await page.getByRole('button', { name: 'Run all steps' }).click();
     await page.getByText(/Generating 6 keys/).waitFor({ timeout: 10000 });
@@ -169,7 +169,7 @@ test('Cancel stops a run and leaves the workshop as it was', async () => {
   await page.getByRole('button', { name: 'Run all steps' }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Run all steps' }).isEnabled(), true);
   // Nothing from the cancelled run lands later: once it has stopped, it passes its turn on.
-  await page.waitForFunction(async () => (await navigator.locks.query()).held.length === 0);
+  await settled(page);
   assert.equal(await page.locator('#step-1 pre.pem').textContent(), rootBefore);
   assert.deepEqual(problems, []);
   await context.close();
@@ -195,7 +195,7 @@ test('a run waits, and says so, while another tab of the browser has the turn, t
   await page.getByText('Handshake succeeded', { exact: true }).waitFor({ timeout: 30000 });
   // Its key files and archive made, the run passes the turn on.
   await page.locator('#zip-link').waitFor();
-  await page.waitForFunction(async () => (await navigator.locks.query()).held.length === 0);
+  await settled(page);
   assert.deepEqual(problems, []);
   await context.close();
 });

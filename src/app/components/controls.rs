@@ -159,26 +159,25 @@ impl ProgressProps {
 #[function_component(Progress)]
 fn progress(props: &ProgressProps) -> Html {
     let text = match (&props.running, &props.notice, props.last_run_ms) {
-        // A waiting run has done nothing yet, and its clock's every tick would draw the page
-        // again in each waiting tab, taking the cores from the tab whose run goes.
-        (Some(run), _, _) if run.waiting_for_turn => {
-            return html! {
-                <div class="progress" role="status" aria-live="polite">
-                    <progress max={run.total.to_string()} value="0"></progress>
-                    <span class="progress-label">{ run.label.clone() }</span>
-                </div>
-            }
-        }
         (Some(run), _, _) => {
+            // A waiting run has done nothing yet, and its clock's every tick would draw the
+            // page again in each waiting tab, taking the cores from the tab whose run goes.
+            let label = if run.waiting_for_turn {
+                html! { run.label.clone() }
+            } else {
+                html! {
+                    <>
+                        { format!("{} {} of {} steps done, ", run.label, run.done, run.total) }
+                        <Elapsed since_ms={run.started_ms} />
+                    </>
+                }
+            };
             return html! {
                 <div class="progress" role="status" aria-live="polite">
                     <progress max={run.total.to_string()} value={run.done.to_string()}></progress>
-                    <span class="progress-label">
-                        { format!("{} {} of {} steps done, ", run.label, run.done, run.total) }
-                        <Elapsed since_ms={run.started_ms} />
-                    </span>
+                    <span class="progress-label">{ label }</span>
                 </div>
-            }
+            };
         }
         (None, Some(notice), _) => notice.to_string(),
         (None, None, Some(ms)) if props.last_run_keys.is_empty() => {

@@ -11,6 +11,13 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 pub use super::files::*;
+
+/// What the progress line says as a run starts.
+pub const STARTING: &str = "Starting…";
+
+/// What the progress line says while another tab's run has the turn.
+pub const WAITING_FOR_TURN: &str =
+    "Waiting for another tab's run to end: this browser's tabs run one at a time, so that none of them freezes.";
 pub use super::inputs::*;
 
 pub mod revocation;
@@ -242,9 +249,9 @@ pub enum Action {
     UseFastKeys,
     /// Refuses to start and shows why, by the inputs at fault.
     Refuse(Vec<(String, String)>),
+    /// A run's start: its progress line says "Starting…", or that it waits for its turn.
     Begin {
         run: u64,
-        label: String,
         waiting_for_turn: bool,
         total: usize,
         started_ms: f64,
@@ -550,7 +557,6 @@ impl AppState {
             }
             Action::Begin {
                 run,
-                label,
                 waiting_for_turn,
                 total,
                 started_ms,
@@ -562,9 +568,14 @@ impl AppState {
                         state.notice = None;
                     }
                     let before = state.workshop.clone();
+                    let label = if waiting_for_turn {
+                        WAITING_FOR_TURN
+                    } else {
+                        STARTING
+                    };
                     state.busy = Some(Busy {
                         run,
-                        label,
+                        label: label.into(),
                         started_ms,
                         done: 0,
                         total,
