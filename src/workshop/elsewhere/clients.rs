@@ -190,9 +190,9 @@ pub(super) fn folder(tree: &Tree<'_>, software: Software) -> Option<Vec<ExportFi
                  certificate against the host they connect to, so HOST must resolve to the broker (add it \
                  to /etc/hosts, or set HOST=localhost when the broker runs here and its certificate names \
                  localhost). They cannot open an encrypted key without a terminal, so run.sh gives them a \
-                 decrypted copy, readable by you alone. The subscriber subscribes first, in a session the broker \
-                 keeps for a minute (MQTT 5, QoS 1), so the message waits there for it however long each \
-                 connection takes.",
+                 decrypted copy, readable by you alone. mosquitto_sub subscribes first and leaves, in a session \
+                 the broker keeps for a minute (MQTT 5, QoS 1); the broker holds the message mosquitto_pub then \
+                 sends until mosquitto_sub comes back for it, so no timing between them matters.",
                 format!(
                     "{}{}TLS=\"--cafile server-cas.crt --cert client-fullchain.crt --key client.plain.key\"\n\
                      SESSION=\"-V mqttv5 -i client-b-sub-$$ -c -x 60 -q 1 -t mtls-lab/hello\"\n\
